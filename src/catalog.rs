@@ -1,0 +1,175 @@
+//! The catalog of well-known dependency images (`compose-templates/`,
+//! embedded in the binary). A local dependency whose image matches an entry
+//! gets the entry's health check, port and default environment when its own
+//! configuration gives none, and offers the entry's variables to services.
+
+use crate::config::{Problems, Reader, SourceFile, read_probe, yaml};
+use crate::model::Probe;
+use indexmap::IndexMap;
+use std::sync::{Arc, OnceLock};
+
+#[derive(Debug)]
+pub struct Entry {
+    /// The file's stem, e.g. `postgres`.
+    pub name: String,
+    /// Image repositories (last path part, no tag) this entry applies to.
+    pub images: Vec<String>,
+    pub port: u16,
+    pub persist: Option<String>,
+    pub environment: IndexMap<String, String>,
+    pub health_check: Probe,
+    /// Variables given to services as `<ID>_<NAME>`; values may use `{host}`,
+    /// `{port}` and `{env.NAME}` (the dependency's own environment).
+    pub offers: IndexMap<String, String>,
+}
+
+const FILES: &[(&str, &str)] = &[
+    ("elasticsearch", include_str!("../compose-templates/elasticsearch.yml")),
+    ("kafka", include_str!("../compose-templates/kafka.yml")),
+    ("mariadb", include_str!("../compose-templates/mariadb.yml")),
+    ("memcached", include_str!("../compose-templates/memcached.yml")),
+    ("minio", include_str!("../compose-templates/minio.yml")),
+    ("mongo", include_str!("../compose-templates/mongo.yml")),
+    ("mysql", include_str!("../compose-templates/mysql.yml")),
+    ("nats", include_str!("../compose-templates/nats.yml")),
+    ("opensearch", include_str!("../compose-templates/opensearch.yml")),
+    ("postgres", include_str!("../compose-templates/postgres.yml")),
+    ("rabbitmq", include_str!("../compose-templates/rabbitmq.yml")),
+    ("redis", include_str!("../compose-templates/redis.yml")),
+    ("valkey", include_str!("../compose-templates/valkey.yml")),
+];
+
+/// Every entry, parsed once.
+pub fn entries() -> &'static [Entry] {
+    static ENTRIES: OnceLock<Vec<Entry>> = OnceLock::new();
+    ENTRIES.get_or_init(|| {
+        FILES
+            .iter()
+            .map(|(name, text)| {
+                parse_entry(name, text).unwrap_or_else(|problems| {
+                    // The files are part of the binary and checked by the tests below.
+                    panic!("compose-templates/{name}.yml is invalid: {problems:?}")
+                })
+            })
+            .collect()
+    })
+}
+
+/// The entry for an image reference such as `postgres:16`,
+/// `docker.io/library/redis:7@sha256:...` or `bitnami/kafka:3`.
+pub fn lookup(image: &str) -> Option<&'static Entry> {
+    let repository = repository_name(image);
+    entries()
+        .iter()
+        .find(|entry| entry.images.iter().any(|i| *i == repository))
+}
+
+/// The last path part of an image reference, without tag or digest.
+pub fn repository_name(image: &str) -> &str {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    last.split(':').next().unwrap_or(last)
+}
+
+impl Entry {
+    /// The offered variables of a dependency `id` with this final environment.
+    pub fn offered_variables(
+        &self,
+        id: &str,
+        port: u16,
+        environment: &IndexMap<String, String>,
+    ) -> IndexMap<String, String> {
+        let prefix = crate::compose::constant_case(id);
+        self.offers
+            .iter()
+            .map(|(name, template)| {
+                let mut value = template.replace("{host}", id).replace("{port}", &port.to_string());
+                for (key, env_value) in environment {
+                    value = value.replace(&format!("{{env.{key}}}"), env_value);
+                }
+                (format!("{prefix}_{name}"), value)
+            })
+            .collect()
+    }
+}
+
+const KEYS: [&str; 6] = ["images", "port", "persist", "environment", "health-check", "offers"];
+
+fn parse_entry(name: &str, text: &str) -> Result<Entry, Vec<String>> {
+    let file = Arc::new(SourceFile {
+        name: format!("compose-templates/{name}.yml"),
+        text: text.to_owned(),
+    });
+    let root = yaml::parse(text).map_err(|e| vec![e.message])?;
+    let mut problems = Problems::default();
+    let mut reader = Reader::new(file, &mut problems);
+    let fields = reader.fields(&root, "", &KEYS);
+    let images = fields
+        .get("images")
+        .map(|n| reader.string_list(n, "images").into_iter().map(|s| s.value).collect())
+        .unwrap_or_default();
+    let port = fields.get("port").and_then(|n| reader.port(n, "port"));
+    let persist = fields.get("persist").and_then(|n| reader.string(n, "persist")).map(|s| s.value);
+    let environment = fields
+        .get("environment")
+        .map(|n| reader.environment(n, "environment"))
+        .unwrap_or_default();
+    let health_check = fields.get("health-check").and_then(|n| read_probe(&mut reader, n, "health-check"));
+    let offers = fields
+        .get("offers")
+        .map(|n| reader.environment(n, "offers"))
+        .unwrap_or_default();
+    match (port, health_check) {
+        (Some(port), Some(health_check)) if problems.is_empty() => Ok(Entry {
+            name: name.to_owned(),
+            images,
+            port: port.value,
+            persist,
+            environment,
+            health_check,
+            offers,
+        }),
+        _ => Err(problems.into_vec().iter().map(|p| p.headline()).chain(["needs `port` and `health-check`".to_owned()]).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_parses() {
+        assert_eq!(entries().len(), FILES.len());
+        for entry in entries() {
+            assert!(!entry.images.is_empty(), "{} names no image", entry.name);
+        }
+    }
+
+    #[test]
+    fn the_required_kinds_are_covered() {
+        for image in [
+            "postgres:16", "mysql:8", "mariadb:11", "redis:7", "valkey/valkey:8", "mongo:7",
+            "rabbitmq:3-management", "nats:2", "memcached:1.6", "elasticsearch:8.15.0",
+            "opensearchproject/opensearch:2", "minio/minio:latest", "apache/kafka:3.8.0",
+        ] {
+            assert!(lookup(image).is_some(), "no catalog entry for {image}");
+        }
+    }
+
+    #[test]
+    fn matching_ignores_registry_tag_and_digest() {
+        assert_eq!(repository_name("docker.io/library/redis:7@sha256:abc"), "redis");
+        assert_eq!(repository_name("localhost:5000/team/postgres"), "postgres");
+        assert_eq!(lookup("originate/exocom:0.27.0").map(|e| &e.name), None);
+    }
+
+    #[test]
+    fn offered_variables_use_the_final_environment() {
+        let entry = lookup("postgres:16").unwrap();
+        let mut env = entry.environment.clone();
+        env.insert("POSTGRES_PASSWORD".into(), "s3cret".into());
+        let offered = entry.offered_variables("main-db", 5432, &env);
+        assert_eq!(offered["MAIN_DB_PORT"], "5432");
+        assert_eq!(offered["MAIN_DB_URL"], "postgres://postgres:s3cret@main-db:5432/postgres");
+    }
+}

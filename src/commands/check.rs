@@ -1,0 +1,34 @@
+//! `exo check`: load and validate, write nothing.
+
+use super::{CommandError, Workspace};
+use crate::cli::Cli;
+use crate::exit::ExitStatus;
+use crate::model::ServiceSource;
+use crate::output::Printer;
+
+pub fn run(cli: &Cli, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
+    let workspace = Workspace::load(cli)?;
+    let app = &workspace.app;
+    let files = app
+        .services
+        .values()
+        .filter(|s| matches!(s.source, ServiceSource::Location(_)))
+        .count();
+    let dependencies: usize = app.dependencies.len()
+        + app
+            .services
+            .values()
+            .flat_map(|s| s.config.dependencies.keys())
+            .filter(|id| !app.dependencies.contains_key(*id))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+    printer.status(
+        "Valid",
+        &format!(
+            "{}: application.yml and {files} service.yml ({} services, {dependencies} dependencies)",
+            app.name,
+            app.services.len()
+        ),
+    );
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,68 @@
+//! `exo generate [--check]`: write the Compose files, or compare them.
+
+use super::{CommandError, Workspace};
+use crate::cli::{Cli, GenerateArgs};
+use crate::compose::{self, Mode};
+use crate::exit::ExitStatus;
+use crate::output::Printer;
+use std::path::Path;
+
+pub fn run(cli: &Cli, args: &GenerateArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
+    let workspace = Workspace::load(cli)?;
+    let files: Vec<(Mode, String)> = Mode::ALL
+        .iter()
+        .map(|mode| (*mode, compose::render(&compose::compile(&workspace.app, *mode))))
+        .collect();
+    if args.check {
+        return Ok(check(&workspace.dir, &files, printer));
+    }
+    for (mode, text) in &files {
+        let path = workspace.dir.join(mode.file_name());
+        if std::fs::read_to_string(&path).is_ok_and(|current| current == *text) {
+            printer.status("Unchanged", mode.file_name());
+            continue;
+        }
+        write(&path, text)?;
+        printer.status("Wrote", mode.file_name());
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Names every file that is missing or differs from what would be written.
+fn check(dir: &Path, files: &[(Mode, String)], printer: &mut Printer) -> ExitStatus {
+    let mut stale = 0;
+    for (mode, text) in files {
+        match std::fs::read_to_string(dir.join(mode.file_name())) {
+            Ok(current) if current == *text => {}
+            Ok(_) => {
+                stale += 1;
+                printer.error(&format!("'{}' is out of date", mode.file_name()));
+            }
+            Err(_) => {
+                stale += 1;
+                printer.error(&format!("'{}' does not exist", mode.file_name()));
+            }
+        }
+    }
+    if stale == 0 {
+        printer.status("Current", "all Compose files match the configuration");
+        ExitStatus::Success
+    } else {
+        printer.error("run `exo generate` to update the Compose files");
+        ExitStatus::Failure
+    }
+}
+
+/// Writes through a temporary file so that a reader never sees half a file.
+fn write(path: &Path, text: &str) -> Result<(), CommandError> {
+    let error = |source| CommandError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(error)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(error)?;
+    file.persist(path).map_err(|e| error(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! One module per subcommand; each is a thin wrapper over the library.
+
+mod check;
+mod generate;
+
+use crate::cli::{Cli, Command};
+use crate::config::{self, LoadError};
+use crate::exit::ExitStatus;
+use crate::model::Application;
+use crate::output::Printer;
+use std::path::PathBuf;
+
+pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
+    let result = match &cli.command {
+        Command::Generate(args) => generate::run(cli, args, printer),
+        Command::Check => check::run(cli, printer),
+    };
+    result.unwrap_or_else(|err| report(&err, printer))
+}
+
+/// A failure that ends a command; rendered once, here.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
+    match err {
+        CommandError::Load(LoadError::Invalid(problems)) => {
+            printer.problems(problems);
+            ExitStatus::Usage
+        }
+        CommandError::Load(err @ LoadError::NotFound { .. }) => {
+            printer.error(&format!("{err}\n  hint: run exo inside an application, or give its directory with `-C DIR`"));
+            ExitStatus::Usage
+        }
+        CommandError::Load(LoadError::Read { .. }) | CommandError::Write { .. } => {
+            printer.error(&err.to_string());
+            ExitStatus::Io
+        }
+    }
+}
+
+/// The application directory and its loaded configuration.
+pub struct Workspace {
+    pub dir: PathBuf,
+    pub app: Application,
+}
+
+impl Workspace {
+    pub fn load(cli: &Cli) -> Result<Self, CommandError> {
+        let start = match &cli.global.app {
+            Some(dir) => dir.clone(),
+            None => std::env::current_dir().map_err(|source| LoadError::Read {
+                path: PathBuf::from("."),
+                source,
+            })?,
+        };
+        let dir = match &cli.global.app {
+            Some(dir) if dir.join(config::APPLICATION_FILE).is_file() => dir.clone(),
+            Some(dir) => return Err(LoadError::NotFound { start: dir.clone() }.into()),
+            None => config::find_application_dir(&start)?,
+        };
+        let app = config::load(&dir)?;
+        Ok(Workspace { dir, app })
+    }
+}

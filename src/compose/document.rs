@@ -1,0 +1,146 @@
+//! The subset of the Compose file format that exo writes, in the key order
+//! it is written in.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Serialize)]
+pub struct ComposeFile {
+    pub name: String,
+    pub services: BTreeMap<String, ComposeService>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub volumes: BTreeMap<String, Option<()>>,
+    #[serde(rename = "x-exo")]
+    pub exo: FileMetadata,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileMetadata {
+    pub application: String,
+    pub mode: &'static str,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct ComposeService {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build: Option<Build>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volumes: Vec<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub environment: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub depends_on: IndexMap<String, DependsOn>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<Healthcheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart: Option<&'static str>,
+    #[serde(rename = "x-exo")]
+    pub exo: ServiceMetadata,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Build {
+    pub context: String,
+    pub dockerfile: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DependsOn {
+    pub condition: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Healthcheck {
+    pub test: Vec<String>,
+    pub interval: String,
+    pub timeout: String,
+    pub retries: u32,
+    pub start_period: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_interval: Option<String>,
+}
+
+/// What exo needs at run time and Compose cannot express; Compose ignores
+/// `x-` keys.
+#[derive(Debug, Default, Serialize)]
+pub struct ServiceMetadata {
+    pub kind: &'static str,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<String>,
+    #[serde(rename = "depends-on", skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+    pub readiness: Readiness,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart: Option<RestartMetadata>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watch: Option<WatchMetadata>,
+}
+
+/// How exo decides the container is ready.
+#[derive(Debug, Default, Serialize)]
+pub struct Readiness {
+    /// `http`, `tcp`, `command`, `log`, `healthy` (the Compose healthcheck),
+    /// or `running` when nothing better is known.
+    pub check: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+    #[serde(rename = "start-period", skip_serializing_if = "Option::is_none")]
+    pub start_period: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RestartMetadata {
+    #[serde(rename = "on-crash")]
+    pub on_crash: bool,
+    #[serde(rename = "initial-delay")]
+    pub initial_delay: String,
+    pub multiplier: f64,
+    #[serde(rename = "max-delay")]
+    pub max_delay: String,
+    #[serde(rename = "reset-after")]
+    pub reset_after: String,
+    #[serde(rename = "max-crashes")]
+    pub max_crashes: u32,
+    pub window: String,
+    #[serde(rename = "on-unhealthy")]
+    pub on_unhealthy: String,
+    #[serde(rename = "with-dependencies")]
+    pub with_dependencies: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WatchMetadata {
+    pub paths: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<String>,
+    pub rules: Vec<WatchRuleMetadata>,
+    pub action: &'static str,
+    pub debounce: String,
+    #[serde(rename = "poll-interval")]
+    pub poll_interval: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WatchRuleMetadata {
+    pub paths: Vec<String>,
+    pub action: &'static str,
+}

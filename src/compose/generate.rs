@@ -1,0 +1,193 @@
+//! Builds one Compose file from the application model.
+
+use super::document::{Build, ComposeFile, ComposeService, DependsOn, FileMetadata, ServiceMetadata};
+use super::environment::{container_port, dependency_environment, host_ports, service_environment, volume_name};
+use super::{Mode, metadata, project_name};
+use crate::catalog;
+use crate::model::{Application, Dependency, Probe, Service, ServiceSource};
+use indexmap::IndexMap;
+use std::collections::BTreeMap;
+
+/// The Compose file of `mode` for `app`.
+pub fn compile(app: &Application, mode: Mode) -> ComposeFile {
+    let dependencies = all_dependencies(app);
+    let ports = host_ports(app, &dependencies, mode);
+    let mut services = BTreeMap::new();
+    let mut volumes = BTreeMap::new();
+    for (id, dependency) in &dependencies {
+        for path in &dependency.persist {
+            volumes.insert(volume_name(id, path), None);
+        }
+        services.insert(id.clone(), dependency_service(app, id, dependency));
+    }
+    for service in app.services.values() {
+        if mode == Mode::Test && matches!(service.source, ServiceSource::Image(_)) {
+            continue;
+        }
+        let mut compose = service_entry(app, service, &dependencies, &ports, mode);
+        compose.depends_on = depends_on(app, service, &dependencies, mode);
+        services.insert(service.role.clone(), compose);
+    }
+    let project = match mode {
+        Mode::Test => project_name(&format!("{}tests", app.name)),
+        Mode::Development | Mode::Production => project_name(&app.name),
+    };
+    ComposeFile {
+        name: project,
+        services,
+        volumes,
+        exo: FileMetadata {
+            application: app.name.clone(),
+            mode: mode.name(),
+        },
+    }
+}
+
+/// Application dependencies, then those of services in role order that the
+/// application does not define itself (0.37: the application's wins).
+fn all_dependencies(app: &Application) -> IndexMap<String, Dependency> {
+    let mut all = app.dependencies.clone();
+    let mut services: Vec<&Service> = app.services.values().collect();
+    services.sort_by(|a, b| a.role.cmp(&b.role));
+    for service in services {
+        for (id, dependency) in &service.config.dependencies {
+            all.entry(id.clone()).or_insert_with(|| dependency.clone());
+        }
+    }
+    all
+}
+
+fn dependency_service(app: &Application, id: &str, dependency: &Dependency) -> ComposeService {
+    ComposeService {
+        image: Some(dependency.image.clone()),
+        ports: match (dependency.host_port, dependency.port) {
+            (Some(host), Some(port)) => vec![format!("{host}:{port}")],
+            _ => Vec::new(),
+        },
+        volumes: dependency
+            .persist
+            .iter()
+            .map(|path| format!("{}:{path}", volume_name(id, path)))
+            .collect(),
+        environment: dependency_environment(app, id, dependency),
+        healthcheck: dependency.health_check.as_ref().and_then(metadata::healthcheck),
+        restart: Some("on-failure"),
+        exo: ServiceMetadata {
+            kind: "dependency",
+            catalog: catalog::lookup(&dependency.image).map(|e| e.name.clone()),
+            readiness: metadata::readiness(dependency.health_check.as_ref(), dependency.port),
+            ..ServiceMetadata::default()
+        },
+        ..ComposeService::default()
+    }
+}
+
+fn service_entry(
+    app: &Application,
+    service: &Service,
+    dependencies: &IndexMap<String, Dependency>,
+    ports: &BTreeMap<String, u16>,
+    mode: Mode,
+) -> ComposeService {
+    let development = &service.config.development;
+    let port = container_port(service, mode);
+    let (image, build, mount) = match &service.source {
+        ServiceSource::Location(location) => {
+            let context = if location == "." { "..".to_owned() } else { format!("../{location}") };
+            let mount = (mode == Mode::Development).then(|| format!("{context}:/mnt"));
+            let build = Build {
+                context,
+                dockerfile: mode.dockerfile().to_owned(),
+            };
+            (None, Some(build), mount)
+        }
+        ServiceSource::Image(image) => (Some(image.clone()), None, None),
+    };
+    let command = match mode {
+        Mode::Development => development.run.clone(),
+        Mode::Test => development.test.clone(),
+        Mode::Production => None,
+    };
+    let probe = readiness_probe(service, mode);
+    ComposeService {
+        image,
+        build,
+        command,
+        ports: match (ports.get(&service.role), port) {
+            (Some(host), Some(port)) => vec![format!("{host}:{port}")],
+            _ => Vec::new(),
+        },
+        volumes: mount.into_iter().collect(),
+        environment: service_environment(app, service, dependencies, ports, mode),
+        healthcheck: probe.as_ref().and_then(metadata::healthcheck),
+        restart: (mode != Mode::Test).then_some("on-failure"),
+        exo: ServiceMetadata {
+            kind: "service",
+            service_type: Some(service.config.kind.name()),
+            depends_on: development.depends_on.clone(),
+            readiness: metadata::readiness(probe.as_ref(), port),
+            restart: (mode == Mode::Development).then(|| metadata::restart(&development.restart)),
+            watch: if mode == Mode::Development && matches!(service.source, ServiceSource::Location(_)) {
+                metadata::watch(&development.watch)
+            } else {
+                None
+            },
+            ..ServiceMetadata::default()
+        },
+        ..ComposeService::default()
+    }
+}
+
+/// `development.health-check` in development and test; in production,
+/// 0.37's `production.health-check` path.
+fn readiness_probe(service: &Service, mode: Mode) -> Option<Probe> {
+    match mode {
+        Mode::Development | Mode::Test => service.config.development.health_check.clone(),
+        Mode::Production => service.config.production.health_check.as_ref().map(|path| {
+            Probe::new(crate::model::Check::Http {
+                path: path.clone(),
+                port: None,
+            })
+        }),
+    }
+}
+
+/// Dependencies first (sorted, each once), then the services named by
+/// `depends-on`. A Compose healthcheck makes the condition `service_healthy`.
+fn depends_on(
+    app: &Application,
+    service: &Service,
+    dependencies: &IndexMap<String, Dependency>,
+    mode: Mode,
+) -> IndexMap<String, DependsOn> {
+    let mut ids: Vec<&String> = app.dependencies.keys().chain(service.config.dependencies.keys()).collect();
+    ids.sort();
+    ids.dedup();
+    let mut conditions = IndexMap::new();
+    for id in ids {
+        let healthy = dependencies
+            .get(id)
+            .and_then(|d| d.health_check.as_ref())
+            .and_then(metadata::healthcheck)
+            .is_some();
+        conditions.insert(id.clone(), condition(healthy));
+    }
+    if mode != Mode::Test {
+        for role in &service.config.development.depends_on {
+            let healthy = app
+                .services
+                .get(role)
+                .and_then(|s| readiness_probe(s, mode))
+                .and_then(|p| metadata::healthcheck(&p))
+                .is_some();
+            conditions.insert(role.clone(), condition(healthy));
+        }
+    }
+    conditions
+}
+
+fn condition(healthy: bool) -> DependsOn {
+    DependsOn {
+        condition: if healthy { "service_healthy" } else { "service_started" },
+    }
+}

@@ -1,0 +1,422 @@
+//! Loading and validating `application.yml` and every `service.yml`.
+//!
+//! Reading goes file by file into [`crate::model`] while collecting every
+//! [`Problem`]; checks that need several files (roles named by `depends-on`,
+//! cycles, host ports, dependency names) run at the end, so one run reports
+//! everything that is wrong.
+
+mod application;
+mod dependency;
+mod policy;
+mod probe;
+mod problem;
+mod reader;
+mod remote;
+mod service;
+pub mod yaml;
+
+pub use application::{is_application_name, is_role};
+pub use probe::read_probe;
+pub use problem::{Problem, ProblemDiagnostic, Problems, Site, SourceFile};
+pub use reader::{Located, Reader, parse_duration};
+
+use crate::graph;
+use crate::model::{Application, Dependency, Service, ServiceConfig, ServiceSource};
+use application::ApplicationFile;
+use indexmap::IndexMap;
+use service::ServiceFile;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use yaml::{Node, Value};
+
+pub const APPLICATION_FILE: &str = "application.yml";
+pub const SERVICE_FILE: &str = "service.yml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{} is not an exo application: no application.yml here or in any parent directory", start.display())]
+    NotFound { start: PathBuf },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the application's configuration has {} problem{}", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Invalid(Vec<Problem>),
+}
+
+/// Where a dependency was declared, for checks across files.
+#[derive(Debug, Clone)]
+pub struct DependencySites {
+    pub id: Site,
+    pub host_port: Option<Site>,
+}
+
+/// The nearest directory from `start` upwards that holds application.yml.
+pub fn find_application_dir(start: &Path) -> Result<PathBuf, LoadError> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(APPLICATION_FILE).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| LoadError::NotFound {
+            start: start.to_path_buf(),
+        })
+}
+
+/// Loads the application in `dir` and every service.yml it names.
+pub fn load(dir: &Path) -> Result<Application, LoadError> {
+    let mut problems = Problems::default();
+    let app_file = source_file(dir, APPLICATION_FILE)?;
+    let root = match yaml::parse(&app_file.text) {
+        Ok(root) => root,
+        Err(err) => {
+            problems.push(syntax_problem(&app_file, err));
+            return Err(LoadError::Invalid(problems.into_vec()));
+        }
+    };
+    let app = application::read_application(&mut Reader::new(Arc::clone(&app_file), &mut problems), &root);
+    if let Some(name) = &app.name {
+        if !is_application_name(&name.value) {
+            problems.push(
+                Problem::at(
+                    name.site.clone(),
+                    format!(
+                        "the 'name' field '{}' in application.yml is invalid: only lowercase alphanumeric characters separated by single hyphens are allowed",
+                        name.value
+                    ),
+                )
+                .label("invalid name")
+                .help(format!("it must match /^[a-z0-9]+(-[a-z0-9]+)*$/, e.g. `{}`", suggest_name(&name.value))),
+            );
+        }
+    }
+    let mut service_files = IndexMap::new();
+    for entry in &app.services {
+        if let (Some(location), None) = (&entry.location, &entry.image) {
+            if let Some(file) = read_service_file(dir, location, &mut problems)? {
+                service_files.insert(entry.role.value.clone(), file);
+            }
+        }
+    }
+    let application = assemble(app, service_files, &mut problems);
+    if problems.is_empty() {
+        Ok(application)
+    } else {
+        Err(LoadError::Invalid(problems.into_vec()))
+    }
+}
+
+fn source_file(dir: &Path, name: &str) -> Result<Arc<SourceFile>, LoadError> {
+    let path = dir.join(name);
+    let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Read { path, source })?;
+    Ok(Arc::new(SourceFile {
+        name: name.to_owned(),
+        text,
+    }))
+}
+
+fn syntax_problem(file: &Arc<SourceFile>, err: yaml::SyntaxError) -> Problem {
+    Problem::at(Site::new(file, err.span), format!("invalid YAML in {}: {}", file.name, err.message))
+        .label(err.message)
+}
+
+fn read_service_file(
+    dir: &Path,
+    location: &Located<String>,
+    problems: &mut Problems,
+) -> Result<Option<ServiceFile>, LoadError> {
+    let relative = normalize_location(&location.value);
+    if Path::new(&location.value).is_absolute() {
+        problems.push(
+            Problem::at(location.site.clone(), format!("`location` must be relative to the application, found \"{}\"", location.value))
+                .label("absolute path")
+                .help("write it as `./dir`"),
+        );
+        return Ok(None);
+    }
+    let service_dir = dir.join(&relative);
+    let name = format!("{relative}/{SERVICE_FILE}");
+    if !service_dir.is_dir() {
+        problems.push(
+            Problem::at(location.site.clone(), format!("the directory `{relative}` does not exist"))
+                .label("no such directory")
+                .help("create it (`exo add` does), or fix `location`"),
+        );
+        return Ok(None);
+    }
+    if !service_dir.join(SERVICE_FILE).is_file() {
+        problems.push(
+            Problem::at(location.site.clone(), format!("`{relative}` has no {SERVICE_FILE}"))
+                .label("service.yml not found")
+                .help(format!("create {name} with at least `type: worker`")),
+        );
+        return Ok(None);
+    }
+    let file = source_file(dir, &name)?;
+    match yaml::parse(&file.text) {
+        Ok(root) => Ok(Some(service::read_service(&mut Reader::new(file, problems), &root))),
+        Err(err) => {
+            problems.push(syntax_problem(&file, err));
+            Ok(None)
+        }
+    }
+}
+
+/// Builds the model and runs the checks that span several files.
+fn assemble(app: ApplicationFile, mut service_files: IndexMap<String, ServiceFile>, problems: &mut Problems) -> Application {
+    let roles: Vec<&str> = app.services.iter().map(|s| s.role.value.as_str()).collect();
+    for (id, (_, sites)) in &app.dependencies {
+        if roles.contains(&id.as_str()) {
+            problems.push(
+                Problem::at(sites.id.clone(), format!("the dependency `{id}` has the same name as the service `{id}`"))
+                    .label("name taken by a service")
+                    .help("rename the dependency; each container of the application needs its own name"),
+            );
+        }
+    }
+    check_service_dependencies(&app, &service_files, &roles, problems);
+    check_depends_on(&app, &service_files, &roles, problems);
+    check_host_ports(&app, &service_files, problems);
+
+    let services = app
+        .services
+        .iter()
+        .map(|entry| {
+            let source = match (&entry.location, &entry.image) {
+                (Some(location), _) => ServiceSource::Location(normalize_location(&location.value)),
+                (None, Some(image)) => ServiceSource::Image(image.value.clone()),
+                (None, None) => ServiceSource::Location(String::new()),
+            };
+            let config = service_files
+                .shift_remove(&entry.role.value)
+                .map_or_else(ServiceConfig::image_only, |file| file.config);
+            let service = Service {
+                role: entry.role.value.clone(),
+                source,
+                repository: entry.repository.clone(),
+                dependency_data: entry.dependency_data.clone(),
+                config,
+            };
+            (entry.role.value.clone(), service)
+        })
+        .collect();
+    Application {
+        name: app.name.map(|n| n.value).unwrap_or_default(),
+        dependencies: app.dependencies.into_iter().map(|(id, (d, _))| (id, d)).collect(),
+        environment: app.environment,
+        secrets: app.secrets,
+        services,
+        shared_directories: app.shared_directories,
+        tests: app.tests,
+    }
+}
+
+/// A dependency id used by a service must not be a role, and two services
+/// that declare the same id must mean the same container.
+fn check_service_dependencies(
+    app: &ApplicationFile,
+    files: &IndexMap<String, ServiceFile>,
+    roles: &[&str],
+    problems: &mut Problems,
+) {
+    let mut seen: IndexMap<&str, (&str, &Dependency)> = IndexMap::new();
+    for (role, file) in files {
+        for (id, (dependency, sites)) in &file.dependencies {
+            if roles.contains(&id.as_str()) {
+                problems.push(
+                    Problem::at(sites.id.clone(), format!("the dependency `{id}` has the same name as the service `{id}`"))
+                        .label("name taken by a service")
+                        .help("rename the dependency; each container of the application needs its own name"),
+                );
+            } else if app.dependencies.contains_key(id) {
+                continue;
+            } else if let Some((first_role, first)) = seen.get(id.as_str()) {
+                if *first != dependency {
+                    problems.push(
+                        Problem::at(
+                            sites.id.clone(),
+                            format!("the dependency `{id}` is declared differently by `{first_role}` and `{role}`"),
+                        )
+                        .label("second, different declaration")
+                        .help("make both declarations the same, or move it to `local.dependencies` of application.yml"),
+                    );
+                }
+            } else {
+                seen.insert(id, (role, dependency));
+            }
+        }
+    }
+}
+
+fn check_depends_on(app: &ApplicationFile, files: &IndexMap<String, ServiceFile>, roles: &[&str], problems: &mut Problems) {
+    let mut edges = graph::Edges::new();
+    for (role, file) in files {
+        let mut targets = Vec::new();
+        for target in &file.depends_on {
+            let name = target.value.as_str();
+            if name == role {
+                problems.push(
+                    Problem::at(target.site.clone(), format!("the service `{role}` depends on itself"))
+                        .label("names this service")
+                        .help("remove it from `development.depends-on`"),
+                );
+            } else if targets.contains(&target.value) {
+                problems.push(Problem::at(target.site.clone(), format!("`{name}` is listed twice")).label("repeated"));
+            } else if roles.contains(&name) {
+                targets.push(target.value.clone());
+            } else {
+                let is_dependency = app.dependencies.contains_key(name) || files.values().any(|f| f.dependencies.contains_key(name));
+                let problem = Problem::at(
+                    target.site.clone(),
+                    format!("`development.depends-on` names `{name}`, which is not a service of this application"),
+                )
+                .label("unknown service");
+                let problem = if is_dependency {
+                    problem.help(format!("`{name}` is a local dependency; dependencies always start, and become ready, before services"))
+                } else {
+                    match reader::suggest(name, roles) {
+                        Some(best) => problem.help(format!("did you mean `{best}`?")),
+                        None => problem.help(format!("the services are: {}", roles.join(", "))),
+                    }
+                };
+                problems.push(problem);
+            }
+        }
+        edges.insert(role.clone(), targets);
+    }
+    if let Some(cycle) = graph::find_cycle(&edges) {
+        let first = &files[&cycle[0]];
+        let site = first
+            .depends_on
+            .iter()
+            .find(|d| d.value == cycle[1])
+            .map(|d| d.site.clone());
+        let message = format!("the services depend on each other in a cycle: {}", cycle.join(" -> "));
+        let problem = match site {
+            Some(site) => Problem::at(site, message).label("the cycle starts here"),
+            None => Problem::general(message),
+        };
+        problems.push(problem.help("remove one of these `depends-on` entries to break the cycle"));
+    }
+}
+
+/// Two containers cannot publish the same host port, in either mode.
+fn check_host_ports(app: &ApplicationFile, files: &IndexMap<String, ServiceFile>, problems: &mut Problems) {
+    let service_dependencies = files.values().flat_map(|f| &f.dependencies);
+    let mut dependencies: Vec<PortClaim> = Vec::new();
+    for (id, (dependency, sites)) in app.dependencies.iter().chain(service_dependencies) {
+        let name = format!("dependency `{id}`");
+        if let (Some(port), Some(site)) = (dependency.host_port, &sites.host_port) {
+            if !dependencies.iter().any(|claim| claim.name == name) {
+                dependencies.push(PortClaim { name, port, site: site.clone() });
+            }
+        }
+    }
+    let modes: [(&str, fn(&ServiceFile) -> &Option<Located<u16>>); 2] = [
+        ("", |f| &f.development_host_port),
+        (" in production", |f| &f.production_host_port),
+    ];
+    for (index, (mode, host_port)) in modes.into_iter().enumerate() {
+        let mut claims = dependencies.clone();
+        // Dependencies are the same in both modes: report their clashes once.
+        let first_new = if index == 0 { 0 } else { claims.len() };
+        for (role, file) in files {
+            if let Some(port) = host_port(file) {
+                claims.push(PortClaim { name: format!("service `{role}`"), port: port.value, site: port.site.clone() });
+            }
+        }
+        for (i, claim) in claims.iter().enumerate().skip(first_new) {
+            if let Some(first) = claims[..i].iter().find(|c| c.port == claim.port) {
+                problems.push(
+                    Problem::at(
+                        claim.site.clone(),
+                        format!("host port {} is published by both {} and {}{mode}", claim.port, first.name, claim.name),
+                    )
+                    .label("port already taken")
+                    .help("give each container its own `host-port`"),
+                );
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+struct PortClaim {
+    name: String,
+    port: u16,
+    site: Site,
+}
+
+/// A `location` as 0.37's `path.Join` cleaned it: `./web/` is `web`.
+pub fn normalize_location(location: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in location.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// `dependency-data` values become JSON for `SERVICE_DATA`.
+pub fn json_of(node: &Node) -> serde_json::Value {
+    match &node.value {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Int(i) => serde_json::Value::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::Seq(items) => serde_json::Value::Array(items.iter().map(json_of).collect()),
+        Value::Map(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.value.scalar_text().unwrap_or_default(), json_of(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// A valid name close to an invalid one, for the hint.
+fn suggest_name(name: &str) -> String {
+    let lowered: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let parts: Vec<&str> = lowered.split('-').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() {
+        "my-app".to_owned()
+    } else {
+        parts.join("-")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_are_cleaned_like_path_join() {
+        assert_eq!(normalize_location("./web"), "web");
+        assert_eq!(normalize_location("./web/"), "web");
+        assert_eq!(normalize_location("a/./b/../c"), "a/c");
+        assert_eq!(normalize_location("../shared/svc"), "../shared/svc");
+        assert_eq!(normalize_location("."), ".");
+    }
+
+    #[test]
+    fn name_suggestions() {
+        assert_eq!(suggest_name("invalid app"), "invalid-app");
+        assert_eq!(suggest_name("My_App"), "my-app");
+        assert_eq!(suggest_name("!!"), "my-app");
+    }
+}

@@ -1,0 +1,369 @@
+//! Typed reading of a YAML [`Node`] tree. Every reader records what is wrong
+//! in [`Problems`] and returns what it could read, so that one pass finds
+//! every problem of a file.
+
+use super::problem::{Problem, Problems, Site, SourceFile};
+use super::yaml::{Node, Value};
+use indexmap::IndexMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A value together with where it was written.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub value: T,
+    pub site: Site,
+}
+
+/// The file being read and the problems found so far.
+pub struct Reader<'p> {
+    pub file: Arc<SourceFile>,
+    problems: &'p mut Problems,
+}
+
+impl<'p> Reader<'p> {
+    pub fn new(file: Arc<SourceFile>, problems: &'p mut Problems) -> Self {
+        Reader { file, problems }
+    }
+
+    pub fn site(&self, node: &Node) -> Site {
+        Site::new(&self.file, node.span)
+    }
+
+    pub fn report(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    fn wrong_type(&mut self, node: &Node, path: &str, expected: &str) {
+        let problem = Problem::at(
+            self.site(node),
+            format!("`{path}` must be {expected}, found {}", node.value.kind()),
+        )
+        .label(format!("expected {expected}"));
+        self.report(problem);
+    }
+
+    /// Reads a map whose keys are fixed. Unknown keys are problems with a
+    /// "did you mean" hint; keys starting with `x-` are extensions and ignored,
+    /// as in Compose. `key:` with no value reads as an empty map.
+    pub fn fields<'n>(&mut self, node: &'n Node, path: &str, known: &[&str]) -> Fields<'n> {
+        let mut fields = Fields::default();
+        for (key, name, value) in self.entries(node, path) {
+            if known.contains(&name) {
+                fields.entries.push((key, name, value));
+            } else if !name.starts_with("x-") {
+                self.unknown_key(key, name, path, known);
+            }
+        }
+        fields
+    }
+
+    fn unknown_key(&mut self, key: &Node, name: &str, path: &str, known: &[&str]) {
+        let place = if path.is_empty() {
+            "at the top level".to_owned()
+        } else {
+            format!("in `{path}`")
+        };
+        let mut problem =
+            Problem::at(self.site(key), format!("unknown key `{name}` {place}")).label("unknown key");
+        problem = match suggest(name, known) {
+            Some(best) => problem.help(format!("did you mean `{best}`?")),
+            None => problem.help(format!("known keys here: {}", known.join(", "))),
+        };
+        self.report(problem);
+    }
+
+    /// Reads a map with free keys (roles, variable names), in file order.
+    pub fn entries<'n>(&mut self, node: &'n Node, path: &str) -> Vec<(&'n Node, &'n str, &'n Node)> {
+        match &node.value {
+            Value::Null => Vec::new(),
+            Value::Map(entries) => entries
+                .iter()
+                .map(|(key, value)| {
+                    let name = match &key.value {
+                        Value::String(s) => s.as_str(),
+                        _ => "",
+                    };
+                    (key, name, value)
+                })
+                .collect(),
+            _ => {
+                self.wrong_type(node, path, "a map");
+                Vec::new()
+            }
+        }
+    }
+
+    /// A scalar read as text (`port: 80` and `port: "80"` are both "80").
+    pub fn string(&mut self, node: &Node, path: &str) -> Option<Located<String>> {
+        match node.value.scalar_text() {
+            Some(value) => Some(Located {
+                value,
+                site: self.site(node),
+            }),
+            None => {
+                self.wrong_type(node, path, "a string");
+                None
+            }
+        }
+    }
+
+    /// A string that must not be empty.
+    pub fn non_empty_string(&mut self, node: &Node, path: &str) -> Option<Located<String>> {
+        let text = self.string(node, path)?;
+        if text.value.trim().is_empty() {
+            let problem = Problem::at(text.site, format!("`{path}` must not be empty"))
+                .label("empty value");
+            self.report(problem);
+            return None;
+        }
+        Some(text)
+    }
+
+    /// A list of strings; `key:` with nothing is an empty list.
+    pub fn string_list(&mut self, node: &Node, path: &str) -> Vec<Located<String>> {
+        match &node.value {
+            Value::Null => Vec::new(),
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| self.non_empty_string(item, &format!("{path}[{i}]")))
+                .collect(),
+            _ => {
+                self.wrong_type(node, path, "a list of strings");
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, node: &Node, path: &str) -> Option<bool> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(node, path, "`true` or `false`");
+                None
+            }
+        }
+    }
+
+    /// A TCP port, written as a number or a string of digits.
+    pub fn port(&mut self, node: &Node, path: &str) -> Option<Located<u16>> {
+        let parsed = match &node.value {
+            Value::Int(i) => u16::try_from(*i).ok().filter(|p| *p > 0),
+            Value::String(s) => s.trim().parse::<u16>().ok().filter(|p| *p > 0),
+            _ => None,
+        };
+        match parsed {
+            Some(value) => Some(Located {
+                value,
+                site: self.site(node),
+            }),
+            None => {
+                let found = match &node.value {
+                    Value::Int(i) => format!("{i}"),
+                    Value::String(s) => format!("\"{s}\""),
+                    other => other.kind().to_owned(),
+                };
+                let problem = Problem::at(
+                    self.site(node),
+                    format!("`{path}` must be a port number from 1 to 65535, found {found}"),
+                )
+                .label("not a port");
+                self.report(problem);
+                None
+            }
+        }
+    }
+
+    pub fn positive_integer(&mut self, node: &Node, path: &str) -> Option<u32> {
+        match node.value {
+            Value::Int(i) if i > 0 => u32::try_from(i).ok(),
+            _ => {
+                self.wrong_type(node, path, "a whole number above 0");
+                None
+            }
+        }
+    }
+
+    pub fn number(&mut self, node: &Node, path: &str) -> Option<f64> {
+        match node.value {
+            Value::Int(i) => Some(i as f64),
+            Value::Float(f) if f.is_finite() => Some(f),
+            _ => {
+                self.wrong_type(node, path, "a number");
+                None
+            }
+        }
+    }
+
+    /// A duration such as `500ms`, `2s`, `1m30s` or `1h`.
+    pub fn duration(&mut self, node: &Node, path: &str) -> Option<Duration> {
+        let parsed = match &node.value {
+            Value::String(s) => parse_duration(s),
+            _ => None,
+        };
+        if parsed.is_none() {
+            let mut problem = Problem::at(
+                self.site(node),
+                format!("`{path}` must be a duration such as `500ms`, `2s` or `1m30s`"),
+            )
+            .label("not a duration");
+            if let Value::Int(i) = node.value {
+                problem = problem.help(format!("add a unit: `{i}s` or `{i}ms`"));
+            }
+            self.report(problem);
+        }
+        parsed
+    }
+
+    /// Environment variables: names to text values (`KEY:` alone is empty).
+    pub fn environment(&mut self, node: &Node, path: &str) -> IndexMap<String, String> {
+        let mut variables = IndexMap::new();
+        for (key, name, value) in self.entries(node, path) {
+            if !is_environment_name(name) {
+                let problem = Problem::at(
+                    self.site(key),
+                    format!("`{name}` in `{path}` is not a valid environment variable name"),
+                )
+                .label("invalid name")
+                .help("use letters, digits, `_`, `.` and `-`, starting with a letter or `_`");
+                self.report(problem);
+                continue;
+            }
+            let text = match &value.value {
+                Value::Null => Some(String::new()),
+                _ => self.string(value, &format!("{path}.{name}")).map(|s| s.value),
+            };
+            if let Some(text) = text {
+                variables.insert(name.to_owned(), text);
+            }
+        }
+        variables
+    }
+
+    /// Names of secrets: each must be a valid variable name.
+    pub fn secrets(&mut self, node: &Node, path: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        for name in self.string_list(node, path) {
+            if is_variable_name(&name.value) {
+                names.push(name.value);
+            } else {
+                let problem = Problem::at(
+                    name.site,
+                    format!("secret `{}` in `{path}` is not a valid variable name", name.value),
+                )
+                .label("invalid name")
+                .help("secrets are passed as `${NAME}`; use letters, digits and `_`");
+                self.report(problem);
+            }
+        }
+        names
+    }
+}
+
+/// The entries of a map read with [`Reader::fields`].
+#[derive(Default)]
+pub struct Fields<'n> {
+    entries: Vec<(&'n Node, &'n str, &'n Node)>,
+}
+
+impl<'n> Fields<'n> {
+    pub fn get(&self, name: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(_, key, _)| *key == name)
+            .map(|(_, _, value)| *value)
+    }
+
+    /// The key node itself, to point at the key rather than its value.
+    pub fn key(&self, name: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(_, key, _)| *key == name)
+            .map(|(key, _, _)| *key)
+    }
+}
+
+/// The closest known name, if it is close enough to be a likely typo.
+pub fn suggest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|candidate| (strsim::jaro_winkler(name, candidate), *candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+pub fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Names Compose accepts in `environment` (some images read `a.b` names).
+pub fn is_environment_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// Parses `1h2m3s4ms`-style durations; at least one part, each with a unit.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.')?;
+        let amount: f64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let seconds = match &rest[..unit_len] {
+            "ms" => amount / 1000.0,
+            "s" => amount,
+            "m" => amount * 60.0,
+            "h" => amount * 3600.0,
+            _ => return None,
+        };
+        total += Duration::try_from_secs_f64(seconds).ok()?;
+        rest = &rest[unit_len..];
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2s"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1m30s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("1h"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("10"), None);
+        assert_eq!(parse_duration("5 seconds"), None);
+        assert_eq!(parse_duration("s"), None);
+        assert_eq!(parse_duration(""), None);
+    }
+
+    #[test]
+    fn suggestions_only_for_near_misses() {
+        let known = ["image", "persist", "environment-variables", "secrets"];
+        assert_eq!(suggest("imagee", &known), Some("image"));
+        assert_eq!(suggest("enviroment-variables", &known), Some("environment-variables"));
+        assert_eq!(suggest("banana", &known), None);
+    }
+
+    #[test]
+    fn variable_names() {
+        assert!(is_variable_name("DB_NAME"));
+        assert!(is_variable_name("_x1"));
+        assert!(!is_variable_name("1X"));
+        assert!(!is_variable_name("MY-DB"));
+        assert!(!is_variable_name(""));
+    }
+}

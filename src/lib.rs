@@ -1,0 +1,38 @@
+//! exo compiles an application's `application.yml` and `service.yml` files
+//! into Docker Compose files and drives `docker compose` with them.
+//!
+//! The core is pure: [`config`] loads and validates the files into a
+//! [`model::Application`], and [`compose`] compiles that into Compose files.
+//! [`commands`] are thin wrappers around it; [`output`] owns every byte printed.
+
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod compose;
+pub mod config;
+pub mod exit;
+pub mod graph;
+pub mod model;
+pub mod output;
+
+use clap::Parser;
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// Parses the arguments, runs the command, and maps the outcome to an exit code.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help and version itself, and usage errors with a hint.
+            let _ = err.print();
+            return if err.use_stderr() {
+                exit::ExitStatus::Usage.into()
+            } else {
+                exit::ExitStatus::Success.into()
+            };
+        }
+    };
+    let mut printer = output::Printer::new(cli.global.color_choice());
+    commands::run(&cli, &mut printer).into()
+}

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    exo::main(std::env::args_os())
+}

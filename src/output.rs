@@ -1,0 +1,64 @@
+//! Every byte exo prints goes through the [`Printer`]: messages and
+//! diagnostics on stderr, data on stdout.
+
+use crate::cli::ColorChoice;
+use crate::config::{Problem, ProblemDiagnostic};
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use std::io::{IsTerminal, Write};
+
+pub struct Printer {
+    color: bool,
+}
+
+impl Printer {
+    pub fn new(choice: ColorChoice) -> Self {
+        let color = choice == ColorChoice::Auto && std::io::stderr().is_terminal();
+        Printer { color }
+    }
+
+    /// A line of progress or result, on stderr.
+    pub fn status(&mut self, verb: &str, message: &str) {
+        let verb = self.paint(verb, "\x1b[1;32m");
+        self.stderr(&format!("{verb} {message}"));
+    }
+
+    pub fn error(&mut self, message: &str) {
+        let label = self.paint("error:", "\x1b[1;31m");
+        self.stderr(&format!("{label} {message}"));
+    }
+
+    /// Each problem with the lines of YAML it points at, then a summary.
+    pub fn problems(&mut self, problems: &[Problem]) {
+        let theme = if self.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+        for problem in problems {
+            let mut text = String::new();
+            let diagnostic = ProblemDiagnostic::from(problem.clone());
+            if handler.render_report(&mut text, &diagnostic).is_err() {
+                text = problem.headline();
+            }
+            self.stderr(text.trim_end());
+            self.stderr("");
+        }
+        let count = problems.len();
+        let plural = if count == 1 { "" } else { "s" };
+        self.error(&format!("the application's configuration has {count} problem{plural}"));
+    }
+
+    fn paint(&self, text: &str, style: &str) -> String {
+        if self.color {
+            format!("{style}{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn stderr(&mut self, line: &str) {
+        // A closed stderr leaves nothing useful to do with the error.
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+}
