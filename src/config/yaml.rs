@@ -79,13 +79,7 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
 }
 
 fn syntax_error(err: &serde_saphyr::Error, source: &str) -> SyntaxError {
-    let message = match err {
-        serde_saphyr::Error::DuplicateMappingKey { key: Some(key), .. } => {
-            format!("duplicate key `{key}`")
-        }
-        serde_saphyr::Error::DuplicateMappingKey { key: None, .. } => "duplicate key".to_owned(),
-        other => UserMessageFormatter.format_message(other).into_owned(),
-    };
+    let message = UserMessageFormatter.format_message(err).into_owned();
     let span = err
         .location()
         .map(|location| span_of(&location, source))
@@ -304,7 +298,7 @@ mod tests {
     fn duplicate_keys_are_errors_at_the_second_key() {
         let source = "a: 1\nb: 2\na: 3\n";
         let err = parse(source).unwrap_err();
-        assert_eq!(err.message, "duplicate key `a`");
+        assert_eq!(err.message, "duplicate mapping key `a` is not allowed here");
         assert_eq!(err.span.offset, 10);
     }
 

@@ -1,0 +1,10 @@
+//! One integration-test binary (as just, ripgrep and uv do): every module
+//! below runs the built `exo` or the library against files on disk.
+
+mod cli;
+mod common;
+mod compat;
+mod compose_config;
+mod errors;
+mod generate;
+mod properties;
