@@ -24,17 +24,32 @@ pub struct Entry {
 }
 
 const FILES: &[(&str, &str)] = &[
-    ("elasticsearch", include_str!("../compose-templates/elasticsearch.yml")),
+    (
+        "elasticsearch",
+        include_str!("../compose-templates/elasticsearch.yml"),
+    ),
     ("kafka", include_str!("../compose-templates/kafka.yml")),
     ("mariadb", include_str!("../compose-templates/mariadb.yml")),
-    ("memcached", include_str!("../compose-templates/memcached.yml")),
+    (
+        "memcached",
+        include_str!("../compose-templates/memcached.yml"),
+    ),
     ("minio", include_str!("../compose-templates/minio.yml")),
     ("mongo", include_str!("../compose-templates/mongo.yml")),
     ("mysql", include_str!("../compose-templates/mysql.yml")),
     ("nats", include_str!("../compose-templates/nats.yml")),
-    ("opensearch", include_str!("../compose-templates/opensearch.yml")),
-    ("postgres", include_str!("../compose-templates/postgres.yml")),
-    ("rabbitmq", include_str!("../compose-templates/rabbitmq.yml")),
+    (
+        "opensearch",
+        include_str!("../compose-templates/opensearch.yml"),
+    ),
+    (
+        "postgres",
+        include_str!("../compose-templates/postgres.yml"),
+    ),
+    (
+        "rabbitmq",
+        include_str!("../compose-templates/rabbitmq.yml"),
+    ),
     ("redis", include_str!("../compose-templates/redis.yml")),
     ("valkey", include_str!("../compose-templates/valkey.yml")),
 ];
@@ -72,7 +87,8 @@ pub fn repository_name(image: &str) -> &str {
 }
 
 impl Entry {
-    /// The offered variables of a dependency `id` with this final environment.
+    /// The offered variables of a dependency `id` with this final environment;
+    /// a variable whose template names a variable the dependency lacks is left out.
     pub fn offered_variables(
         &self,
         id: &str,
@@ -82,18 +98,27 @@ impl Entry {
         let prefix = crate::compose::constant_case(id);
         self.offers
             .iter()
-            .map(|(name, template)| {
-                let mut value = template.replace("{host}", id).replace("{port}", &port.to_string());
+            .filter_map(|(name, template)| {
+                let mut value = template
+                    .replace("{host}", id)
+                    .replace("{port}", &port.to_string());
                 for (key, env_value) in environment {
                     value = value.replace(&format!("{{env.{key}}}"), env_value);
                 }
-                (format!("{prefix}_{name}"), value)
+                (!value.contains("{env.")).then(|| (format!("{prefix}_{name}"), value))
             })
             .collect()
     }
 }
 
-const KEYS: [&str; 6] = ["images", "port", "persist", "environment", "health-check", "offers"];
+const KEYS: [&str; 6] = [
+    "images",
+    "port",
+    "persist",
+    "environment",
+    "health-check",
+    "offers",
+];
 
 fn parse_entry(name: &str, text: &str) -> Result<Entry, Vec<String>> {
     let file = Arc::new(SourceFile {
@@ -106,15 +131,26 @@ fn parse_entry(name: &str, text: &str) -> Result<Entry, Vec<String>> {
     let fields = reader.fields(&root, "", &KEYS);
     let images = fields
         .get("images")
-        .map(|n| reader.string_list(n, "images").into_iter().map(|s| s.value).collect())
+        .map(|n| {
+            reader
+                .string_list(n, "images")
+                .into_iter()
+                .map(|s| s.value)
+                .collect()
+        })
         .unwrap_or_default();
     let port = fields.get("port").and_then(|n| reader.port(n, "port"));
-    let persist = fields.get("persist").and_then(|n| reader.string(n, "persist")).map(|s| s.value);
+    let persist = fields
+        .get("persist")
+        .and_then(|n| reader.string(n, "persist"))
+        .map(|s| s.value);
     let environment = fields
         .get("environment")
         .map(|n| reader.environment(n, "environment"))
         .unwrap_or_default();
-    let health_check = fields.get("health-check").and_then(|n| read_probe(&mut reader, n, "health-check"));
+    let health_check = fields
+        .get("health-check")
+        .and_then(|n| read_probe(&mut reader, n, "health-check"));
     let offers = fields
         .get("offers")
         .map(|n| reader.environment(n, "offers"))
@@ -129,7 +165,12 @@ fn parse_entry(name: &str, text: &str) -> Result<Entry, Vec<String>> {
             health_check,
             offers,
         }),
-        _ => Err(problems.into_vec().iter().map(|p| p.headline()).chain(["needs `port` and `health-check`".to_owned()]).collect()),
+        _ => Err(problems
+            .into_vec()
+            .iter()
+            .map(|p| p.headline())
+            .chain(["needs `port` and `health-check`".to_owned()])
+            .collect()),
     }
 }
 
@@ -148,9 +189,19 @@ mod tests {
     #[test]
     fn the_required_kinds_are_covered() {
         for image in [
-            "postgres:16", "mysql:8", "mariadb:11", "redis:7", "valkey/valkey:8", "mongo:7",
-            "rabbitmq:3-management", "nats:2", "memcached:1.6", "elasticsearch:8.15.0",
-            "opensearchproject/opensearch:2", "minio/minio:latest", "apache/kafka:3.8.0",
+            "postgres:16",
+            "mysql:8",
+            "mariadb:11",
+            "redis:7",
+            "valkey/valkey:8",
+            "mongo:7",
+            "rabbitmq:3-management",
+            "nats:2",
+            "memcached:1.6",
+            "elasticsearch:8.15.0",
+            "opensearchproject/opensearch:2",
+            "minio/minio:latest",
+            "apache/kafka:3.8.0",
         ] {
             assert!(lookup(image).is_some(), "no catalog entry for {image}");
         }
@@ -158,7 +209,10 @@ mod tests {
 
     #[test]
     fn matching_ignores_registry_tag_and_digest() {
-        assert_eq!(repository_name("docker.io/library/redis:7@sha256:abc"), "redis");
+        assert_eq!(
+            repository_name("docker.io/library/redis:7@sha256:abc"),
+            "redis"
+        );
         assert_eq!(repository_name("localhost:5000/team/postgres"), "postgres");
         assert_eq!(lookup("originate/exocom:0.27.0").map(|e| &e.name), None);
     }
@@ -170,6 +224,15 @@ mod tests {
         env.insert("POSTGRES_PASSWORD".into(), "s3cret".into());
         let offered = entry.offered_variables("main-db", 5432, &env);
         assert_eq!(offered["MAIN_DB_PORT"], "5432");
-        assert_eq!(offered["MAIN_DB_URL"], "postgres://postgres:s3cret@main-db:5432/postgres");
+        assert_eq!(
+            offered["MAIN_DB_URL"],
+            "postgres://postgres:s3cret@main-db:5432/postgres"
+        );
+        env.shift_remove("POSTGRES_PASSWORD");
+        let offered = entry.offered_variables("db", 5432, &env);
+        assert!(
+            !offered.contains_key("DB_URL"),
+            "a URL without its password is left out"
+        );
     }
 }

@@ -24,7 +24,13 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// The application directory (default: the nearest directory upwards
     /// from the current one that holds application.yml)
-    #[arg(short = 'C', long = "app", value_name = "DIR", global = true, env = "EXO_APP")]
+    #[arg(
+        short = 'C',
+        long = "app",
+        value_name = "DIR",
+        global = true,
+        env = "EXO_APP"
+    )]
     pub app: Option<PathBuf>,
 
     /// Do not colour the output (also when NO_COLOR is set)

@@ -15,7 +15,12 @@ pub fn find_cycle(edges: &Edges) -> Option<Vec<String>> {
         OnPath,
         Done,
     }
-    fn visit(node: &str, edges: &Edges, marks: &mut IndexMap<String, Mark>, path: &mut Vec<String>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        edges: &Edges,
+        marks: &mut IndexMap<String, Mark>,
+        path: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
         match marks.get(node).copied().unwrap_or(Mark::New) {
             Mark::Done => return None,
             Mark::OnPath => {
@@ -51,7 +56,10 @@ pub fn levels(edges: &Edges) -> Option<Vec<Vec<String>>> {
     let mut remaining: IndexMap<&str, Vec<&str>> = edges
         .iter()
         .map(|(node, deps)| {
-            let known = deps.iter().filter(|d| edges.contains_key(*d)).map(String::as_str);
+            let known = deps
+                .iter()
+                .filter(|d| edges.contains_key(*d))
+                .map(String::as_str);
             (node.as_str(), known.collect())
         })
         .collect();
@@ -89,7 +97,11 @@ mod tests {
         assert_eq!(find_cycle(&e), None);
         assert_eq!(
             levels(&e),
-            Some(vec![vec!["db".to_string()], vec!["api".to_string()], vec!["web".to_string()]])
+            Some(vec![
+                vec!["db".to_string()],
+                vec!["api".to_string()],
+                vec!["web".to_string()]
+            ])
         );
     }
 

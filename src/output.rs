@@ -46,7 +46,9 @@ impl Printer {
         }
         let count = problems.len();
         let plural = if count == 1 { "" } else { "s" };
-        self.error(&format!("the application's configuration has {count} problem{plural}"));
+        self.error(&format!(
+            "the application's configuration has {count} problem{plural}"
+        ));
     }
 
     fn paint(&self, text: &str, style: &str) -> String {

@@ -7,11 +7,20 @@ use crate::exit::ExitStatus;
 use crate::output::Printer;
 use std::path::Path;
 
-pub fn run(cli: &Cli, args: &GenerateArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
+pub fn run(
+    cli: &Cli,
+    args: &GenerateArgs,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
     let workspace = Workspace::load(cli)?;
     let files: Vec<(Mode, String)> = Mode::ALL
         .iter()
-        .map(|mode| (*mode, compose::render(&compose::compile(&workspace.app, *mode))))
+        .map(|mode| {
+            (
+                *mode,
+                compose::render(&compose::compile(&workspace.app, *mode)),
+            )
+        })
         .collect();
     if args.check {
         return Ok(check(&workspace.dir, &files, printer));

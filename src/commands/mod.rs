@@ -38,7 +38,9 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             ExitStatus::Usage
         }
         CommandError::Load(err @ LoadError::NotFound { .. }) => {
-            printer.error(&format!("{err}\n  hint: run exo inside an application, or give its directory with `-C DIR`"));
+            printer.error(&format!(
+                "{err}\n  hint: run exo inside an application, or give its directory with `-C DIR`"
+            ));
             ExitStatus::Usage
         }
         CommandError::Load(LoadError::Read { .. }) | CommandError::Write { .. } => {

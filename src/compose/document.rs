@@ -3,6 +3,7 @@
 
 use indexmap::IndexMap;
 use serde::Serialize;
+use serde_saphyr::FlowSeq;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Serialize)]
@@ -58,7 +59,7 @@ pub struct DependsOn {
 
 #[derive(Debug, Serialize)]
 pub struct Healthcheck {
-    pub test: Vec<String>,
+    pub test: FlowSeq<Vec<String>>,
     pub interval: String,
     pub timeout: String,
     pub retries: u32,
@@ -129,9 +130,9 @@ pub struct RestartMetadata {
 
 #[derive(Debug, Serialize)]
 pub struct WatchMetadata {
-    pub paths: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub ignore: Vec<String>,
+    pub paths: FlowSeq<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore: Option<FlowSeq<Vec<String>>>,
     pub rules: Vec<WatchRuleMetadata>,
     pub action: &'static str,
     pub debounce: String,
@@ -141,6 +142,6 @@ pub struct WatchMetadata {
 
 #[derive(Debug, Serialize)]
 pub struct WatchRuleMetadata {
-    pub paths: Vec<String>,
+    pub paths: FlowSeq<Vec<String>>,
     pub action: &'static str,
 }

@@ -9,7 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Host ports of one mode: explicit `host-port`s, then public services in
 /// alphabetical order from 3000 in steps of 10, skipping taken ports.
-pub fn host_ports(app: &Application, dependencies: &IndexMap<String, Dependency>, mode: Mode) -> BTreeMap<String, u16> {
+pub fn host_ports(
+    app: &Application,
+    dependencies: &IndexMap<String, Dependency>,
+    mode: Mode,
+) -> BTreeMap<String, u16> {
     let mut ports = BTreeMap::new();
     if mode == Mode::Test {
         return ports;
@@ -18,7 +22,10 @@ pub fn host_ports(app: &Application, dependencies: &IndexMap<String, Dependency>
     let mut roles: Vec<&Service> = app.services.values().collect();
     roles.sort_by(|a, b| a.role.cmp(&b.role));
     for service in &roles {
-        if let (Some(host), Some(_)) = (explicit_host_port(service, mode), container_port(service, mode)) {
+        if let (Some(host), Some(_)) = (
+            explicit_host_port(service, mode),
+            container_port(service, mode),
+        ) {
             taken.insert(host);
             ports.insert(service.role.clone(), host);
         }
@@ -67,7 +74,10 @@ pub fn service_environment(
 ) -> BTreeMap<String, String> {
     let mut env = BTreeMap::new();
     env.insert("ROLE".to_owned(), service.role.clone());
-    let used = app.dependencies.keys().chain(service.config.dependencies.keys());
+    let used = app
+        .dependencies
+        .keys()
+        .chain(service.config.dependencies.keys());
     for id in used {
         env.insert(format!("{}_HOST", constant_case(id)), id.clone());
         if let Some(dependency) = dependencies.get(id) {
@@ -86,26 +96,40 @@ pub fn service_environment(
 }
 
 fn offered_variables(id: &str, dependency: &Dependency) -> IndexMap<String, String> {
-    match (catalog::lookup(&dependency.image), dependency.port) {
-        (Some(entry), Some(port)) => entry.offered_variables(id, port, &dependency.environment),
-        _ => IndexMap::new(),
+    let (Some(entry), Some(port)) = (catalog::lookup(&dependency.image), dependency.port) else {
+        return IndexMap::new();
+    };
+    let mut environment = dependency.environment.clone();
+    for name in &dependency.secrets {
+        environment.insert(name.clone(), format!("${{{name}}}"));
     }
+    entry.offered_variables(id, port, &environment)
 }
 
 /// What other services learn about `service`: its origins or host.
-fn endpoint_variables(service: &Service, host_ports: &BTreeMap<String, u16>, mode: Mode) -> Vec<(String, String)> {
+fn endpoint_variables(
+    service: &Service,
+    host_ports: &BTreeMap<String, u16>,
+    mode: Mode,
+) -> Vec<(String, String)> {
     let Some(port) = container_port(service, mode) else {
         return Vec::new();
     };
     let name = constant_case(&service.role);
     let role = &service.role;
-    let internal = (format!("{name}_INTERNAL_ORIGIN"), format!("http://{role}:{port}"));
+    let internal = (
+        format!("{name}_INTERNAL_ORIGIN"),
+        format!("http://{role}:{port}"),
+    );
     match service.config.kind {
         ServiceType::Private => vec![internal],
         ServiceType::Public => {
             let mut vars = vec![internal];
             if let Some(host) = host_ports.get(role) {
-                vars.push((format!("{name}_EXTERNAL_ORIGIN"), format!("http://localhost:{host}")));
+                vars.push((
+                    format!("{name}_EXTERNAL_ORIGIN"),
+                    format!("http://localhost:{host}"),
+                ));
             }
             vars
         }
@@ -114,7 +138,11 @@ fn endpoint_variables(service: &Service, host_ports: &BTreeMap<String, u16>, mod
 }
 
 /// The variables of a dependency's container, ending with `SERVICE_DATA`.
-pub fn dependency_environment(app: &Application, id: &str, dependency: &Dependency) -> BTreeMap<String, String> {
+pub fn dependency_environment(
+    app: &Application,
+    id: &str,
+    dependency: &Dependency,
+) -> BTreeMap<String, String> {
     let mut env: BTreeMap<String, String> = dependency.environment.clone().into_iter().collect();
     for name in &dependency.secrets {
         env.insert(name.clone(), format!("${{{name}}}"));
@@ -142,7 +170,13 @@ pub fn service_data(app: &Application, id: &str) -> String {
 /// service.yml's data for `id`, then application.yml's, key by key.
 fn merged_data(service: &Service, id: &str) -> serde_json::Value {
     let mut merged = serde_json::Map::new();
-    for data in [service.config.dependency_data.get(id), service.dependency_data.get(id)].into_iter().flatten() {
+    for data in [
+        service.config.dependency_data.get(id),
+        service.dependency_data.get(id),
+    ]
+    .into_iter()
+    .flatten()
+    {
         match data {
             serde_json::Value::Object(map) => merged.extend(map.clone()),
             serde_json::Value::Null => {}
@@ -162,7 +196,11 @@ pub fn volume_name(id: &str, path: &str) -> String {
             name.push('_');
         }
         previous_lower = c.is_ascii_lowercase();
-        name.push(if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' });
+        name.push(if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '_'
+        });
     }
     name
 }

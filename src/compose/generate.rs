@@ -1,7 +1,11 @@
 //! Builds one Compose file from the application model.
 
-use super::document::{Build, ComposeFile, ComposeService, DependsOn, FileMetadata, ServiceMetadata};
-use super::environment::{container_port, dependency_environment, host_ports, service_environment, volume_name};
+use super::document::{
+    Build, ComposeFile, ComposeService, DependsOn, FileMetadata, ServiceMetadata,
+};
+use super::environment::{
+    container_port, dependency_environment, host_ports, service_environment, volume_name,
+};
 use super::{Mode, metadata, project_name};
 use crate::catalog;
 use crate::model::{Application, Dependency, Probe, Service, ServiceSource};
@@ -18,7 +22,7 @@ pub fn compile(app: &Application, mode: Mode) -> ComposeFile {
         for path in &dependency.persist {
             volumes.insert(volume_name(id, path), None);
         }
-        services.insert(id.clone(), dependency_service(app, id, dependency));
+        services.insert(id.clone(), dependency_service(app, id, dependency, mode));
     }
     for service in app.services.values() {
         if mode == Mode::Test && matches!(service.source, ServiceSource::Image(_)) {
@@ -57,11 +61,18 @@ fn all_dependencies(app: &Application) -> IndexMap<String, Dependency> {
     all
 }
 
-fn dependency_service(app: &Application, id: &str, dependency: &Dependency) -> ComposeService {
+/// A dependency's container; in test it publishes no port, so that tests can
+/// run while the application runs.
+fn dependency_service(
+    app: &Application,
+    id: &str,
+    dependency: &Dependency,
+    mode: Mode,
+) -> ComposeService {
     ComposeService {
         image: Some(dependency.image.clone()),
         ports: match (dependency.host_port, dependency.port) {
-            (Some(host), Some(port)) => vec![format!("{host}:{port}")],
+            (Some(host), Some(port)) if mode != Mode::Test => vec![format!("{host}:{port}")],
             _ => Vec::new(),
         },
         volumes: dependency
@@ -70,7 +81,10 @@ fn dependency_service(app: &Application, id: &str, dependency: &Dependency) -> C
             .map(|path| format!("{}:{path}", volume_name(id, path)))
             .collect(),
         environment: dependency_environment(app, id, dependency),
-        healthcheck: dependency.health_check.as_ref().and_then(metadata::healthcheck),
+        healthcheck: dependency
+            .health_check
+            .as_ref()
+            .and_then(metadata::healthcheck),
         restart: Some("on-failure"),
         exo: ServiceMetadata {
             kind: "dependency",
@@ -93,7 +107,11 @@ fn service_entry(
     let port = container_port(service, mode);
     let (image, build, mount) = match &service.source {
         ServiceSource::Location(location) => {
-            let context = if location == "." { "..".to_owned() } else { format!("../{location}") };
+            let context = if location == "." {
+                "..".to_owned()
+            } else {
+                format!("../{location}")
+            };
             let mount = (mode == Mode::Development).then(|| format!("{context}:/mnt"));
             let build = Build {
                 context,
@@ -120,14 +138,20 @@ fn service_entry(
         volumes: mount.into_iter().collect(),
         environment: service_environment(app, service, dependencies, ports, mode),
         healthcheck: probe.as_ref().and_then(metadata::healthcheck),
-        restart: (mode != Mode::Test).then_some("on-failure"),
+        restart: match mode {
+            Mode::Test => None,
+            Mode::Development if !development.restart.on_crash => Some("no"),
+            Mode::Development | Mode::Production => Some("on-failure"),
+        },
         exo: ServiceMetadata {
             kind: "service",
             service_type: Some(service.config.kind.name()),
             depends_on: development.depends_on.clone(),
             readiness: metadata::readiness(probe.as_ref(), port),
             restart: (mode == Mode::Development).then(|| metadata::restart(&development.restart)),
-            watch: if mode == Mode::Development && matches!(service.source, ServiceSource::Location(_)) {
+            watch: if mode == Mode::Development
+                && matches!(service.source, ServiceSource::Location(_))
+            {
                 metadata::watch(&development.watch)
             } else {
                 None
@@ -160,7 +184,11 @@ fn depends_on(
     dependencies: &IndexMap<String, Dependency>,
     mode: Mode,
 ) -> IndexMap<String, DependsOn> {
-    let mut ids: Vec<&String> = app.dependencies.keys().chain(service.config.dependencies.keys()).collect();
+    let mut ids: Vec<&String> = app
+        .dependencies
+        .keys()
+        .chain(service.config.dependencies.keys())
+        .collect();
     ids.sort();
     ids.dedup();
     let mut conditions = IndexMap::new();
@@ -188,6 +216,10 @@ fn depends_on(
 
 fn condition(healthy: bool) -> DependsOn {
     DependsOn {
-        condition: if healthy { "service_healthy" } else { "service_started" },
+        condition: if healthy {
+            "service_healthy"
+        } else {
+            "service_started"
+        },
     }
 }

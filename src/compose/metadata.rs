@@ -3,7 +3,11 @@
 
 use super::document::{Healthcheck, Readiness, RestartMetadata, WatchMetadata, WatchRuleMetadata};
 use super::format_duration;
-use crate::model::{Check, CommandLine, Probe, REBUILD_BY_DEFAULT, RestartPolicy, WatchAction, WatchPolicy, WatchRule};
+use crate::model::{
+    Check, CommandLine, Probe, REBUILD_BY_DEFAULT, RestartPolicy, WatchAction, WatchPolicy,
+    WatchRule,
+};
+use serde_saphyr::FlowSeq;
 
 /// A Compose healthcheck for checks that run inside the container.
 /// `start_interval` is written only when asked for: Docker Engines before 25
@@ -14,10 +18,12 @@ pub fn healthcheck(probe: &Probe) -> Option<Healthcheck> {
     };
     let test = match command {
         CommandLine::Shell(line) => vec!["CMD-SHELL".to_owned(), line.clone()],
-        CommandLine::Exec(words) => std::iter::once("CMD".to_owned()).chain(words.iter().cloned()).collect(),
+        CommandLine::Exec(words) => std::iter::once("CMD".to_owned())
+            .chain(words.iter().cloned())
+            .collect(),
     };
     Some(Healthcheck {
-        test,
+        test: FlowSeq(test),
         interval: format_duration(probe.interval),
         timeout: format_duration(probe.timeout),
         retries: probe.retries,
@@ -78,7 +84,9 @@ pub fn restart(policy: &RestartPolicy) -> RestartMetadata {
         reset_after: format_duration(policy.reset_after),
         max_crashes: policy.max_crashes,
         window: format_duration(policy.window),
-        on_unhealthy: policy.unhealthy_after.map_or_else(|| "never".to_owned(), format_duration),
+        on_unhealthy: policy
+            .unhealthy_after
+            .map_or_else(|| "never".to_owned(), format_duration),
         with_dependencies: policy.with_dependencies,
     }
 }
@@ -93,14 +101,22 @@ pub fn watch(policy: &WatchPolicy) -> Option<WatchMetadata> {
         paths: REBUILD_BY_DEFAULT.iter().map(|p| (*p).to_owned()).collect(),
         action: WatchAction::Rebuild,
     }];
-    let rules = if policy.rules.is_empty() { &default_rules[..] } else { &policy.rules[..] };
+    let rules = if policy.rules.is_empty() {
+        &default_rules[..]
+    } else {
+        &policy.rules[..]
+    };
     Some(WatchMetadata {
-        paths: if policy.paths.is_empty() { vec![".".to_owned()] } else { policy.paths.clone() },
-        ignore: policy.ignore.clone(),
+        paths: FlowSeq(if policy.paths.is_empty() {
+            vec![".".to_owned()]
+        } else {
+            policy.paths.clone()
+        }),
+        ignore: (!policy.ignore.is_empty()).then(|| FlowSeq(policy.ignore.clone())),
         rules: rules
             .iter()
             .map(|rule| WatchRuleMetadata {
-                paths: rule.paths.clone(),
+                paths: FlowSeq(rule.paths.clone()),
                 action: rule.action.name(),
             })
             .collect(),

@@ -72,7 +72,13 @@ pub fn project_name(application: &str) -> String {
 /// `users-service` as a variable prefix: `USERS_SERVICE`.
 pub fn constant_case(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 

@@ -45,8 +45,11 @@ pub struct ServiceEntry {
 pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
     if !matches!(root.value, Value::Map(_)) {
         reader.report(
-            Problem::at(reader.site(root), format!("application.yml must be a map, found {}", root.value.kind()))
-                .label("expected keys such as `name` and `services`"),
+            Problem::at(
+                reader.site(root),
+                format!("application.yml must be a map, found {}", root.value.kind()),
+            )
+            .label("expected keys such as `name` and `services`"),
         );
     }
     let fields = reader.fields(root, "", &KEYS);
@@ -145,12 +148,19 @@ fn read_services(reader: &mut Reader, node: &Node) -> Vec<ServiceEntry> {
             (Some(_), Some(_)) => {
                 let key = fields.key("docker-image").unwrap_or(value);
                 reader.report(
-                    Problem::at(reader.site(key), format!("`{path}` has both `location` and `docker-image`"))
-                        .label("second source")
-                        .help("a service is built from its `location` or runs a `docker-image`, not both"),
+                    Problem::at(
+                        reader.site(key),
+                        format!("`{path}` has both `location` and `docker-image`"),
+                    )
+                    .label("second source")
+                    .help(
+                        "a service is built from its `location` or runs a `docker-image`, not both",
+                    ),
                 );
             }
-            (None, None) if fields.get("location").is_none() && fields.get("docker-image").is_none() => {
+            (None, None)
+                if fields.get("location").is_none() && fields.get("docker-image").is_none() =>
+            {
                 reader.report(
                     Problem::at(role.site.clone(), format!("no location or docker image for service `{}`", role.value))
                         .label("needs `location` or `docker-image`")
@@ -190,10 +200,12 @@ fn read_tests(reader: &mut Reader, node: &Node) -> Option<EndToEndTests> {
         .and_then(|n| reader.non_empty_string(n, "tests.command"))
         .map(|c| c.value);
     match fields.get("location") {
-        Some(n) => reader.non_empty_string(n, "tests.location").map(|location| EndToEndTests {
-            location: super::normalize_location(&location.value),
-            command,
-        }),
+        Some(n) => reader
+            .non_empty_string(n, "tests.location")
+            .map(|location| EndToEndTests {
+                location: super::normalize_location(&location.value),
+                command,
+            }),
         None => {
             reader.report(
                 Problem::at(reader.site(node), "`tests` has no `location`")
@@ -216,7 +228,10 @@ pub fn is_role(role: &str) -> bool {
 }
 
 fn is_hyphenated(text: &str, allowed: impl Fn(char) -> bool) -> bool {
-    !text.is_empty() && text.split('-').all(|part| !part.is_empty() && part.chars().all(&allowed))
+    !text.is_empty()
+        && text
+            .split('-')
+            .all(|part| !part.is_empty() && part.chars().all(&allowed))
 }
 
 #[cfg(test)]

@@ -30,9 +30,12 @@ pub fn read_dependencies(
         let path = format!("{path}.{id}");
         if !super::application::is_role(id) {
             reader.report(
-                Problem::at(reader.site(key), format!("the dependency key `{path}` is invalid"))
-                    .label("invalid name")
-                    .help("use alphanumeric characters separated by single hyphens, e.g. `main-db`"),
+                Problem::at(
+                    reader.site(key),
+                    format!("the dependency key `{path}` is invalid"),
+                )
+                .label("invalid name")
+                .help("use alphanumeric characters separated by single hyphens, e.g. `main-db`"),
             );
             continue;
         }
@@ -74,7 +77,11 @@ fn read_dependency(
                 reader.report(
                     Problem::at(
                         reader.site(n),
-                        format!("`{}`: exo does not know which path `{}` keeps its data in", at("persist"), image.value),
+                        format!(
+                            "`{}`: exo does not know which path `{}` keeps its data in",
+                            at("persist"),
+                            image.value
+                        ),
                     )
                     .label("unknown data path")
                     .help("list the paths instead, e.g. `persist: [/data]`"),
@@ -93,7 +100,10 @@ fn read_dependency(
         .get("secrets")
         .map(|n| reader.secrets(n, &at("secrets")))
         .unwrap_or_default();
-    let port = fields.get("port").and_then(|n| reader.port(n, &at("port"))).map(|p| p.value);
+    let port = fields
+        .get("port")
+        .and_then(|n| reader.port(n, &at("port")))
+        .map(|p| p.value);
     let host_port = fields
         .get("host-port")
         .and_then(|n| reader.port(n, &at("host-port")))
@@ -112,9 +122,16 @@ fn read_dependency(
     if host_port.is_some() && port.is_none() {
         let n = fields.get("host-port").unwrap_or(node);
         reader.report(
-            Problem::at(reader.site(n), format!("`{}` needs `{}`: which container port to publish", at("host-port"), at("port")))
-                .label("no container port")
-                .help("add `port: <the port the image listens on>`"),
+            Problem::at(
+                reader.site(n),
+                format!(
+                    "`{}` needs `{}`: which container port to publish",
+                    at("host-port"),
+                    at("port")
+                ),
+            )
+            .label("no container port")
+            .help("add `port: <the port the image listens on>`"),
         );
     }
     let host_port_site = fields
@@ -140,9 +157,15 @@ fn container_paths(reader: &mut Reader, node: &Node, path: &str) -> Vec<String> 
             paths.push(item.value);
         } else {
             reader.report(
-                Problem::at(item.site, format!("`{path}` entries must be absolute paths inside the container"))
-                    .label("not absolute")
-                    .help(format!("did you mean `/{}`?", item.value.trim_start_matches("./"))),
+                Problem::at(
+                    item.site,
+                    format!("`{path}` entries must be absolute paths inside the container"),
+                )
+                .label("not absolute")
+                .help(format!(
+                    "did you mean `/{}`?",
+                    item.value.trim_start_matches("./")
+                )),
             );
         }
     }

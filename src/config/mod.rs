@@ -75,7 +75,10 @@ pub fn load(dir: &Path) -> Result<Application, LoadError> {
             return Err(LoadError::Invalid(problems.into_vec()));
         }
     };
-    let app = application::read_application(&mut Reader::new(Arc::clone(&app_file), &mut problems), &root);
+    let app = application::read_application(
+        &mut Reader::new(Arc::clone(&app_file), &mut problems),
+        &root,
+    );
     if let Some(name) = &app.name {
         if !is_application_name(&name.value) {
             problems.push(
@@ -117,8 +120,11 @@ fn source_file(dir: &Path, name: &str) -> Result<Arc<SourceFile>, LoadError> {
 }
 
 fn syntax_problem(file: &Arc<SourceFile>, err: yaml::SyntaxError) -> Problem {
-    Problem::at(Site::new(file, err.span), format!("invalid YAML in {}: {}", file.name, err.message))
-        .label(err.message)
+    Problem::at(
+        Site::new(file, err.span),
+        format!("invalid YAML in {}: {}", file.name, err.message),
+    )
+    .label(err.message)
 }
 
 fn read_service_file(
@@ -129,9 +135,15 @@ fn read_service_file(
     let relative = normalize_location(&location.value);
     if Path::new(&location.value).is_absolute() {
         problems.push(
-            Problem::at(location.site.clone(), format!("`location` must be relative to the application, found \"{}\"", location.value))
-                .label("absolute path")
-                .help("write it as `./dir`"),
+            Problem::at(
+                location.site.clone(),
+                format!(
+                    "`location` must be relative to the application, found \"{}\"",
+                    location.value
+                ),
+            )
+            .label("absolute path")
+            .help("write it as `./dir`"),
         );
         return Ok(None);
     }
@@ -139,23 +151,32 @@ fn read_service_file(
     let name = format!("{relative}/{SERVICE_FILE}");
     if !service_dir.is_dir() {
         problems.push(
-            Problem::at(location.site.clone(), format!("the directory `{relative}` does not exist"))
-                .label("no such directory")
-                .help("create it (`exo add` does), or fix `location`"),
+            Problem::at(
+                location.site.clone(),
+                format!("the directory `{relative}` does not exist"),
+            )
+            .label("no such directory")
+            .help("create it (`exo add` does), or fix `location`"),
         );
         return Ok(None);
     }
     if !service_dir.join(SERVICE_FILE).is_file() {
         problems.push(
-            Problem::at(location.site.clone(), format!("`{relative}` has no {SERVICE_FILE}"))
-                .label("service.yml not found")
-                .help(format!("create {name} with at least `type: worker`")),
+            Problem::at(
+                location.site.clone(),
+                format!("`{relative}` has no {SERVICE_FILE}"),
+            )
+            .label("service.yml not found")
+            .help(format!("create {name} with at least `type: worker`")),
         );
         return Ok(None);
     }
     let file = source_file(dir, &name)?;
     match yaml::parse(&file.text) {
-        Ok(root) => Ok(Some(service::read_service(&mut Reader::new(file, problems), &root))),
+        Ok(root) => Ok(Some(service::read_service(
+            &mut Reader::new(file, problems),
+            &root,
+        ))),
         Err(err) => {
             problems.push(syntax_problem(&file, err));
             Ok(None)
@@ -164,14 +185,23 @@ fn read_service_file(
 }
 
 /// Builds the model and runs the checks that span several files.
-fn assemble(app: ApplicationFile, mut service_files: IndexMap<String, ServiceFile>, problems: &mut Problems) -> Application {
+fn assemble(
+    app: ApplicationFile,
+    mut service_files: IndexMap<String, ServiceFile>,
+    problems: &mut Problems,
+) -> Application {
     let roles: Vec<&str> = app.services.iter().map(|s| s.role.value.as_str()).collect();
     for (id, (_, sites)) in &app.dependencies {
         if roles.contains(&id.as_str()) {
             problems.push(
-                Problem::at(sites.id.clone(), format!("the dependency `{id}` has the same name as the service `{id}`"))
-                    .label("name taken by a service")
-                    .help("rename the dependency; each container of the application needs its own name"),
+                Problem::at(
+                    sites.id.clone(),
+                    format!("the dependency `{id}` has the same name as the service `{id}`"),
+                )
+                .label("name taken by a service")
+                .help(
+                    "rename the dependency; each container of the application needs its own name",
+                ),
             );
         }
     }
@@ -203,7 +233,11 @@ fn assemble(app: ApplicationFile, mut service_files: IndexMap<String, ServiceFil
         .collect();
     Application {
         name: app.name.map(|n| n.value).unwrap_or_default(),
-        dependencies: app.dependencies.into_iter().map(|(id, (d, _))| (id, d)).collect(),
+        dependencies: app
+            .dependencies
+            .into_iter()
+            .map(|(id, (d, _))| (id, d))
+            .collect(),
         environment: app.environment,
         secrets: app.secrets,
         services,
@@ -249,7 +283,12 @@ fn check_service_dependencies(
     }
 }
 
-fn check_depends_on(app: &ApplicationFile, files: &IndexMap<String, ServiceFile>, roles: &[&str], problems: &mut Problems) {
+fn check_depends_on(
+    app: &ApplicationFile,
+    files: &IndexMap<String, ServiceFile>,
+    roles: &[&str],
+    problems: &mut Problems,
+) {
     let mut edges = graph::Edges::new();
     for (role, file) in files {
         let mut targets = Vec::new();
@@ -257,16 +296,23 @@ fn check_depends_on(app: &ApplicationFile, files: &IndexMap<String, ServiceFile>
             let name = target.value.as_str();
             if name == role {
                 problems.push(
-                    Problem::at(target.site.clone(), format!("the service `{role}` depends on itself"))
-                        .label("names this service")
-                        .help("remove it from `development.depends-on`"),
+                    Problem::at(
+                        target.site.clone(),
+                        format!("the service `{role}` depends on itself"),
+                    )
+                    .label("names this service")
+                    .help("remove it from `development.depends-on`"),
                 );
             } else if targets.contains(&target.value) {
-                problems.push(Problem::at(target.site.clone(), format!("`{name}` is listed twice")).label("repeated"));
+                problems.push(
+                    Problem::at(target.site.clone(), format!("`{name}` is listed twice"))
+                        .label("repeated"),
+                );
             } else if roles.contains(&name) {
                 targets.push(target.value.clone());
             } else {
-                let is_dependency = app.dependencies.contains_key(name) || files.values().any(|f| f.dependencies.contains_key(name));
+                let is_dependency = app.dependencies.contains_key(name)
+                    || files.values().any(|f| f.dependencies.contains_key(name));
                 let problem = Problem::at(
                     target.site.clone(),
                     format!("`development.depends-on` names `{name}`, which is not a service of this application"),
@@ -292,7 +338,10 @@ fn check_depends_on(app: &ApplicationFile, files: &IndexMap<String, ServiceFile>
             .iter()
             .find(|d| d.value == cycle[1])
             .map(|d| d.site.clone());
-        let message = format!("the services depend on each other in a cycle: {}", cycle.join(" -> "));
+        let message = format!(
+            "the services depend on each other in a cycle: {}",
+            cycle.join(" -> ")
+        );
         let problem = match site {
             Some(site) => Problem::at(site, message).label("the cycle starts here"),
             None => Problem::general(message),
@@ -302,14 +351,22 @@ fn check_depends_on(app: &ApplicationFile, files: &IndexMap<String, ServiceFile>
 }
 
 /// Two containers cannot publish the same host port, in either mode.
-fn check_host_ports(app: &ApplicationFile, files: &IndexMap<String, ServiceFile>, problems: &mut Problems) {
+fn check_host_ports(
+    app: &ApplicationFile,
+    files: &IndexMap<String, ServiceFile>,
+    problems: &mut Problems,
+) {
     let service_dependencies = files.values().flat_map(|f| &f.dependencies);
     let mut dependencies: Vec<PortClaim> = Vec::new();
     for (id, (dependency, sites)) in app.dependencies.iter().chain(service_dependencies) {
         let name = format!("dependency `{id}`");
         if let (Some(port), Some(site)) = (dependency.host_port, &sites.host_port) {
             if !dependencies.iter().any(|claim| claim.name == name) {
-                dependencies.push(PortClaim { name, port, site: site.clone() });
+                dependencies.push(PortClaim {
+                    name,
+                    port,
+                    site: site.clone(),
+                });
             }
         }
     }
@@ -323,7 +380,11 @@ fn check_host_ports(app: &ApplicationFile, files: &IndexMap<String, ServiceFile>
         let first_new = if index == 0 { 0 } else { claims.len() };
         for (role, file) in files {
             if let Some(port) = host_port(file) {
-                claims.push(PortClaim { name: format!("service `{role}`"), port: port.value, site: port.site.clone() });
+                claims.push(PortClaim {
+                    name: format!("service `{role}`"),
+                    port: port.value,
+                    site: port.site.clone(),
+                });
             }
         }
         for (i, claim) in claims.iter().enumerate().skip(first_new) {
@@ -331,7 +392,10 @@ fn check_host_ports(app: &ApplicationFile, files: &IndexMap<String, ServiceFile>
                 problems.push(
                     Problem::at(
                         claim.site.clone(),
-                        format!("host port {} is published by both {} and {}{mode}", claim.port, first.name, claim.name),
+                        format!(
+                            "host port {} is published by both {} and {}{mode}",
+                            claim.port, first.name, claim.name
+                        ),
                     )
                     .label("port already taken")
                     .help("give each container its own `host-port`"),
@@ -373,7 +437,8 @@ pub fn json_of(node: &Node) -> serde_json::Value {
         Value::Null => serde_json::Value::Null,
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::Int(i) => serde_json::Value::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
         Value::String(s) => serde_json::Value::String(s.clone()),
         Value::Seq(items) => serde_json::Value::Array(items.iter().map(json_of).collect()),
         Value::Map(entries) => serde_json::Value::Object(

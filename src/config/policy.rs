@@ -29,7 +29,9 @@ pub fn read_restart(reader: &mut Reader, node: &Node, path: &str) -> RestartPoli
     let fields = reader.fields(node, path, &RESTART_KEYS);
     let at = |key: &str| format!("{path}.{key}");
     if let Some(n) = fields.get("on-crash") {
-        policy.on_crash = reader.boolean(n, &at("on-crash")).unwrap_or(policy.on_crash);
+        policy.on_crash = reader
+            .boolean(n, &at("on-crash"))
+            .unwrap_or(policy.on_crash);
     }
     for (key, slot) in [
         ("initial-delay", &mut policy.initial_delay),
@@ -45,20 +47,27 @@ pub fn read_restart(reader: &mut Reader, node: &Node, path: &str) -> RestartPoli
         match reader.number(n, &at("multiplier")) {
             Some(m) if m >= 1.0 => policy.multiplier = m,
             Some(_) => reader.report(
-                Problem::at(reader.site(n), format!("`{}` must be 1 or more", at("multiplier")))
-                    .label("below 1")
-                    .help("1 keeps the delay constant; 2 doubles it after each crash"),
+                Problem::at(
+                    reader.site(n),
+                    format!("`{}` must be 1 or more", at("multiplier")),
+                )
+                .label("below 1")
+                .help("1 keeps the delay constant; 2 doubles it after each crash"),
             ),
             None => {}
         }
     }
     if let Some(n) = fields.get("max-crashes") {
-        policy.max_crashes = reader.positive_integer(n, &at("max-crashes")).unwrap_or(policy.max_crashes);
+        policy.max_crashes = reader
+            .positive_integer(n, &at("max-crashes"))
+            .unwrap_or(policy.max_crashes);
     }
     if let Some(n) = fields.get("on-unhealthy") {
         policy.unhealthy_after = match n.value {
             Value::Bool(false) => None,
-            _ => reader.duration(n, &at("on-unhealthy")).or(policy.unhealthy_after),
+            _ => reader
+                .duration(n, &at("on-unhealthy"))
+                .or(policy.unhealthy_after),
         };
     }
     if let Some(n) = fields.get("with-dependencies") {
@@ -67,16 +76,32 @@ pub fn read_restart(reader: &mut Reader, node: &Node, path: &str) -> RestartPoli
             .unwrap_or(policy.with_dependencies);
     }
     if policy.max_delay < policy.initial_delay {
-        let site = fields.get("max-delay").map_or_else(|| reader.site(node), |n| reader.site(n));
+        let site = fields
+            .get("max-delay")
+            .map_or_else(|| reader.site(node), |n| reader.site(n));
         reader.report(
-            Problem::at(site, format!("`{}` is shorter than `{}`", at("max-delay"), at("initial-delay")))
-                .label("shorter than the initial delay"),
+            Problem::at(
+                site,
+                format!(
+                    "`{}` is shorter than `{}`",
+                    at("max-delay"),
+                    at("initial-delay")
+                ),
+            )
+            .label("shorter than the initial delay"),
         );
     }
     policy
 }
 
-const WATCH_KEYS: [&str; 6] = ["paths", "ignore", "action", "rules", "debounce", "poll-interval"];
+const WATCH_KEYS: [&str; 6] = [
+    "paths",
+    "ignore",
+    "action",
+    "rules",
+    "debounce",
+    "poll-interval",
+];
 
 pub fn read_watch(reader: &mut Reader, node: &Node, path: &str) -> WatchPolicy {
     let mut policy = WatchPolicy::default();
@@ -90,7 +115,11 @@ pub fn read_watch(reader: &mut Reader, node: &Node, path: &str) -> WatchPolicy {
         policy.paths = relative_paths(reader, n, &at("paths"));
     }
     if let Some(n) = fields.get("ignore") {
-        policy.ignore = reader.string_list(n, &at("ignore")).into_iter().map(|g| g.value).collect();
+        policy.ignore = reader
+            .string_list(n, &at("ignore"))
+            .into_iter()
+            .map(|g| g.value)
+            .collect();
     }
     if let Some(n) = fields.get("action") {
         policy.action = action(reader, n, &at("action")).unwrap_or(policy.action);
@@ -99,10 +128,14 @@ pub fn read_watch(reader: &mut Reader, node: &Node, path: &str) -> WatchPolicy {
         policy.rules = rules(reader, n, &at("rules"));
     }
     if let Some(n) = fields.get("debounce") {
-        policy.debounce = reader.duration(n, &at("debounce")).unwrap_or(policy.debounce);
+        policy.debounce = reader
+            .duration(n, &at("debounce"))
+            .unwrap_or(policy.debounce);
     }
     if let Some(n) = fields.get("poll-interval") {
-        policy.poll_interval = reader.duration(n, &at("poll-interval")).unwrap_or(policy.poll_interval);
+        policy.poll_interval = reader
+            .duration(n, &at("poll-interval"))
+            .unwrap_or(policy.poll_interval);
     }
     policy
 }
@@ -111,9 +144,15 @@ fn rules(reader: &mut Reader, node: &Node, path: &str) -> Vec<WatchRule> {
     let Value::Seq(items) = &node.value else {
         if !matches!(node.value, Value::Null) {
             reader.report(
-                Problem::at(reader.site(node), format!("`{path}` must be a list of rules, found {}", node.value.kind()))
-                    .label("expected a list")
-                    .help("for example `- { paths: [Dockerfile.dev], action: rebuild }`"),
+                Problem::at(
+                    reader.site(node),
+                    format!(
+                        "`{path}` must be a list of rules, found {}",
+                        node.value.kind()
+                    ),
+                )
+                .label("expected a list")
+                .help("for example `- { paths: [Dockerfile.dev], action: rebuild }`"),
             );
         }
         return Vec::new();
@@ -122,15 +161,24 @@ fn rules(reader: &mut Reader, node: &Node, path: &str) -> Vec<WatchRule> {
     for (i, item) in items.iter().enumerate() {
         let item_path = format!("{path}[{i}]");
         let fields = reader.fields(item, &item_path, &["paths", "action"]);
-        let paths = fields.get("paths").map(|n| relative_paths(reader, n, &format!("{item_path}.paths")));
-        let action = fields.get("action").and_then(|n| action(reader, n, &format!("{item_path}.action")));
+        let paths = fields
+            .get("paths")
+            .map(|n| relative_paths(reader, n, &format!("{item_path}.paths")));
+        let action = fields
+            .get("action")
+            .and_then(|n| action(reader, n, &format!("{item_path}.action")));
         match (paths, action) {
-            (Some(paths), Some(action)) if !paths.is_empty() => rules.push(WatchRule { paths, action }),
+            (Some(paths), Some(action)) if !paths.is_empty() => {
+                rules.push(WatchRule { paths, action })
+            }
             (paths, action) => {
                 if paths.is_none() || action.is_none() {
                     reader.report(
-                        Problem::at(reader.site(item), format!("`{item_path}` needs both `paths` and `action`"))
-                            .label("incomplete rule"),
+                        Problem::at(
+                            reader.site(item),
+                            format!("`{item_path}` needs both `paths` and `action`"),
+                        )
+                        .label("incomplete rule"),
                     );
                 }
             }
@@ -147,7 +195,10 @@ fn action(reader: &mut Reader, node: &Node, path: &str) -> Option<WatchAction> {
         other => {
             let mut problem = Problem::at(
                 text.site,
-                format!("`{path}` must be one of {}, found \"{other}\"", WatchAction::NAMES.join(", ")),
+                format!(
+                    "`{path}` must be one of {}, found \"{other}\"",
+                    WatchAction::NAMES.join(", ")
+                ),
             )
             .label("unknown action");
             if let Some(best) = super::reader::suggest(other, &WatchAction::NAMES) {
@@ -165,9 +216,12 @@ fn relative_paths(reader: &mut Reader, node: &Node, path: &str) -> Vec<String> {
     for item in reader.string_list(node, path) {
         if item.value.starts_with('/') || item.value.split('/').any(|part| part == "..") {
             reader.report(
-                Problem::at(item.site, format!("`{path}` entries must stay inside the service directory"))
-                    .label("outside the service")
-                    .help("write paths relative to the service's `location`"),
+                Problem::at(
+                    item.site,
+                    format!("`{path}` entries must stay inside the service directory"),
+                )
+                .label("outside the service")
+                .help("write paths relative to the service's `location`"),
             );
         } else {
             paths.push(item.value);

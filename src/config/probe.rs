@@ -22,17 +22,16 @@ const KEYS: [&str; 10] = [
 
 pub fn read_probe(reader: &mut Reader, node: &Node, path: &str) -> Option<Probe> {
     if let Value::String(text) = &node.value {
-        return http_path(reader, node, path, text).map(|path| {
-            Probe::new(Check::Http {
-                path,
-                port: None,
-            })
-        });
+        return http_path(reader, node, path, text)
+            .map(|path| Probe::new(Check::Http { path, port: None }));
     }
     if !matches!(node.value, Value::Map(_)) {
         let problem = Problem::at(
             reader.site(node),
-            format!("`{path}` must be an HTTP path or a map, found {}", node.value.kind()),
+            format!(
+                "`{path}` must be an HTTP path or a map, found {}",
+                node.value.kind()
+            ),
         )
         .label("not a health check")
         .help("write `/health`, or a map with one of `http`, `tcp`, `command`, `log`");
@@ -40,7 +39,10 @@ pub fn read_probe(reader: &mut Reader, node: &Node, path: &str) -> Option<Probe>
         return None;
     }
     let fields = reader.fields(node, path, &KEYS);
-    let kinds: Vec<&str> = KINDS.into_iter().filter(|k| fields.get(k).is_some()).collect();
+    let kinds: Vec<&str> = KINDS
+        .into_iter()
+        .filter(|k| fields.get(k).is_some())
+        .collect();
     let port = fields
         .get("port")
         .and_then(|n| reader.port(n, &format!("{path}.port")))
@@ -56,7 +58,13 @@ pub fn read_probe(reader: &mut Reader, node: &Node, path: &str) -> Option<Probe>
             reader.report(problem);
             None
         }
-        [kind] => read_check(reader, fields.get(kind)?, &format!("{path}.{kind}"), kind, port),
+        [kind] => read_check(
+            reader,
+            fields.get(kind)?,
+            &format!("{path}.{kind}"),
+            kind,
+            port,
+        ),
         [first, second, ..] => {
             let key = fields.key(second).unwrap_or(node);
             let problem = Problem::at(
@@ -80,7 +88,11 @@ pub fn read_probe(reader: &mut Reader, node: &Node, path: &str) -> Option<Probe>
         probe.start_period = reader.duration(n, &format!("{path}.start-period"))?;
     }
     if let Some(n) = fields.get("start-interval") {
-        probe.start_interval = Some(positive_duration(reader, n, &format!("{path}.start-interval"))?);
+        probe.start_interval = Some(positive_duration(
+            reader,
+            n,
+            &format!("{path}.start-interval"),
+        )?);
     }
     if let Some(n) = fields.get("retries") {
         probe.retries = reader.positive_integer(n, &format!("{path}.retries"))?;
@@ -88,7 +100,13 @@ pub fn read_probe(reader: &mut Reader, node: &Node, path: &str) -> Option<Probe>
     Some(probe)
 }
 
-fn read_check(reader: &mut Reader, node: &Node, path: &str, kind: &str, port: Option<u16>) -> Option<Check> {
+fn read_check(
+    reader: &mut Reader,
+    node: &Node,
+    path: &str,
+    kind: &str,
+    port: Option<u16>,
+) -> Option<Check> {
     match kind {
         "http" => {
             let text = reader.non_empty_string(node, path)?;
@@ -96,10 +114,15 @@ fn read_check(reader: &mut Reader, node: &Node, path: &str, kind: &str, port: Op
         }
         "tcp" => match &node.value {
             Value::Bool(true) => Some(Check::Tcp { port }),
-            _ if port.is_none() => reader.port(node, path).map(|p| Check::Tcp { port: Some(p.value) }),
+            _ if port.is_none() => reader.port(node, path).map(|p| Check::Tcp {
+                port: Some(p.value),
+            }),
             _ => {
-                let problem = Problem::at(reader.site(node), format!("`{path}` must be `true` when `port` is given"))
-                    .label("expected `true`");
+                let problem = Problem::at(
+                    reader.site(node),
+                    format!("`{path}` must be `true` when `port` is given"),
+                )
+                .label("expected `true`");
                 reader.report(problem);
                 None
             }
@@ -115,9 +138,14 @@ fn read_check(reader: &mut Reader, node: &Node, path: &str, kind: &str, port: Op
 pub fn command_line(reader: &mut Reader, node: &Node, path: &str) -> Option<CommandLine> {
     match &node.value {
         Value::Seq(_) => {
-            let words: Vec<String> = reader.string_list(node, path).into_iter().map(|w| w.value).collect();
+            let words: Vec<String> = reader
+                .string_list(node, path)
+                .into_iter()
+                .map(|w| w.value)
+                .collect();
             if words.is_empty() {
-                let problem = Problem::at(reader.site(node), format!("`{path}` must not be empty")).label("empty command");
+                let problem = Problem::at(reader.site(node), format!("`{path}` must not be empty"))
+                    .label("empty command");
                 reader.report(problem);
                 return None;
             }
@@ -150,7 +178,11 @@ fn http_path(reader: &mut Reader, node: &Node, path: &str, text: &str) -> Option
 fn positive_duration(reader: &mut Reader, node: &Node, path: &str) -> Option<std::time::Duration> {
     let duration = reader.duration(node, path)?;
     if duration.is_zero() {
-        let problem = Problem::at(reader.site(node), format!("`{path}` must be longer than zero")).label("zero");
+        let problem = Problem::at(
+            reader.site(node),
+            format!("`{path}` must be longer than zero"),
+        )
+        .label("zero");
         reader.report(problem);
         return None;
     }

@@ -132,7 +132,10 @@ pub struct ProblemDiagnostic {
 
 impl From<Problem> for ProblemDiagnostic {
     fn from(problem: Problem) -> Self {
-        let source = problem.site.as_ref().map(|s| FileSource(Arc::clone(&s.file)));
+        let source = problem
+            .site
+            .as_ref()
+            .map(|s| FileSource(Arc::clone(&s.file)));
         ProblemDiagnostic { problem, source }
     }
 }

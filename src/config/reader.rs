@@ -64,8 +64,8 @@ impl<'p> Reader<'p> {
         } else {
             format!("in `{path}`")
         };
-        let mut problem =
-            Problem::at(self.site(key), format!("unknown key `{name}` {place}")).label("unknown key");
+        let mut problem = Problem::at(self.site(key), format!("unknown key `{name}` {place}"))
+            .label("unknown key");
         problem = match suggest(name, known) {
             Some(best) => problem.help(format!("did you mean `{best}`?")),
             None => problem.help(format!("known keys here: {}", known.join(", "))),
@@ -74,7 +74,11 @@ impl<'p> Reader<'p> {
     }
 
     /// Reads a map with free keys (roles, variable names), in file order.
-    pub fn entries<'n>(&mut self, node: &'n Node, path: &str) -> Vec<(&'n Node, &'n str, &'n Node)> {
+    pub fn entries<'n>(
+        &mut self,
+        node: &'n Node,
+        path: &str,
+    ) -> Vec<(&'n Node, &'n str, &'n Node)> {
         match &node.value {
             Value::Null => Vec::new(),
             Value::Map(entries) => entries
@@ -112,8 +116,8 @@ impl<'p> Reader<'p> {
     pub fn non_empty_string(&mut self, node: &Node, path: &str) -> Option<Located<String>> {
         let text = self.string(node, path)?;
         if text.value.trim().is_empty() {
-            let problem = Problem::at(text.site, format!("`{path}` must not be empty"))
-                .label("empty value");
+            let problem =
+                Problem::at(text.site, format!("`{path}` must not be empty")).label("empty value");
             self.report(problem);
             return None;
         }
@@ -232,7 +236,9 @@ impl<'p> Reader<'p> {
             }
             let text = match &value.value {
                 Value::Null => Some(String::new()),
-                _ => self.string(value, &format!("{path}.{name}")).map(|s| s.value),
+                _ => self
+                    .string(value, &format!("{path}.{name}"))
+                    .map(|s| s.value),
             };
             if let Some(text) = text {
                 variables.insert(name.to_owned(), text);
@@ -250,7 +256,10 @@ impl<'p> Reader<'p> {
             } else {
                 let problem = Problem::at(
                     name.site,
-                    format!("secret `{}` in `{path}` is not a valid variable name", name.value),
+                    format!(
+                        "secret `{}` in `{path}` is not a valid variable name",
+                        name.value
+                    ),
                 )
                 .label("invalid name")
                 .help("secrets are passed as `${NAME}`; use letters, digits and `_`");
@@ -319,7 +328,9 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.')?;
         let amount: f64 = rest[..digits].parse().ok()?;
         rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let seconds = match &rest[..unit_len] {
             "ms" => amount / 1000.0,
             "s" => amount,
@@ -354,7 +365,10 @@ mod tests {
     fn suggestions_only_for_near_misses() {
         let known = ["image", "persist", "environment-variables", "secrets"];
         assert_eq!(suggest("imagee", &known), Some("image"));
-        assert_eq!(suggest("enviroment-variables", &known), Some("environment-variables"));
+        assert_eq!(
+            suggest("enviroment-variables", &known),
+            Some("environment-variables")
+        );
         assert_eq!(suggest("banana", &known), None);
     }
 

@@ -17,7 +17,14 @@ pub fn check_application_remote(reader: &mut Reader, node: &Node) {
             let env = reader.fields(
                 env,
                 &path,
-                &["url", "region", "account-id", "ssl-certificate-arn", "environment-variables", "secrets"],
+                &[
+                    "url",
+                    "region",
+                    "account-id",
+                    "ssl-certificate-arn",
+                    "environment-variables",
+                    "secrets",
+                ],
             );
             for key in ["url", "region", "account-id", "ssl-certificate-arn"] {
                 if let Some(v) = env.get(key) {
@@ -30,7 +37,11 @@ pub fn check_application_remote(reader: &mut Reader, node: &Node) {
 }
 
 pub fn check_service_remote(reader: &mut Reader, node: &Node) {
-    let fields = reader.fields(node, "remote", &["cpu", "memory", "dependencies", "environments"]);
+    let fields = reader.fields(
+        node,
+        "remote",
+        &["cpu", "memory", "dependencies", "environments"],
+    );
     for key in ["cpu", "memory"] {
         if let Some(v) = fields.get(key) {
             reader.string(v, &format!("remote.{key}"));

@@ -1,5 +1,6 @@
 //! Reads one service.yml.
 
+use super::DependencySites;
 use super::application::read_dependency_data;
 use super::dependency::read_dependencies;
 use super::policy::{read_restart, read_watch};
@@ -7,7 +8,6 @@ use super::probe::read_probe;
 use super::problem::Problem;
 use super::reader::{Located, Reader};
 use super::yaml::{Node, Value};
-use super::DependencySites;
 use crate::model::{Dependency, Development, Production, ServiceConfig, ServiceType};
 use indexmap::IndexMap;
 
@@ -22,8 +22,15 @@ const KEYS: [&str; 9] = [
     "local",
     "remote",
 ];
-const DEVELOPMENT_KEYS: [&str; 7] =
-    ["port", "host-port", "scripts", "health-check", "depends-on", "restart", "watch"];
+const DEVELOPMENT_KEYS: [&str; 7] = [
+    "port",
+    "host-port",
+    "scripts",
+    "health-check",
+    "depends-on",
+    "restart",
+    "watch",
+];
 const PRODUCTION_KEYS: [&str; 3] = ["port", "host-port", "health-check"];
 const LOCAL_KEYS: [&str; 3] = ["dependencies", "environment-variables", "secrets"];
 
@@ -39,8 +46,11 @@ pub struct ServiceFile {
 pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
     if !matches!(root.value, Value::Map(_)) {
         reader.report(
-            Problem::at(reader.site(root), format!("service.yml must be a map, found {}", root.value.kind()))
-                .label("expected keys such as `type` and `development`"),
+            Problem::at(
+                reader.site(root),
+                format!("service.yml must be a map, found {}", root.value.kind()),
+            )
+            .label("expected keys such as `type` and `development`"),
         );
     }
     let fields = reader.fields(root, "", &KEYS);
@@ -128,10 +138,15 @@ fn read_type(reader: &mut Reader, root: &Node, node: Option<&Node>) -> Option<Se
 fn read_development(reader: &mut Reader, node: &Node, file: &mut ServiceFile) {
     let fields = reader.fields(node, "development", &DEVELOPMENT_KEYS);
     let mut development = Development {
-        port: fields.get("port").and_then(|n| reader.port(n, "development.port")).map(|p| p.value),
+        port: fields
+            .get("port")
+            .and_then(|n| reader.port(n, "development.port"))
+            .map(|p| p.value),
         ..Development::default()
     };
-    file.development_host_port = fields.get("host-port").and_then(|n| reader.port(n, "development.host-port"));
+    file.development_host_port = fields
+        .get("host-port")
+        .and_then(|n| reader.port(n, "development.host-port"));
     development.host_port = file.development_host_port.as_ref().map(|p| p.value);
     if let Some(n) = fields.get("scripts") {
         let scripts = reader.fields(n, "development.scripts", &["run", "test"]);
@@ -160,9 +175,12 @@ fn read_development(reader: &mut Reader, node: &Node, file: &mut ServiceFile) {
     if development.host_port.is_some() && development.port.is_none() {
         let n = fields.get("host-port").unwrap_or(node);
         reader.report(
-            Problem::at(reader.site(n), "`development.host-port` needs `development.port`")
-                .label("no container port")
-                .help("add `port: <the port the service listens on>`"),
+            Problem::at(
+                reader.site(n),
+                "`development.host-port` needs `development.port`",
+            )
+            .label("no container port")
+            .help("add `port: <the port the service listens on>`"),
         );
     }
     file.config.development = development;
@@ -170,9 +188,14 @@ fn read_development(reader: &mut Reader, node: &Node, file: &mut ServiceFile) {
 
 fn read_production(reader: &mut Reader, node: &Node) -> (Production, Option<Located<u16>>) {
     let fields = reader.fields(node, "production", &PRODUCTION_KEYS);
-    let host_port = fields.get("host-port").and_then(|n| reader.port(n, "production.host-port"));
+    let host_port = fields
+        .get("host-port")
+        .and_then(|n| reader.port(n, "production.host-port"));
     let production = Production {
-        port: fields.get("port").and_then(|n| reader.port(n, "production.port")).map(|p| p.value),
+        port: fields
+            .get("port")
+            .and_then(|n| reader.port(n, "production.port"))
+            .map(|p| p.value),
         host_port: host_port.as_ref().map(|p| p.value),
         health_check: fields
             .get("health-check")
@@ -182,8 +205,11 @@ fn read_production(reader: &mut Reader, node: &Node) -> (Production, Option<Loca
     if production.host_port.is_some() && production.port.is_none() {
         let n = fields.get("host-port").unwrap_or(node);
         reader.report(
-            Problem::at(reader.site(n), "`production.host-port` needs `production.port`")
-                .label("no container port"),
+            Problem::at(
+                reader.site(n),
+                "`production.host-port` needs `production.port`",
+            )
+            .label("no container port"),
         );
     }
     (production, host_port)

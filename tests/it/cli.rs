@@ -1,1 +1,61 @@
-//! (filled in below)
+//! Help, version and argument handling of the binary.
+
+use crate::common::exo;
+use predicates::str::contains;
+
+#[test]
+fn help_lists_every_command() {
+    let output = exo()
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(output).unwrap();
+    insta::assert_snapshot!(help);
+}
+
+#[test]
+fn every_command_has_help() {
+    for command in ["generate", "check"] {
+        exo()
+            .args([command, "--help"])
+            .assert()
+            .success()
+            .stdout(contains("Usage: exo"))
+            .stdout(contains("--app <DIR>"));
+    }
+}
+
+#[test]
+fn version_is_the_crate_version() {
+    exo()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(format!("exo {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn unknown_commands_and_flags_are_usage_errors() {
+    exo()
+        .arg("launch")
+        .assert()
+        .code(2)
+        .stderr(contains("unrecognized subcommand 'launch'"));
+    exo()
+        .args(["generate", "--chekc"])
+        .assert()
+        .code(2)
+        .stderr(contains("--check"));
+}
+
+#[test]
+fn a_missing_app_directory_is_a_usage_error() {
+    exo()
+        .args(["-C", "/nonexistent/app", "check"])
+        .assert()
+        .code(2)
+        .stderr(contains("/nonexistent/app is not an exo application"));
+}
