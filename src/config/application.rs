@@ -55,6 +55,7 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
     let fields = reader.fields(root, "", &KEYS);
     let name = match fields.get("name") {
         Some(node) => reader.non_empty_string(node, "name"),
+        None if fields.is_misspelt("name") => None,
         None => {
             reader.report(
                 Problem::at(reader.site(root), "application.yml has no `name`")

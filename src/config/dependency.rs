@@ -60,6 +60,7 @@ fn read_dependency(
     let at = |key: &str| format!("{path}.{key}");
     let image = match fields.get("image") {
         Some(n) => reader.non_empty_string(n, &at("image")),
+        None if fields.is_misspelt("image") => None,
         None => {
             reader.report(
                 Problem::at(reader.site(node), format!("`{path}` has no `image`"))

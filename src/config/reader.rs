@@ -52,13 +52,22 @@ impl<'p> Reader<'p> {
             if known.contains(&name) {
                 fields.entries.push((key, name, value));
             } else if !name.starts_with("x-") {
-                self.unknown_key(key, name, path, known);
+                if let Some(meant) = self.unknown_key(key, name, path, known) {
+                    fields.misspelt.push(meant.to_owned());
+                }
             }
         }
         fields
     }
 
-    fn unknown_key(&mut self, key: &Node, name: &str, path: &str, known: &[&str]) {
+    /// Reports an unknown key; returns the known key it is likely a typo of.
+    fn unknown_key<'k>(
+        &mut self,
+        key: &Node,
+        name: &str,
+        path: &str,
+        known: &[&'k str],
+    ) -> Option<&'k str> {
         let place = if path.is_empty() {
             "at the top level".to_owned()
         } else {
@@ -66,11 +75,13 @@ impl<'p> Reader<'p> {
         };
         let mut problem = Problem::at(self.site(key), format!("unknown key `{name}` {place}"))
             .label("unknown key");
-        problem = match suggest(name, known) {
+        let meant = suggest(name, known);
+        problem = match meant {
             Some(best) => problem.help(format!("did you mean `{best}`?")),
             None => problem.help(format!("known keys here: {}", known.join(", "))),
         };
         self.report(problem);
+        meant
     }
 
     /// Reads a map with free keys (roles, variable names), in file order.
@@ -274,6 +285,8 @@ impl<'p> Reader<'p> {
 #[derive(Default)]
 pub struct Fields<'n> {
     entries: Vec<(&'n Node, &'n str, &'n Node)>,
+    /// Known keys that an unknown key was reported as a typo of.
+    misspelt: Vec<String>,
 }
 
 impl<'n> Fields<'n> {
@@ -282,6 +295,12 @@ impl<'n> Fields<'n> {
             .iter()
             .find(|(_, key, _)| *key == name)
             .map(|(_, _, value)| *value)
+    }
+
+    /// Whether a required key is missing only because it was misspelt, which
+    /// was reported already.
+    pub fn is_misspelt(&self, name: &str) -> bool {
+        self.misspelt.iter().any(|m| m == name)
     }
 
     /// The key node itself, to point at the key rather than its value.

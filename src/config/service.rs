@@ -54,7 +54,11 @@ pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
         );
     }
     let fields = reader.fields(root, "", &KEYS);
-    let kind = read_type(reader, root, fields.get("type"));
+    let kind = if fields.is_misspelt("type") {
+        None
+    } else {
+        read_type(reader, root, fields.get("type"))
+    };
     for key in ["description", "author", "version"] {
         if let Some(node) = fields.get(key) {
             reader.string(node, key);

@@ -1,1 +1,629 @@
-//! (filled in below)
+//! Compatibility with Exosphere 0.37, against the corpus in
+//! `tests/compat/exosphere-0.37/`: every valid application loads, generates
+//! the three Compose files, and they are equivalent to what 0.37 generated on
+//! what a user relies on (services, images, builds, commands, ports, volumes,
+//! environment, depends_on, restart). The deliberate differences are applied
+//! to 0.37's files as the numbered normalisation steps below; anything else
+//! is reported, all apps at once, naming app, file, service and field.
+
+use crate::common::{compat_dir, exo, temp_copy};
+use exo::compose::Mode;
+use indexmap::IndexMap;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The corpus's applications, sorted, split into (valid, invalid): an invalid
+/// one has `expected/error.txt` instead of Compose files.
+fn corpus() -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut apps: Vec<PathBuf> = std::fs::read_dir(compat_dir())
+        .expect("read the corpus directory")
+        .map(|entry| entry.expect("read a corpus entry").path())
+        .filter(|path| path.is_dir())
+        .collect();
+    apps.sort();
+    let (invalid, valid): (Vec<_>, Vec<_>) = apps
+        .into_iter()
+        .partition(|app| app.join("expected/error.txt").is_file());
+    (valid, invalid)
+}
+
+fn app_name(app: &Path) -> String {
+    app.file_name()
+        .expect("an app directory has a name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `docker-compose/test.yml` → `test.yml`, the name under `expected/`.
+fn base_name(mode: Mode) -> &'static str {
+    mode.file_name().rsplit('/').next().expect("a file name")
+}
+
+/// exo's three files for `app`, generated in-process.
+fn generate(app: &Path) -> Result<Vec<(Mode, String)>, String> {
+    let model = exo::config::load(app).map_err(|err| load_error_text(&err))?;
+    Ok(Mode::ALL
+        .iter()
+        .map(|&mode| {
+            (
+                mode,
+                exo::compose::render(&exo::compose::compile(&model, mode)),
+            )
+        })
+        .collect())
+}
+
+/// Everything a user sees of a load error: the summary, and each problem's
+/// message, label and help.
+fn load_error_text(err: &exo::config::LoadError) -> String {
+    let mut text = err.to_string();
+    if let exo::config::LoadError::Invalid(problems) = err {
+        for problem in problems {
+            let _ = write!(text, "\n  {}", problem.headline());
+            for extra in [&problem.label, &problem.help].into_iter().flatten() {
+                let _ = write!(text, "\n    {extra}");
+            }
+        }
+    }
+    text
+}
+
+// ---------------------------------------------------------------------------
+// Reading a Compose file down to what a user relies on.
+
+/// One Compose file, reduced.
+#[derive(Debug, Default)]
+struct File {
+    services: BTreeMap<String, Service>,
+    /// Top-level named volumes. 0.37 wrote `volumes: {}` when there were none,
+    /// exo leaves the key out: both read as no volumes.
+    volumes: BTreeSet<String>,
+}
+
+/// One service entry, reduced. Lists whose order Compose ignores are sorted.
+#[derive(Debug, Default, Clone)]
+struct Service {
+    image: Option<String>,
+    build_context: Option<String>,
+    dockerfile: Option<String>,
+    command: Option<String>,
+    ports: Vec<String>,
+    volumes: Vec<String>,
+    /// `SERVICE_DATA` is parsed JSON; every other value is its text.
+    environment: BTreeMap<String, Value>,
+    /// As written: 0.37's list may name an id twice.
+    depends_on: Vec<String>,
+    restart: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Exosphere,
+    Exo,
+}
+
+impl Side {
+    fn label(self) -> &'static str {
+        match self {
+            Side::Exosphere => "0.37",
+            Side::Exo => "exo",
+        }
+    }
+
+    /// Top-level keys that are read but not compared.
+    fn ignored_top_level(self) -> &'static [&'static str] {
+        match self {
+            // 0.37's `version: "3"`; exo does not write the obsolete key.
+            Side::Exosphere => &["version"],
+            // Deliberate additions: the Compose project `name` and exo's `x-exo`.
+            Side::Exo => &["name", "x-exo"],
+        }
+    }
+
+    /// Per-service keys that are read but not compared.
+    fn ignored_service_keys(self) -> &'static [&'static str] {
+        match self {
+            Side::Exosphere => &[],
+            // Deliberate additions: the Compose healthcheck and exo's `x-exo`.
+            Side::Exo => &["healthcheck", "x-exo"],
+        }
+    }
+}
+
+/// Reads a file of either side. Keys that are neither compared nor
+/// deliberately ignored are problems, so nothing goes unnoticed.
+fn read_compose(text: &str, side: Side, problems: &mut Vec<String>) -> Option<File> {
+    let root: Value = match serde_saphyr::from_str(text) {
+        Ok(root) => root,
+        Err(err) => {
+            problems.push(format!("{} file is not YAML: {err}", side.label()));
+            return None;
+        }
+    };
+    let Some(root) = root.as_object() else {
+        problems.push(format!("{} file is not a mapping", side.label()));
+        return None;
+    };
+    let mut file = File::default();
+    for (key, value) in root {
+        match key.as_str() {
+            "services" => {
+                for (name, entry) in value.as_object().into_iter().flatten() {
+                    file.services
+                        .insert(name.clone(), read_service(name, entry, side, problems));
+                }
+            }
+            "volumes" => {
+                file.volumes = value
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            }
+            other if side.ignored_top_level().contains(&other) => {}
+            other => problems.push(format!(
+                "{} has top-level key `{other}`, which this test does not know",
+                side.label()
+            )),
+        }
+    }
+    Some(file)
+}
+
+fn read_service(name: &str, entry: &Value, side: Side, problems: &mut Vec<String>) -> Service {
+    let mut service = Service::default();
+    let who = format!("{} service `{name}`", side.label());
+    for (key, value) in entry.as_object().into_iter().flatten() {
+        match key.as_str() {
+            "image" => service.image = Some(text(value)),
+            "build" => {
+                service.build_context = value.get("context").map(text);
+                service.dockerfile = value.get("dockerfile").map(text);
+            }
+            "command" => service.command = Some(text(value)),
+            "ports" => service.ports = sorted_texts(value),
+            "volumes" => service.volumes = sorted_texts(value),
+            "environment" => {
+                for (name, value) in value.as_object().into_iter().flatten() {
+                    service
+                        .environment
+                        .insert(name.clone(), environment_value(name, value));
+                }
+            }
+            "depends_on" => {
+                service.depends_on = match value {
+                    // 0.37: a list of ids.
+                    Value::Array(ids) => ids.iter().map(text).collect(),
+                    // exo: the long form `{id: {condition: ...}}`; the
+                    // conditions are a deliberate addition and not compared.
+                    Value::Object(map) => map.keys().cloned().collect(),
+                    other => vec![format!("<unreadable depends_on {other}>")],
+                }
+            }
+            "restart" => service.restart = Some(text(value)),
+            other if side.ignored_service_keys().contains(&other) => {}
+            other => problems.push(format!(
+                "{who} has key `{other}`, which this test does not compare"
+            )),
+        }
+    }
+    service
+}
+
+/// A scalar as Compose reads it: text.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn sorted_texts(value: &Value) -> Vec<String> {
+    let mut texts: Vec<String> = value.as_array().into_iter().flatten().map(text).collect();
+    texts.sort();
+    texts
+}
+
+/// `SERVICE_DATA` is compared as parsed JSON: 0.37 folded long single-quoted
+/// scalars at 80 columns and exo writes a double-quoted string; reading the
+/// YAML properly gives the JSON text, and the JSON value is what matters.
+fn environment_value(name: &str, value: &Value) -> Value {
+    let text = text(value);
+    if name == "SERVICE_DATA" {
+        if let Ok(json) = serde_json::from_str::<Value>(&text) {
+            return json;
+        }
+    }
+    Value::String(text)
+}
+
+// ---------------------------------------------------------------------------
+// The deliberate differences, applied to 0.37's file to give the file exo
+// should have written. Each step is one entry of the README's list.
+
+/// `users-service` → `USERS_SERVICE` (letters and digits upper-cased, every
+/// other character `_`), written here independently of exo.
+fn constant_case(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// 1. Paths are relative to the compose file (in `docker-compose/`): 0.37's
+///    `${APP_PATH}/x` is `../x`, `${APP_PATH}` alone is `..`.
+fn relative_path(path: &str) -> String {
+    match path.strip_prefix("${APP_PATH}") {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') || rest.starts_with(':') => {
+            format!("..{rest}")
+        }
+        _ => path.to_owned(),
+    }
+}
+
+fn normalise_0_37(file: &mut File) {
+    let dependencies: BTreeMap<String, Service> = file
+        .services
+        .iter()
+        // 0.37 gave every local dependency, and only those, SERVICE_DATA.
+        .filter(|(_, s)| s.environment.contains_key("SERVICE_DATA"))
+        .map(|(id, s)| (id.clone(), s.clone()))
+        .collect();
+
+    for (name, service) in &mut file.services {
+        // 1. Paths relative to the compose file: build contexts and the
+        //    `${APP_PATH}/x:/mnt` mounts.
+        service.build_context = service.build_context.as_deref().map(relative_path);
+        service.volumes = service.volumes.iter().map(|v| relative_path(v)).collect();
+        service.volumes.sort();
+
+        // 2. Dependency host variables are valid shell names: 0.37's
+        //    `MY-DB_HOST` (only upper-cased) is `MY_DB_HOST`.
+        for id in &service.depends_on {
+            let old = format!("{}_HOST", id.to_uppercase());
+            let new = format!("{}_HOST", constant_case(id));
+            if old != new {
+                if let Some(value) = service.environment.remove(&old) {
+                    service.environment.insert(new, value);
+                }
+            }
+        }
+
+        // 3. depends_on is de-duplicated: 0.37 listed an id twice when the
+        //    application and the service both declared it.
+        service.depends_on.sort();
+        service.depends_on.dedup();
+
+        // 4a. A dependency whose image is in exo's catalog gets the
+        //     catalog's default environment (e.g. POSTGRES_PASSWORD) where
+        //     its configuration sets no such variable.
+        if let Some(dependency) = dependencies.get(name) {
+            service.environment = dependency_environment(dependency);
+        }
+
+        // 4b. ... and offers `<ID>_PORT` / `<ID>_URL`-style variables to the
+        //     services that use it, unless the service sets them itself.
+        for id in &service.depends_on {
+            let Some(dependency) = dependencies.get(id) else {
+                continue;
+            };
+            for (key, value) in offered_variables(id, dependency) {
+                service
+                    .environment
+                    .entry(key)
+                    .or_insert(Value::String(value));
+            }
+        }
+    }
+}
+
+/// 4a: the dependency's 0.37 environment plus the catalog's defaults.
+fn dependency_environment(dependency: &Service) -> BTreeMap<String, Value> {
+    let mut environment = dependency.environment.clone();
+    if let Some(entry) = dependency.image.as_deref().and_then(exo::catalog::lookup) {
+        for (key, value) in &entry.environment {
+            environment
+                .entry(key.clone())
+                .or_insert_with(|| Value::String(value.clone()));
+        }
+    }
+    environment
+}
+
+/// 4b: what the catalog entry of the dependency's image offers, with the
+/// catalog's port and the dependency's environment (its 0.37 variables plus
+/// the catalog defaults; `SERVICE_DATA` is exo's and 0.37's, not the user's).
+fn offered_variables(id: &str, dependency: &Service) -> IndexMap<String, String> {
+    let Some(entry) = dependency.image.as_deref().and_then(exo::catalog::lookup) else {
+        return IndexMap::new();
+    };
+    let environment: IndexMap<String, String> = dependency_environment(dependency)
+        .into_iter()
+        .filter(|(key, _)| key != "SERVICE_DATA")
+        .map(|(key, value)| (key, text(&value)))
+        .collect();
+    entry.offered_variables(id, entry.port, &environment)
+}
+
+// ---------------------------------------------------------------------------
+// Comparing.
+
+fn show<T: std::fmt::Debug>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "<absent>".to_owned(), |v| format!("{v:?}"))
+}
+
+fn compare(want: &File, got: &File, mismatches: &mut Vec<String>) {
+    let names: BTreeSet<&String> = want.services.keys().chain(got.services.keys()).collect();
+    for name in names {
+        let (want, got) = match (want.services.get(name), got.services.get(name)) {
+            (Some(want), Some(got)) => (want, got),
+            (Some(_), None) => {
+                mismatches.push(format!("service `{name}`: 0.37 has it, exo does not"));
+                continue;
+            }
+            (None, Some(_)) => {
+                mismatches.push(format!("service `{name}`: exo has it, 0.37 does not"));
+                continue;
+            }
+            (None, None) => unreachable!(),
+        };
+        let mut field = |field: &str, want: String, got: String| {
+            if want != got {
+                mismatches.push(format!("service `{name}`: {field}: 0.37 {want}, exo {got}"));
+            }
+        };
+        field("image", show(&want.image), show(&got.image));
+        field(
+            "build.context",
+            show(&want.build_context),
+            show(&got.build_context),
+        );
+        field(
+            "build.dockerfile",
+            show(&want.dockerfile),
+            show(&got.dockerfile),
+        );
+        field("command", show(&want.command), show(&got.command));
+        field(
+            "ports",
+            format!("{:?}", want.ports),
+            format!("{:?}", got.ports),
+        );
+        field(
+            "volumes",
+            format!("{:?}", want.volumes),
+            format!("{:?}", got.volumes),
+        );
+        field(
+            "depends_on",
+            format!("{:?}", want.depends_on),
+            format!("{:?}", got.depends_on),
+        );
+        field("restart", show(&want.restart), show(&got.restart));
+        let keys: BTreeSet<&String> = want
+            .environment
+            .keys()
+            .chain(got.environment.keys())
+            .collect();
+        for key in keys {
+            field(
+                &format!("environment.{key}"),
+                show(&want.environment.get(key)),
+                show(&got.environment.get(key)),
+            );
+        }
+    }
+    if want.volumes != got.volumes {
+        mismatches.push(format!(
+            "top-level volumes: 0.37 {:?}, exo {:?}",
+            want.volumes, got.volumes
+        ));
+    }
+}
+
+/// Every problem of one valid application, each prefixed with `app/file`.
+fn check_application(app: &Path) -> Vec<String> {
+    let name = app_name(app);
+    let files = match generate(app) {
+        Ok(files) => files,
+        Err(err) => return vec![format!("{name}: does not load:\n{err}")],
+    };
+    let mut mismatches = Vec::new();
+    for (mode, text) in files {
+        let file = base_name(mode);
+        let expected_path = app.join("expected").join(file);
+        let mut problems = Vec::new();
+        let expected = match std::fs::read_to_string(&expected_path) {
+            Ok(expected) => read_compose(&expected, Side::Exosphere, &mut problems),
+            Err(err) => {
+                problems.push(format!("cannot read {}: {err}", expected_path.display()));
+                None
+            }
+        };
+        let generated = read_compose(&text, Side::Exo, &mut problems);
+        if let (Some(mut expected), Some(generated)) = (expected, generated) {
+            normalise_0_37(&mut expected);
+            compare(&expected, &generated, &mut problems);
+        }
+        mismatches.extend(problems.into_iter().map(|p| format!("{name}/{file}: {p}")));
+    }
+    mismatches
+}
+
+#[test]
+fn the_corpus_is_complete() {
+    let (valid, invalid) = corpus();
+    assert_eq!(valid.len(), 28, "valid applications: {valid:?}");
+    let invalid: Vec<String> = invalid.iter().map(|app| app_name(app)).collect();
+    assert_eq!(invalid, ["invalid-app-name", "invalid-app-service"]);
+    for app in &valid {
+        for mode in Mode::ALL {
+            let path = app.join("expected").join(base_name(mode));
+            assert!(path.is_file(), "{} is missing", path.display());
+        }
+    }
+}
+
+#[test]
+fn generated_files_are_equivalent_to_0_37() {
+    let (valid, _) = corpus();
+    let mismatches: Vec<String> = valid
+        .iter()
+        .flat_map(|app| check_application(app))
+        .collect();
+    assert!(
+        mismatches.is_empty(),
+        "{} difference(s) from Exosphere 0.37 that are not deliberate:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
+
+/// The pieces of 0.37's message that must reappear in exo's: every
+/// single-quoted name (`'invalid app'`, `'services.invalid-service!'`), the
+/// word "invalid" and the regular expression.
+fn essence(error: &str) -> Vec<String> {
+    let mut pieces: Vec<String> = error
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    pieces.push("invalid".to_owned());
+    let regex = error
+        .split("regex: ")
+        .nth(1)
+        .expect("error.txt names the regex")
+        .trim();
+    pieces.push(regex.to_owned());
+    pieces
+}
+
+#[test]
+fn invalid_applications_are_rejected_like_0_37() {
+    let (_, invalid) = corpus();
+    let mut mismatches = Vec::new();
+    for app in &invalid {
+        let name = app_name(app);
+        let error =
+            std::fs::read_to_string(app.join("expected/error.txt")).expect("read error.txt");
+        let pieces = essence(&error);
+
+        match exo::config::load(app) {
+            Ok(_) => mismatches.push(format!(
+                "{name}: loads, but 0.37 rejected it with: {}",
+                error.trim()
+            )),
+            Err(err) => {
+                let text = load_error_text(&err);
+                for piece in pieces.iter().filter(|piece| !text.contains(piece.as_str())) {
+                    mismatches.push(format!("{name}: load error lacks `{piece}`:\n{text}"));
+                }
+            }
+        }
+
+        // The command line says the same, and writes nothing.
+        let copy = temp_copy(app);
+        let output = exo()
+            .arg("-C")
+            .arg(copy.path())
+            .arg("generate")
+            .output()
+            .expect("run exo");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if output.status.success() {
+            mismatches.push(format!("{name}: `exo generate` succeeds"));
+        }
+        for piece in pieces
+            .iter()
+            .filter(|piece| !stderr.contains(piece.as_str()))
+        {
+            mismatches.push(format!(
+                "{name}: `exo generate` error lacks `{piece}`:\n{stderr}"
+            ));
+        }
+        if copy.path().join("docker-compose").exists() {
+            mismatches.push(format!(
+                "{name}: `exo generate` wrote docker-compose/ although it failed"
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// The generated files' bytes, in `Mode::ALL` order.
+fn generated_bytes(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let output = exo()
+        .arg("-C")
+        .arg(dir)
+        .arg("generate")
+        .output()
+        .expect("run exo");
+    if !output.status.success() {
+        return Err(format!(
+            "`exo generate` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Mode::ALL
+        .iter()
+        .map(|mode| {
+            let path = dir.join(mode.file_name());
+            std::fs::read(&path)
+                .map(|bytes| (mode.file_name().to_owned(), bytes))
+                .map_err(|err| format!("cannot read {}: {err}", path.display()))
+        })
+        .collect()
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let (valid, _) = corpus();
+    let mut mismatches = Vec::new();
+    for app in &valid {
+        let name = app_name(app);
+        let (first_copy, second_copy) = (temp_copy(app), temp_copy(app));
+        let runs = [
+            ("first copy, first run", generated_bytes(first_copy.path())),
+            ("first copy, second run", generated_bytes(first_copy.path())),
+            ("second copy", generated_bytes(second_copy.path())),
+        ];
+        let in_process: Vec<(String, Vec<u8>)> = match generate(app) {
+            Ok(files) => files
+                .into_iter()
+                .map(|(mode, text)| (mode.file_name().to_owned(), text.into_bytes()))
+                .collect(),
+            Err(err) => {
+                mismatches.push(format!("{name}: does not load: {err}"));
+                continue;
+            }
+        };
+        for (label, run) in runs {
+            match run {
+                Ok(files) if files == in_process => {}
+                Ok(files) => {
+                    for ((file, got), (_, want)) in files.iter().zip(&in_process) {
+                        if got != want {
+                            mismatches.push(format!(
+                                "{name}/{file}: {label} differs from the in-process output of the corpus directory"
+                            ));
+                        }
+                    }
+                }
+                Err(err) => mismatches.push(format!("{name}: {label}: {err}")),
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
