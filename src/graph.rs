@@ -34,10 +34,10 @@ pub fn find_cycle(edges: &Edges) -> Option<Vec<String>> {
         marks.insert(node.to_owned(), Mark::OnPath);
         path.push(node.to_owned());
         for next in edges.get(node).into_iter().flatten() {
-            if edges.contains_key(next) {
-                if let Some(cycle) = visit(next, edges, marks, path) {
-                    return Some(cycle);
-                }
+            if edges.contains_key(next)
+                && let Some(cycle) = visit(next, edges, marks, path)
+            {
+                return Some(cycle);
             }
         }
         path.pop();

@@ -79,9 +79,10 @@ pub fn load(dir: &Path) -> Result<Application, LoadError> {
         &mut Reader::new(Arc::clone(&app_file), &mut problems),
         &root,
     );
-    if let Some(name) = &app.name {
-        if !is_application_name(&name.value) {
-            problems.push(
+    if let Some(name) = &app.name
+        && !is_application_name(&name.value)
+    {
+        problems.push(
                 Problem::at(
                     name.site.clone(),
                     format!(
@@ -92,14 +93,13 @@ pub fn load(dir: &Path) -> Result<Application, LoadError> {
                 .label("invalid name")
                 .help(format!("it must match /^[a-z0-9]+(-[a-z0-9]+)*$/, e.g. `{}`", suggest_name(&name.value))),
             );
-        }
     }
     let mut service_files = IndexMap::new();
     for entry in &app.services {
-        if let (Some(location), None) = (&entry.location, &entry.image) {
-            if let Some(file) = read_service_file(dir, location, &mut problems)? {
-                service_files.insert(entry.role.value.clone(), file);
-            }
+        if let (Some(location), None) = (&entry.location, &entry.image)
+            && let Some(file) = read_service_file(dir, location, &mut problems)?
+        {
+            service_files.insert(entry.role.value.clone(), file);
         }
     }
     let application = assemble(app, service_files, &mut problems);
@@ -360,17 +360,18 @@ fn check_host_ports(
     let mut dependencies: Vec<PortClaim> = Vec::new();
     for (id, (dependency, sites)) in app.dependencies.iter().chain(service_dependencies) {
         let name = format!("dependency `{id}`");
-        if let (Some(port), Some(site)) = (dependency.host_port, &sites.host_port) {
-            if !dependencies.iter().any(|claim| claim.name == name) {
-                dependencies.push(PortClaim {
-                    name,
-                    port,
-                    site: site.clone(),
-                });
-            }
+        if let (Some(port), Some(site)) = (dependency.host_port, &sites.host_port)
+            && !dependencies.iter().any(|claim| claim.name == name)
+        {
+            dependencies.push(PortClaim {
+                name,
+                port,
+                site: site.clone(),
+            });
         }
     }
-    let modes: [(&str, fn(&ServiceFile) -> &Option<Located<u16>>); 2] = [
+    type HostPort = fn(&ServiceFile) -> &Option<Located<u16>>;
+    let modes: [(&str, HostPort); 2] = [
         ("", |f| &f.development_host_port),
         (" in production", |f| &f.production_host_port),
     ];

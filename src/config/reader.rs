@@ -51,10 +51,10 @@ impl<'p> Reader<'p> {
         for (key, name, value) in self.entries(node, path) {
             if known.contains(&name) {
                 fields.entries.push((key, name, value));
-            } else if !name.starts_with("x-") {
-                if let Some(meant) = self.unknown_key(key, name, path, known) {
-                    fields.misspelt.push(meant.to_owned());
-                }
+            } else if !name.starts_with("x-")
+                && let Some(meant) = self.unknown_key(key, name, path, known)
+            {
+                fields.misspelt.push(meant.to_owned());
             }
         }
         fields

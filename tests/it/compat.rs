@@ -233,10 +233,10 @@ fn sorted_texts(value: &Value) -> Vec<String> {
 /// YAML properly gives the JSON text, and the JSON value is what matters.
 fn environment_value(name: &str, value: &Value) -> Value {
     let text = text(value);
-    if name == "SERVICE_DATA" {
-        if let Ok(json) = serde_json::from_str::<Value>(&text) {
-            return json;
-        }
+    if name == "SERVICE_DATA"
+        && let Ok(json) = serde_json::from_str::<Value>(&text)
+    {
+        return json;
     }
     Value::String(text)
 }
@@ -291,10 +291,10 @@ fn normalise_0_37(file: &mut File) {
         for id in &service.depends_on {
             let old = format!("{}_HOST", id.to_uppercase());
             let new = format!("{}_HOST", constant_case(id));
-            if old != new {
-                if let Some(value) = service.environment.remove(&old) {
-                    service.environment.insert(new, value);
-                }
+            if old != new
+                && let Some(value) = service.environment.remove(&old)
+            {
+                service.environment.insert(new, value);
             }
         }
 
@@ -626,4 +626,87 @@ fn generation_is_deterministic() {
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// The comparison is not vacuous: each change to 0.37's file of a copy of
+/// `space-tweet` is reported, naming the service and field.
+#[test]
+fn the_comparison_catches_differences() {
+    let app = compat_dir().join("space-tweet");
+    let mutations: [(&str, &str, &str); 12] = [
+        (
+            "command: lsc app",
+            "command: lsc app2",
+            "`space-tweet-web-service`: command",
+        ),
+        (
+            "- 3000:3000",
+            "- 3001:3000",
+            "`space-tweet-web-service`: ports",
+        ),
+        (
+            "context: ${APP_PATH}/web-server",
+            "context: ${APP_PATH}/web",
+            "`space-tweet-web-service`: build.context",
+        ),
+        (
+            "- ${APP_PATH}/web-server:/mnt",
+            "- ${APP_PATH}/web-server:/app",
+            "`space-tweet-web-service`: volumes",
+        ),
+        ("image: mongo:3.4.0", "image: mongo:3.6", "`mongo`: image"),
+        // Not a catalog default: an extra variable on exo's side is reported.
+        (
+            "      DB_NAME: test-db\n",
+            "",
+            "`mongo`: environment.DB_NAME: 0.37 <absent>",
+        ),
+        (
+            "      ROLE: storage-service\n",
+            "      ROLE: storage-service\n      EXTRA: x\n",
+            "`storage-service`: environment.EXTRA",
+        ),
+        (
+            "'{\"space-tweet-web-service\":{},\"storage-service\":{}}'",
+            "'{\"storage-service\":{}}'",
+            "`mongo`: environment.SERVICE_DATA",
+        ),
+        ("    - mongo\n", "", "`space-tweet-web-service`: depends_on"),
+        (
+            "  mongo__data_db: null",
+            "  mongo_data: null",
+            "top-level volumes",
+        ),
+        (
+            "    image: mongo:3.4.0\n",
+            "    image: mongo:3.4.0\n    container_name: x\n",
+            "key `container_name`",
+        ),
+        (
+            "  storage-service:\n",
+            "  storage:\n",
+            "service `storage`: 0.37 has it, exo does not",
+        ),
+    ];
+    let mut missed = Vec::new();
+    for (from, to, wanted) in mutations {
+        let copy = temp_copy(&app);
+        let path = copy.path().join("expected/run_development.yml");
+        let text = std::fs::read_to_string(&path).expect("read the copy");
+        assert!(
+            text.contains(from),
+            "space-tweet's run_development.yml has no `{from}`"
+        );
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write the copy");
+        let mismatches = check_application(copy.path());
+        if !mismatches
+            .iter()
+            .any(|m| m.contains("run_development.yml") && m.contains(wanted))
+        {
+            missed.push(format!(
+                "`{from}` → `{to}`: wanted `{wanted}`, got {mismatches:#?}"
+            ));
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
 }
