@@ -10,7 +10,7 @@ pub enum ExitStatus {
     Failure,
     /// 2: the command line or the application's configuration is invalid.
     Usage,
-    /// 3: a file could not be read or written.
+    /// 4: a file could not be read or written.
     Io,
 }
 
@@ -20,7 +20,7 @@ impl ExitStatus {
             ExitStatus::Success => 0,
             ExitStatus::Failure => 1,
             ExitStatus::Usage => 2,
-            ExitStatus::Io => 3,
+            ExitStatus::Io => 4,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::dependency::read_dependencies;
 use super::problem::Problem;
-use super::reader::{Located, Reader};
+use super::reader::{Fields, Located, Reader};
 use super::yaml::{Node, Value};
 use super::{DependencySites, json_of};
 use crate::model::{Dependency, EndToEndTests};
@@ -43,7 +43,14 @@ pub struct ServiceEntry {
 }
 
 pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
-    if !matches!(root.value, Value::Map(_)) {
+    let is_map = matches!(root.value, Value::Map(_));
+    if matches!(root.value, Value::Null) {
+        reader.report(
+            Problem::at(reader.site(root), "application.yml is empty")
+                .label("no `name` and no `services`")
+                .help("start with `name: my-app` and a `services` map"),
+        );
+    } else if !is_map {
         reader.report(
             Problem::at(
                 reader.site(root),
@@ -52,10 +59,15 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
             .label("expected keys such as `name` and `services`"),
         );
     }
-    let fields = reader.fields(root, "", &KEYS);
+    // A file that is no map has been reported as a whole, not key by key.
+    let fields = if is_map {
+        reader.fields(root, "", &KEYS)
+    } else {
+        Fields::default()
+    };
     let name = match fields.get("name") {
         Some(node) => reader.non_empty_string(node, "name"),
-        None if fields.is_misspelt("name") => None,
+        None if !is_map || fields.is_misspelt("name") => None,
         None => {
             reader.report(
                 Problem::at(reader.site(root), "application.yml has no `name`")
@@ -105,7 +117,7 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
             .collect();
     }
     if let Some(node) = fields.get("tests") {
-        file.tests = read_tests(reader, node);
+        file.tests = read_tests(reader, fields.key("tests").unwrap_or(node), node);
     }
     file
 }
@@ -160,7 +172,10 @@ fn read_services(reader: &mut Reader, node: &Node) -> Vec<ServiceEntry> {
                 );
             }
             (None, None)
-                if fields.get("location").is_none() && fields.get("docker-image").is_none() =>
+                if fields.get("location").is_none()
+                    && fields.get("docker-image").is_none()
+                    && !fields.is_misspelt("location")
+                    && !fields.is_misspelt("docker-image") =>
             {
                 reader.report(
                     Problem::at(role.site.clone(), format!("no location or docker image for service `{}`", role.value))
@@ -194,7 +209,8 @@ pub fn read_dependency_data(
         .collect()
 }
 
-fn read_tests(reader: &mut Reader, node: &Node) -> Option<EndToEndTests> {
+/// `key` is the `tests` key, where a missing `location` is reported.
+fn read_tests(reader: &mut Reader, key: &Node, node: &Node) -> Option<EndToEndTests> {
     let fields = reader.fields(node, "tests", &["location", "command"]);
     let command = fields
         .get("command")
@@ -207,9 +223,10 @@ fn read_tests(reader: &mut Reader, node: &Node) -> Option<EndToEndTests> {
                 location: super::normalize_location(&location.value),
                 command,
             }),
+        None if fields.is_misspelt("location") => None,
         None => {
             reader.report(
-                Problem::at(reader.site(node), "`tests` has no `location`")
+                Problem::at(reader.site(key), "`tests` has no `location`")
                     .label("`location` is missing")
                     .help("point `location` at a directory with the end-to-end tests and a Dockerfile"),
             );

@@ -39,7 +39,7 @@ pub fn read_dependencies(
             );
             continue;
         }
-        if let Some((dependency, host_port)) = read_dependency(reader, value, &path) {
+        if let Some((dependency, host_port)) = read_dependency(reader, key, value, &path) {
             let sites = DependencySites {
                 id: reader.site(key),
                 host_port,
@@ -50,9 +50,10 @@ pub fn read_dependencies(
     dependencies
 }
 
-/// The dependency and where its `host-port` is written.
+/// The dependency and where its `host-port` is written; `key` is its id.
 fn read_dependency(
     reader: &mut Reader,
+    key: &Node,
     node: &Node,
     path: &str,
 ) -> Option<(Dependency, Option<super::problem::Site>)> {
@@ -63,7 +64,7 @@ fn read_dependency(
         None if fields.is_misspelt("image") => None,
         None => {
             reader.report(
-                Problem::at(reader.site(node), format!("`{path}` has no `image`"))
+                Problem::at(reader.site(key), format!("`{path}` has no `image`"))
                     .label("`image` is missing")
                     .help("add `image: name:tag`, e.g. `image: postgres:16`"),
             );

@@ -112,7 +112,12 @@ pub fn load(dir: &Path) -> Result<Application, LoadError> {
 
 fn source_file(dir: &Path, name: &str) -> Result<Arc<SourceFile>, LoadError> {
     let path = dir.join(name);
-    let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Read { path, source })?;
+    let mut text =
+        std::fs::read_to_string(&path).map_err(|source| LoadError::Read { path, source })?;
+    // A byte order mark is no character of the file: columns start after it.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     Ok(Arc::new(SourceFile {
         name: name.to_owned(),
         text,
@@ -120,11 +125,15 @@ fn source_file(dir: &Path, name: &str) -> Result<Arc<SourceFile>, LoadError> {
 }
 
 fn syntax_problem(file: &Arc<SourceFile>, err: yaml::SyntaxError) -> Problem {
-    Problem::at(
+    let problem = Problem::at(
         Site::new(file, err.span),
         format!("invalid YAML in {}: {}", file.name, err.message),
     )
-    .label(err.message)
+    .label(err.message);
+    match err.hint {
+        Some(hint) => problem.help(hint),
+        None => problem,
+    }
 }
 
 fn read_service_file(
@@ -306,7 +315,8 @@ fn check_depends_on(
             } else if targets.contains(&target.value) {
                 problems.push(
                     Problem::at(target.site.clone(), format!("`{name}` is listed twice"))
-                        .label("repeated"),
+                        .label("repeated")
+                        .help("remove one of them"),
                 );
             } else if roles.contains(&name) {
                 targets.push(target.value.clone());
@@ -321,9 +331,12 @@ fn check_depends_on(
                 let problem = if is_dependency {
                     problem.help(format!("`{name}` is a local dependency; dependencies always start, and become ready, before services"))
                 } else {
-                    match reader::suggest(name, roles) {
+                    // A service cannot depend on itself: never suggest it.
+                    let others: Vec<&str> = roles.iter().copied().filter(|r| r != role).collect();
+                    match reader::suggest(name, &others) {
                         Some(best) => problem.help(format!("did you mean `{best}`?")),
-                        None => problem.help(format!("the services are: {}", roles.join(", "))),
+                        None if others.is_empty() => problem.help("this application has no other service"),
+                        None => problem.help(format!("the other services are: {}", others.join(", "))),
                     }
                 };
                 problems.push(problem);

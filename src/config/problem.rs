@@ -113,12 +113,25 @@ impl SourceCode for FileSource {
                 .text
                 .as_str()
                 .read_span(span, context_lines_before, context_lines_after)?;
+        // miette counts the column of `file:line:column` in bytes; editors,
+        // and `Site::line_column`, count characters.
+        let column = if context_lines_before == 0 {
+            let text = &self.0.text;
+            text.get(..span.offset())
+                .map(|before| {
+                    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+                    before[line_start..].chars().count()
+                })
+                .unwrap_or(contents.column())
+        } else {
+            contents.column()
+        };
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.0.name.clone(),
             contents.data(),
             *contents.span(),
             contents.line(),
-            contents.column(),
+            column,
             contents.line_count(),
         )))
     }

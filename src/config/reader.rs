@@ -152,8 +152,24 @@ impl<'p> Reader<'p> {
     }
 
     pub fn boolean(&mut self, node: &Node, path: &str) -> Option<bool> {
-        match node.value {
-            Value::Bool(b) => Some(b),
+        match &node.value {
+            Value::Bool(b) => Some(*b),
+            Value::String(text)
+                if matches!(
+                    text.to_lowercase().as_str(),
+                    "yes" | "no" | "on" | "off" | "y" | "n"
+                ) =>
+            {
+                let meant = matches!(text.to_lowercase().as_str(), "yes" | "on" | "y");
+                let problem = Problem::at(
+                    self.site(node),
+                    format!("`{path}` must be `true` or `false`, found the text \"{text}\""),
+                )
+                .label("expected `true` or `false`")
+                .help(format!("YAML 1.2 reads `{text}` as text; write `{meant}`"));
+                self.report(problem);
+                None
+            }
             _ => {
                 self.wrong_type(node, path, "`true` or `false`");
                 None
@@ -192,7 +208,21 @@ impl<'p> Reader<'p> {
 
     pub fn positive_integer(&mut self, node: &Node, path: &str) -> Option<u32> {
         match node.value {
-            Value::Int(i) if i > 0 => u32::try_from(i).ok(),
+            Value::Int(i) => match u32::try_from(i) {
+                Ok(n) if n > 0 => Some(n),
+                _ => {
+                    let (message, label) = if i > 0 {
+                        (format!("`{path}` is too large: {i}"), "too large")
+                    } else {
+                        (
+                            format!("`{path}` must be a whole number above 0, found {i}"),
+                            "not above 0",
+                        )
+                    };
+                    self.report(Problem::at(self.site(node), message).label(label));
+                    None
+                }
+            },
             _ => {
                 self.wrong_type(node, path, "a whole number above 0");
                 None
@@ -223,8 +253,16 @@ impl<'p> Reader<'p> {
                 format!("`{path}` must be a duration such as `500ms`, `2s` or `1m30s`"),
             )
             .label("not a duration");
-            if let Value::Int(i) = node.value {
-                problem = problem.help(format!("add a unit: `{i}s` or `{i}ms`"));
+            let hint = match &node.value {
+                Value::Int(i) => Some(format!("add a unit: `{i}s` or `{i}ms`")),
+                Value::Float(f) => Some(format!("add a unit: `{f}s`")),
+                Value::String(text) => {
+                    spelled_duration(text).map(|short| format!("write `{short}`"))
+                }
+                _ => None,
+            };
+            if let Some(hint) = hint {
+                problem = problem.help(hint);
             }
             self.report(problem);
         }
@@ -335,6 +373,30 @@ pub fn is_environment_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
+/// `5 seconds` or `1 min 30 sec` in the short form `parse_duration` reads.
+fn spelled_duration(text: &str) -> Option<String> {
+    let compact: String = text.to_lowercase().split_whitespace().collect();
+    let mut short = String::new();
+    let mut rest = compact.as_str();
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.')?;
+        let letters = rest[digits..]
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .map_or(rest.len(), |i| digits + i);
+        let unit = match &rest[digits..letters] {
+            "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => "ms",
+            "s" | "sec" | "secs" | "second" | "seconds" => "s",
+            "m" | "min" | "mins" | "minute" | "minutes" => "m",
+            "h" | "hr" | "hrs" | "hour" | "hours" => "h",
+            _ => return None,
+        };
+        short.push_str(&rest[..digits]);
+        short.push_str(unit);
+        rest = &rest[letters..];
+    }
+    (short != text && parse_duration(&short).is_some()).then_some(short)
+}
+
 /// Parses `1h2m3s4ms`-style durations; at least one part, each with a unit.
 pub fn parse_duration(text: &str) -> Option<Duration> {
     let text = text.trim();
@@ -378,6 +440,16 @@ mod tests {
         assert_eq!(parse_duration("5 seconds"), None);
         assert_eq!(parse_duration("s"), None);
         assert_eq!(parse_duration(""), None);
+    }
+
+    #[test]
+    fn spelled_out_durations_get_their_short_form() {
+        assert_eq!(spelled_duration("5 seconds").as_deref(), Some("5s"));
+        assert_eq!(spelled_duration("1 min 30 sec").as_deref(), Some("1m30s"));
+        assert_eq!(spelled_duration("250 ms").as_deref(), Some("250ms"));
+        assert_eq!(spelled_duration("5s"), None);
+        assert_eq!(spelled_duration("soon"), None);
+        assert_eq!(spelled_duration("5 fortnights"), None);
     }
 
     #[test]

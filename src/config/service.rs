@@ -6,7 +6,7 @@ use super::dependency::read_dependencies;
 use super::policy::{read_restart, read_watch};
 use super::probe::read_probe;
 use super::problem::Problem;
-use super::reader::{Located, Reader};
+use super::reader::{Fields, Located, Reader};
 use super::yaml::{Node, Value};
 use crate::model::{Dependency, Development, Production, ServiceConfig, ServiceType};
 use indexmap::IndexMap;
@@ -44,7 +44,14 @@ pub struct ServiceFile {
 }
 
 pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
-    if !matches!(root.value, Value::Map(_)) {
+    let is_map = matches!(root.value, Value::Map(_));
+    if matches!(root.value, Value::Null) {
+        reader.report(
+            Problem::at(reader.site(root), "service.yml is empty")
+                .label("no `type`")
+                .help("add `type: public`, `type: private` or `type: worker`"),
+        );
+    } else if !is_map {
         reader.report(
             Problem::at(
                 reader.site(root),
@@ -53,8 +60,13 @@ pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
             .label("expected keys such as `type` and `development`"),
         );
     }
-    let fields = reader.fields(root, "", &KEYS);
-    let kind = if fields.is_misspelt("type") {
+    // A file that is no map has been reported as a whole, not key by key.
+    let fields = if is_map {
+        reader.fields(root, "", &KEYS)
+    } else {
+        Fields::default()
+    };
+    let kind = if !is_map || fields.is_misspelt("type") {
         None
     } else {
         read_type(reader, root, fields.get("type"))

@@ -64,6 +64,8 @@ impl Value {
 pub struct SyntaxError {
     pub message: String,
     pub span: Span,
+    /// What probably caused it, when the parser's words do not say.
+    pub hint: Option<String>,
 }
 
 /// Parses one YAML document. An empty document is `Value::Null`.
@@ -80,11 +82,116 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
 
 fn syntax_error(err: &serde_saphyr::Error, source: &str) -> SyntaxError {
     let message = UserMessageFormatter.format_message(err).into_owned();
-    let span = err
+    let mut span = err
         .location()
         .map(|location| span_of(&location, source))
         .unwrap_or_default();
-    SyntaxError { message, span }
+    let mut hint = None;
+    if message.contains("tab") {
+        // The parser points after the tab, or at the scalar the tab follows.
+        if let Some(tab) = first_tab_from_line_of(source, span.offset) {
+            span = Span {
+                offset: tab,
+                len: 1,
+            };
+            hint = Some("indent with spaces: YAML does not allow tabs in indentation".to_owned());
+        }
+    } else if !message.contains("bracket")
+        && let Some((offset, bracket)) = unclosed_flow(source, span.offset)
+    {
+        let (line, column) = line_column(source, offset);
+        let close = if bracket == '[' { ']' } else { '}' };
+        hint = Some(format!(
+            "the `{bracket}` on line {line}, column {column} is still open here: is its `{close}` missing?"
+        ));
+    }
+    if hint.is_none() {
+        hint = [
+            ("did not find expected key", "check the indentation of this line: the keys of one map start in the same column"),
+            ("mapping values are not allowed", "check the indentation of this line, or quote a value that contains `: `"),
+            ("multiple found", "a configuration file holds one YAML document: remove the `---` line above and what follows, or merge the two"),
+            ("reference to unknown value", "an alias `*name` needs an anchor `&name` above it; quote the value if `*` is meant as text"),
+            ("expected string scalar", "keys must be plain text, such as `web` or `port`"),
+            ("duplicate mapping key", "a key appears once in a map: merge the two entries or remove one"),
+        ]
+        .into_iter()
+        .find(|(words, _)| message.contains(words))
+        .map(|(_, hint)| hint.to_owned());
+    }
+    SyntaxError {
+        message,
+        span,
+        hint,
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The first tab on the line of `offset` or after it.
+fn first_tab_from_line_of(source: &str, offset: usize) -> Option<usize> {
+    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    source[line_start..].find('\t').map(|i| line_start + i)
+}
+
+/// The innermost `[` or `{` of a flow collection still open at `offset`, if
+/// any: the likely cause when a syntax error comes lines after it. Skips
+/// quoted text and comments; in block context a bracket only opens a
+/// collection where a value starts.
+fn unclosed_flow(source: &str, offset: usize) -> Option<(usize, char)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut quote: Option<char> = None;
+    // The last character before this one on the line, ignoring spaces.
+    let mut previous: Option<char> = None;
+    let mut chars = source[..offset].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\n' {
+            previous = None;
+            if quote.is_none() {
+                continue;
+            }
+        }
+        match quote {
+            Some('\'') if c == '\'' => {
+                if chars.peek().is_some_and(|(_, next)| *next == '\'') {
+                    chars.next();
+                } else {
+                    quote = None;
+                }
+            }
+            Some('"') if c == '\\' => {
+                chars.next();
+            }
+            Some('"') if c == '"' => quote = None,
+            Some(_) => {}
+            None => {
+                let value_starts =
+                    matches!(previous, None | Some(':' | '-' | ',' | '[' | '{' | '?'));
+                match c {
+                    '#' if previous.is_none() || source[..i].ends_with([' ', '\t']) => {
+                        while chars.next_if(|(_, next)| *next != '\n').is_some() {}
+                    }
+                    '\'' | '"' if value_starts => {
+                        quote = Some(c);
+                    }
+                    '[' | '{' if value_starts || !open.is_empty() => open.push((i, c)),
+                    ']' | '}' if !open.is_empty() => {
+                        open.pop();
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if !c.is_whitespace() {
+            previous = Some(c);
+        }
+    }
+    open.last().copied()
 }
 
 fn span_of(location: &serde_saphyr::Location, source: &str) -> Span {
@@ -93,7 +200,10 @@ fn span_of(location: &serde_saphyr::Location, source: &str) -> Span {
         .byte_offset()
         .map_or_else(|| line_column_offset(location, source), |b| b as usize);
     let len = span.byte_len().unwrap_or(0) as usize;
-    let offset = offset.min(source.len());
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
     Span {
         offset,
         len: len.min(source.len() - offset),
@@ -307,6 +417,24 @@ mod tests {
         let err = parse("a: [1, 2\n").unwrap_err();
         assert!(err.message.contains("bracket"), "{}", err.message);
         assert_eq!(err.span.offset, 3);
+    }
+
+    #[test]
+    fn tab_errors_point_at_the_tab() {
+        let source = "name: shop\nservices:\n\tweb: {}\n";
+        let err = parse(source).unwrap_err();
+        assert_eq!(err.span.offset, source.find('\t').unwrap());
+        assert!(err.hint.unwrap().contains("spaces"));
+    }
+
+    #[test]
+    fn an_open_bracket_above_the_error_is_named() {
+        let err =
+            parse("name: shop\ndirs: [lib, 'a]', \"b[\" # ]\nservices:\n  web: {}\n").unwrap_err();
+        let hint = err.hint.unwrap();
+        assert!(hint.contains("`[` on line 2, column 7"), "{hint}");
+        let err = parse("run: echo [x\nother: a: b\n").unwrap_err();
+        assert!(!err.hint.unwrap_or_default().contains("still open"));
     }
 
     #[test]

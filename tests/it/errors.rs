@@ -133,10 +133,10 @@ fn every_error_snapshot_has_its_case() {
             .file_name()
             .to_string_lossy()
             .into_owned();
-        if let Some(stem) = file.strip_suffix(".snap") {
-            if !names.iter().any(|name| name == stem) {
-                orphans.push(file);
-            }
+        if let Some(stem) = file.strip_suffix(".snap")
+            && !names.iter().any(|name| name == stem)
+        {
+            orphans.push(file);
         }
     }
     assert!(
