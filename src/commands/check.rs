@@ -25,10 +25,20 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> Result<ExitStatus, CommandError>
     printer.status(
         "Valid",
         &format!(
-            "{}: application.yml and {files} service.yml ({} services, {dependencies} dependencies)",
+            "{}: application.yml and {} ({}, {})",
             app.name,
-            app.services.len()
+            count(files, "service.yml file"),
+            count(app.services.len(), "service"),
+            count(dependencies, "dependency")
         ),
     );
     Ok(ExitStatus::Success)
+}
+
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
+    }
 }

@@ -3,12 +3,20 @@
 
 use indexmap::IndexMap;
 use serde::Serialize;
-use serde_saphyr::FlowSeq;
+use serde::ser::{SerializeMap, Serializer};
+use serde_saphyr::{FlowSeq, RcAnchor};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Serialize)]
 pub struct ComposeFile {
     pub name: String,
+    /// Every service's origins and hosts, written once and merged into each
+    /// service's `environment` (0.37 repeated them in every service).
+    #[serde(
+        rename = "x-service-endpoints",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub endpoints: Option<Endpoints>,
     pub services: BTreeMap<String, ComposeService>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub volumes: BTreeMap<String, Option<()>>,
@@ -34,12 +42,14 @@ pub struct ComposeService {
     pub ports: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub environment: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Environment::is_empty")]
+    pub environment: Environment,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub depends_on: IndexMap<String, DependsOn>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<Healthcheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub init: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restart: Option<&'static str>,
     #[serde(rename = "x-exo")]
@@ -145,3 +155,40 @@ pub struct WatchRuleMetadata {
     pub paths: FlowSeq<Vec<String>>,
     pub action: &'static str,
 }
+
+/// The shared endpoint variables; the serialiser writes the first use as an
+/// anchor and later ones as aliases.
+pub type Endpoints = RcAnchor<BTreeMap<String, String>>;
+
+/// The name of the YAML anchor of [`Endpoints`].
+pub const ENDPOINTS_ANCHOR: &str = "service-endpoints";
+
+/// A service's `environment`: the shared endpoints merged in with `<<`, then
+/// its own variables.
+#[derive(Debug, Default)]
+pub struct Environment {
+    pub endpoints: Option<Endpoints>,
+    pub variables: BTreeMap<String, String>,
+}
+
+impl Environment {
+    fn is_empty(&self) -> bool {
+        self.endpoints.is_none() && self.variables.is_empty()
+    }
+}
+
+impl Serialize for Environment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(endpoints) = &self.endpoints {
+            map.serialize_entry(MERGE_KEY, endpoints)?;
+        }
+        for (name, value) in &self.variables {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// YAML's merge key; the serialiser quotes it, [`super::render`] unquotes it.
+pub const MERGE_KEY: &str = "<<";

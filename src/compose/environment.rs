@@ -1,7 +1,7 @@
 //! Environment variables, host ports and `SERVICE_DATA`, with 0.37's
 //! precedence and its fixes (variable names are valid shell names).
 
-use super::{Mode, constant_case};
+use super::{Mode, constant_case, literal};
 use crate::catalog;
 use crate::model::{Application, Dependency, Service, ServiceType};
 use indexmap::IndexMap;
@@ -64,13 +64,49 @@ pub fn container_port(service: &Service, mode: Mode) -> Option<u16> {
     }
 }
 
-/// The variables of one service's container.
+/// What every service's environment is built from, computed once per file.
+pub struct SharedVariables {
+    /// `<ID>_HOST` and the catalog's offered variables of each dependency.
+    pub by_dependency: IndexMap<String, Vec<(String, String)>>,
+    /// The origins and hosts of every service with a port in this mode.
+    pub endpoints: BTreeMap<String, String>,
+}
+
+impl SharedVariables {
+    pub fn new(
+        app: &Application,
+        dependencies: &IndexMap<String, Dependency>,
+        host_ports: &BTreeMap<String, u16>,
+        mode: Mode,
+    ) -> Self {
+        let by_dependency = dependencies
+            .iter()
+            .map(|(id, dependency)| {
+                let host = (format!("{}_HOST", constant_case(id)), id.clone());
+                let offered = offered_variables(id, dependency);
+                (id.clone(), std::iter::once(host).chain(offered).collect())
+            })
+            .collect();
+        let endpoints = app
+            .services
+            .values()
+            .flat_map(|service| endpoint_variables(service, host_ports, mode))
+            .collect();
+        SharedVariables {
+            by_dependency,
+            endpoints,
+        }
+    }
+}
+
+/// The variables of one service's container, besides the shared endpoints:
+/// `ROLE`, its dependencies' variables, the service's then the application's
+/// `environment-variables`, and secrets. A name that is also an endpoint
+/// variable is left to the endpoint, which 0.37 let win.
 pub fn service_environment(
     app: &Application,
     service: &Service,
-    dependencies: &IndexMap<String, Dependency>,
-    host_ports: &BTreeMap<String, u16>,
-    mode: Mode,
+    shared: &SharedVariables,
 ) -> BTreeMap<String, String> {
     let mut env = BTreeMap::new();
     env.insert("ROLE".to_owned(), service.role.clone());
@@ -79,27 +115,24 @@ pub fn service_environment(
         .keys()
         .chain(service.config.dependencies.keys());
     for id in used {
-        env.insert(format!("{}_HOST", constant_case(id)), id.clone());
-        if let Some(dependency) = dependencies.get(id) {
-            env.extend(offered_variables(id, dependency));
-        }
+        env.extend(shared.by_dependency.get(id).into_iter().flatten().cloned());
     }
-    env.extend(service.config.environment.clone());
-    env.extend(app.environment.clone());
+    env.extend(literal_values(&service.config.environment));
+    env.extend(literal_values(&app.environment));
     for name in app.secrets.iter().chain(&service.config.secrets) {
         env.insert(name.clone(), format!("${{{name}}}"));
     }
-    for other in app.services.values().filter(|s| s.role != service.role) {
-        env.extend(endpoint_variables(other, host_ports, mode));
-    }
+    env.retain(|name, _| !shared.endpoints.contains_key(name));
     env
 }
 
+/// The catalog's variables for a dependency, with its secrets as `${NAME}`.
 fn offered_variables(id: &str, dependency: &Dependency) -> IndexMap<String, String> {
     let (Some(entry), Some(port)) = (catalog::lookup(&dependency.image), dependency.port) else {
         return IndexMap::new();
     };
-    let mut environment = dependency.environment.clone();
+    let mut environment: IndexMap<String, String> =
+        literal_values(&dependency.environment).collect();
     for name in &dependency.secrets {
         environment.insert(name.clone(), format!("${{{name}}}"));
     }
@@ -143,12 +176,22 @@ pub fn dependency_environment(
     id: &str,
     dependency: &Dependency,
 ) -> BTreeMap<String, String> {
-    let mut env: BTreeMap<String, String> = dependency.environment.clone().into_iter().collect();
+    let mut env: BTreeMap<String, String> = literal_values(&dependency.environment).collect();
     for name in &dependency.secrets {
         env.insert(name.clone(), format!("${{{name}}}"));
     }
-    env.insert("SERVICE_DATA".to_owned(), service_data(app, id));
+    env.insert("SERVICE_DATA".to_owned(), literal(&service_data(app, id)));
     env
+}
+
+/// Values written by the user are passed on as written; only the secrets
+/// exo adds are `${NAME}` references.
+fn literal_values(
+    variables: &IndexMap<String, String>,
+) -> impl Iterator<Item = (String, String)> + '_ {
+    variables
+        .iter()
+        .map(|(name, value)| (name.clone(), literal(value)))
 }
 
 /// `{role: data}` for every service, as Go's `json.Marshal` wrote it: sorted

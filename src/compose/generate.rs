@@ -1,21 +1,31 @@
 //! Builds one Compose file from the application model.
 
 use super::document::{
-    Build, ComposeFile, ComposeService, DependsOn, FileMetadata, ServiceMetadata,
+    Build, ComposeFile, ComposeService, DependsOn, Environment, FileMetadata, ServiceMetadata,
 };
 use super::environment::{
-    container_port, dependency_environment, host_ports, service_environment, volume_name,
+    SharedVariables, container_port, dependency_environment, host_ports, service_environment,
+    volume_name,
 };
-use super::{Mode, metadata, project_name};
+use super::{Mode, literal, metadata, project_name};
 use crate::catalog;
 use crate::model::{Application, Dependency, Probe, Service, ServiceSource};
 use indexmap::IndexMap;
+use serde_saphyr::RcAnchor;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// The Compose file of `mode` for `app`.
 pub fn compile(app: &Application, mode: Mode) -> ComposeFile {
     let dependencies = all_dependencies(app);
     let ports = host_ports(app, &dependencies, mode);
+    let project = match mode {
+        Mode::Test => project_name(&format!("{}tests", app.name)),
+        Mode::Development | Mode::Production => project_name(&app.name),
+    };
+    let shared = SharedVariables::new(app, &dependencies, &ports, mode);
+    let endpoints =
+        (!shared.endpoints.is_empty()).then(|| RcAnchor(Rc::new(shared.endpoints.clone())));
     let mut services = BTreeMap::new();
     let mut volumes = BTreeMap::new();
     for (id, dependency) in &dependencies {
@@ -28,16 +38,17 @@ pub fn compile(app: &Application, mode: Mode) -> ComposeFile {
         if mode == Mode::Test && matches!(service.source, ServiceSource::Image(_)) {
             continue;
         }
-        let mut compose = service_entry(app, service, &dependencies, &ports, mode);
+        let mut compose = service_entry(service, &project, &ports, mode);
+        compose.environment = Environment {
+            endpoints: endpoints.clone(),
+            variables: service_environment(app, service, &shared),
+        };
         compose.depends_on = depends_on(app, service, &dependencies, mode);
         services.insert(service.role.clone(), compose);
     }
-    let project = match mode {
-        Mode::Test => project_name(&format!("{}tests", app.name)),
-        Mode::Development | Mode::Production => project_name(&app.name),
-    };
     ComposeFile {
         name: project,
+        endpoints,
         services,
         volumes,
         exo: FileMetadata {
@@ -80,7 +91,10 @@ fn dependency_service(
             .iter()
             .map(|path| format!("{}:{path}", volume_name(id, path)))
             .collect(),
-        environment: dependency_environment(app, id, dependency),
+        environment: Environment {
+            endpoints: None,
+            variables: dependency_environment(app, id, dependency),
+        },
         healthcheck: dependency
             .health_check
             .as_ref()
@@ -97,9 +111,8 @@ fn dependency_service(
 }
 
 fn service_entry(
-    app: &Application,
     service: &Service,
-    dependencies: &IndexMap<String, Dependency>,
+    project: &str,
     ports: &BTreeMap<String, u16>,
     mode: Mode,
 ) -> ComposeService {
@@ -117,13 +130,15 @@ fn service_entry(
                 context,
                 dockerfile: mode.dockerfile().to_owned(),
             };
-            (None, Some(build), mount)
+            // Named per mode: development and production share a project.
+            let image = format!("{project}-{}:{}", service.role.to_lowercase(), mode.name());
+            (Some(image), Some(build), mount)
         }
         ServiceSource::Image(image) => (Some(image.clone()), None, None),
     };
     let command = match mode {
-        Mode::Development => development.run.clone(),
-        Mode::Test => development.test.clone(),
+        Mode::Development => development.run.as_deref().map(literal),
+        Mode::Test => development.test.as_deref().map(literal),
         Mode::Production => None,
     };
     let probe = readiness_probe(service, mode);
@@ -136,8 +151,9 @@ fn service_entry(
             _ => Vec::new(),
         },
         volumes: mount.into_iter().collect(),
-        environment: service_environment(app, service, dependencies, ports, mode),
         healthcheck: probe.as_ref().and_then(metadata::healthcheck),
+        // An init as PID 1 forwards signals, so that a stop takes no 10 s.
+        init: (mode != Mode::Production).then_some(true),
         restart: match mode {
             Mode::Test => None,
             Mode::Development if !development.restart.on_crash => Some("no"),
@@ -146,8 +162,17 @@ fn service_entry(
         exo: ServiceMetadata {
             kind: "service",
             service_type: Some(service.config.kind.name()),
-            depends_on: development.depends_on.clone(),
-            readiness: metadata::readiness(probe.as_ref(), port),
+            depends_on: if mode == Mode::Test {
+                Vec::new()
+            } else {
+                development.depends_on.clone()
+            },
+            // A test container runs its tests, not the service: nothing to probe.
+            readiness: if mode == Mode::Test {
+                metadata::readiness(None, None)
+            } else {
+                metadata::readiness(probe.as_ref(), port)
+            },
             restart: (mode == Mode::Development).then(|| metadata::restart(&development.restart)),
             watch: if mode == Mode::Development
                 && matches!(service.source, ServiceSource::Location(_))

@@ -2,7 +2,7 @@
 //! Compose can run the check itself, and `x-exo` for everything else.
 
 use super::document::{Healthcheck, Readiness, RestartMetadata, WatchMetadata, WatchRuleMetadata};
-use super::format_duration;
+use super::{format_duration, literal};
 use crate::model::{
     Check, CommandLine, Probe, REBUILD_BY_DEFAULT, RestartPolicy, WatchAction, WatchPolicy,
     WatchRule,
@@ -17,9 +17,9 @@ pub fn healthcheck(probe: &Probe) -> Option<Healthcheck> {
         return None;
     };
     let test = match command {
-        CommandLine::Shell(line) => vec!["CMD-SHELL".to_owned(), line.clone()],
+        CommandLine::Shell(line) => vec!["CMD-SHELL".to_owned(), literal(line)],
         CommandLine::Exec(words) => std::iter::once("CMD".to_owned())
-            .chain(words.iter().cloned())
+            .chain(words.iter().map(|word| literal(word)))
             .collect(),
     };
     Some(Healthcheck {

@@ -335,8 +335,12 @@ fn check_depends_on(
                     let others: Vec<&str> = roles.iter().copied().filter(|r| r != role).collect();
                     match reader::suggest(name, &others) {
                         Some(best) => problem.help(format!("did you mean `{best}`?")),
-                        None if others.is_empty() => problem.help("this application has no other service"),
-                        None => problem.help(format!("the other services are: {}", others.join(", "))),
+                        None if others.is_empty() => {
+                            problem.help("this application has no other service")
+                        }
+                        None => {
+                            problem.help(format!("the other services are: {}", others.join(", ")))
+                        }
                     }
                 };
                 problems.push(problem);

@@ -1,1 +1,175 @@
-//! (filled in below)
+//! Every generated Compose file is one that Compose v2 accepts: for each
+//! application in `fixtures/` and each valid one of the Exosphere 0.37 corpus
+//! (`tests/compat/exosphere-0.37/`; the two invalid ones do not load), `exo
+//! generate` on a copy, then `docker compose -f <file> config -q` on each of
+//! the three files. Compose needs no Docker daemon for this, only its binary
+//! (see `crate::docker`); without Compose v2 the test is skipped, except in CI.
+
+use crate::common::{compat_dir, exo, root, temp_copy};
+use crate::docker::{compose, output_within, require_compose};
+use exo::compose::Mode;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// Far more than `config` needs (about 50 ms), in case the machine is busy.
+const CONFIG_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The value given to every `${NAME}` a generated file refers to (secrets).
+const VARIABLE_VALUE: &str = "exo-test-value";
+
+#[test]
+fn every_generated_file_passes_compose_config() {
+    let Some(prefix) = require_compose() else {
+        return;
+    };
+    let apps = applications();
+    let fixtures = apps
+        .iter()
+        .filter(|app| app.starts_with(root().join("fixtures")))
+        .count();
+    assert!(
+        fixtures >= 4,
+        "expected the four applications of fixtures/, found {fixtures}"
+    );
+    assert!(
+        apps.len() - fixtures >= 28,
+        "expected the 28 valid applications of the 0.37 corpus"
+    );
+
+    let next = AtomicUsize::new(0);
+    let failures = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism()
+        .map_or(4, |n| n.get())
+        .min(8);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(app) = apps.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let problems = check_application(&prefix, app);
+                    failures
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .extend(problems);
+                }
+            });
+        }
+    });
+    let mut failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
+    failures.sort();
+    assert!(
+        failures.is_empty(),
+        "{} of {} generated files failed (`{} config -q`):\n\n{}",
+        failures.len(),
+        apps.len() * Mode::ALL.len(),
+        prefix.join(" "),
+        failures.join("\n\n")
+    );
+}
+
+/// The applications to check, sorted: `fixtures/*`, then the corpus without
+/// the applications whose expected result is an error.
+fn applications() -> Vec<PathBuf> {
+    let mut apps = Vec::new();
+    for dir in [root().join("fixtures"), compat_dir()] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()))
+            .map(|entry| entry.expect("read a directory entry").path())
+            .filter(|path| path.join("application.yml").is_file())
+            .filter(|path| !path.join("expected/error.txt").is_file())
+            .collect();
+        found.sort();
+        apps.extend(found);
+    }
+    apps
+}
+
+/// The problems of one application: `exo generate` failing, or one message
+/// per file that Compose rejects. Empty when all is well.
+fn check_application(prefix: &[String], app: &Path) -> Vec<String> {
+    let label = app
+        .strip_prefix(root())
+        .unwrap_or(app)
+        .display()
+        .to_string();
+    let copy = temp_copy(app);
+    let generated = exo()
+        .arg("-C")
+        .arg(copy.path())
+        .arg("generate")
+        .output()
+        .expect("run exo generate");
+    if !generated.status.success() {
+        return vec![format!(
+            "{label}: `exo generate` failed ({}):\n{}",
+            generated.status,
+            String::from_utf8_lossy(&generated.stderr)
+        )];
+    }
+    let mut problems = Vec::new();
+    for mode in Mode::ALL {
+        let file = copy.path().join(mode.file_name());
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(err) => {
+                problems.push(format!("{label}/{}: not written: {err}", mode.file_name()));
+                continue;
+            }
+        };
+        let mut command = compose(
+            prefix,
+            [
+                "-f".as_ref(),
+                file.as_os_str(),
+                "config".as_ref(),
+                "-q".as_ref(),
+            ],
+        );
+        command.current_dir(copy.path());
+        for name in referenced_variables(&text) {
+            command.env(name, VARIABLE_VALUE);
+        }
+        match output_within(&mut command, CONFIG_TIMEOUT) {
+            Ok(output) if output.status.success() => {}
+            Ok(output) => problems.push(format!(
+                "{label}/{} rejected ({}):\n{}\n--- the file ---\n{}",
+                mode.file_name(),
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim_end(),
+                numbered(&text)
+            )),
+            Err(err) => problems.push(format!("{label}/{}: {err}", mode.file_name())),
+        }
+    }
+    problems
+}
+
+/// The names of `${NAME}` references in a file (exo writes secrets so), so
+/// that Compose finds them set and does not warn.
+fn referenced_variables(text: &str) -> BTreeSet<&str> {
+    text.split("${")
+        .skip(1)
+        .filter_map(|rest| {
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+            (end > 0 && rest[end..].starts_with('}')).then(|| &rest[..end])
+        })
+        .collect()
+}
+
+/// The file with line numbers, for locating what Compose names.
+fn numbered(text: &str) -> String {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| format!("{:4} {line}", i + 1))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn finds_secret_references() {
+    let text = "A: ${TOKEN}\nB: ${DB_PW}x${TOKEN}\nD: ${bad-name}\nE: ${";
+    let names: Vec<&str> = referenced_variables(text).into_iter().collect();
+    assert_eq!(names, ["DB_PW", "TOKEN"]);
+}

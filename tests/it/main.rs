@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod compat;
 mod compose_config;
+mod docker;
 mod errors;
 mod generate;
 mod properties;
