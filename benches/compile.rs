@@ -5,6 +5,9 @@
 //!
 //! - `compile_1000_services_all_modes`: `compile` + `render` of the three
 //!   Compose files, as `exo generate` does after loading;
+//! - `compile_model_1000_services_all_modes` and `render_1000_services_all_modes`:
+//!   the two halves of that, the pure compiler to Compose documents and the
+//!   YAML text;
 //! - `compile_1000_services_<mode>`: the same for one mode;
 //! - `load_1000_services`: `exo::config::load` of application.yml and the
 //!   service.yml files from disk (written once to a temporary directory);
@@ -444,6 +447,14 @@ fn benches(c: &mut Criterion) {
     let (dir, app) = setup(1000);
     c.bench_function("compile_1000_services_all_modes", |b| {
         b.iter(|| compile_all(black_box(&app)))
+    });
+    // The pure compiler alone (model to Compose document), then the YAML text.
+    c.bench_function("compile_model_1000_services_all_modes", |b| {
+        b.iter(|| Mode::ALL.map(|mode| compose::compile(black_box(&app), mode)))
+    });
+    let documents = Mode::ALL.map(|mode| compose::compile(&app, mode));
+    c.bench_function("render_1000_services_all_modes", |b| {
+        b.iter(|| documents.iter().map(compose::render).collect::<Vec<_>>())
     });
     for mode in Mode::ALL {
         c.bench_function(&format!("compile_1000_services_{}", mode.name()), |b| {

@@ -72,6 +72,13 @@ fn write(path: &Path, text: &str) -> Result<(), CommandError> {
     std::fs::create_dir_all(dir).map_err(error)?;
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
     std::io::Write::write_all(&mut file, text.as_bytes()).map_err(error)?;
+    // Temporary files are private (0600); these are meant to be read and committed.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let readable = std::fs::Permissions::from_mode(0o644);
+        file.as_file().set_permissions(readable).map_err(error)?;
+    }
     file.persist(path).map_err(|e| error(e.error))?;
     Ok(())
 }

@@ -76,10 +76,15 @@ fn load_error_text(err: &exo::config::LoadError) -> String {
 /// One Compose file, reduced.
 #[derive(Debug, Default)]
 struct File {
+    /// exo's top-level `name`, the Compose project (checked by step 5).
+    name: Option<String>,
     services: BTreeMap<String, Service>,
     /// Top-level named volumes. 0.37 wrote `volumes: {}` when there were none,
     /// exo leaves the key out: both read as no volumes.
     volumes: BTreeSet<String>,
+    /// exo's top-level `x-service-endpoints` map (checked by step 7); its
+    /// values as environment values.
+    endpoints: Option<BTreeMap<String, Value>>,
 }
 
 /// One service entry, reduced. Lists whose order Compose ignores are sorted.
@@ -96,6 +101,8 @@ struct Service {
     /// As written: 0.37's list may name an id twice.
     depends_on: Vec<String>,
     restart: Option<String>,
+    /// exo's `init` (checked by step 6, then not compared).
+    init: Option<Value>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -117,8 +124,9 @@ impl Side {
         match self {
             // 0.37's `version: "3"`; exo does not write the obsolete key.
             Side::Exosphere => &["version"],
-            // Deliberate additions: the Compose project `name` and exo's `x-exo`.
-            Side::Exo => &["name", "x-exo"],
+            // Deliberate addition: exo's `x-exo`. (The Compose project `name`
+            // and `x-service-endpoints` are read for steps 5 and 7.)
+            Side::Exo => &["x-exo"],
         }
     }
 
@@ -127,6 +135,7 @@ impl Side {
         match self {
             Side::Exosphere => &[],
             // Deliberate additions: the Compose healthcheck and exo's `x-exo`.
+            // (`init` is read for step 6.)
             Side::Exo => &["healthcheck", "x-exo"],
         }
     }
@@ -162,6 +171,17 @@ fn read_compose(text: &str, side: Side, problems: &mut Vec<String>) -> Option<Fi
                     .flatten()
                     .map(|(k, _)| k.clone())
                     .collect()
+            }
+            "name" if side == Side::Exo => file.name = Some(text(value)),
+            "x-service-endpoints" if side == Side::Exo => {
+                file.endpoints = Some(
+                    value
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(name, value)| (name.clone(), environment_value(name, value)))
+                        .collect(),
+                )
             }
             other if side.ignored_top_level().contains(&other) => {}
             other => problems.push(format!(
@@ -204,6 +224,7 @@ fn read_service(name: &str, entry: &Value, side: Side, problems: &mut Vec<String
                 }
             }
             "restart" => service.restart = Some(text(value)),
+            "init" if side == Side::Exo => service.init = Some(value.clone()),
             other if side.ignored_service_keys().contains(&other) => {}
             other => problems.push(format!(
                 "{who} has key `{other}`, which this test does not compare"

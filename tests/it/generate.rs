@@ -104,6 +104,21 @@ fn check_names_stale_files_and_writes_nothing() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn generated_files_are_readable_by_everyone() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = temp_copy(&compat_dir().join("simple"));
+    generate(app.path());
+    for file in FILES {
+        let mode = std::fs::metadata(app.path().join(file))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644, "{file}");
+    }
+}
+
 #[test]
 fn unchanged_files_are_not_rewritten() {
     let app = temp_copy(&compat_dir().join("simple"));
