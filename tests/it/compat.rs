@@ -172,7 +172,7 @@ fn read_compose(text: &str, side: Side, problems: &mut Vec<String>) -> Option<Fi
                     .map(|(k, _)| k.clone())
                     .collect()
             }
-            "name" if side == Side::Exo => file.name = Some(text(value)),
+            "name" if side == Side::Exo => file.name = Some(self::text(value)),
             "x-service-endpoints" if side == Side::Exo => {
                 file.endpoints = Some(
                     value
@@ -291,12 +291,17 @@ fn relative_path(path: &str) -> String {
     }
 }
 
+/// Whether an entry of 0.37's file is a dependency rather than a service:
+/// 0.37 gave every local dependency, and only those, SERVICE_DATA.
+fn is_dependency(service: &Service) -> bool {
+    service.environment.contains_key("SERVICE_DATA")
+}
+
 fn normalise_0_37(file: &mut File) {
     let dependencies: BTreeMap<String, Service> = file
         .services
         .iter()
-        // 0.37 gave every local dependency, and only those, SERVICE_DATA.
-        .filter(|(_, s)| s.environment.contains_key("SERVICE_DATA"))
+        .filter(|(_, s)| is_dependency(s))
         .map(|(id, s)| (id.clone(), s.clone()))
         .collect();
 
@@ -373,6 +378,198 @@ fn offered_variables(id: &str, dependency: &Service) -> IndexMap<String, String>
         .map(|(key, value)| (key, text(&value)))
         .collect();
     entry.offered_variables(id, entry.port, &environment)
+}
+
+// ---------------------------------------------------------------------------
+// The deliberate additions to exo's file, checked against 0.37's normalised
+// file and then removed from exo's, so that the comparison sees what 0.37
+// wrote. Each step accepts exactly the value described and reports any other.
+
+/// 5. 0.37's Compose project: the application's name lower-cased without
+///    its non-alphanumerics, with `tests` appended for test.yml. Read from
+///    `application.yml` independently of exo.
+fn project_name(app: &Path, mode: Mode) -> Result<String, String> {
+    let path = app.join("application.yml");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    let root: Value = serde_saphyr::from_str(&text)
+        .map_err(|err| format!("{} is not YAML: {err}", path.display()))?;
+    let name = root
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{} has no name", path.display()))?;
+    let mut project: String = name
+        .to_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    if mode == Mode::Test {
+        project.push_str("tests");
+    }
+    Ok(project)
+}
+
+/// 5. The tag of a built image: the mode of its file.
+fn image_tag(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Development => "development",
+        Mode::Production => "production",
+        Mode::Test => "test",
+    }
+}
+
+/// 7. The endpoint variables of the service `role`: `<ROLE>_INTERNAL_ORIGIN`
+///    and `<ROLE>_EXTERNAL_ORIGIN` (public services), `<ROLE>_HOST`
+///    (workers).
+fn endpoint_names(role: &str) -> [String; 3] {
+    let role = constant_case(role);
+    ["_INTERNAL_ORIGIN", "_EXTERNAL_ORIGIN", "_HOST"].map(|suffix| format!("{role}{suffix}"))
+}
+
+/// 7. The endpoint variables 0.37 gave across services: each service got
+///    those of the OTHER services, so a variable named like the endpoint of
+///    another service of the file is one.
+fn endpoints_0_37(want: &File, problems: &mut Vec<String>) -> BTreeMap<String, Value> {
+    let services: Vec<(&String, &Service)> = want
+        .services
+        .iter()
+        .filter(|(_, s)| !is_dependency(s))
+        .collect();
+    let mut union: BTreeMap<String, Value> = BTreeMap::new();
+    for (holder, service) in &services {
+        for (role, _) in services.iter().filter(|(role, _)| role != holder) {
+            for name in endpoint_names(role) {
+                let Some(value) = service.environment.get(&name) else {
+                    continue;
+                };
+                match union.get(&name) {
+                    None => {
+                        union.insert(name, value.clone());
+                    }
+                    Some(known) if known == value => {}
+                    Some(known) => problems.push(format!(
+                        "0.37 gave `{name}` two values: {known:?} and {value:?}"
+                    )),
+                }
+            }
+        }
+    }
+    union
+}
+
+fn normalise_exo(
+    got: &mut File,
+    want: &File,
+    mode: Mode,
+    project: &str,
+    problems: &mut Vec<String>,
+) {
+    // 5. The Compose project is 0.37's project name (the images below are
+    //    named after it).
+    if got.name.as_deref() != Some(project) {
+        problems.push(format!(
+            "top-level name: exo {}, 0.37's project {project:?}",
+            show(&got.name)
+        ));
+    }
+
+    // 7. The top-level `x-service-endpoints` map, when present, holds the
+    //    endpoint variables 0.37 gave across services, with their values.
+    //    Besides: when the file has a single service, 0.37 had nobody to give
+    //    its endpoints to, yet the service now receives them itself (below),
+    //    so the map holds them; only that service's own endpoint names are
+    //    accepted there (their values have nothing in 0.37 to be checked
+    //    against; the service's own copies must equal them, below).
+    let union = endpoints_0_37(want, problems);
+    let services: Vec<&String> = want
+        .services
+        .iter()
+        .filter(|(_, s)| !is_dependency(s))
+        .map(|(role, _)| role)
+        .collect();
+    let sole_service_endpoint = |name: &str| match services.as_slice() {
+        [role] => endpoint_names(role).iter().any(|own| own == name),
+        _ => false,
+    };
+    if let Some(endpoints) = &got.endpoints {
+        let names: BTreeSet<&String> = union.keys().chain(endpoints.keys()).collect();
+        for name in names {
+            match (union.get(name), endpoints.get(name)) {
+                (Some(want), Some(got)) if want == got => {}
+                (None, Some(_)) if sole_service_endpoint(name) => {}
+                (want, got) => problems.push(format!(
+                    "x-service-endpoints.{name}: 0.37 gave {}, exo {}",
+                    show(&want),
+                    show(&got)
+                )),
+            }
+        }
+    }
+
+    for (role, service) in &mut got.services {
+        // A service 0.37 does not have is reported by the comparison.
+        let Some(counterpart) = want.services.get(role) else {
+            continue;
+        };
+
+        // 5. A service built from a `location` (0.37: a build and no image)
+        //    is named `<project>-<role>:<mode>`: development and production
+        //    share a Compose project, and unnamed, both builds would tag the
+        //    same image. A `docker-image` service keeps its image, compared
+        //    as before.
+        if counterpart.build_context.is_some() && counterpart.image.is_none() {
+            let expected = format!("{project}-{}:{}", role.to_lowercase(), image_tag(mode));
+            let image = service.image.take();
+            if image.as_deref() != Some(expected.as_str()) {
+                problems.push(format!(
+                    "service `{role}`: image: exo {}, step 5 wants {expected:?}",
+                    show(&image)
+                ));
+            }
+        }
+
+        // 6. Services, not dependencies, run with `init: true` in
+        //    run_development.yml and test.yml, so that stopping a container
+        //    whose PID 1 ignores SIGTERM takes no 10 s. Not compared, as 0.37
+        //    had none; absent elsewhere.
+        if let Some(init) = service.init.take() {
+            let allowed = mode != Mode::Production && !is_dependency(counterpart);
+            if !allowed || init != Value::Bool(true) {
+                problems.push(format!(
+                    "service `{role}`: init: exo {init}, step 6 wants {}",
+                    if allowed {
+                        "true"
+                    } else {
+                        "<absent> (production or dependency)"
+                    }
+                ));
+            }
+        }
+
+        // 7. Endpoint variables are merged into every service's environment
+        //    from `x-service-endpoints`, so a service now also receives its
+        //    own (0.37: only the other services'). Such a variable is an
+        //    allowed extra when the map holds it, with the same value; a
+        //    `<ROLE>_HOST` the map does not hold is a dependency's host and
+        //    compared as before.
+        for name in endpoint_names(role) {
+            if counterpart.environment.contains_key(&name) {
+                continue;
+            }
+            let (Some(value), Some(declared)) = (
+                service.environment.get(&name),
+                got.endpoints.as_ref().and_then(|map| map.get(&name)),
+            ) else {
+                continue;
+            };
+            if value != declared {
+                problems.push(format!(
+                    "service `{role}`: environment.{name}: exo {value:?}, x-service-endpoints {declared:?}"
+                ));
+            }
+            service.environment.remove(&name);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -455,6 +652,12 @@ fn compare(want: &File, got: &File, mismatches: &mut Vec<String>) {
 
 /// Every problem of one valid application, each prefixed with `app/file`.
 fn check_application(app: &Path) -> Vec<String> {
+    check_edited_application(app, |_, text| text)
+}
+
+/// As `check_application`, with exo's text of each file (named as under
+/// `expected/`) passed through `edit` first.
+fn check_edited_application(app: &Path, edit: impl Fn(&str, String) -> String) -> Vec<String> {
     let name = app_name(app);
     let files = match generate(app) {
         Ok(files) => files,
@@ -463,6 +666,7 @@ fn check_application(app: &Path) -> Vec<String> {
     let mut mismatches = Vec::new();
     for (mode, text) in files {
         let file = base_name(mode);
+        let text = edit(file, text);
         let expected_path = app.join("expected").join(file);
         let mut problems = Vec::new();
         let expected = match std::fs::read_to_string(&expected_path) {
@@ -473,8 +677,14 @@ fn check_application(app: &Path) -> Vec<String> {
             }
         };
         let generated = read_compose(&text, Side::Exo, &mut problems);
-        if let (Some(mut expected), Some(generated)) = (expected, generated) {
+        if let (Some(mut expected), Some(mut generated)) = (expected, generated) {
             normalise_0_37(&mut expected);
+            match project_name(app, mode) {
+                Ok(project) => {
+                    normalise_exo(&mut generated, &expected, mode, &project, &mut problems)
+                }
+                Err(err) => problems.push(err),
+            }
             compare(&expected, &generated, &mut problems);
         }
         mismatches.extend(problems.into_iter().map(|p| format!("{name}/{file}: {p}")));
@@ -649,83 +859,159 @@ fn generation_is_deterministic() {
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
-/// The comparison is not vacuous: each change to 0.37's file of a copy of
-/// `space-tweet` is reported, naming the service and field.
+/// The comparison is not vacuous: each change to `space-tweet`'s
+/// run_development.yml, 0.37's (in a copy of the app) or exo's (as generated),
+/// is reported, naming the service and field.
 #[test]
 fn the_comparison_catches_differences() {
+    use Side::{Exo, Exosphere};
     let app = compat_dir().join("space-tweet");
-    let mutations: [(&str, &str, &str); 12] = [
+    let mutations: [(Side, &str, &str, &str); 18] = [
         (
+            Exosphere,
             "command: lsc app",
             "command: lsc app2",
             "`space-tweet-web-service`: command",
         ),
         (
+            Exosphere,
             "- 3000:3000",
             "- 3001:3000",
             "`space-tweet-web-service`: ports",
         ),
         (
+            Exosphere,
             "context: ${APP_PATH}/web-server",
             "context: ${APP_PATH}/web",
             "`space-tweet-web-service`: build.context",
         ),
         (
+            Exosphere,
             "- ${APP_PATH}/web-server:/mnt",
             "- ${APP_PATH}/web-server:/app",
             "`space-tweet-web-service`: volumes",
         ),
-        ("image: mongo:3.4.0", "image: mongo:3.6", "`mongo`: image"),
+        (
+            Exosphere,
+            "image: mongo:3.4.0",
+            "image: mongo:3.6",
+            "`mongo`: image",
+        ),
         // Not a catalog default: an extra variable on exo's side is reported.
         (
+            Exosphere,
             "      DB_NAME: test-db\n",
             "",
             "`mongo`: environment.DB_NAME: 0.37 <absent>",
         ),
         (
+            Exosphere,
             "      ROLE: storage-service\n",
             "      ROLE: storage-service\n      EXTRA: x\n",
             "`storage-service`: environment.EXTRA",
         ),
         (
+            Exosphere,
             "'{\"space-tweet-web-service\":{},\"storage-service\":{}}'",
             "'{\"storage-service\":{}}'",
             "`mongo`: environment.SERVICE_DATA",
         ),
-        ("    - mongo\n", "", "`space-tweet-web-service`: depends_on"),
         (
+            Exosphere,
+            "    - mongo\n",
+            "",
+            "`space-tweet-web-service`: depends_on",
+        ),
+        (
+            Exosphere,
             "  mongo__data_db: null",
             "  mongo_data: null",
             "top-level volumes",
         ),
         (
+            Exosphere,
             "    image: mongo:3.4.0\n",
             "    image: mongo:3.4.0\n    container_name: x\n",
             "key `container_name`",
         ),
         (
+            Exosphere,
             "  storage-service:\n",
             "  storage:\n",
             "service `storage`: 0.37 has it, exo does not",
         ),
+        // Exo's deliberate additions accept only the expected values.
+        (
+            Exo,
+            "image: spacetweet-storage-service:development",
+            "image: spacetweet-storage:development",
+            "`storage-service`: image",
+        ),
+        (
+            Exo,
+            "name: spacetweet\n",
+            "name: space-tweet\n",
+            "top-level name",
+        ),
+        (
+            Exo,
+            "init: true",
+            "init: false",
+            "`space-tweet-web-service`: init",
+        ),
+        (
+            Exo,
+            "    image: mongo:3.4.0\n",
+            "    image: mongo:3.4.0\n    init: true\n",
+            "`mongo`: init",
+        ),
+        (
+            Exo,
+            "  SPACE_TWEET_WEB_SERVICE_EXTERNAL_ORIGIN: http://localhost:3000\n",
+            "  SPACE_TWEET_WEB_SERVICE_EXTERNAL_ORIGIN: http://localhost:3001\n",
+            "x-service-endpoints.SPACE_TWEET_WEB_SERVICE_EXTERNAL_ORIGIN",
+        ),
+        // A service's own endpoint variable overridden after the merge.
+        (
+            Exo,
+            "      ROLE: space-tweet-web-service\n",
+            "      ROLE: space-tweet-web-service\n      SPACE_TWEET_WEB_SERVICE_INTERNAL_ORIGIN: http://web:3000\n",
+            "`space-tweet-web-service`: environment.SPACE_TWEET_WEB_SERVICE_INTERNAL_ORIGIN",
+        ),
     ];
     let mut missed = Vec::new();
-    for (from, to, wanted) in mutations {
+    for (side, from, to, wanted) in mutations {
         let copy = temp_copy(&app);
-        let path = copy.path().join("expected/run_development.yml");
-        let text = std::fs::read_to_string(&path).expect("read the copy");
-        assert!(
-            text.contains(from),
-            "space-tweet's run_development.yml has no `{from}`"
-        );
-        std::fs::write(&path, text.replacen(from, to, 1)).expect("write the copy");
-        let mismatches = check_application(copy.path());
+        let mutate = |text: String| {
+            assert!(
+                text.contains(from),
+                "space-tweet's run_development.yml ({}) has no `{from}`",
+                side.label()
+            );
+            text.replacen(from, to, 1)
+        };
+        let mismatches = match side {
+            Exosphere => {
+                let path = copy.path().join("expected/run_development.yml");
+                let text = std::fs::read_to_string(&path).expect("read the copy");
+                std::fs::write(&path, mutate(text)).expect("write the copy");
+                check_application(copy.path())
+            }
+            Exo => check_edited_application(copy.path(), |file, text| {
+                if file == "run_development.yml" {
+                    mutate(text)
+                } else {
+                    text
+                }
+            }),
+        };
         if !mismatches
             .iter()
             .any(|m| m.contains("run_development.yml") && m.contains(wanted))
         {
             missed.push(format!(
-                "`{from}` → `{to}`: wanted `{wanted}`, got {mismatches:#?}"
+                "{}: `{from}` → `{to}`: wanted `{wanted}`, got {mismatches:#?}",
+                side.label()
             ));
         }
     }
