@@ -2,8 +2,8 @@
 
 use super::dependency::read_dependencies;
 use super::problem::Problem;
-use super::reader::{Fields, Located, Reader};
-use super::yaml::{Node, Value};
+use super::reader::{FileShape, Located, Reader};
+use super::yaml::Node;
 use super::{DependencySites, json_of};
 use crate::model::{Dependency, EndToEndTests};
 use indexmap::IndexMap;
@@ -43,28 +43,14 @@ pub struct ServiceEntry {
 }
 
 pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
-    let is_map = matches!(root.value, Value::Map(_));
-    if matches!(root.value, Value::Null) {
-        reader.report(
-            Problem::at(reader.site(root), "application.yml is empty")
-                .label("no `name` and no `services`")
-                .help("start with `name: my-app` and a `services` map"),
-        );
-    } else if !is_map {
-        reader.report(
-            Problem::at(
-                reader.site(root),
-                format!("application.yml must be a map, found {}", root.value.kind()),
-            )
-            .label("expected keys such as `name` and `services`"),
-        );
-    }
-    // A file that is no map has been reported as a whole, not key by key.
-    let fields = if is_map {
-        reader.fields(root, "", &KEYS)
-    } else {
-        Fields::default()
+    let shape = FileShape {
+        missing: "no `name` and no `services`",
+        start: "start with `name: my-app` and a `services` map",
+        keys: "expected keys such as `name` and `services`",
     };
+    let parsed = reader.file_fields(root, &shape, &KEYS);
+    let is_map = parsed.is_some();
+    let fields = parsed.unwrap_or_default();
     let name = match fields.get("name") {
         Some(node) => reader.non_empty_string(node, "name"),
         None if !is_map || fields.is_misspelt("name") => None,

@@ -188,25 +188,9 @@ fn rules(reader: &mut Reader, node: &Node, path: &str) -> Vec<WatchRule> {
 }
 
 fn action(reader: &mut Reader, node: &Node, path: &str) -> Option<WatchAction> {
-    let text = reader.string(node, path)?;
-    match text.value.as_str() {
-        "restart" => Some(WatchAction::Restart),
+    match reader.choice(node, path, &WatchAction::NAMES)? {
         "rebuild" => Some(WatchAction::Rebuild),
-        other => {
-            let mut problem = Problem::at(
-                text.site,
-                format!(
-                    "`{path}` must be one of {}, found \"{other}\"",
-                    WatchAction::NAMES.join(", ")
-                ),
-            )
-            .label("unknown action");
-            if let Some(best) = super::reader::suggest(other, &WatchAction::NAMES) {
-                problem = problem.help(format!("did you mean `{best}`?"));
-            }
-            reader.report(problem);
-            None
-        }
+        _ => Some(WatchAction::Restart),
     }
 }
 

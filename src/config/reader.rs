@@ -84,6 +84,70 @@ impl<'p> Reader<'p> {
         meant
     }
 
+    /// The top-level keys of a whole file. An empty file, or one that is not
+    /// a map, is one problem about the file; `None` then, so that its keys
+    /// are not also reported one by one.
+    pub fn file_fields<'n>(
+        &mut self,
+        root: &'n Node,
+        expected: &FileShape,
+        known: &[&str],
+    ) -> Option<Fields<'n>> {
+        let name = self
+            .file
+            .name
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        match &root.value {
+            Value::Map(_) => Some(self.fields(root, "", known)),
+            Value::Null => {
+                let problem = Problem::at(self.site(root), format!("{name} is empty"))
+                    .label(expected.missing)
+                    .help(expected.start);
+                self.report(problem);
+                None
+            }
+            other => {
+                let problem = Problem::at(
+                    self.site(root),
+                    format!("{name} must be a map, found {}", other.kind()),
+                )
+                .label(expected.keys);
+                self.report(problem);
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of words, with a "did you mean" for near misses.
+    pub fn choice(
+        &mut self,
+        node: &Node,
+        path: &str,
+        names: &[&'static str],
+    ) -> Option<&'static str> {
+        let text = self.string(node, path)?;
+        if let Some(name) = names.iter().find(|n| **n == text.value) {
+            return Some(name);
+        }
+        let mut problem = Problem::at(
+            text.site,
+            format!(
+                "invalid value \"{}\" for `{path}`: must be one of {}",
+                text.value,
+                names.join(", ")
+            ),
+        )
+        .label("not one of the choices");
+        if let Some(best) = suggest(&text.value, names) {
+            problem = problem.help(format!("did you mean `{best}`?"));
+        }
+        self.report(problem);
+        None
+    }
+
     /// Reads a map with free keys (roles, variable names), in file order.
     pub fn entries<'n>(
         &mut self,
@@ -317,6 +381,16 @@ impl<'p> Reader<'p> {
         }
         names
     }
+}
+
+/// What a configuration file should start with, for [`Reader::file_fields`].
+pub struct FileShape {
+    /// Label of an empty file, e.g. "no `type`".
+    pub missing: &'static str,
+    /// Help for an empty file.
+    pub start: &'static str,
+    /// Label of a file that is not a map.
+    pub keys: &'static str,
 }
 
 /// The entries of a map read with [`Reader::fields`].

@@ -6,8 +6,8 @@ use super::dependency::read_dependencies;
 use super::policy::{read_restart, read_watch};
 use super::probe::read_probe;
 use super::problem::Problem;
-use super::reader::{Fields, Located, Reader};
-use super::yaml::{Node, Value};
+use super::reader::{FileShape, Located, Reader};
+use super::yaml::Node;
 use crate::model::{Dependency, Development, Production, ServiceConfig, ServiceType};
 use indexmap::IndexMap;
 
@@ -44,28 +44,14 @@ pub struct ServiceFile {
 }
 
 pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
-    let is_map = matches!(root.value, Value::Map(_));
-    if matches!(root.value, Value::Null) {
-        reader.report(
-            Problem::at(reader.site(root), "service.yml is empty")
-                .label("no `type`")
-                .help("add `type: public`, `type: private` or `type: worker`"),
-        );
-    } else if !is_map {
-        reader.report(
-            Problem::at(
-                reader.site(root),
-                format!("service.yml must be a map, found {}", root.value.kind()),
-            )
-            .label("expected keys such as `type` and `development`"),
-        );
-    }
-    // A file that is no map has been reported as a whole, not key by key.
-    let fields = if is_map {
-        reader.fields(root, "", &KEYS)
-    } else {
-        Fields::default()
+    let shape = FileShape {
+        missing: "no `type`",
+        start: "add `type: public`, `type: private` or `type: worker`",
+        keys: "expected keys such as `type` and `development`",
     };
+    let parsed = reader.file_fields(root, &shape, &KEYS);
+    let is_map = parsed.is_some();
+    let fields = parsed.unwrap_or_default();
     let kind = if !is_map || fields.is_misspelt("type") {
         None
     } else {
@@ -128,26 +114,10 @@ fn read_type(reader: &mut Reader, root: &Node, node: Option<&Node>) -> Option<Se
         );
         return None;
     };
-    let text = reader.string(node, "type")?;
-    match text.value.as_str() {
+    match reader.choice(node, "type", &ServiceType::NAMES)? {
         "public" => Some(ServiceType::Public),
         "private" => Some(ServiceType::Private),
-        "worker" => Some(ServiceType::Worker),
-        other => {
-            let mut problem = Problem::at(
-                text.site,
-                format!(
-                    "invalid value \"{other}\" in service.yml field `type`: must be one of {}",
-                    ServiceType::NAMES.join(", ")
-                ),
-            )
-            .label("unknown type");
-            if let Some(best) = super::reader::suggest(other, &ServiceType::NAMES) {
-                problem = problem.help(format!("did you mean `{best}`?"));
-            }
-            reader.report(problem);
-            None
-        }
+        _ => Some(ServiceType::Worker),
     }
 }
 
