@@ -61,6 +61,112 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Validate application.yml and every service.yml, writing nothing
     Check,
+    /// Build and start the application in the foreground: dependencies
+    /// first, each service once what it needs is ready, then its logs until
+    /// Ctrl-C, which stops and removes every container
+    Run(RunArgs),
+    /// Run `docker compose` with the generated file and the project name;
+    /// `up` gets exo's readiness waiting, anything else passes through
+    #[command(disable_help_flag = true)]
+    Compose(ComposeArgs),
+}
+
+/// What `exo run` and `exo compose` share.
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// Use run_production.yml (Dockerfile.prod, the image's command, no mount)
+    #[arg(long)]
+    pub production: bool,
+
+    /// The Compose project name (default: the application's name, lowercase
+    /// letters and digits)
+    #[arg(
+        short = 'p',
+        long = "project-name",
+        value_name = "NAME",
+        env = "COMPOSE_PROJECT_NAME"
+    )]
+    pub project_name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    #[command(flatten)]
+    pub logs: LogArgs,
+
+    /// Give up if the application is not ready after this many seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub wait_timeout: Option<u64>,
+
+    /// Start only these services (and what they depend on)
+    #[arg(value_name = "ROLE")]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Print log lines without the `role |` prefix
+    #[arg(long)]
+    pub no_log_prefix: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ComposeArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Print help
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help)]
+    pub help: Option<bool>,
+
+    /// A `docker compose` command and its arguments, e.g. `up -d --wait`,
+    /// `ps`, `logs -f web`, `down`
+    #[arg(
+        value_name = "COMMAND",
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        required = true
+    )]
+    pub args: Vec<String>,
+}
+
+/// `exo compose up`: Compose's flags that exo implements itself.
+#[derive(Debug, Parser)]
+#[command(
+    name = "exo compose up",
+    about = "Start the application with exo's readiness waiting: each container starts once what it needs is ready",
+    disable_version_flag = true
+)]
+pub struct ComposeUpArgs {
+    /// Return once every container is ready and leave them running
+    #[arg(short = 'd', long)]
+    pub detach: bool,
+
+    /// Wait until every container is ready (implies --detach)
+    #[arg(long)]
+    pub wait: bool,
+
+    /// With --wait: give up after this many seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub wait_timeout: Option<u64>,
+
+    /// Images are always built when needed; accepted for Compose's sake
+    #[arg(long)]
+    pub build: bool,
+
+    /// Do not colour the output
+    #[arg(long)]
+    pub no_color: bool,
+
+    #[command(flatten)]
+    pub logs: LogArgs,
+
+    /// Start only these services (and what they depend on)
+    #[arg(value_name = "SERVICE")]
+    pub roles: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -10,8 +10,16 @@ pub enum ExitStatus {
     Failure,
     /// 2: the command line or the application's configuration is invalid.
     Usage,
+    /// 3: Docker or Compose is missing, or the daemon cannot be reached.
+    Docker,
     /// 4: a file could not be read or written.
     Io,
+    /// 124: the application was not ready in time (GNU `timeout`'s code).
+    Timeout,
+    /// 130: interrupted with Ctrl-C.
+    Interrupted,
+    /// The exit code of `docker compose`, passed on.
+    Compose(u8),
 }
 
 impl ExitStatus {
@@ -20,7 +28,11 @@ impl ExitStatus {
             ExitStatus::Success => 0,
             ExitStatus::Failure => 1,
             ExitStatus::Usage => 2,
+            ExitStatus::Docker => 3,
             ExitStatus::Io => 4,
+            ExitStatus::Timeout => 124,
+            ExitStatus::Interrupted => 130,
+            ExitStatus::Compose(code) => code,
         }
     }
 }

@@ -10,10 +10,14 @@ pub mod cli;
 pub mod commands;
 pub mod compose;
 pub mod config;
+pub mod docker;
 pub mod exit;
 pub mod graph;
 pub mod model;
 pub mod output;
+pub mod probe;
+pub mod signals;
+pub mod up;
 
 use clap::Parser;
 use std::ffi::OsString;

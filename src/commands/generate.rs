@@ -13,7 +13,17 @@ pub fn run(
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
     let workspace = Workspace::load(cli)?;
-    let files: Vec<(Mode, String)> = Mode::ALL
+    if args.check {
+        return Ok(check(&workspace.dir, &render_all(&workspace), printer));
+    }
+    for (file, changed) in write_all(&workspace)? {
+        printer.status(if changed { "Wrote" } else { "Unchanged" }, file);
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn render_all(workspace: &Workspace) -> Vec<(Mode, String)> {
+    Mode::ALL
         .iter()
         .map(|mode| {
             (
@@ -21,20 +31,23 @@ pub fn run(
                 compose::render(&compose::compile(&workspace.app, *mode)),
             )
         })
-        .collect();
-    if args.check {
-        return Ok(check(&workspace.dir, &files, printer));
-    }
-    for (mode, text) in &files {
+        .collect()
+}
+
+/// Writes the Compose files whose content changed; returns each file's name
+/// and whether it was written. Commands that use the files call this first,
+/// so that they never run a stale file.
+pub fn write_all(workspace: &Workspace) -> Result<Vec<(&'static str, bool)>, CommandError> {
+    let mut written = Vec::new();
+    for (mode, text) in render_all(workspace) {
         let path = workspace.dir.join(mode.file_name());
-        if std::fs::read_to_string(&path).is_ok_and(|current| current == *text) {
-            printer.status("Unchanged", mode.file_name());
-            continue;
+        let current = std::fs::read_to_string(&path).is_ok_and(|current| current == text);
+        if !current {
+            write(&path, &text)?;
         }
-        write(&path, text)?;
-        printer.status("Wrote", mode.file_name());
+        written.push((mode.file_name(), !current));
     }
-    Ok(ExitStatus::Success)
+    Ok(written)
 }
 
 /// Names every file that is missing or differs from what would be written.

@@ -1,7 +1,9 @@
 //! One module per subcommand; each is a thin wrapper over the library.
 
 mod check;
+mod compose;
 mod generate;
+mod run;
 
 use crate::cli::{Cli, Command};
 use crate::config::{self, LoadError};
@@ -14,6 +16,8 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
     let result = match &cli.command {
         Command::Generate(args) => generate::run(cli, args, printer),
         Command::Check => check::run(cli, printer),
+        Command::Run(args) => run::run(cli, args, printer),
+        Command::Compose(args) => compose::run(cli, args, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -23,6 +27,12 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
 pub enum CommandError {
     #[error(transparent)]
     Load(#[from] LoadError),
+    #[error(transparent)]
+    Docker(#[from] crate::docker::DockerError),
+    #[error(transparent)]
+    UnknownRole(#[from] crate::up::UnknownRole),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
     Write {
         path: PathBuf,
@@ -43,9 +53,19 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             ));
             ExitStatus::Usage
         }
-        CommandError::Load(LoadError::Read { .. }) | CommandError::Write { .. } => {
+        CommandError::Load(LoadError::Read { .. })
+        | CommandError::Write { .. }
+        | CommandError::Runtime(_) => {
             printer.error(&err.to_string());
             ExitStatus::Io
+        }
+        CommandError::Docker(docker) => {
+            printer.error(&format!("{docker}\n  hint: {}", docker.hint()));
+            ExitStatus::Docker
+        }
+        CommandError::UnknownRole(unknown) => {
+            printer.error(&unknown.to_string());
+            ExitStatus::Usage
         }
     }
 }

@@ -60,7 +60,7 @@ pub fn compile(app: &Application, mode: Mode) -> ComposeFile {
 
 /// Application dependencies, then those of services in role order that the
 /// application does not define itself (0.37: the application's wins).
-fn all_dependencies(app: &Application) -> IndexMap<String, Dependency> {
+pub fn all_dependencies(app: &Application) -> IndexMap<String, Dependency> {
     let mut all = app.dependencies.clone();
     let mut services: Vec<&Service> = app.services.values().collect();
     services.sort_by(|a, b| a.role.cmp(&b.role));
@@ -189,7 +189,7 @@ fn service_entry(
 
 /// `development.health-check` in development and test; in production,
 /// 0.37's `production.health-check` path.
-fn readiness_probe(service: &Service, mode: Mode) -> Option<Probe> {
+pub fn readiness_probe(service: &Service, mode: Mode) -> Option<Probe> {
     match mode {
         Mode::Development | Mode::Test => service.config.development.health_check.clone(),
         Mode::Production => service.config.production.health_check.as_ref().map(|path| {

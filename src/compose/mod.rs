@@ -7,7 +7,8 @@ mod generate;
 mod metadata;
 
 pub use document::ComposeFile;
-pub use generate::compile;
+pub use environment::container_port;
+pub use generate::{all_dependencies, compile, readiness_probe};
 
 use std::time::Duration;
 
@@ -40,7 +41,7 @@ impl Mode {
         }
     }
 
-    fn dockerfile(self) -> &'static str {
+    pub fn dockerfile(self) -> &'static str {
         match self {
             Mode::Production => "Dockerfile.prod",
             Mode::Development | Mode::Test => "Dockerfile.dev",

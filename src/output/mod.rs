@@ -1,5 +1,11 @@
 //! Every byte exo prints goes through the [`Printer`]: messages and
-//! diagnostics on stderr, data on stdout.
+//! diagnostics on stderr, container logs on stdout.
+
+mod logs;
+mod progress;
+
+pub use logs::LogFormat;
+pub use progress::Progress;
 
 use crate::cli::ColorChoice;
 use crate::config::{Problem, ProblemDiagnostic};
@@ -8,12 +14,38 @@ use std::io::{IsTerminal, Write};
 
 pub struct Printer {
     color: bool,
+    terminal: bool,
 }
 
 impl Printer {
     pub fn new(choice: ColorChoice) -> Self {
-        let color = choice == ColorChoice::Auto && std::io::stderr().is_terminal();
-        Printer { color }
+        let terminal = std::io::stderr().is_terminal();
+        let color = choice == ColorChoice::Auto && terminal;
+        Printer { color, terminal }
+    }
+
+    /// Whether colours are used.
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
+    /// A status display for containers coming up: live lines on a terminal,
+    /// one plain line per change otherwise.
+    pub fn progress(&self, names: &[String], logs: LogFormat) -> Progress {
+        Progress::new(names, self.terminal, self.color, logs)
+    }
+
+    /// A warning, on stderr.
+    pub fn warn(&mut self, message: &str) {
+        let label = self.paint("warning:", "\x1b[1;33m");
+        self.stderr(&format!("{label} {message}"));
+    }
+
+    /// A block of text that explains a failure (log lines, probe results).
+    pub fn detail(&mut self, text: &str) {
+        for line in text.lines() {
+            self.stderr(&format!("  {line}"));
+        }
     }
 
     /// A line of progress or result, on stderr.

@@ -1,0 +1,88 @@
+//! `exo run`: the application in the foreground.
+
+use super::{CommandError, Workspace, generate};
+use crate::cli::{Cli, ProjectArgs, RunArgs};
+use crate::compose::{self, Mode};
+use crate::docker::{Docker, Project};
+use crate::exit::ExitStatus;
+use crate::output::{LogFormat, Printer};
+use crate::signals::Interrupts;
+use crate::up::{self, Outcome, Plan, UpOptions};
+use std::time::Duration;
+
+pub fn run(cli: &Cli, args: &RunArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
+    let options = UpOptions {
+        detach: false,
+        wait_timeout: args.wait_timeout.map(Duration::from_secs),
+        logs: LogFormat {
+            prefix: !args.logs.no_log_prefix,
+            color: printer.color(),
+        },
+    };
+    start(cli, &args.project, &args.roles, &options, printer)
+}
+
+/// Loads, regenerates stale files, checks Docker, then brings the
+/// application up; shared with `exo compose up`.
+pub fn start(
+    cli: &Cli,
+    project_args: &ProjectArgs,
+    roles: &[String],
+    options: &UpOptions,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
+    let workspace = Workspace::load(cli)?;
+    let mode = mode(project_args);
+    let plan = Plan::new(&workspace.app, mode, roles)?;
+    prepare(&workspace, printer)?;
+    let project = project(&workspace, project_args, mode);
+    runtime()?.block_on(async {
+        let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
+        let docker = Docker::detect().await?;
+        let outcome = up::up(&docker, &project, &plan, options, &mut interrupts, printer).await?;
+        Ok(match outcome {
+            Outcome::Ready => ExitStatus::Success,
+            Outcome::BuildFailed | Outcome::Failed => ExitStatus::Failure,
+            Outcome::TimedOut => ExitStatus::Timeout,
+            Outcome::Interrupted => ExitStatus::Interrupted,
+        })
+    })
+}
+
+pub fn mode(args: &ProjectArgs) -> Mode {
+    if args.production {
+        Mode::Production
+    } else {
+        Mode::Development
+    }
+}
+
+/// Regenerates the Compose files that are stale, saying which.
+pub fn prepare(workspace: &Workspace, printer: &mut Printer) -> Result<(), CommandError> {
+    for (file, changed) in generate::write_all(workspace)? {
+        if changed {
+            printer.status("Updated", file);
+        }
+    }
+    Ok(())
+}
+
+/// The file of `mode` and the project name: `-p`, `COMPOSE_PROJECT_NAME`,
+/// or the application's.
+pub fn project(workspace: &Workspace, args: &ProjectArgs, mode: Mode) -> Project {
+    Project {
+        file: workspace.dir.join(mode.file_name()),
+        name: args
+            .project_name
+            .clone()
+            .unwrap_or_else(|| compose::project_name(&workspace.app.name)),
+    }
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(CommandError::Runtime)
+}

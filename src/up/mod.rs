@@ -1,0 +1,543 @@
+//! Bringing the application up: build the images, create the containers,
+//! then start each container as soon as everything it needs is ready, with
+//! readiness decided by exo (the engine's events, host-side checks, log
+//! lines). In the foreground it then shows the logs until Ctrl-C.
+
+mod plan;
+mod watcher;
+
+pub use plan::{NodeKind, Plan, Readiness, UnknownRole};
+
+use crate::docker::{
+    ContainerEvent, Docker, DockerError, EventKind, EventStream, LogLine, Project, follow_logs,
+    parse_ps_lines,
+};
+use crate::output::{LogFormat, Printer, Progress};
+use crate::signals::Interrupts;
+use std::collections::{HashMap, VecDeque};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::process::Child;
+use tokio::sync::mpsc;
+use watcher::{Update, watch_readiness};
+
+/// Log lines kept per container to explain a failure.
+const KEPT_LINES: usize = 20;
+
+pub struct UpOptions {
+    /// Return once everything is ready, leaving it running (`-d --wait`).
+    pub detach: bool,
+    /// Give up waiting for readiness after this long.
+    pub wait_timeout: Option<Duration>,
+    pub logs: LogFormat,
+}
+
+/// How `up` ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything became ready (and, in the foreground, later stopped).
+    Ready,
+    /// Building the images failed.
+    BuildFailed,
+    /// A container crashed or turned unhealthy before everything was ready.
+    Failed,
+    TimedOut,
+    Interrupted,
+}
+
+/// Where one container is.
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    Waiting,
+    Starting { since: Instant },
+    Ready,
+    Exited { code: i64 },
+}
+
+struct Container {
+    id: String,
+    state: State,
+    last_check: Option<String>,
+    lines: VecDeque<String>,
+}
+
+pub async fn up(
+    docker: &Docker,
+    project: &Project,
+    plan: &Plan,
+    options: &UpOptions,
+    interrupts: &mut Interrupts,
+    printer: &mut Printer,
+) -> Result<Outcome, DockerError> {
+    let names: Vec<String> = plan.nodes.keys().cloned().collect();
+    let services: Vec<&String> = plan
+        .nodes
+        .iter()
+        .filter(|(_, n)| n.kind == NodeKind::Service)
+        .map(|(name, _)| name)
+        .collect();
+    let began = Instant::now();
+    if !services.is_empty() {
+        printer.status("Building", &format!("images of {}", join(&services)));
+        let mut build = docker
+            .compose(
+                project,
+                ["build"]
+                    .into_iter()
+                    .chain(services.iter().map(|s| s.as_str())),
+            )
+            .stdin(Stdio::null())
+            // Build output is progress, not data: stderr, like every status.
+            .stdout(Stdio::from(std::io::stderr()))
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|err| DockerError::Command {
+                command: "docker compose build".into(),
+                message: err.to_string(),
+            })?;
+        let status = tokio::select! {
+            status = build.wait() => status.map_err(|err| DockerError::Command { command: "docker compose build".into(), message: err.to_string() })?,
+            () = interrupts.recv() => {
+                let _ = build.kill().await;
+                return Ok(Outcome::Interrupted);
+            }
+        };
+        if !status.success() {
+            printer.error("building the images failed (see the build output above)");
+            return Ok(Outcome::BuildFailed);
+        }
+    }
+    let mut events = EventStream::follow(docker, &project.name)?;
+    let create = docker.compose(
+        project,
+        ["up", "--no-start", "--no-build", "--remove-orphans"]
+            .into_iter()
+            .chain(names.iter().map(String::as_str)),
+    );
+    if let Err(err) = docker.output(create).await {
+        printer.error(&format!("creating the containers failed: {err}"));
+        return Ok(Outcome::Failed);
+    }
+    let listing = docker
+        .output(docker.compose(project, ["ps", "--all", "--format", "json"]))
+        .await?;
+    let ids: HashMap<String, String> = parse_ps_lines(&listing)
+        .map_err(|err| DockerError::Command {
+            command: "docker compose ps".into(),
+            message: err.to_string(),
+        })?
+        .into_iter()
+        .map(|c| (c.service, c.id))
+        .collect();
+    let mut containers: HashMap<String, Container> = HashMap::new();
+    for name in &names {
+        let Some(id) = ids.get(name) else {
+            printer.error(&format!("Compose created no container for `{name}`"));
+            return Ok(Outcome::Failed);
+        };
+        containers.insert(
+            name.clone(),
+            Container {
+                id: id.clone(),
+                state: State::Waiting,
+                last_check: None,
+                lines: VecDeque::new(),
+            },
+        );
+    }
+    let mut session = Session {
+        docker,
+        plan,
+        options,
+        progress: printer.progress(&names, options.logs),
+        containers,
+        log_sink: mpsc::unbounded_channel(),
+        updates: mpsc::unbounded_channel(),
+        followers: Vec::new(),
+    };
+    let outcome = session.run(&mut events, interrupts, began).await;
+    session.progress.finish();
+    drop(session.followers);
+    match outcome {
+        Ok(Outcome::Ready) if options.detach => {
+            printer.status(
+                "Ready",
+                &format!(
+                    "{} in {:.1} s",
+                    join(&names.iter().collect::<Vec<_>>()),
+                    began.elapsed().as_secs_f64()
+                ),
+            );
+            Ok(Outcome::Ready)
+        }
+        Ok(Outcome::Ready) => stop(docker, project, interrupts, printer)
+            .await
+            .map(|_| Outcome::Ready),
+        Ok(failure @ (Outcome::Failed | Outcome::TimedOut)) => {
+            session_diagnostics(&session.containers, plan, printer, &failure);
+            if !options.detach {
+                stop(docker, project, interrupts, printer).await?;
+            }
+            Ok(failure)
+        }
+        Ok(Outcome::Interrupted) => {
+            stop(docker, project, interrupts, printer).await?;
+            Ok(Outcome::Interrupted)
+        }
+        Ok(other) => Ok(other),
+        Err(err) => {
+            stop(docker, project, interrupts, printer).await?;
+            Err(err)
+        }
+    }
+}
+
+struct Session<'a> {
+    docker: &'a Docker,
+    plan: &'a Plan,
+    options: &'a UpOptions,
+    progress: Progress,
+    containers: HashMap<String, Container>,
+    log_sink: (
+        mpsc::UnboundedSender<LogLine>,
+        mpsc::UnboundedReceiver<LogLine>,
+    ),
+    updates: (
+        mpsc::UnboundedSender<Update>,
+        mpsc::UnboundedReceiver<Update>,
+    ),
+    followers: Vec<Child>,
+}
+
+impl Session<'_> {
+    async fn run(
+        &mut self,
+        events: &mut EventStream,
+        interrupts: &mut Interrupts,
+        began: Instant,
+    ) -> Result<Outcome, DockerError> {
+        self.start_what_can_start()?;
+        let deadline = self
+            .options
+            .wait_timeout
+            .map(|t| tokio::time::Instant::now() + t);
+        let mut all_ready = false;
+        loop {
+            if !all_ready && self.containers.values().all(|c| c.state == State::Ready) {
+                all_ready = true;
+                if self.options.detach {
+                    return Ok(Outcome::Ready);
+                }
+                self.progress.finish();
+                let names: Vec<&String> = self.plan.nodes.keys().collect();
+                let _ = began;
+                eprintln_ready(&names, began);
+            }
+            if all_ready
+                && self
+                    .containers
+                    .values()
+                    .all(|c| matches!(c.state, State::Exited { .. }))
+            {
+                return Ok(Outcome::Ready);
+            }
+            let timeout = async {
+                match deadline {
+                    Some(deadline) if !all_ready => tokio::time::sleep_until(deadline).await,
+                    _ => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = interrupts.recv() => return Ok(Outcome::Interrupted),
+                () = timeout => return Ok(Outcome::TimedOut),
+                Some(event) = events.events.recv() => {
+                    if let Some(outcome) = self.on_event(event, all_ready) {
+                        return Ok(outcome);
+                    }
+                }
+                Some(update) = self.updates.1.recv() => {
+                    if let Some(outcome) = self.on_update(update)? {
+                        return Ok(outcome);
+                    }
+                }
+                Some(line) = self.log_sink.1.recv() => self.on_log(line)?,
+            }
+        }
+    }
+
+    /// Starts every waiting container whose needs are ready; shows what the
+    /// others wait for.
+    fn start_what_can_start(&mut self) -> Result<(), DockerError> {
+        let started: Vec<String> = self
+            .containers
+            .iter()
+            .filter(|(_, c)| c.state != State::Waiting)
+            .map(|(n, _)| n.clone())
+            .collect();
+        let ready: Vec<String> = self
+            .containers
+            .iter()
+            .filter(|(_, c)| matches!(c.state, State::Ready | State::Exited { code: 0 }))
+            .map(|(n, _)| n.clone())
+            .collect();
+        let startable: Vec<String> = self.plan.startable(&started, &ready).cloned().collect();
+        for name in startable {
+            let container = self
+                .containers
+                .get_mut(&name)
+                .expect("every node has a container");
+            container.state = State::Starting {
+                since: Instant::now(),
+            };
+            self.progress.state(&name, "starting");
+            watch_readiness(
+                self.docker,
+                &name,
+                &container.id,
+                &self.plan.nodes[&name],
+                self.updates.0.clone(),
+            );
+        }
+        for (name, node) in &self.plan.nodes {
+            if self.containers[name].state == State::Waiting {
+                let missing: Vec<&String> =
+                    node.needs.iter().filter(|n| !ready.contains(n)).collect();
+                self.progress
+                    .state(name, &format!("waiting for {}", join(&missing)));
+            }
+        }
+        Ok(())
+    }
+
+    fn on_event(&mut self, event: ContainerEvent, all_ready: bool) -> Option<Outcome> {
+        // `compose ps` gives short IDs, the events full ones.
+        let name = self
+            .containers
+            .iter()
+            .find(|(_, c)| event.container.starts_with(&c.id))
+            .map(|(n, _)| n.clone())?;
+        let readiness = &self.plan.nodes[&name].readiness;
+        let container = self.containers.get_mut(&name)?;
+        match event.kind {
+            EventKind::Healthy if *readiness == Readiness::Healthy => {
+                container.last_check = Some("healthcheck: healthy".into());
+                self.become_ready(&name).err().map(|_| Outcome::Failed)
+            }
+            EventKind::Unhealthy if !all_ready => {
+                container.last_check = Some("healthcheck: unhealthy".into());
+                self.progress.done(&name, "unhealthy", false);
+                Some(Outcome::Failed)
+            }
+            EventKind::Die { exit_code } => {
+                let was_ready = container.state == State::Ready;
+                container.state = State::Exited { code: exit_code };
+                if all_ready {
+                    self.progress.log(&LogLine {
+                        service: name.clone(),
+                        text: format!("exited with code {exit_code}"),
+                    });
+                    None
+                } else if was_ready && exit_code == 0 {
+                    None
+                } else {
+                    self.progress
+                        .done(&name, &format!("exited with code {exit_code}"), false);
+                    Some(Outcome::Failed)
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn on_update(&mut self, update: Update) -> Result<Option<Outcome>, DockerError> {
+        match update {
+            Update::Checked { name, attempt } => {
+                let container = self
+                    .containers
+                    .get_mut(&name)
+                    .expect("updates name known containers");
+                match attempt {
+                    Ok(seen) => {
+                        container.last_check = Some(seen);
+                        if matches!(container.state, State::Starting { .. }) {
+                            self.become_ready(&name)?;
+                        }
+                    }
+                    Err(why) => {
+                        self.progress.state(&name, &format!("starting: {why}"));
+                        container.last_check = Some(why);
+                    }
+                }
+                Ok(None)
+            }
+            Update::Started { name } => {
+                // `docker logs -f` of a container that is not running yet ends at once.
+                let id = &self.containers[&name].id;
+                let child = follow_logs(self.docker, id, &name, self.log_sink.0.clone())?;
+                self.followers.push(child);
+                Ok(None)
+            }
+            Update::StartFailed { name, message } => {
+                let container = self
+                    .containers
+                    .get_mut(&name)
+                    .expect("updates name known containers");
+                container.last_check = Some(message);
+                self.progress.done(&name, "could not start", false);
+                Ok(Some(Outcome::Failed))
+            }
+        }
+    }
+
+    fn on_log(&mut self, line: LogLine) -> Result<(), DockerError> {
+        let Some(container) = self.containers.get_mut(&line.service) else {
+            return Ok(());
+        };
+        if container.lines.len() == KEPT_LINES {
+            container.lines.pop_front();
+        }
+        container.lines.push_back(line.text.clone());
+        let waiting_for_text = match &self.plan.nodes[&line.service].readiness {
+            Readiness::Log { text } => {
+                matches!(container.state, State::Starting { .. })
+                    && line.text.contains(text.as_str())
+            }
+            _ => false,
+        };
+        if !self.options.detach {
+            self.progress.log(&line);
+        }
+        if waiting_for_text {
+            container.last_check = Some(format!("printed \"{}\"", line.text.trim()));
+            self.become_ready(&line.service)?;
+        }
+        Ok(())
+    }
+
+    fn become_ready(&mut self, name: &str) -> Result<(), DockerError> {
+        let container = self.containers.get_mut(name).expect("known container");
+        if let State::Starting { since } = container.state {
+            container.state = State::Ready;
+            let how = self.plan.nodes[name].readiness.describe();
+            self.progress.done(
+                name,
+                &format!("ready in {:.1} s ({how})", since.elapsed().as_secs_f64()),
+                true,
+            );
+            self.start_what_can_start()?;
+        }
+        Ok(())
+    }
+}
+
+fn eprintln_ready(names: &[&String], began: Instant) {
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "all {} containers ready in {:.1} s; Ctrl-C stops them",
+        names.len(),
+        began.elapsed().as_secs_f64()
+    );
+}
+
+/// What went wrong, with the probe's last result and the last log lines.
+fn session_diagnostics(
+    containers: &HashMap<String, Container>,
+    plan: &Plan,
+    printer: &mut Printer,
+    outcome: &Outcome,
+) {
+    for (name, node) in &plan.nodes {
+        let container = &containers[name];
+        let problem = match (&container.state, outcome) {
+            (State::Exited { code }, _) => {
+                format!("`{name}` exited with code {code} before the application was ready")
+            }
+            (State::Starting { since }, Outcome::TimedOut) => format!(
+                "`{name}` was not ready after {:.1} s",
+                since.elapsed().as_secs_f64()
+            ),
+            (State::Starting { .. }, _)
+                if container.last_check.as_deref() == Some("healthcheck: unhealthy") =>
+            {
+                format!("`{name}` is unhealthy")
+            }
+            (State::Starting { .. }, _)
+                if container.last_check.is_some()
+                    && matches!(outcome, Outcome::Failed)
+                    && container.lines.is_empty() =>
+            {
+                continue;
+            }
+            (State::Waiting, Outcome::TimedOut) => {
+                printer.warn(&format!(
+                    "`{name}` never started: it waits for {}",
+                    join(&node.needs.iter().collect::<Vec<_>>())
+                ));
+                continue;
+            }
+            _ => continue,
+        };
+        printer.error(&problem);
+        printer.detail(&format!("readiness: {}", node.readiness.describe()));
+        if let Some(check) = &container.last_check {
+            printer.detail(&format!("last check: {check}"));
+        }
+        if container.lines.is_empty() {
+            printer.detail("no log lines");
+        } else {
+            printer.detail(&format!("last {} log lines:", container.lines.len()));
+            for line in &container.lines {
+                printer.detail(&format!("  {line}"));
+            }
+        }
+    }
+}
+
+/// `docker compose down`: stops and removes the containers and the network.
+/// A second Ctrl-C kills them instead of waiting.
+pub async fn stop(
+    docker: &Docker,
+    project: &Project,
+    interrupts: &mut Interrupts,
+    printer: &mut Printer,
+) -> Result<(), DockerError> {
+    printer.status(
+        "Stopping",
+        &format!("{} (Ctrl-C again to kill)", project.name),
+    );
+    let mut down = docker.compose(project, ["down", "--remove-orphans"]);
+    let mut child = down
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| DockerError::Command {
+            command: "docker compose down".into(),
+            message: err.to_string(),
+        })?;
+    tokio::select! {
+        status = child.wait() => {
+            let status = status.map_err(|err| DockerError::Command { command: "docker compose down".into(), message: err.to_string() })?;
+            if !status.success() {
+                printer.warn("`docker compose down` failed; run `exo compose down` to clean up");
+            }
+            Ok(())
+        }
+        () = interrupts.recv() => {
+            let _ = child.kill().await;
+            printer.status("Killing", &project.name);
+            docker.output(docker.compose(project, ["kill"])).await.ok();
+            docker.output(docker.compose(project, ["down", "--remove-orphans", "--timeout", "0"])).await?;
+            Ok(())
+        }
+    }
+}
+
+fn join(names: &[&String]) -> String {
+    names
+        .iter()
+        .map(|n| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

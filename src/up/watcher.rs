@@ -1,0 +1,107 @@
+//! One task per container: start it, then run its host-side readiness check
+//! until it passes. Health and log readiness arrive through the engine's
+//! events and the log stream instead.
+
+use super::plan::{Node, Readiness};
+use crate::docker::Docker;
+use crate::probe::{self, Attempt};
+use std::net::{IpAddr, SocketAddr};
+use tokio::sync::mpsc::UnboundedSender;
+
+#[derive(Debug)]
+pub enum Update {
+    /// A readiness check ran; `Ok` means ready.
+    Checked { name: String, attempt: Attempt },
+    /// `docker start` returned: the container runs (its logs can be followed).
+    Started { name: String },
+    /// `docker start` failed.
+    StartFailed { name: String, message: String },
+}
+
+pub fn watch_readiness(
+    docker: &Docker,
+    name: &str,
+    id: &str,
+    node: &Node,
+    updates: UnboundedSender<Update>,
+) {
+    let (docker, name, id, node) = (docker.clone(), name.to_owned(), id.to_owned(), node.clone());
+    tokio::spawn(async move {
+        if let Err(err) = docker.output(docker.docker(["start", &id])).await {
+            let _ = updates.send(Update::StartFailed {
+                name,
+                message: err.to_string(),
+            });
+            return;
+        }
+        if updates
+            .send(Update::Started { name: name.clone() })
+            .is_err()
+        {
+            return;
+        }
+        let target = match &node.readiness {
+            Readiness::Running => {
+                let _ = updates.send(Update::Checked {
+                    name,
+                    attempt: Ok("running".into()),
+                });
+                return;
+            }
+            Readiness::Healthy | Readiness::Log { .. } => return,
+            Readiness::Tcp { port } | Readiness::Http { port, .. } => *port,
+        };
+        let address = match container_address(&docker, &id).await {
+            Ok(ip) => SocketAddr::new(ip, target),
+            Err(message) => {
+                let _ = updates.send(Update::Checked {
+                    name,
+                    attempt: Err(message),
+                });
+                return;
+            }
+        };
+        let mut last_failure = String::new();
+        loop {
+            let attempt = match &node.readiness {
+                Readiness::Http { path, .. } => probe::http(address, path, node.timeout).await,
+                _ => probe::tcp(address, node.timeout).await,
+            };
+            let passed = attempt.is_ok();
+            let changed = attempt
+                .as_ref()
+                .err()
+                .is_none_or(|why| *why != last_failure);
+            if let Err(why) = &attempt {
+                last_failure.clone_from(why);
+            }
+            if changed
+                && updates
+                    .send(Update::Checked {
+                        name: name.clone(),
+                        attempt,
+                    })
+                    .is_err()
+            {
+                return;
+            }
+            if passed || updates.is_closed() {
+                return;
+            }
+            tokio::time::sleep(node.poll).await;
+        }
+    });
+}
+
+/// The container's address on its network, which the host can reach.
+async fn container_address(docker: &Docker, id: &str) -> Result<IpAddr, String> {
+    let format = "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}";
+    let output = docker
+        .output(docker.docker(["inspect", "--format", format, id]))
+        .await
+        .map_err(|err| err.to_string())?;
+    output
+        .split_whitespace()
+        .find_map(|ip| ip.parse().ok())
+        .ok_or_else(|| "the container has no network address".to_owned())
+}
