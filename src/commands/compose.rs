@@ -66,7 +66,8 @@ pub fn run(
 }
 
 fn up(cli: &Cli, args: &ComposeArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
-    let up = match ComposeUpArgs::try_parse_from(&args.args) {
+    let words = std::iter::once("exo compose up").chain(args.args[1..].iter().map(String::as_str));
+    let up = match ComposeUpArgs::try_parse_from(words) {
         Ok(up) => up,
         Err(err) => {
             let _ = err.print();
