@@ -109,9 +109,10 @@ impl EventStream {
             let mut lines = BufReader::new(stdout).lines();
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(event) = parse_event(&line)
-                    && sender.send(event).is_err() {
-                        break;
-                    }
+                    && sender.send(event).is_err()
+                {
+                    break;
+                }
             }
         });
         Ok(EventStream {

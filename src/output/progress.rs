@@ -90,6 +90,17 @@ impl Progress {
         }
     }
 
+    /// A line about the whole application, on stderr.
+    pub fn note(&self, text: &str) {
+        let print = || {
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
+        };
+        match &self.live {
+            Some((multi, _)) => multi.suspend(print),
+            None => print(),
+        }
+    }
+
     /// Stops drawing; later output is plain.
     pub fn finish(&mut self) {
         if let Some((multi, bars)) = self.live.take() {

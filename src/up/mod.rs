@@ -229,9 +229,11 @@ impl Session<'_> {
                     return Ok(Outcome::Ready);
                 }
                 self.progress.finish();
-                let names: Vec<&String> = self.plan.nodes.keys().collect();
-                let _ = began;
-                eprintln_ready(&names, began);
+                self.progress.note(&format!(
+                    "all {} containers ready in {:.1} s; Ctrl-C stops them",
+                    self.plan.nodes.len(),
+                    began.elapsed().as_secs_f64()
+                ));
             }
             if all_ready
                 && self

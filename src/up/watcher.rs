@@ -48,7 +48,21 @@ pub fn watch_readiness(
                 });
                 return;
             }
-            Readiness::Healthy | Readiness::Log { .. } => return,
+            Readiness::Healthy => {
+                // Already healthy (it was running before): no event will say so.
+                let format = "{{if .State.Health}}{{.State.Health.Status}}{{end}}";
+                let status = docker
+                    .output(docker.docker(["inspect", "--format", format, &id]))
+                    .await;
+                if status.is_ok_and(|s| s.trim() == "healthy") {
+                    let _ = updates.send(Update::Checked {
+                        name,
+                        attempt: Ok("healthcheck: healthy".into()),
+                    });
+                }
+                return;
+            }
+            Readiness::Log { .. } => return,
             Readiness::Tcp { port } | Readiness::Http { port, .. } => *port,
         };
         let address = match container_address(&docker, &id).await {
