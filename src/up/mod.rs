@@ -432,16 +432,6 @@ impl Session<'_> {
     }
 }
 
-fn eprintln_ready(names: &[&String], began: Instant) {
-    use std::io::Write;
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "all {} containers ready in {:.1} s; Ctrl-C stops them",
-        names.len(),
-        began.elapsed().as_secs_f64()
-    );
-}
-
 /// What went wrong, with the probe's last result and the last log lines.
 fn session_diagnostics(
     containers: &HashMap<String, Container>,
