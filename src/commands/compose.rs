@@ -83,7 +83,7 @@ fn up(cli: &Cli, args: &ComposeArgs, printer: &mut Printer) -> Result<ExitStatus
         wait_timeout: up.wait_timeout.map(Duration::from_secs),
         logs: LogFormat {
             prefix: !up.logs.no_log_prefix,
-            color: printer.color() && !up.no_color,
+            color: printer.log_color() && !up.no_color,
         },
     };
     start(cli, &args.project, &up.roles, &options, printer)

@@ -16,7 +16,7 @@ pub fn run(cli: &Cli, args: &RunArgs, printer: &mut Printer) -> Result<ExitStatu
         wait_timeout: args.wait_timeout.map(Duration::from_secs),
         logs: LogFormat {
             prefix: !args.logs.no_log_prefix,
-            color: printer.color(),
+            color: printer.log_color(),
         },
     };
     start(cli, &args.project, &args.roles, &options, printer)

@@ -11,6 +11,9 @@ pub struct ContainerInfo {
     pub service: String,
     #[serde(rename = "Name", default)]
     pub name: String,
+    /// `created`, `running`, `exited`, ...
+    #[serde(rename = "State", default)]
+    pub state: String,
 }
 
 /// `ps --format json` prints one JSON object per line (Compose 2.21 and

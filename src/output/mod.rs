@@ -13,6 +13,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 use std::io::{IsTerminal, Write};
 
 pub struct Printer {
+    choice: ColorChoice,
     color: bool,
     terminal: bool,
 }
@@ -21,12 +22,16 @@ impl Printer {
     pub fn new(choice: ColorChoice) -> Self {
         let terminal = std::io::stderr().is_terminal();
         let color = choice == ColorChoice::Auto && terminal;
-        Printer { color, terminal }
+        Printer {
+            choice,
+            color,
+            terminal,
+        }
     }
 
-    /// Whether colours are used.
-    pub fn color(&self) -> bool {
-        self.color
+    /// Whether container logs, on stdout, are coloured: only on a terminal.
+    pub fn log_color(&self) -> bool {
+        self.choice == ColorChoice::Auto && std::io::stdout().is_terminal()
     }
 
     /// A status display for containers coming up: live lines on a terminal,

@@ -9,8 +9,8 @@ mod watcher;
 pub use plan::{NodeKind, Plan, Readiness, UnknownRole};
 
 use crate::docker::{
-    ContainerEvent, Docker, DockerError, EventKind, EventStream, LogLine, Project, follow_logs,
-    parse_ps_lines,
+    ContainerEvent, ContainerInfo, Docker, DockerError, EventKind, EventStream, LogLine, Project,
+    follow_logs, parse_ps_lines, tail_logs,
 };
 use crate::output::{LogFormat, Printer, Progress};
 use crate::signals::Interrupts;
@@ -56,6 +56,12 @@ enum State {
 
 struct Container {
     id: String,
+    /// When this run of the container began.
+    since: Option<String>,
+    /// Whether it was running before this start.
+    running: bool,
+    /// Why it failed, once it did.
+    failure: Option<String>,
     state: State,
     last_check: Option<String>,
     lines: VecDeque<String>,
@@ -121,24 +127,27 @@ pub async fn up(
     let listing = docker
         .output(docker.compose(project, ["ps", "--all", "--format", "json"]))
         .await?;
-    let ids: HashMap<String, String> = parse_ps_lines(&listing)
+    let listed: HashMap<String, ContainerInfo> = parse_ps_lines(&listing)
         .map_err(|err| DockerError::Command {
             command: "docker compose ps".into(),
             message: err.to_string(),
         })?
         .into_iter()
-        .map(|c| (c.service, c.id))
+        .map(|c| (c.service.clone(), c))
         .collect();
     let mut containers: HashMap<String, Container> = HashMap::new();
     for name in &names {
-        let Some(id) = ids.get(name) else {
+        let Some(info) = listed.get(name) else {
             printer.error(&format!("Compose created no container for `{name}`"));
             return Ok(Outcome::Failed);
         };
         containers.insert(
             name.clone(),
             Container {
-                id: id.clone(),
+                id: info.id.clone(),
+                since: None,
+                running: info.state == "running",
+                failure: None,
                 state: State::Waiting,
                 last_check: None,
                 lines: VecDeque::new(),
@@ -174,7 +183,7 @@ pub async fn up(
             .await
             .map(|_| Outcome::Ready),
         Ok(failure @ (Outcome::Failed | Outcome::TimedOut)) => {
-            session_diagnostics(&session.containers, plan, printer, &failure);
+            explain_failure(docker, &session.containers, plan, printer, &failure).await;
             if !options.detach {
                 stop(docker, project, interrupts, printer).await?;
             }
@@ -230,9 +239,17 @@ impl Session<'_> {
                 }
                 self.progress.finish();
                 self.progress.note(&format!(
-                    "all {} containers ready in {:.1} s; Ctrl-C stops them",
-                    self.plan.nodes.len(),
-                    began.elapsed().as_secs_f64()
+                    "{} ready in {:.1} s; Ctrl-C stops {}",
+                    match self.plan.nodes.len() {
+                        1 => "the container is".to_owned(),
+                        n => format!("all {n} containers are"),
+                    },
+                    began.elapsed().as_secs_f64(),
+                    if self.plan.nodes.len() == 1 {
+                        "it"
+                    } else {
+                        "them"
+                    }
                 ));
             }
             if all_ready
@@ -296,6 +313,7 @@ impl Session<'_> {
                 self.docker,
                 &name,
                 &container.id,
+                container.running,
                 &self.plan.nodes[&name],
                 self.updates.0.clone(),
             );
@@ -327,6 +345,7 @@ impl Session<'_> {
             }
             EventKind::Unhealthy if !all_ready => {
                 container.last_check = Some("healthcheck: unhealthy".into());
+                container.failure = Some("is unhealthy".into());
                 self.progress.done(&name, "unhealthy", false);
                 Some(Outcome::Failed)
             }
@@ -342,6 +361,9 @@ impl Session<'_> {
                 } else if was_ready && exit_code == 0 {
                     None
                 } else {
+                    container.failure = Some(format!(
+                        "exited with code {exit_code} before the application was ready"
+                    ));
                     self.progress
                         .done(&name, &format!("exited with code {exit_code}"), false);
                     Some(Outcome::Failed)
@@ -372,10 +394,20 @@ impl Session<'_> {
                 }
                 Ok(None)
             }
-            Update::Started { name } => {
+            Update::Started { name, since } => {
                 // `docker logs -f` of a container that is not running yet ends at once.
-                let id = &self.containers[&name].id;
-                let child = follow_logs(self.docker, id, &name, self.log_sink.0.clone())?;
+                let container = self
+                    .containers
+                    .get_mut(&name)
+                    .expect("updates name known containers");
+                container.since = Some(since.clone());
+                let child = follow_logs(
+                    self.docker,
+                    &container.id,
+                    &name,
+                    &since,
+                    self.log_sink.0.clone(),
+                )?;
                 self.followers.push(child);
                 Ok(None)
             }
@@ -384,7 +416,7 @@ impl Session<'_> {
                     .containers
                     .get_mut(&name)
                     .expect("updates name known containers");
-                container.last_check = Some(message);
+                container.failure = Some(format!("could not start: {message}"));
                 self.progress.done(&name, "could not start", false);
                 Ok(Some(Outcome::Failed))
             }
@@ -432,8 +464,11 @@ impl Session<'_> {
     }
 }
 
-/// What went wrong, with the probe's last result and the last log lines.
-fn session_diagnostics(
+/// What went wrong, with the last check and the last log lines of each
+/// container at fault (read from the engine: a container that failed at once
+/// may not have reached the log stream yet).
+async fn explain_failure(
+    docker: &Docker,
     containers: &HashMap<String, Container>,
     plan: &Plan,
     printer: &mut Printer,
@@ -441,27 +476,15 @@ fn session_diagnostics(
 ) {
     for (name, node) in &plan.nodes {
         let container = &containers[name];
-        let problem = match (&container.state, outcome) {
-            (State::Exited { code }, _) => {
-                format!("`{name}` exited with code {code} before the application was ready")
+        let problem = match (&container.failure, &container.state, outcome) {
+            (Some(failure), _, _) => format!("`{name}` {failure}"),
+            (None, State::Starting { since }, Outcome::TimedOut) => {
+                format!(
+                    "`{name}` was not ready after {:.1} s",
+                    since.elapsed().as_secs_f64()
+                )
             }
-            (State::Starting { since }, Outcome::TimedOut) => format!(
-                "`{name}` was not ready after {:.1} s",
-                since.elapsed().as_secs_f64()
-            ),
-            (State::Starting { .. }, _)
-                if container.last_check.as_deref() == Some("healthcheck: unhealthy") =>
-            {
-                format!("`{name}` is unhealthy")
-            }
-            (State::Starting { .. }, _)
-                if container.last_check.is_some()
-                    && matches!(outcome, Outcome::Failed)
-                    && container.lines.is_empty() =>
-            {
-                continue;
-            }
-            (State::Waiting, Outcome::TimedOut) => {
+            (None, State::Waiting, Outcome::TimedOut) => {
                 printer.warn(&format!(
                     "`{name}` never started: it waits for {}",
                     join(&node.needs.iter().collect::<Vec<_>>())
@@ -472,18 +495,68 @@ fn session_diagnostics(
         };
         printer.error(&problem);
         printer.detail(&format!("readiness: {}", node.readiness.describe()));
-        if let Some(check) = &container.last_check {
+        let check = match node.readiness {
+            Readiness::Healthy => last_health_output(docker, &container.id)
+                .await
+                .or_else(|| container.last_check.clone()),
+            _ if matches!(container.state, State::Exited { .. }) => None,
+            _ => container.last_check.clone(),
+        };
+        if let Some(check) = check {
             printer.detail(&format!("last check: {check}"));
         }
-        if container.lines.is_empty() {
+        let lines = last_lines(docker, container).await;
+        if lines.is_empty() {
             printer.detail("no log lines");
         } else {
-            printer.detail(&format!("last {} log lines:", container.lines.len()));
-            for line in &container.lines {
+            printer.detail(&format!("last {} log lines:", lines.len()));
+            for line in &lines {
                 printer.detail(&format!("  {line}"));
             }
         }
     }
+}
+
+/// The container's last lines of this run, from the engine; what the log
+/// stream had if the engine cannot say.
+async fn last_lines(docker: &Docker, container: &Container) -> Vec<String> {
+    match tail_logs(
+        docker,
+        &container.id,
+        container.since.as_deref(),
+        KEPT_LINES,
+    )
+    .await
+    {
+        Ok(lines) => lines,
+        Err(_) => container.lines.iter().cloned().collect(),
+    }
+}
+
+/// What the last run of the Compose healthcheck printed, and its exit code.
+async fn last_health_output(docker: &Docker, id: &str) -> Option<String> {
+    let format = "{{if .State.Health}}{{json .State.Health.Log}}{{end}}";
+    let output = docker
+        .output(docker.docker(["inspect", "--format", format, id]))
+        .await
+        .ok()?;
+    let runs: Vec<serde_json::Value> = serde_json::from_str(output.trim()).ok()?;
+    let last = runs.last()?;
+    let code = last
+        .get("ExitCode")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(-1);
+    let said = last
+        .get("Output")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    Some(if said.is_empty() {
+        format!("healthcheck exited with {code}")
+    } else {
+        format!("healthcheck exited with {code}: {said}")
+    })
 }
 
 /// `docker compose down`: stops and removes the containers and the network.

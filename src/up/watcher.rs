@@ -3,7 +3,7 @@
 //! events and the log stream instead.
 
 use super::plan::{Node, Readiness};
-use crate::docker::Docker;
+use crate::docker::{Docker, unix_time};
 use crate::probe::{self, Attempt};
 use std::net::{IpAddr, SocketAddr};
 use tokio::sync::mpsc::UnboundedSender;
@@ -12,8 +12,9 @@ use tokio::sync::mpsc::UnboundedSender;
 pub enum Update {
     /// A readiness check ran; `Ok` means ready.
     Checked { name: String, attempt: Attempt },
-    /// `docker start` returned: the container runs (its logs can be followed).
-    Started { name: String },
+    /// `docker start` returned: the container runs, and this run's logs
+    /// begin at `since` (as `docker logs --since` reads it).
+    Started { name: String, since: String },
     /// `docker start` failed.
     StartFailed { name: String, message: String },
 }
@@ -22,11 +23,19 @@ pub fn watch_readiness(
     docker: &Docker,
     name: &str,
     id: &str,
+    running: bool,
     node: &Node,
     updates: UnboundedSender<Update>,
 ) {
     let (docker, name, id, node) = (docker.clone(), name.to_owned(), id.to_owned(), node.clone());
     tokio::spawn(async move {
+        // A container that already runs keeps its run; otherwise its run
+        // begins now, and earlier runs' lines are not this run's.
+        let since = if running {
+            started_at(&docker, &id).await
+        } else {
+            unix_time(std::time::SystemTime::now())
+        };
         if let Err(err) = docker.output(docker.docker(["start", &id])).await {
             let _ = updates.send(Update::StartFailed {
                 name,
@@ -35,7 +44,10 @@ pub fn watch_readiness(
             return;
         }
         if updates
-            .send(Update::Started { name: name.clone() })
+            .send(Update::Started {
+                name: name.clone(),
+                since,
+            })
             .is_err()
         {
             return;
@@ -105,6 +117,15 @@ pub fn watch_readiness(
             tokio::time::sleep(node.poll).await;
         }
     });
+}
+
+/// When the running container started, or the epoch if the engine cannot say.
+async fn started_at(docker: &Docker, id: &str) -> String {
+    docker
+        .output(docker.docker(["inspect", "--format", "{{.State.StartedAt}}", id]))
+        .await
+        .map(|time| time.trim().to_owned())
+        .unwrap_or_else(|_| "0".to_owned())
 }
 
 /// The container's address on its network, which the host can reach.

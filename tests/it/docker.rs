@@ -1,6 +1,7 @@
-//! Docker Compose for the tests that run it: finding Compose v2 once per test
-//! process, skipping cleanly where it is missing (but never in CI), and
-//! running it with a time limit.
+//! Docker Compose for the tests that run it: finding Compose v2 (and, for the
+//! end-to-end tests, a Docker daemon and the base images) once per test
+//! process, skipping cleanly where they are missing (but never in CI), and
+//! running commands with a time limit.
 
 use std::io::{self, Read, Write};
 use std::process::{Child, Command, Output, Stdio};
@@ -47,20 +48,93 @@ pub fn require_compose() -> Option<Vec<String>> {
     if let Some(prefix) = compose_v2() {
         return Some(prefix);
     }
+    static NOTICE: Once = Once::new();
+    skip_or_fail("Compose v2 not found", &NOTICE);
+    None
+}
+
+/// The images that the example applications and the end-to-end tests build
+/// on; `scripts/provision.sh` builds them (no registry is reachable).
+pub const BASE_IMAGES: [&str; 2] = ["exo-base/busybox:1", "exo-base/redis:1"];
+
+/// Compose v2's command prefix for a test that runs containers: it needs a
+/// Docker daemon that answers, Compose v2 and the [`BASE_IMAGES`]. Checked
+/// once per test process. Without them, as [`require_compose`]: the test
+/// fails in CI and is skipped elsewhere, with one `skipping: ...` line that
+/// says what is missing.
+pub fn require_docker() -> Option<Vec<String>> {
+    static FOUND: OnceLock<Result<Vec<String>, String>> = OnceLock::new();
+    static NOTICE: Once = Once::new();
+    match FOUND.get_or_init(find_docker) {
+        Ok(prefix) => Some(prefix.clone()),
+        Err(missing) => {
+            skip_or_fail(missing, &NOTICE);
+            None
+        }
+    }
+}
+
+/// Whether `program --version` runs (e.g. the `docker` CLI without a
+/// daemon, or `script`), for tests that need only that program: like
+/// [`require_docker`], `false` skips the test, except in CI where it fails.
+pub fn require_program(program: &str) -> bool {
+    static NOTICE: Once = Once::new();
+    let mut command = Command::new(program);
+    command.arg("--version");
+    let found = output_within(&mut command, VERSION_TIMEOUT).is_ok_and(|o| o.status.success());
+    if !found {
+        skip_or_fail(&format!("`{program}` not found"), &NOTICE);
+    }
+    found
+}
+
+/// The daemon, Compose v2 and the base images, or what is missing.
+fn find_docker() -> Result<Vec<String>, String> {
+    let mut version = Command::new("docker");
+    version.args(["version", "--format", "{{.Server.Version}}"]);
+    match output_within(&mut version, VERSION_TIMEOUT) {
+        Ok(output) if output.status.success() && !output.stdout.trim_ascii().is_empty() => {}
+        Ok(output) => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let why = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            return Err(format!(
+                "the Docker daemon does not answer ({})",
+                why.trim()
+            ));
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            return Err("`docker` is not on PATH".to_owned());
+        }
+        Err(err) => return Err(format!("the Docker daemon does not answer ({err})")),
+    }
+    let prefix = compose_v2().ok_or("Compose v2 not found")?;
+    for image in BASE_IMAGES {
+        let mut inspect = Command::new("docker");
+        inspect.args(["image", "inspect", "--format", "{{.Id}}", image]);
+        if !output_within(&mut inspect, VERSION_TIMEOUT).is_ok_and(|o| o.status.success()) {
+            return Err(format!("the image {image} is missing"));
+        }
+    }
+    Ok(prefix)
+}
+
+/// Fails the test when `CI` is `true` (or `1`), since CI must never skip
+/// silently; elsewhere prints `skipping: <missing> (run
+/// scripts/provision.sh)` once per `notice` (past the test harness's output
+/// capture), and the test returns early.
+fn skip_or_fail(missing: &str, notice: &Once) {
     let in_ci = std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1");
     assert!(
         !in_ci,
-        "Compose v2 is required in CI: run scripts/provision.sh"
+        "{missing}, which CI requires: run scripts/provision.sh"
     );
-    static NOTICE: Once = Once::new();
-    NOTICE.call_once(|| {
+    notice.call_once(|| {
         // `eprintln!` would be captured and hidden for a passing test.
         let _ = writeln!(
             io::stderr().lock(),
-            "skipping: Compose v2 not found (run scripts/provision.sh)"
+            "skipping: {missing} (run scripts/provision.sh)"
         );
     });
-    None
 }
 
 /// A command running Compose (`prefix` from [`compose_v2`]) with `args`,

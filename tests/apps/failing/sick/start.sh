@@ -1,0 +1,4 @@
+#!/bin/sh
+# Runs, but its healthcheck never passes.
+echo "sick: started without a database"
+exec sleep 3600
