@@ -80,6 +80,7 @@ fn up(cli: &Cli, args: &ComposeArgs, printer: &mut Printer) -> Result<ExitStatus
     };
     let options = UpOptions {
         detach: up.detach || up.wait,
+        supervise: !(up.detach || up.wait),
         wait_timeout: up.wait_timeout.map(Duration::from_secs),
         logs: LogFormat {
             prefix: !up.logs.no_log_prefix,

@@ -13,6 +13,7 @@ use std::time::Duration;
 pub fn run(cli: &Cli, args: &RunArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
     let options = UpOptions {
         detach: false,
+        supervise: true,
         wait_timeout: args.wait_timeout.map(Duration::from_secs),
         logs: LogFormat {
             prefix: !args.logs.no_log_prefix,

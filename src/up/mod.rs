@@ -3,6 +3,7 @@
 //! readiness decided by exo (the engine's events, host-side checks, log
 //! lines). In the foreground it then shows the logs until Ctrl-C.
 
+mod backoff;
 mod plan;
 mod watcher;
 
@@ -14,6 +15,7 @@ use crate::docker::{
 };
 use crate::output::{LogFormat, Printer, Progress};
 use crate::signals::Interrupts;
+use backoff::{Backoff, Decision};
 use std::collections::{HashMap, VecDeque};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -29,6 +31,9 @@ pub struct UpOptions {
     pub detach: bool,
     /// Give up waiting for readiness after this long.
     pub wait_timeout: Option<Duration>,
+    /// Restart crashed services with their `restart` policy (in the
+    /// foreground, where exo stays to do it).
+    pub supervise: bool,
     pub logs: LogFormat,
 }
 
@@ -49,9 +54,17 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq)]
 enum State {
     Waiting,
-    Starting { since: Instant },
+    Starting {
+        since: Instant,
+    },
     Ready,
-    Exited { code: i64 },
+    Exited {
+        code: i64,
+    },
+    /// Crashed; started again once its backoff delay has passed.
+    Restarting,
+    /// Crashed too often; left stopped while the rest runs.
+    GaveUp,
 }
 
 struct Container {
@@ -60,6 +73,10 @@ struct Container {
     since: Option<String>,
     /// Whether it was running before this start.
     running: bool,
+    /// When its current run began.
+    run_began: Option<Instant>,
+    /// Its restart policy's state, when exo restarts it.
+    backoff: Option<Backoff>,
     /// Why it failed, once it did.
     failure: Option<String>,
     state: State,
@@ -147,12 +164,28 @@ pub async fn up(
                 id: info.id.clone(),
                 since: None,
                 running: info.state == "running",
+                run_began: None,
+                backoff: plan.nodes[name]
+                    .restart
+                    .clone()
+                    .filter(|_| options.supervise)
+                    .map(Backoff::new),
                 failure: None,
                 state: State::Waiting,
                 last_check: None,
                 lines: VecDeque::new(),
             },
         );
+    }
+    let supervised: Vec<&str> = containers
+        .values()
+        .filter(|c| c.backoff.is_some())
+        .map(|c| c.id.as_str())
+        .collect();
+    if !supervised.is_empty() {
+        // exo restarts these; the engine's `restart: on-failure` would race it.
+        let update = docker.docker(["update", "--restart", "no"].into_iter().chain(supervised));
+        docker.output(update).await?;
     }
     let mut session = Session {
         docker,
@@ -232,7 +265,12 @@ impl Session<'_> {
             .map(|t| tokio::time::Instant::now() + t);
         let mut all_ready = false;
         loop {
-            if !all_ready && self.containers.values().all(|c| c.state == State::Ready) {
+            if !all_ready
+                && self
+                    .containers
+                    .values()
+                    .all(|c| matches!(c.state, State::Ready | State::GaveUp))
+            {
                 all_ready = true;
                 if self.options.detach {
                     return Ok(Outcome::Ready);
@@ -256,7 +294,7 @@ impl Session<'_> {
                 && self
                     .containers
                     .values()
-                    .all(|c| matches!(c.state, State::Exited { .. }))
+                    .all(|c| matches!(c.state, State::Exited { .. } | State::GaveUp))
             {
                 return Ok(Outcome::Ready);
             }
@@ -301,22 +339,8 @@ impl Session<'_> {
             .collect();
         let startable: Vec<String> = self.plan.startable(&started, &ready).cloned().collect();
         for name in startable {
-            let container = self
-                .containers
-                .get_mut(&name)
-                .expect("every node has a container");
-            container.state = State::Starting {
-                since: Instant::now(),
-            };
             self.progress.state(&name, "starting");
-            watch_readiness(
-                self.docker,
-                &name,
-                &container.id,
-                container.running,
-                &self.plan.nodes[&name],
-                self.updates.0.clone(),
-            );
+            self.start(&name);
         }
         for (name, node) in &self.plan.nodes {
             if self.containers[name].state == State::Waiting {
@@ -327,6 +351,73 @@ impl Session<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Starts one container and watches its readiness.
+    fn start(&mut self, name: &str) {
+        let container = self
+            .containers
+            .get_mut(name)
+            .expect("every node has a container");
+        container.state = State::Starting {
+            since: Instant::now(),
+        };
+        container.run_began = Some(Instant::now());
+        watch_readiness(
+            self.docker,
+            name,
+            &container.id,
+            container.running,
+            &self.plan.nodes[name],
+            self.updates.0.clone(),
+        );
+        // Later starts are new runs.
+        container.running = false;
+    }
+
+    /// A crash of a supervised service: restart after the backoff delay, or
+    /// give up. Giving up fails the start only if others wait for it.
+    fn on_crash(&mut self, name: &str, exit_code: i64, all_ready: bool) -> Option<Outcome> {
+        let container = self.containers.get_mut(name)?;
+        let uptime = container.run_began.map(|t| t.elapsed()).unwrap_or_default();
+        let decision = container.backoff.as_mut()?.on_crash(Instant::now(), uptime);
+        match decision {
+            Decision::Restart { delay, attempt } => {
+                container.state = State::Restarting;
+                self.progress.state(
+                    name,
+                    &format!(
+                        "crashed (exit {exit_code}), restarting in {} (attempt {attempt})",
+                        crate::compose::format_duration(delay)
+                    ),
+                );
+                let (updates, name) = (self.updates.0.clone(), name.to_owned());
+                tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    let _ = updates.send(Update::RestartDue { name });
+                });
+                None
+            }
+            Decision::GiveUp { crashes, window } => {
+                container.state = State::GaveUp;
+                let text = format!(
+                    "gave up: {crashes} crashes within {} (exit {exit_code})",
+                    crate::compose::format_duration(window)
+                );
+                self.progress.done(name, &text, false);
+                let needed = self
+                    .plan
+                    .nodes
+                    .values()
+                    .any(|n| n.needs.iter().any(|need| need == name));
+                if needed && !all_ready {
+                    let container = self.containers.get_mut(name)?;
+                    container.failure = Some(format!("{text}, and others need it"));
+                    return Some(Outcome::Failed);
+                }
+                None
+            }
+        }
     }
 
     fn on_event(&mut self, event: ContainerEvent, all_ready: bool) -> Option<Outcome> {
@@ -350,8 +441,15 @@ impl Session<'_> {
                 Some(Outcome::Failed)
             }
             EventKind::Die { exit_code } => {
+                if matches!(container.state, State::Restarting | State::GaveUp) {
+                    return None;
+                }
                 let was_ready = container.state == State::Ready;
                 container.state = State::Exited { code: exit_code };
+                let crashed = exit_code != 0 || !was_ready;
+                if crashed && container.backoff.is_some() {
+                    return self.on_crash(&name, exit_code, all_ready);
+                }
                 if all_ready {
                     self.progress.log(&LogLine {
                         service: name.clone(),
@@ -409,6 +507,13 @@ impl Session<'_> {
                     self.log_sink.0.clone(),
                 )?;
                 self.followers.push(child);
+                Ok(None)
+            }
+            Update::RestartDue { name } => {
+                if self.containers[&name].state == State::Restarting {
+                    self.progress.state(&name, "restarting");
+                    self.start(&name);
+                }
                 Ok(None)
             }
             Update::StartFailed { name, message } => {

@@ -2,7 +2,7 @@
 //! each is ready. Pure: built from the model, tested without Docker.
 
 use crate::compose::{self, Mode};
-use crate::model::{Application, Check, Probe, ServiceSource};
+use crate::model::{Application, Check, Probe, RestartPolicy, ServiceSource};
 use indexmap::IndexMap;
 use std::time::Duration;
 
@@ -54,6 +54,9 @@ pub struct Node {
     pub timeout: Duration,
     /// Time between host-side attempts while waiting.
     pub poll: Duration,
+    /// How exo restarts it after a crash, when it supervises; dependencies
+    /// are left to the engine's restart policy.
+    pub restart: Option<RestartPolicy>,
 }
 
 /// Every container of one start, dependencies first.
@@ -114,10 +117,10 @@ impl Plan {
             needs.extend(service.config.development.depends_on.iter().cloned());
             let probe = compose::readiness_probe(service, mode);
             let port = compose::container_port(service, mode);
-            nodes.insert(
-                role.clone(),
-                node(NodeKind::Service, needs, probe.as_ref(), port),
-            );
+            let mut node = node(NodeKind::Service, needs, probe.as_ref(), port);
+            let restart = &service.config.development.restart;
+            node.restart = restart.on_crash.then(|| restart.clone());
+            nodes.insert(role.clone(), node);
         }
         Ok(Plan { nodes })
     }
@@ -208,6 +211,7 @@ fn node(kind: NodeKind, needs: Vec<String>, probe: Option<&Probe>, port: Option<
         readiness,
         timeout,
         poll,
+        restart: None,
     }
 }
 

@@ -15,6 +15,8 @@ pub enum Update {
     /// `docker start` returned: the container runs, and this run's logs
     /// begin at `since` (as `docker logs --since` reads it).
     Started { name: String, since: String },
+    /// A crashed container's backoff delay has passed.
+    RestartDue { name: String },
     /// `docker start` failed.
     StartFailed { name: String, message: String },
 }
