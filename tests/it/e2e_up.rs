@@ -288,6 +288,90 @@ fn an_interrupt_during_start_up_removes_everything() {
     project.assert_nothing_left(&ran);
 }
 
+/// tests/apps/flaky: `exo run` restarts a service that crashes on its first
+/// two runs, after its backoff delays, and it then stays up; its logs follow
+/// every run, each line once.
+#[test]
+fn a_service_that_crashes_twice_is_restarted_and_stays_up() {
+    if require_docker().is_none() {
+        return;
+    }
+    let project = Project::new("flaky", &root().join("tests/apps/flaky"));
+    let mut run = Background::spawn(project.exo_run(&[]));
+    run.wait_until("the third run to stay up", UP_TIMEOUT, |r| {
+        r.stdout().contains("flaky steady")
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    signal(run.pid(), "INT");
+    let ran = run.finish(STOP_TIMEOUT);
+    ran.assert_code(130);
+    ran.assert_stderr_has(&[
+        "crashed (exit 1), restarting in 100ms (attempt 1)",
+        "crashed (exit 1), restarting in 200ms (attempt 2)",
+    ]);
+    assert!(!ran.stderr.contains("gave up"), "it gave up\n{ran}");
+    assert_eq!(
+        ran.stderr.matches("flaky ready in").count(),
+        3,
+        "three runs, each ready\n{ran}"
+    );
+    for n in 1..=3 {
+        let line = format!("flaky run {n}");
+        assert_eq!(ran.stdout.matches(&line).count(), 1, "`{line}` once\n{ran}");
+    }
+    project.assert_nothing_left(&ran);
+}
+
+/// fixtures/crashing: `crasher` crashes every second and `exo run` gives it
+/// up after more than 3 crashes within 30 s, while `steady` keeps serving and
+/// exo keeps running.
+#[test]
+fn a_crash_loop_is_given_up_while_the_rest_runs() {
+    if require_docker().is_none() {
+        return;
+    }
+    let project = Project::new("crash-loop", &root().join("fixtures/crashing"));
+    let mut run = Background::spawn(project.exo_run(&[]));
+    run.wait_until("exo to give crasher up", UP_TIMEOUT, |r| {
+        r.stderr().contains("gave up")
+    });
+    let restarts = run.stderr().matches("restarting in").count();
+    assert_eq!(
+        restarts,
+        3,
+        "three restarts before giving up\n{}",
+        run.stderr()
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    let steady = docker(&[
+        "inspect",
+        "--format",
+        "{{.State.Running}}",
+        &project.container("steady"),
+    ]);
+    assert_eq!(steady.trim(), "true", "steady stopped");
+    let crasher = docker(&[
+        "inspect",
+        "--format",
+        "{{.State.Running}} {{.RestartCount}}",
+        &project.container("crasher"),
+    ]);
+    assert_eq!(
+        crasher.trim(),
+        "false 0",
+        "the engine must not restart what exo gave up"
+    );
+    assert!(
+        matches!(run.child.try_wait(), Ok(None)),
+        "exo ended after giving up"
+    );
+    signal(run.pid(), "INT");
+    let ran = run.finish(STOP_TIMEOUT);
+    ran.assert_code(130);
+    ran.assert_stderr_has(&["crasher gave up: 4 crashes within 30s (exit 1)"]);
+    project.assert_nothing_left(&ran);
+}
+
 /// tests/apps/stubborn: its service ignores SIGTERM, so the `compose down`
 /// of the first Ctrl-C would wait Compose's 10 s stop timeout; a second
 /// Ctrl-C kills the containers instead, and everything is still removed.
