@@ -79,6 +79,10 @@ struct Container {
     backoff: Option<Backoff>,
     /// Why it failed, once it did.
     failure: Option<String>,
+    /// The turn of an unhealthy spell that a pending restart belongs to; a
+    /// healthy event ends the spell, and the restart with it.
+    unhealthy: Option<u64>,
+    spells: u64,
     state: State,
     last_check: Option<String>,
     lines: VecDeque<String>,
@@ -165,6 +169,8 @@ pub async fn up(
                 since: None,
                 running: info.state == "running",
                 run_began: None,
+                unhealthy: None,
+                spells: 0,
                 backoff: plan.nodes[name]
                     .restart
                     .clone()
@@ -430,9 +436,42 @@ impl Session<'_> {
         let readiness = &self.plan.nodes[&name].readiness;
         let container = self.containers.get_mut(&name)?;
         match event.kind {
+            EventKind::Healthy if container.state == State::Ready => {
+                container.last_check = Some("healthcheck: healthy".into());
+                if container.unhealthy.take().is_some() {
+                    self.progress.state(&name, "healthy again");
+                }
+                None
+            }
             EventKind::Healthy if *readiness == Readiness::Healthy => {
                 container.last_check = Some("healthcheck: healthy".into());
                 self.become_ready(&name).err().map(|_| Outcome::Failed)
+            }
+            EventKind::Unhealthy if container.state == State::Ready => {
+                container.last_check = Some("healthcheck: unhealthy".into());
+                let after = self.plan.nodes[&name]
+                    .restart
+                    .as_ref()
+                    .filter(|_| container.backoff.is_some())
+                    .and_then(|policy| policy.unhealthy_after);
+                let Some(after) = after else {
+                    self.progress.state(&name, "unhealthy");
+                    return None;
+                };
+                container.spells += 1;
+                container.unhealthy = Some(container.spells);
+                let after_text = crate::compose::format_duration(after);
+                self.progress.state(
+                    &name,
+                    &format!("unhealthy; restarting in {after_text} unless it recovers"),
+                );
+                let (updates, name, spell) =
+                    (self.updates.0.clone(), name.clone(), container.spells);
+                tokio::spawn(async move {
+                    tokio::time::sleep(after).await;
+                    let _ = updates.send(Update::UnhealthyDue { name, spell, after });
+                });
+                None
             }
             EventKind::Unhealthy if !all_ready => {
                 container.last_check = Some("healthcheck: unhealthy".into());
@@ -507,6 +546,34 @@ impl Session<'_> {
                     self.log_sink.0.clone(),
                 )?;
                 self.followers.push(child);
+                Ok(None)
+            }
+            Update::UnhealthyDue { name, spell, after } => {
+                let container = self
+                    .containers
+                    .get_mut(&name)
+                    .expect("updates name known containers");
+                if container.unhealthy == Some(spell) && container.state == State::Ready {
+                    container.unhealthy = None;
+                    container.state = State::Restarting;
+                    self.progress.state(
+                        &name,
+                        &format!(
+                            "unhealthy for {}, restarting",
+                            crate::compose::format_duration(after)
+                        ),
+                    );
+                    // Its exit is this restart's, not a crash: the state says so.
+                    let (docker, id, updates) = (
+                        self.docker.clone(),
+                        container.id.clone(),
+                        self.updates.0.clone(),
+                    );
+                    tokio::spawn(async move {
+                        let _ = docker.output(docker.docker(["stop", &id])).await;
+                        let _ = updates.send(Update::RestartDue { name });
+                    });
+                }
                 Ok(None)
             }
             Update::RestartDue { name } => {

@@ -17,6 +17,13 @@ pub enum Update {
     Started { name: String, since: String },
     /// A crashed container's backoff delay has passed.
     RestartDue { name: String },
+    /// A container has been unhealthy for `after`, in its unhealthy spell
+    /// number `spell`.
+    UnhealthyDue {
+        name: String,
+        spell: u64,
+        after: std::time::Duration,
+    },
     /// `docker start` failed.
     StartFailed { name: String, message: String },
 }

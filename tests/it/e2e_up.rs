@@ -372,6 +372,32 @@ fn a_crash_loop_is_given_up_while_the_rest_runs() {
     project.assert_nothing_left(&ran);
 }
 
+/// tests/apps/wobbly: healthy for two seconds, then unhealthy; `exo run`
+/// restarts it after `on-unhealthy: 1s`, and the new run is ready again.
+#[test]
+fn an_unhealthy_service_is_restarted() {
+    if require_docker().is_none() {
+        return;
+    }
+    let project = Project::new("wobbly", &root().join("tests/apps/wobbly"));
+    let mut run = Background::spawn(project.exo_run(&[]));
+    run.wait_until("a second run", UP_TIMEOUT, |r| {
+        r.stdout().matches("wobbly run").count() >= 2
+    });
+    signal(run.pid(), "INT");
+    let ran = run.finish(STOP_TIMEOUT);
+    ran.assert_code(130);
+    ran.assert_stderr_has(&[
+        "wobbly unhealthy; restarting in 1s unless it recovers",
+        "wobbly unhealthy for 1s, restarting",
+    ]);
+    assert!(
+        !ran.stderr.contains("crashed"),
+        "an unhealthy restart is no crash\n{ran}"
+    );
+    project.assert_nothing_left(&ran);
+}
+
 /// tests/apps/stubborn: its service ignores SIGTERM, so the `compose down`
 /// of the first Ctrl-C would wait Compose's 10 s stop timeout; a second
 /// Ctrl-C kills the containers instead, and everything is still removed.
