@@ -79,6 +79,8 @@ struct Container {
     backoff: Option<Backoff>,
     /// Why it failed, once it did.
     failure: Option<String>,
+    /// Whether its current run is a restart (its dependents may follow it).
+    restarted: bool,
     /// The turn of an unhealthy spell that a pending restart belongs to; a
     /// healthy event ends the spell, and the restart with it.
     unhealthy: Option<u64>,
@@ -169,6 +171,7 @@ pub async fn up(
                 since: None,
                 running: info.state == "running",
                 run_began: None,
+                restarted: false,
                 unhealthy: None,
                 spells: 0,
                 backoff: plan.nodes[name]
@@ -580,6 +583,9 @@ impl Session<'_> {
                 if self.containers[&name].state == State::Restarting {
                     self.progress.state(&name, "restarting");
                     self.start(&name);
+                    if let Some(container) = self.containers.get_mut(&name) {
+                        container.restarted = true;
+                    }
                 }
                 Ok(None)
             }
@@ -630,9 +636,51 @@ impl Session<'_> {
                 &format!("ready in {:.1} s ({how})", since.elapsed().as_secs_f64()),
                 true,
             );
+            if std::mem::take(&mut container.restarted) {
+                self.restart_dependents(name);
+            }
             self.start_what_can_start()?;
         }
         Ok(())
+    }
+
+    /// After `name` restarted and is ready again: restart the running
+    /// services that need it and asked for it (`with-dependencies`).
+    fn restart_dependents(&mut self, name: &str) {
+        let dependents: Vec<String> = self
+            .plan
+            .nodes
+            .iter()
+            .filter(|(_, node)| node.needs.iter().any(|need| need == name))
+            .filter(|(_, node)| node.restart.as_ref().is_some_and(|p| p.with_dependencies))
+            .map(|(dependent, _)| dependent.clone())
+            .filter(|dependent| {
+                let container = &self.containers[dependent];
+                container.backoff.is_some() && container.state == State::Ready
+            })
+            .collect();
+        for dependent in dependents {
+            let container = self
+                .containers
+                .get_mut(&dependent)
+                .expect("a planned container");
+            container.state = State::Restarting;
+            self.progress
+                .state(&dependent, &format!("restarting after {name}"));
+            self.stop_then_restart(&dependent);
+        }
+    }
+
+    /// Stops a running container, then starts it again. Its state is
+    /// already `Restarting`, so its exit is not taken for a crash.
+    fn stop_then_restart(&self, name: &str) {
+        let id = self.containers[name].id.clone();
+        let (docker, updates, name) =
+            (self.docker.clone(), self.updates.0.clone(), name.to_owned());
+        tokio::spawn(async move {
+            let _ = docker.output(docker.docker(["stop", &id])).await;
+            let _ = updates.send(Update::RestartDue { name });
+        });
     }
 }
 

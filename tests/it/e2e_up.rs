@@ -398,6 +398,31 @@ fn an_unhealthy_service_is_restarted() {
     project.assert_nothing_left(&ran);
 }
 
+/// tests/apps/following: `follower` depends on `base` (which crashes on its
+/// first two runs) with `with-dependencies: true`, so it is restarted each
+/// time `base` is ready again.
+#[test]
+fn a_dependent_follows_a_restarted_service() {
+    if require_docker().is_none() {
+        return;
+    }
+    let project = Project::new("following", &root().join("tests/apps/following"));
+    let mut run = Background::spawn(project.exo_run(&[]));
+    run.wait_until("follower's third run", UP_TIMEOUT, |r| {
+        r.stdout().matches("follower run").count() >= 3
+    });
+    signal(run.pid(), "INT");
+    let ran = run.finish(STOP_TIMEOUT);
+    ran.assert_code(130);
+    assert_eq!(
+        ran.stderr.matches("follower restarting after base").count(),
+        2,
+        "{ran}"
+    );
+    assert!(!ran.stderr.contains("follower crashed"), "{ran}");
+    project.assert_nothing_left(&ran);
+}
+
 /// tests/apps/stubborn: its service ignores SIGTERM, so the `compose down`
 /// of the first Ctrl-C would wait Compose's 10 s stop timeout; a second
 /// Ctrl-C kills the containers instead, and everything is still removed.
