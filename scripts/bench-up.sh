@@ -9,7 +9,7 @@
 #
 # Applications (copied to a temporary directory under a unique name, so that
 # neither the tree, nor the images and projects of other runs are touched):
-#   health  benches/apps/upchain: Compose healthchecks (busybox wget every
+#   health  fixtures/chain with benches/apps/upchain over it: Compose healthchecks (busybox wget every
 #           200 ms, `depends_on: condition: service_healthy`), which both exo
 #           and Compose wait for: the fair comparison.
 #   probe   fixtures/chain as it is: exo's host-side HTTP probes (every
@@ -125,13 +125,17 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------
 # The two applications, under unique names
 # ---------------------------------------------------------------------------
-# prepare_app VARIANT SOURCE: copy SOURCE to $tmp/VARIANT renamed, generate
-# its files, build its images. Sets app_dir[VARIANT], file[...], project[...].
+# prepare_app VARIANT SOURCE [OVERLAY]: copy SOURCE to $tmp/VARIANT renamed,
+# with the files of OVERLAY over it, generate its files, build its images.
+# Sets app_dir[VARIANT], file[...], project[...].
 declare -A app_dir file project
 prepare_app() {
-    local variant=$1 source=$2 dir=$tmp/$1 name
+    local variant=$1 source=$2 overlay=${3:-} dir=$tmp/$1 name
     name=upbench$suffix$variant
     cp -r "$source" "$dir"
+    if [[ -n "$overlay" ]]; then
+        cp -r "$overlay/." "$dir"
+    fi
     rm -rf "$dir/docker-compose"
     sed -i "s/^name: .*/name: $name/" "$dir/application.yml"
     "$exo" -C "$dir" --no-color generate >"$tmp/generate-$variant.log" 2>&1 \
@@ -145,7 +149,7 @@ prepare_app() {
     docker compose -f "${file[$variant]}" build >"$tmp/build-$variant.log" 2>&1 \
         || { tail -n 30 "$tmp/build-$variant.log" >&2; die "building $source failed"; }
 }
-prepare_app health benches/apps/upchain
+prepare_app health fixtures/chain benches/apps/upchain
 prepare_app probe fixtures/chain
 grep -q 'condition: service_healthy' "${file[health]}" \
     || die "${file[health]} has no service_healthy condition: benches/apps/upchain must use command health checks"
