@@ -4,7 +4,7 @@
 use super::run::{mode, prepare, project, runtime, start};
 use super::{CommandError, Workspace};
 use crate::cli::{Cli, ComposeArgs, ComposeUpArgs};
-use crate::docker::Docker;
+use crate::docker::{Docker, DockerError};
 use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
@@ -34,10 +34,7 @@ pub fn run(
             .stdout(Stdio::inherit())
             .stderr(Stdio::inherit())
             .spawn()
-            .map_err(|err| crate::docker::DockerError::Command {
-                command: "docker compose".into(),
-                message: err.to_string(),
-            })?;
+            .map_err(|err| DockerError::command("docker compose", err))?;
         // Ctrl-C reaches Compose from the terminal and Compose stops on its
         // own: exo waits for its exit code. A second interrupt kills it.
         let mut interrupted = false;
@@ -52,10 +49,7 @@ pub fn run(
                 }
             }
         }
-        .map_err(|err| crate::docker::DockerError::Command {
-            command: "docker compose".into(),
-            message: err.to_string(),
-        })?;
+        .map_err(|err| DockerError::command("docker compose", err))?;
         let code = status.code().map_or(130, |c| u8::try_from(c).unwrap_or(1));
         Ok(if code == 0 {
             ExitStatus::Success

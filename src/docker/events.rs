@@ -99,10 +99,9 @@ impl EventStream {
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
         let described = describe(&command);
-        let mut child = command.spawn().map_err(|err| DockerError::Command {
-            command: described,
-            message: err.to_string(),
-        })?;
+        let mut child = command
+            .spawn()
+            .map_err(|err| DockerError::command(described, err))?;
         let stdout = child.stdout.take().expect("stdout is piped");
         let (sender, events) = mpsc::unbounded_channel();
         tokio::spawn(async move {

@@ -66,10 +66,7 @@ pub async fn tail_logs(
     let mut text = Vec::new();
     tokio::io::AsyncReadExt::read_to_end(&mut BufReader::new(reader), &mut text)
         .await
-        .map_err(|err| DockerError::Command {
-            command: "docker logs".into(),
-            message: err.to_string(),
-        })?;
+        .map_err(|err| DockerError::command("docker logs", err))?;
     let _ = child.wait().await;
     Ok(String::from_utf8_lossy(&text)
         .lines()
@@ -83,10 +80,7 @@ fn spawn_merged(
     mut command: tokio::process::Command,
 ) -> Result<(Child, pipe::Receiver), DockerError> {
     let described = describe(&command);
-    let error = |err: std::io::Error| DockerError::Command {
-        command: described.clone(),
-        message: err.to_string(),
-    };
+    let error = |err: std::io::Error| DockerError::command(described.clone(), err);
     let (reader, writer) = std::io::pipe().map_err(error)?;
     command
         .stdin(Stdio::null())

@@ -37,6 +37,14 @@ pub enum DockerError {
 }
 
 impl DockerError {
+    /// `command` could not be run, or failed, for this reason.
+    pub fn command(command: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        DockerError::Command {
+            command: command.into(),
+            message: message.to_string(),
+        }
+    }
+
     /// What the user can do about it.
     pub fn hint(&self) -> &'static str {
         match self {
@@ -132,15 +140,11 @@ impl Docker {
     /// Runs a short command and returns its stdout, or its stderr as an error.
     pub async fn output(&self, mut command: Command) -> Result<String, DockerError> {
         let described = describe(&command);
-        let output =
-            command
-                .stdin(Stdio::null())
-                .output()
-                .await
-                .map_err(|err| DockerError::Command {
-                    command: described.clone(),
-                    message: err.to_string(),
-                })?;
+        let output = command
+            .stdin(Stdio::null())
+            .output()
+            .await
+            .map_err(|err| DockerError::command(described.clone(), err))?;
         if output.status.success() {
             Ok(String::from_utf8_lossy(&output.stdout).into_owned())
         } else {

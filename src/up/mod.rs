@@ -120,12 +120,9 @@ pub async fn up(
             .stdout(Stdio::from(std::io::stderr()))
             .stderr(Stdio::inherit())
             .spawn()
-            .map_err(|err| DockerError::Command {
-                command: "docker compose build".into(),
-                message: err.to_string(),
-            })?;
+            .map_err(|err| DockerError::command("docker compose build", err))?;
         let status = tokio::select! {
-            status = build.wait() => status.map_err(|err| DockerError::Command { command: "docker compose build".into(), message: err.to_string() })?,
+            status = build.wait() => status.map_err(|err| DockerError::command("docker compose build", err))?,
             () = interrupts.recv() => {
                 let _ = build.kill().await;
                 return Ok(Outcome::Interrupted);
@@ -145,16 +142,16 @@ pub async fn up(
     );
     if let Err(err) = docker.output(create).await {
         printer.error(&format!("creating the containers failed: {err}"));
+        if !options.detach {
+            stop(docker, project, interrupts, printer).await?;
+        }
         return Ok(Outcome::Failed);
     }
     let listing = docker
         .output(docker.compose(project, ["ps", "--all", "--format", "json"]))
         .await?;
     let listed: HashMap<String, ContainerInfo> = parse_ps_lines(&listing)
-        .map_err(|err| DockerError::Command {
-            command: "docker compose ps".into(),
-            message: err.to_string(),
-        })?
+        .map_err(|err| DockerError::command("docker compose ps", err))?
         .into_iter()
         .map(|c| (c.service.clone(), c))
         .collect();
@@ -797,13 +794,10 @@ pub async fn stop(
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|err| DockerError::Command {
-            command: "docker compose down".into(),
-            message: err.to_string(),
-        })?;
+        .map_err(|err| DockerError::command("docker compose down", err))?;
     tokio::select! {
         status = child.wait() => {
-            let status = status.map_err(|err| DockerError::Command { command: "docker compose down".into(), message: err.to_string() })?;
+            let status = status.map_err(|err| DockerError::command("docker compose down", err))?;
             if !status.success() {
                 printer.warn("`docker compose down` failed; run `exo compose down` to clean up");
             }
