@@ -101,6 +101,15 @@ pub struct RunArgs {
     #[arg(long, value_name = "SECONDS")]
     pub wait_timeout: Option<u64>,
 
+    /// Do not restart or rebuild services when their files change
+    #[arg(long)]
+    pub no_watch: bool,
+
+    /// Watch files by polling instead of native file events (network file
+    /// systems, some virtual machines)
+    #[arg(long, conflicts_with = "no_watch")]
+    pub poll: bool,
+
     /// Start only these services (and what they depend on)
     #[arg(value_name = "ROLE")]
     pub roles: Vec<String>,
@@ -156,6 +165,10 @@ pub struct ComposeUpArgs {
     /// Images are always built when needed; accepted for Compose's sake
     #[arg(long)]
     pub build: bool,
+
+    /// In the foreground: restart or rebuild services when their files change
+    #[arg(long, conflicts_with_all = ["detach", "wait"])]
+    pub watch: bool,
 
     /// Do not colour the output
     #[arg(long)]

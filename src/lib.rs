@@ -18,6 +18,7 @@ pub mod output;
 pub mod probe;
 pub mod signals;
 pub mod up;
+pub mod watch;
 
 use clap::Parser;
 use std::ffi::OsString;

@@ -8,7 +8,7 @@ use crate::docker::{Docker, DockerError};
 use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
-use crate::up::UpOptions;
+use crate::up::{UpOptions, WatchOptions};
 use clap::Parser;
 use std::process::Stdio;
 use std::time::Duration;
@@ -76,6 +76,7 @@ fn up(cli: &Cli, args: &ComposeArgs, printer: &mut Printer) -> Result<ExitStatus
         detach: up.detach || up.wait,
         supervise: !(up.detach || up.wait),
         wait_timeout: up.wait_timeout.map(Duration::from_secs),
+        watch: up.watch.then_some(WatchOptions { poll: false }),
         logs: LogFormat {
             prefix: !up.logs.no_log_prefix,
             color: printer.log_color() && !up.no_color,

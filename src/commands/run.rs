@@ -7,7 +7,7 @@ use crate::docker::{Docker, Project};
 use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
-use crate::up::{self, Outcome, Plan, UpOptions};
+use crate::up::{self, Outcome, Plan, UpOptions, WatchOptions};
 use std::time::Duration;
 
 pub fn run(cli: &Cli, args: &RunArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
@@ -15,6 +15,7 @@ pub fn run(cli: &Cli, args: &RunArgs, printer: &mut Printer) -> Result<ExitStatu
         detach: false,
         supervise: true,
         wait_timeout: args.wait_timeout.map(Duration::from_secs),
+        watch: (!args.no_watch).then_some(WatchOptions { poll: args.poll }),
         logs: LogFormat {
             prefix: !args.logs.no_log_prefix,
             color: printer.log_color(),
@@ -73,6 +74,7 @@ pub fn prepare(workspace: &Workspace, printer: &mut Printer) -> Result<(), Comma
 pub fn project(workspace: &Workspace, args: &ProjectArgs, mode: Mode) -> Project {
     Project {
         file: workspace.dir.join(mode.file_name()),
+        app_dir: workspace.dir.clone(),
         name: args
             .project_name
             .clone()

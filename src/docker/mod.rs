@@ -85,6 +85,8 @@ pub struct Docker {
 pub struct Project {
     pub file: PathBuf,
     pub name: String,
+    /// The application's directory, which service locations are relative to.
+    pub app_dir: PathBuf,
 }
 
 impl Docker {

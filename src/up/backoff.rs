@@ -57,6 +57,12 @@ impl Backoff {
         }
     }
 
+    /// Starts over, as after a stable run: no attempts, no crashes counted.
+    pub fn forget(&mut self) {
+        self.attempt = 0;
+        self.crashes.clear();
+    }
+
     /// `initial × multiplier^(attempt-1)`, at most `max`.
     fn delay(&self, attempt: u32) -> Duration {
         let factor = self

@@ -1,10 +1,14 @@
 //! Bringing the application up: build the images, create the containers,
 //! then start each container as soon as everything it needs is ready, with
 //! readiness decided by exo (the engine's events, host-side checks, log
-//! lines). In the foreground it then shows the logs until Ctrl-C.
+//! lines). In the foreground it then shows the logs, supervises each
+//! container (restarts after crashes, when unhealthy, when its files change)
+//! until Ctrl-C.
 
 mod backoff;
 mod plan;
+mod rebuild;
+mod supervisor;
 mod watcher;
 
 pub use plan::{NodeKind, Plan, Readiness, UnknownRole};
@@ -15,13 +19,15 @@ use crate::docker::{
 };
 use crate::output::{LogFormat, Printer, Progress};
 use crate::signals::Interrupts;
-use backoff::{Backoff, Decision};
+use crate::watch::{self, Change, FileWatch, Method, Target};
 use std::collections::{HashMap, VecDeque};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
+use supervisor::{Context, Effect, Input, State, Supervisor};
 use tokio::process::Child;
 use tokio::sync::mpsc;
-use watcher::{Update, watch_readiness};
+use tokio::task::JoinHandle;
+use watcher::{Update, watch_health, watch_readiness};
 
 /// Log lines kept per container to explain a failure.
 const KEPT_LINES: usize = 20;
@@ -34,7 +40,14 @@ pub struct UpOptions {
     /// Restart crashed services with their `restart` policy (in the
     /// foreground, where exo stays to do it).
     pub supervise: bool,
+    /// Restart or rebuild services whose files change.
+    pub watch: Option<WatchOptions>,
     pub logs: LogFormat,
+}
+
+pub struct WatchOptions {
+    /// Poll instead of native file events.
+    pub poll: bool,
 }
 
 /// How `up` ended.
@@ -50,44 +63,21 @@ pub enum Outcome {
     Interrupted,
 }
 
-/// Where one container is.
-#[derive(Debug, Clone, PartialEq)]
-enum State {
-    Waiting,
-    Starting {
-        since: Instant,
-    },
-    Ready,
-    Exited {
-        code: i64,
-    },
-    /// Crashed; started again once its backoff delay has passed.
-    Restarting,
-    /// Crashed too often; left stopped while the rest runs.
-    GaveUp,
-}
-
 struct Container {
     id: String,
     /// When this run of the container began.
     since: Option<String>,
     /// Whether it was running before this start.
     running: bool,
-    /// When its current run began.
-    run_began: Option<Instant>,
-    /// Its restart policy's state, when exo restarts it.
-    backoff: Option<Backoff>,
+    /// Numbers its runs: updates about an earlier run are outdated.
+    run: u64,
+    supervisor: Supervisor,
     /// Why it failed, once it did.
     failure: Option<String>,
-    /// Whether its current run is a restart (its dependents may follow it).
-    restarted: bool,
-    /// The turn of an unhealthy spell that a pending restart belongs to; a
-    /// healthy event ends the spell, and the restart with it.
-    unhealthy: Option<u64>,
-    spells: u64,
-    state: State,
     last_check: Option<String>,
     lines: VecDeque<String>,
+    /// The host-side health checks of its current run.
+    health: Option<JoinHandle<()>>,
 }
 
 pub async fn up(
@@ -156,56 +146,68 @@ pub async fn up(
         .map(|c| (c.service.clone(), c))
         .collect();
     let mut containers: HashMap<String, Container> = HashMap::new();
-    for name in &names {
+    for (name, node) in &plan.nodes {
         let Some(info) = listed.get(name) else {
             printer.error(&format!("Compose created no container for `{name}`"));
             return Ok(Outcome::Failed);
         };
+        let policy = node.restart.clone().filter(|_| options.supervise);
         containers.insert(
             name.clone(),
             Container {
                 id: info.id.clone(),
                 since: None,
                 running: info.state == "running",
-                run_began: None,
-                restarted: false,
-                unhealthy: None,
-                spells: 0,
-                backoff: plan.nodes[name]
-                    .restart
-                    .clone()
-                    .filter(|_| options.supervise)
-                    .map(Backoff::new),
+                run: 0,
+                supervisor: Supervisor::new(
+                    node.readiness.describe(),
+                    node.readiness == Readiness::Healthy,
+                    policy,
+                ),
                 failure: None,
-                state: State::Waiting,
                 last_check: None,
                 lines: VecDeque::new(),
+                health: None,
             },
         );
     }
-    let supervised: Vec<&str> = containers
-        .values()
-        .filter(|c| c.backoff.is_some())
-        .map(|c| c.id.as_str())
+    let supervised: Vec<&str> = plan
+        .nodes
+        .iter()
+        .filter(|(_, node)| options.supervise && node.restart.is_some())
+        .map(|(name, _)| containers[name].id.as_str())
         .collect();
     if !supervised.is_empty() {
         // exo restarts these; the engine's `restart: on-failure` would race it.
         let update = docker.docker(["update", "--restart", "no"].into_iter().chain(supervised));
         docker.output(update).await?;
     }
+    let files = match &options.watch {
+        Some(watching) if !options.detach => watch_files(plan, project, watching, printer),
+        _ => None,
+    };
     let mut session = Session {
         docker,
+        project,
         plan,
         options,
         progress: printer.progress(&names, options.logs),
         containers,
+        files,
         log_sink: mpsc::unbounded_channel(),
         updates: mpsc::unbounded_channel(),
         followers: Vec::new(),
+        all_ready: false,
     };
     let outcome = session.run(&mut events, interrupts, began).await;
     session.progress.finish();
     drop(session.followers);
+    drop(session.files);
+    for container in session.containers.values() {
+        if let Some(health) = &container.health {
+            health.abort();
+        }
+    }
     match outcome {
         Ok(Outcome::Ready) if options.detach => {
             printer.status(
@@ -240,12 +242,57 @@ pub async fn up(
     }
 }
 
+/// Starts watching the files of the services that have any, saying how; a
+/// failure to watch is a warning, not a reason to stop.
+fn watch_files(
+    plan: &Plan,
+    project: &Project,
+    options: &WatchOptions,
+    printer: &mut Printer,
+) -> Option<FileWatch> {
+    let targets: Vec<Target> = plan
+        .nodes
+        .iter()
+        .filter_map(|(name, node)| {
+            let (location, policy) = node.watch.as_ref()?;
+            Some(Target {
+                service: name.clone(),
+                root: project.app_dir.join(location),
+                policy: policy.clone(),
+            })
+        })
+        .collect();
+    if targets.is_empty() {
+        return None;
+    }
+    let watched: Vec<&String> = targets.iter().map(|t| &t.service).collect();
+    match watch::start(targets.clone(), options.poll) {
+        Ok(files) => {
+            let how = match &files.method {
+                Method::Native => String::new(),
+                Method::Polling { interval, reason } => format!(
+                    " by polling every {} ({reason})",
+                    crate::compose::format_duration(*interval)
+                ),
+            };
+            printer.status("Watching", &format!("files of {}{how}", join(&watched)));
+            Some(files)
+        }
+        Err(err) => {
+            printer.warn(&format!("not watching files: {err}"));
+            None
+        }
+    }
+}
+
 struct Session<'a> {
     docker: &'a Docker,
+    project: &'a Project,
     plan: &'a Plan,
     options: &'a UpOptions,
     progress: Progress,
     containers: HashMap<String, Container>,
+    files: Option<FileWatch>,
     log_sink: (
         mpsc::UnboundedSender<LogLine>,
         mpsc::UnboundedReceiver<LogLine>,
@@ -255,6 +302,8 @@ struct Session<'a> {
         mpsc::UnboundedReceiver<Update>,
     ),
     followers: Vec<Child>,
+    /// Every container has been ready once.
+    all_ready: bool,
 }
 
 impl Session<'_> {
@@ -264,20 +313,16 @@ impl Session<'_> {
         interrupts: &mut Interrupts,
         began: Instant,
     ) -> Result<Outcome, DockerError> {
-        self.start_what_can_start()?;
+        if let Some(outcome) = self.start_what_can_start() {
+            return Ok(outcome);
+        }
         let deadline = self
             .options
             .wait_timeout
             .map(|t| tokio::time::Instant::now() + t);
-        let mut all_ready = false;
         loop {
-            if !all_ready
-                && self
-                    .containers
-                    .values()
-                    .all(|c| matches!(c.state, State::Ready | State::GaveUp))
-            {
-                all_ready = true;
+            if !self.all_ready && self.containers.values().all(|c| c.supervisor.is_settled()) {
+                self.all_ready = true;
                 if self.options.detach {
                     return Ok(Outcome::Ready);
                 }
@@ -296,82 +341,201 @@ impl Session<'_> {
                     }
                 ));
             }
-            if all_ready
-                && self
-                    .containers
-                    .values()
-                    .all(|c| matches!(c.state, State::Exited { .. } | State::GaveUp))
+            // Nothing left running, and no file change can revive anything.
+            if self.all_ready
+                && self.files.is_none()
+                && self.containers.values().all(|c| c.supervisor.has_ended())
             {
                 return Ok(Outcome::Ready);
             }
             let timeout = async {
                 match deadline {
-                    Some(deadline) if !all_ready => tokio::time::sleep_until(deadline).await,
+                    Some(deadline) if !self.all_ready => tokio::time::sleep_until(deadline).await,
                     _ => std::future::pending().await,
                 }
             };
-            tokio::select! {
+            let change = async {
+                match self.files.as_mut() {
+                    Some(files) => files.changes.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let outcome = tokio::select! {
                 () = interrupts.recv() => return Ok(Outcome::Interrupted),
                 () = timeout => return Ok(Outcome::TimedOut),
-                Some(event) = events.events.recv() => {
-                    if let Some(outcome) = self.on_event(event, all_ready) {
-                        return Ok(outcome);
-                    }
-                }
-                Some(update) = self.updates.1.recv() => {
-                    if let Some(outcome) = self.on_update(update)? {
-                        return Ok(outcome);
-                    }
-                }
-                Some(line) = self.log_sink.1.recv() => self.on_log(line)?,
+                Some(event) = events.events.recv() => self.on_event(event),
+                Some(update) = self.updates.1.recv() => self.on_update(update)?,
+                Some(line) = self.log_sink.1.recv() => self.on_log(line),
+                Some(change) = change => self.on_change(change),
+            };
+            if let Some(outcome) = outcome {
+                return Ok(outcome);
             }
         }
     }
 
     /// Starts every waiting container whose needs are ready; shows what the
     /// others wait for.
-    fn start_what_can_start(&mut self) -> Result<(), DockerError> {
-        let started: Vec<String> = self
-            .containers
-            .iter()
-            .filter(|(_, c)| c.state != State::Waiting)
-            .map(|(n, _)| n.clone())
-            .collect();
+    fn start_what_can_start(&mut self) -> Option<Outcome> {
         let ready: Vec<String> = self
             .containers
             .iter()
-            .filter(|(_, c)| matches!(c.state, State::Ready | State::Exited { code: 0 }))
+            .filter(|(_, c)| c.supervisor.satisfies_needs())
             .map(|(n, _)| n.clone())
             .collect();
-        let startable: Vec<String> = self.plan.startable(&started, &ready).cloned().collect();
-        for name in startable {
-            self.progress.state(&name, "starting");
-            self.start(&name);
-        }
         for (name, node) in &self.plan.nodes {
-            if self.containers[name].state == State::Waiting {
-                let missing: Vec<&String> =
-                    node.needs.iter().filter(|n| !ready.contains(n)).collect();
+            if self.containers[name].supervisor.state() != State::Waiting {
+                continue;
+            }
+            let missing: Vec<&String> = node.needs.iter().filter(|n| !ready.contains(n)).collect();
+            if missing.is_empty() {
+                if let Some(outcome) = self.apply(name, Input::NeedsReady) {
+                    return Some(outcome);
+                }
+            } else {
                 self.progress
                     .state(name, &format!("waiting for {}", join(&missing)));
             }
         }
-        Ok(())
+        None
     }
 
-    /// Starts one container and watches its readiness.
+    /// Feeds `input` to the supervisor of `name` and carries out what it
+    /// answers.
+    fn apply(&mut self, name: &str, input: Input) -> Option<Outcome> {
+        let cx = Context {
+            now: Instant::now(),
+            all_ready: self.all_ready,
+            needed: self
+                .plan
+                .nodes
+                .values()
+                .any(|n| n.needs.iter().any(|need| need == name)),
+        };
+        let container = self.containers.get_mut(name)?;
+        let was_ready = container.supervisor.satisfies_needs();
+        let effects = container.supervisor.handle(input, cx);
+        let now_ready = container.supervisor.satisfies_needs();
+        for effect in effects {
+            if let Some(outcome) = self.carry_out(name, effect) {
+                return Some(outcome);
+            }
+        }
+        if now_ready && !was_ready {
+            return self.start_what_can_start();
+        }
+        None
+    }
+
+    fn carry_out(&mut self, name: &str, effect: Effect) -> Option<Outcome> {
+        match effect {
+            Effect::Start => self.start(name),
+            Effect::StartAfter { delay, turn } => {
+                self.after(
+                    delay,
+                    Update::RestartDue {
+                        name: name.to_owned(),
+                        turn,
+                    },
+                );
+            }
+            Effect::UnhealthyTimer { after, spell } => {
+                self.after(
+                    after,
+                    Update::UnhealthyDue {
+                        name: name.to_owned(),
+                        spell,
+                    },
+                );
+            }
+            Effect::StopThenStart { turn } => {
+                let container = self.containers.get_mut(name)?;
+                stop_health_checks(container);
+                let (docker, id, updates, name) = (
+                    self.docker.clone(),
+                    container.id.clone(),
+                    self.updates.0.clone(),
+                    name.to_owned(),
+                );
+                tokio::spawn(async move {
+                    let _ = docker.output(docker.docker(["stop", &id])).await;
+                    let _ = updates.send(Update::RestartDue { name, turn });
+                });
+            }
+            Effect::Rebuild => {
+                let supervised = self.options.supervise && self.plan.nodes[name].restart.is_some();
+                let (docker, project, updates, name) = (
+                    self.docker.clone(),
+                    self.project.clone(),
+                    self.updates.0.clone(),
+                    name.to_owned(),
+                );
+                tokio::spawn(async move {
+                    let result = rebuild::rebuild(&docker, &project, &name, supervised).await;
+                    let _ = updates.send(Update::Rebuilt { name, result });
+                });
+            }
+            Effect::RestartDependents => {
+                let dependents: Vec<String> = self
+                    .plan
+                    .nodes
+                    .iter()
+                    .filter(|(_, node)| node.needs.iter().any(|need| need == name))
+                    .map(|(dependent, _)| dependent.clone())
+                    .collect();
+                for dependent in dependents {
+                    let input = Input::DependencyRestarted {
+                        name: name.to_owned(),
+                    };
+                    if let Some(outcome) = self.apply(&dependent, input) {
+                        return Some(outcome);
+                    }
+                }
+            }
+            Effect::WatchHealth => {
+                let container = self.containers.get_mut(name)?;
+                container.health = watch_health(
+                    self.docker,
+                    (name, container.run),
+                    &container.id,
+                    &self.plan.nodes[name],
+                    self.updates.0.clone(),
+                );
+            }
+            Effect::Show(text) => self.progress.state(name, &text),
+            Effect::Done { text, ok } => self.progress.done(name, &text, ok),
+            Effect::Log(text) => self.progress.log(&LogLine {
+                service: name.to_owned(),
+                text,
+            }),
+            Effect::Fail(why) => {
+                self.containers.get_mut(name)?.failure = Some(why);
+                return Some(Outcome::Failed);
+            }
+        }
+        None
+    }
+
+    /// Sends `update` to the session after `delay`.
+    fn after(&self, delay: Duration, update: Update) {
+        let updates = self.updates.0.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let _ = updates.send(update);
+        });
+    }
+
+    /// Starts a new run of the container and watches its readiness.
     fn start(&mut self, name: &str) {
         let container = self
             .containers
             .get_mut(name)
             .expect("every node has a container");
-        container.state = State::Starting {
-            since: Instant::now(),
-        };
-        container.run_began = Some(Instant::now());
+        stop_health_checks(container);
+        container.run += 1;
         watch_readiness(
             self.docker,
-            name,
+            (name, container.run),
             &container.id,
             container.running,
             &self.plan.nodes[name],
@@ -381,162 +545,73 @@ impl Session<'_> {
         container.running = false;
     }
 
-    /// A crash of a supervised service: restart after the backoff delay, or
-    /// give up. Giving up fails the start only if others wait for it.
-    fn on_crash(&mut self, name: &str, exit_code: i64, all_ready: bool) -> Option<Outcome> {
-        let container = self.containers.get_mut(name)?;
-        let uptime = container.run_began.map(|t| t.elapsed()).unwrap_or_default();
-        let decision = container.backoff.as_mut()?.on_crash(Instant::now(), uptime);
-        match decision {
-            Decision::Restart { delay, attempt } => {
-                container.state = State::Restarting;
-                self.progress.state(
-                    name,
-                    &format!(
-                        "crashed (exit {exit_code}), restarting in {} (attempt {attempt})",
-                        crate::compose::format_duration(delay)
-                    ),
-                );
-                let (updates, name) = (self.updates.0.clone(), name.to_owned());
-                tokio::spawn(async move {
-                    tokio::time::sleep(delay).await;
-                    let _ = updates.send(Update::RestartDue { name });
-                });
-                None
-            }
-            Decision::GiveUp { crashes, window } => {
-                container.state = State::GaveUp;
-                let text = format!(
-                    "gave up: {crashes} crashes within {} (exit {exit_code})",
-                    crate::compose::format_duration(window)
-                );
-                self.progress.done(name, &text, false);
-                let needed = self
-                    .plan
-                    .nodes
-                    .values()
-                    .any(|n| n.needs.iter().any(|need| need == name));
-                if needed && !all_ready {
-                    let container = self.containers.get_mut(name)?;
-                    container.failure = Some(format!("{text}, and others need it"));
-                    return Some(Outcome::Failed);
-                }
-                None
-            }
-        }
-    }
-
-    fn on_event(&mut self, event: ContainerEvent, all_ready: bool) -> Option<Outcome> {
-        // `compose ps` gives short IDs, the events full ones.
+    fn on_event(&mut self, event: ContainerEvent) -> Option<Outcome> {
+        // `compose ps` gives short IDs, the events full ones; events of a
+        // container replaced by a rebuild match no one.
         let name = self
             .containers
             .iter()
             .find(|(_, c)| event.container.starts_with(&c.id))
             .map(|(n, _)| n.clone())?;
-        let readiness = &self.plan.nodes[&name].readiness;
         let container = self.containers.get_mut(&name)?;
-        match event.kind {
-            EventKind::Healthy if container.state == State::Ready => {
+        let input = match event.kind {
+            EventKind::Healthy => {
                 container.last_check = Some("healthcheck: healthy".into());
-                if container.unhealthy.take().is_some() {
-                    self.progress.state(&name, "healthy again");
-                }
-                None
+                Input::Healthy
             }
-            EventKind::Healthy if *readiness == Readiness::Healthy => {
-                container.last_check = Some("healthcheck: healthy".into());
-                self.become_ready(&name).err().map(|_| Outcome::Failed)
-            }
-            EventKind::Unhealthy if container.state == State::Ready => {
+            EventKind::Unhealthy => {
                 container.last_check = Some("healthcheck: unhealthy".into());
-                let after = self.plan.nodes[&name]
-                    .restart
-                    .as_ref()
-                    .filter(|_| container.backoff.is_some())
-                    .and_then(|policy| policy.unhealthy_after);
-                let Some(after) = after else {
-                    self.progress.state(&name, "unhealthy");
-                    return None;
-                };
-                container.spells += 1;
-                container.unhealthy = Some(container.spells);
-                let after_text = crate::compose::format_duration(after);
-                self.progress.state(
-                    &name,
-                    &format!("unhealthy; restarting in {after_text} unless it recovers"),
-                );
-                let (updates, name, spell) =
-                    (self.updates.0.clone(), name.clone(), container.spells);
-                tokio::spawn(async move {
-                    tokio::time::sleep(after).await;
-                    let _ = updates.send(Update::UnhealthyDue { name, spell, after });
-                });
-                None
-            }
-            EventKind::Unhealthy if !all_ready => {
-                container.last_check = Some("healthcheck: unhealthy".into());
-                container.failure = Some("is unhealthy".into());
-                self.progress.done(&name, "unhealthy", false);
-                Some(Outcome::Failed)
+                Input::Unhealthy
             }
             EventKind::Die { exit_code } => {
-                if matches!(container.state, State::Restarting | State::GaveUp) {
-                    return None;
-                }
-                let was_ready = container.state == State::Ready;
-                container.state = State::Exited { code: exit_code };
-                let crashed = exit_code != 0 || !was_ready;
-                if crashed && container.backoff.is_some() {
-                    return self.on_crash(&name, exit_code, all_ready);
-                }
-                if all_ready {
-                    self.progress.log(&LogLine {
-                        service: name.clone(),
-                        text: format!("exited with code {exit_code}"),
-                    });
-                    None
-                } else if was_ready && exit_code == 0 {
-                    None
-                } else {
-                    container.failure = Some(format!(
-                        "exited with code {exit_code} before the application was ready"
-                    ));
-                    self.progress
-                        .done(&name, &format!("exited with code {exit_code}"), false);
-                    Some(Outcome::Failed)
-                }
+                stop_health_checks(container);
+                Input::Died { code: exit_code }
             }
-            _ => None,
-        }
+            EventKind::Start => return None,
+        };
+        self.apply(&name, input)
     }
 
     fn on_update(&mut self, update: Update) -> Result<Option<Outcome>, DockerError> {
-        match update {
-            Update::Checked { name, attempt } => {
-                let container = self
-                    .containers
-                    .get_mut(&name)
-                    .expect("updates name known containers");
-                match attempt {
-                    Ok(seen) => {
-                        container.last_check = Some(seen);
-                        if matches!(container.state, State::Starting { .. }) {
-                            self.become_ready(&name)?;
-                        }
-                    }
-                    Err(why) => {
-                        self.progress.state(&name, &format!("starting: {why}"));
-                        container.last_check = Some(why);
-                    }
+        let name = match &update {
+            Update::Checked { name, .. }
+            | Update::Started { name, .. }
+            | Update::StartFailed { name, .. }
+            | Update::RestartDue { name, .. }
+            | Update::UnhealthyDue { name, .. }
+            | Update::Rebuilt { name, .. }
+            | Update::Health { name, .. } => name.clone(),
+        };
+        let container = self
+            .containers
+            .get_mut(&name)
+            .expect("updates name known containers");
+        let outdated = match &update {
+            Update::Checked { run, .. }
+            | Update::Started { run, .. }
+            | Update::StartFailed { run, .. }
+            | Update::Health { run, .. } => *run != container.run,
+            _ => false,
+        };
+        if outdated {
+            return Ok(None);
+        }
+        let input = match update {
+            Update::Checked { attempt, .. } => match attempt {
+                Ok(seen) => {
+                    container.last_check = Some(seen);
+                    Input::Ready
                 }
-                Ok(None)
-            }
-            Update::Started { name, since } => {
+                Err(why) => {
+                    if matches!(container.supervisor.state(), State::Starting { .. }) {
+                        self.progress.state(&name, &format!("starting: {why}"));
+                    }
+                    container.last_check = Some(why);
+                    return Ok(None);
+                }
+            },
+            Update::Started { since, .. } => {
                 // `docker logs -f` of a container that is not running yet ends at once.
-                let container = self
-                    .containers
-                    .get_mut(&name)
-                    .expect("updates name known containers");
                 container.since = Some(since.clone());
                 let child = follow_logs(
                     self.docker,
@@ -546,69 +621,52 @@ impl Session<'_> {
                     self.log_sink.0.clone(),
                 )?;
                 self.followers.push(child);
-                Ok(None)
+                return Ok(None);
             }
-            Update::UnhealthyDue { name, spell, after } => {
-                let container = self
-                    .containers
-                    .get_mut(&name)
-                    .expect("updates name known containers");
-                if container.unhealthy == Some(spell) && container.state == State::Ready {
-                    container.unhealthy = None;
-                    container.state = State::Restarting;
-                    self.progress.state(
-                        &name,
-                        &format!(
-                            "unhealthy for {}, restarting",
-                            crate::compose::format_duration(after)
-                        ),
-                    );
-                    // Its exit is this restart's, not a crash: the state says so.
-                    let (docker, id, updates) = (
-                        self.docker.clone(),
-                        container.id.clone(),
-                        self.updates.0.clone(),
-                    );
-                    tokio::spawn(async move {
-                        let _ = docker.output(docker.docker(["stop", &id])).await;
-                        let _ = updates.send(Update::RestartDue { name });
-                    });
-                }
-                Ok(None)
-            }
-            Update::RestartDue { name } => {
-                if self.containers[&name].state == State::Restarting {
-                    self.progress.state(&name, "restarting");
-                    self.start(&name);
-                    if let Some(container) = self.containers.get_mut(&name) {
-                        container.restarted = true;
-                    }
-                }
-                Ok(None)
-            }
-            Update::StartFailed { name, message } => {
-                let container = self
-                    .containers
-                    .get_mut(&name)
-                    .expect("updates name known containers");
+            Update::StartFailed { message, .. } => {
                 container.failure = Some(format!("could not start: {message}"));
                 self.progress.done(&name, "could not start", false);
-                Ok(Some(Outcome::Failed))
+                return Ok(Some(Outcome::Failed));
             }
-        }
+            Update::RestartDue { turn, .. } => Input::RestartDue { turn },
+            Update::UnhealthyDue { spell, .. } => Input::UnhealthyDue { spell },
+            Update::Rebuilt { result, .. } => match result {
+                Ok(id) => {
+                    container.id = id;
+                    container.running = false;
+                    Input::Rebuilt { ok: true }
+                }
+                Err(why) => {
+                    for line in why.lines() {
+                        self.progress.log(&LogLine {
+                            service: name.clone(),
+                            text: format!("rebuild: {line}"),
+                        });
+                    }
+                    Input::Rebuilt { ok: false }
+                }
+            },
+            Update::Health { healthy, seen, .. } => {
+                container.last_check = Some(seen);
+                if healthy {
+                    Input::Healthy
+                } else {
+                    Input::Unhealthy
+                }
+            }
+        };
+        Ok(self.apply(&name, input))
     }
 
-    fn on_log(&mut self, line: LogLine) -> Result<(), DockerError> {
-        let Some(container) = self.containers.get_mut(&line.service) else {
-            return Ok(());
-        };
+    fn on_log(&mut self, line: LogLine) -> Option<Outcome> {
+        let container = self.containers.get_mut(&line.service)?;
         if container.lines.len() == KEPT_LINES {
             container.lines.pop_front();
         }
         container.lines.push_back(line.text.clone());
         let waiting_for_text = match &self.plan.nodes[&line.service].readiness {
             Readiness::Log { text } => {
-                matches!(container.state, State::Starting { .. })
+                matches!(container.supervisor.state(), State::Starting { .. })
                     && line.text.contains(text.as_str())
             }
             _ => false,
@@ -618,66 +676,42 @@ impl Session<'_> {
         }
         if waiting_for_text {
             container.last_check = Some(format!("printed \"{}\"", line.text.trim()));
-            self.become_ready(&line.service)?;
+            return self.apply(&line.service, Input::Ready);
         }
-        Ok(())
+        None
     }
 
-    fn become_ready(&mut self, name: &str) -> Result<(), DockerError> {
-        let container = self.containers.get_mut(name).expect("known container");
-        if let State::Starting { since } = container.state {
-            container.state = State::Ready;
-            let how = self.plan.nodes[name].readiness.describe();
-            self.progress.done(
-                name,
-                &format!("ready in {:.1} s ({how})", since.elapsed().as_secs_f64()),
-                true,
-            );
-            if std::mem::take(&mut container.restarted) {
-                self.restart_dependents(name);
-            }
-            self.start_what_can_start()?;
+    fn on_change(&mut self, change: Change) -> Option<Outcome> {
+        if !self.containers.contains_key(&change.service) {
+            return None;
         }
-        Ok(())
+        self.progress
+            .state(&change.service, &describe_change(&change));
+        self.apply(
+            &change.service,
+            Input::Changed {
+                action: change.action,
+            },
+        )
     }
+}
 
-    /// After `name` restarted and is ready again: restart the running
-    /// services that need it and asked for it (`with-dependencies`).
-    fn restart_dependents(&mut self, name: &str) {
-        let dependents: Vec<String> = self
-            .plan
-            .nodes
-            .iter()
-            .filter(|(_, node)| node.needs.iter().any(|need| need == name))
-            .filter(|(_, node)| node.restart.as_ref().is_some_and(|p| p.with_dependencies))
-            .map(|(dependent, _)| dependent.clone())
-            .filter(|dependent| {
-                let container = &self.containers[dependent];
-                container.backoff.is_some() && container.state == State::Ready
-            })
-            .collect();
-        for dependent in dependents {
-            let container = self
-                .containers
-                .get_mut(&dependent)
-                .expect("a planned container");
-            container.state = State::Restarting;
-            self.progress
-                .state(&dependent, &format!("restarting after {name}"));
-            self.stop_then_restart(&dependent);
-        }
+/// E.g. `changed: src/app.js and 3 more`.
+fn describe_change(change: &Change) -> String {
+    let first = change
+        .paths
+        .first()
+        .map(|path| path.display().to_string())
+        .unwrap_or_default();
+    match change.paths.len() {
+        0 | 1 => format!("changed: {first}"),
+        n => format!("changed: {first} and {} more", n - 1),
     }
+}
 
-    /// Stops a running container, then starts it again. Its state is
-    /// already `Restarting`, so its exit is not taken for a crash.
-    fn stop_then_restart(&self, name: &str) {
-        let id = self.containers[name].id.clone();
-        let (docker, updates, name) =
-            (self.docker.clone(), self.updates.0.clone(), name.to_owned());
-        tokio::spawn(async move {
-            let _ = docker.output(docker.docker(["stop", &id])).await;
-            let _ = updates.send(Update::RestartDue { name });
-        });
+fn stop_health_checks(container: &mut Container) {
+    if let Some(health) = container.health.take() {
+        health.abort();
     }
 }
 
@@ -693,7 +727,7 @@ async fn explain_failure(
 ) {
     for (name, node) in &plan.nodes {
         let container = &containers[name];
-        let problem = match (&container.failure, &container.state, outcome) {
+        let problem = match (&container.failure, container.supervisor.state(), outcome) {
             (Some(failure), _, _) => format!("`{name}` {failure}"),
             (None, State::Starting { since }, Outcome::TimedOut) => {
                 format!(
@@ -716,7 +750,7 @@ async fn explain_failure(
             Readiness::Healthy => last_health_output(docker, &container.id)
                 .await
                 .or_else(|| container.last_check.clone()),
-            _ if matches!(container.state, State::Exited { .. }) => None,
+            _ if matches!(container.supervisor.state(), State::Stopped { .. }) => None,
             _ => container.last_check.clone(),
         };
         if let Some(check) = check {

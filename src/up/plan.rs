@@ -2,7 +2,7 @@
 //! each is ready. Pure: built from the model, tested without Docker.
 
 use crate::compose::{self, Mode};
-use crate::model::{Application, Check, Probe, RestartPolicy, ServiceSource};
+use crate::model::{Application, Check, Probe, RestartPolicy, ServiceSource, WatchPolicy};
 use indexmap::IndexMap;
 use std::time::Duration;
 
@@ -54,9 +54,16 @@ pub struct Node {
     pub timeout: Duration,
     /// Time between host-side attempts while waiting.
     pub poll: Duration,
+    /// Time between host-side checks once ready, and how many must fail in
+    /// a row before it counts as unhealthy.
+    pub interval: Duration,
+    pub retries: u32,
     /// How exo restarts it after a crash, when it supervises; dependencies
     /// are left to the engine's restart policy.
     pub restart: Option<RestartPolicy>,
+    /// Its files to watch in development: where they are, relative to the
+    /// application, and what their changes do.
+    pub watch: Option<(String, WatchPolicy)>,
 }
 
 /// Every container of one start, dependencies first.
@@ -120,6 +127,13 @@ impl Plan {
             let mut node = node(NodeKind::Service, needs, probe.as_ref(), port);
             let restart = &service.config.development.restart;
             node.restart = restart.on_crash.then(|| restart.clone());
+            let watch = &service.config.development.watch;
+            node.watch = match &service.source {
+                ServiceSource::Location(location) if watch.enabled && mode == Mode::Development => {
+                    Some((location.clone(), watch.clone()))
+                }
+                _ => None,
+            };
             nodes.insert(role.clone(), node);
         }
         Ok(Plan { nodes })
@@ -211,7 +225,10 @@ fn node(kind: NodeKind, needs: Vec<String>, probe: Option<&Probe>, port: Option<
         readiness,
         timeout,
         poll,
+        interval: probe.map_or(Probe::DEFAULT_INTERVAL, |p| p.interval),
+        retries: probe.map_or(Probe::DEFAULT_RETRIES, |p| p.retries),
         restart: None,
+        watch: None,
     }
 }
 

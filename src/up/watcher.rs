@@ -7,30 +7,51 @@ use crate::docker::{Docker, unix_time};
 use crate::probe::{self, Attempt};
 use std::net::{IpAddr, SocketAddr};
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
 
 #[derive(Debug)]
 pub enum Update {
-    /// A readiness check ran; `Ok` means ready.
-    Checked { name: String, attempt: Attempt },
+    /// A readiness check of run `run` ran; `Ok` means ready.
+    Checked {
+        name: String,
+        run: u64,
+        attempt: Attempt,
+    },
     /// `docker start` returned: the container runs, and this run's logs
     /// begin at `since` (as `docker logs --since` reads it).
-    Started { name: String, since: String },
-    /// A crashed container's backoff delay has passed.
-    RestartDue { name: String },
-    /// A container has been unhealthy for `after`, in its unhealthy spell
-    /// number `spell`.
-    UnhealthyDue {
+    Started {
         name: String,
-        spell: u64,
-        after: std::time::Duration,
+        run: u64,
+        since: String,
     },
     /// `docker start` failed.
-    StartFailed { name: String, message: String },
+    StartFailed {
+        name: String,
+        run: u64,
+        message: String,
+    },
+    /// A backoff delay has passed, or a stop has finished.
+    RestartDue { name: String, turn: u64 },
+    /// A container has been unhealthy for its `on-unhealthy` time, in its
+    /// unhealthy spell number `spell`.
+    UnhealthyDue { name: String, spell: u64 },
+    /// A rebuild ended: the new container's ID, or why it failed.
+    Rebuilt {
+        name: String,
+        result: Result<String, String>,
+    },
+    /// The host-side check of a ready container changed its verdict.
+    Health {
+        name: String,
+        run: u64,
+        healthy: bool,
+        seen: String,
+    },
 }
 
 pub fn watch_readiness(
     docker: &Docker,
-    name: &str,
+    (name, run): (&str, u64),
     id: &str,
     running: bool,
     node: &Node,
@@ -48,6 +69,7 @@ pub fn watch_readiness(
         if let Err(err) = docker.output(docker.docker(["start", &id])).await {
             let _ = updates.send(Update::StartFailed {
                 name,
+                run,
                 message: err.to_string(),
             });
             return;
@@ -55,6 +77,7 @@ pub fn watch_readiness(
         if updates
             .send(Update::Started {
                 name: name.clone(),
+                run,
                 since,
             })
             .is_err()
@@ -65,6 +88,7 @@ pub fn watch_readiness(
             Readiness::Running => {
                 let _ = updates.send(Update::Checked {
                     name,
+                    run,
                     attempt: Ok("running".into()),
                 });
                 return;
@@ -78,6 +102,7 @@ pub fn watch_readiness(
                 if status.is_ok_and(|s| s.trim() == "healthy") {
                     let _ = updates.send(Update::Checked {
                         name,
+                        run,
                         attempt: Ok("healthcheck: healthy".into()),
                     });
                 }
@@ -91,6 +116,7 @@ pub fn watch_readiness(
             Err(message) => {
                 let _ = updates.send(Update::Checked {
                     name,
+                    run,
                     attempt: Err(message),
                 });
                 return;
@@ -114,6 +140,7 @@ pub fn watch_readiness(
                 && updates
                     .send(Update::Checked {
                         name: name.clone(),
+                        run,
                         attempt,
                     })
                     .is_err()
@@ -126,6 +153,52 @@ pub fn watch_readiness(
             tokio::time::sleep(node.poll).await;
         }
     });
+}
+
+/// Keeps checking a ready container host-side, every `interval`: after
+/// `retries` failures in a row it is unhealthy, after a success healthy
+/// again. Only the changes are sent.
+pub fn watch_health(
+    docker: &Docker,
+    (name, run): (&str, u64),
+    id: &str,
+    node: &Node,
+    updates: UnboundedSender<Update>,
+) -> Option<JoinHandle<()>> {
+    let port = match node.readiness {
+        Readiness::Tcp { port } | Readiness::Http { port, .. } => port,
+        _ => return None,
+    };
+    let (docker, name, id, node) = (docker.clone(), name.to_owned(), id.to_owned(), node.clone());
+    Some(tokio::spawn(async move {
+        let Ok(ip) = container_address(&docker, &id).await else {
+            return;
+        };
+        let address = SocketAddr::new(ip, port);
+        let (mut failures, mut healthy) = (0, true);
+        loop {
+            tokio::time::sleep(node.interval).await;
+            let attempt = match &node.readiness {
+                Readiness::Http { path, .. } => probe::http(address, path, node.timeout).await,
+                _ => probe::tcp(address, node.timeout).await,
+            };
+            failures = if attempt.is_ok() { 0 } else { failures + 1 };
+            let verdict = failures < node.retries.max(1);
+            if verdict != healthy {
+                healthy = verdict;
+                let seen = attempt.unwrap_or_else(|why| why);
+                let update = Update::Health {
+                    name: name.clone(),
+                    run,
+                    healthy,
+                    seen,
+                };
+                if updates.send(update).is_err() {
+                    return;
+                }
+            }
+        }
+    }))
 }
 
 /// When the running container started, or the epoch if the engine cannot say.

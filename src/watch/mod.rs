@@ -1,0 +1,189 @@
+//! File watching for `exo run`: native file events (inotify), or polling
+//! where they are unavailable, routed to the service whose files changed,
+//! debounced per service.
+
+mod debounce;
+mod rules;
+
+use crate::model::{WatchAction, WatchPolicy};
+use debounce::Debounce;
+use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+use rules::ServiceFiles;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// One service's files to watch.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub service: String,
+    /// The service's directory.
+    pub root: PathBuf,
+    pub policy: WatchPolicy,
+}
+
+/// A debounced change of one service's files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub service: String,
+    pub action: WatchAction,
+    /// From the service's directory.
+    pub paths: Vec<PathBuf>,
+}
+
+/// How changes are noticed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Method {
+    Native,
+    /// Every `interval`, because native events were turned off or failed.
+    Polling {
+        interval: Duration,
+        reason: String,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    #[error("bad ignore pattern in {}: {source}", path.display())]
+    Pattern {
+        path: PathBuf,
+        source: ignore::Error,
+    },
+    #[error("bad watch glob `{pattern}`: {source}")]
+    Glob {
+        pattern: String,
+        source: globset::Error,
+    },
+    #[error("cannot watch {}: {source}", path.display())]
+    Watch {
+        path: PathBuf,
+        source: notify::Error,
+    },
+}
+
+/// Watching in progress; dropping it stops.
+pub struct FileWatch {
+    _watcher: Box<dyn Watcher + Send>,
+    pub method: Method,
+    pub changes: mpsc::UnboundedReceiver<Change>,
+}
+
+/// Starts watching every target; polls instead of native events when
+/// `poll` is set or native events cannot be had.
+pub fn start(targets: Vec<Target>, poll: bool) -> Result<FileWatch, WatchError> {
+    let services = targets
+        .iter()
+        .map(|t| Ok((t.service.clone(), ServiceFiles::new(&t.root, &t.policy)?)))
+        .collect::<Result<Vec<_>, WatchError>>()?;
+    let interval = targets
+        .iter()
+        .map(|t| t.policy.poll_interval)
+        .min()
+        .unwrap_or(WatchPolicy::default().poll_interval);
+    let (raw_tx, raw_rx) = mpsc::unbounded_channel::<PathBuf>();
+    let handler = move |result: notify::Result<notify::Event>| {
+        if let Ok(event) = result
+            && !matches!(event.kind, EventKind::Access(_))
+        {
+            for path in event.paths {
+                let _ = raw_tx.send(path);
+            }
+        }
+    };
+    let roots: Vec<PathBuf> = services
+        .iter()
+        .flat_map(|(_, files)| files.watched.iter().cloned())
+        .filter(|path| path.exists())
+        .collect();
+    let native = if poll {
+        Err("turned off by --poll".to_owned())
+    } else {
+        RecommendedWatcher::new(handler.clone(), notify::Config::default())
+            .map_err(|err| err.to_string())
+            .and_then(|mut watcher| {
+                for root in &roots {
+                    watcher
+                        .watch(root, RecursiveMode::Recursive)
+                        .map_err(|err| format!("{}: {err}", root.display()))?;
+                }
+                Ok(watcher)
+            })
+    };
+    let (watcher, method): (Box<dyn Watcher + Send>, Method) = match native {
+        Ok(watcher) => (Box::new(watcher), Method::Native),
+        Err(reason) => {
+            let config = notify::Config::default().with_poll_interval(interval);
+            let mut watcher =
+                PollWatcher::new(handler, config).map_err(|source| WatchError::Watch {
+                    path: PathBuf::new(),
+                    source,
+                })?;
+            for root in &roots {
+                watcher
+                    .watch(root, RecursiveMode::Recursive)
+                    .map_err(|source| WatchError::Watch {
+                        path: root.clone(),
+                        source,
+                    })?;
+            }
+            (Box::new(watcher), Method::Polling { interval, reason })
+        }
+    };
+    let (tx, changes) = mpsc::unbounded_channel();
+    let debounces = targets
+        .iter()
+        .map(|t| Debounce::new(t.policy.debounce))
+        .collect();
+    tokio::spawn(route(services, debounces, raw_rx, tx));
+    Ok(FileWatch {
+        _watcher: watcher,
+        method,
+        changes,
+    })
+}
+
+/// Routes each changed path to the services it belongs to, and sends each
+/// service's burst once it is due.
+async fn route(
+    services: Vec<(String, ServiceFiles)>,
+    mut debounces: Vec<Debounce>,
+    mut raw: mpsc::UnboundedReceiver<PathBuf>,
+    changes: mpsc::UnboundedSender<Change>,
+) {
+    loop {
+        let next_due = debounces.iter().filter_map(Debounce::deadline).min();
+        let due = async {
+            match next_due {
+                Some(at) => tokio::time::sleep_until(at.into()).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            path = raw.recv() => {
+                let Some(path) = path else { return };
+                let is_dir = path.is_dir();
+                let now = std::time::Instant::now();
+                for ((_, files), debounce) in services.iter().zip(&mut debounces) {
+                    if let Some(action) = files.classify(&path, is_dir) {
+                        debounce.add(now, files.relative(&path), action);
+                    }
+                }
+            }
+            () = due => {
+                let now = std::time::Instant::now();
+                for ((service, _), debounce) in services.iter().zip(&mut debounces) {
+                    if let Some(burst) = debounce.take_due(now) {
+                        let change = Change {
+                            service: service.clone(),
+                            action: burst.action,
+                            paths: burst.paths,
+                        };
+                        if changes.send(change).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
