@@ -565,7 +565,7 @@ mod tests {
 
     #[test]
     fn too_many_crashes_give_up_and_fail_the_start_only_if_needed() {
-        let mut clock = Clock::new();
+        let clock = Clock::new();
         let mut supervisor = Supervisor::new("running".into(), false, Some(policy()));
         supervisor.handle(Input::NeedsReady, clock.cx(false));
         for _ in 0..2 {
@@ -590,7 +590,7 @@ mod tests {
 
     #[test]
     fn an_unsupervised_container_that_exits_before_ready_fails_the_start() {
-        let mut clock = Clock::new();
+        let clock = Clock::new();
         let mut supervisor = Supervisor::new("running".into(), false, None);
         supervisor.handle(Input::NeedsReady, clock.cx(false));
         let effects = supervisor.handle(Input::Died { code: 2 }, clock.cx(false));

@@ -872,9 +872,9 @@ fn quote(path: &Path) -> String {
 
 /// tests/apps/watched under `exo run`, both services up: `alpha says hello
 /// (image v1)` and the same of `beta` printed.
-fn run_watched(test: &str) -> (Project, Background) {
+fn run_watched(test: &str, args: &[&str]) -> (Project, Background) {
     let project = Project::new(test, &root().join("tests/apps/watched"));
-    let mut run = Background::spawn(project.exo_run(&[]));
+    let mut run = Background::spawn(project.exo_run(args));
     run.wait_until("both services to say hello", UP_TIMEOUT, |r| {
         let out = r.stdout();
         out.contains("alpha says hello") && out.contains("beta says hello")
@@ -896,7 +896,7 @@ fn a_file_change_restarts_only_its_service() {
     if require_docker().is_none() {
         return;
     }
-    let (project, mut run) = run_watched("watch-one");
+    let (project, mut run) = run_watched("watch-one", &[]);
     let beta_started = project.started_at("beta");
     std::fs::write(project.dir().join("alpha/message.txt"), "changed\n").unwrap();
     run.wait_until("alpha to say what changed", UP_TIMEOUT, |r| {
@@ -908,7 +908,7 @@ fn a_file_change_restarts_only_its_service() {
         "alpha changed: message.txt",
         "alpha files changed, restarting",
     ]);
-    assert!(!ran.stderr.contains("beta changed"), "{ran}");
+    assert!(!ran.stderr.contains("beta  changed"), "{ran}");
     assert_eq!(ran.stdout.matches("beta says").count(), 1, "{ran}");
 }
 
@@ -917,7 +917,7 @@ fn a_dockerfile_change_rebuilds_the_image() {
     if require_docker().is_none() {
         return;
     }
-    let (project, mut run) = run_watched("watch-rebuild");
+    let (project, mut run) = run_watched("watch-rebuild", &[]);
     let before = project.container("alpha");
     let dockerfile = project.dir().join("alpha/Dockerfile.dev");
     let text = std::fs::read_to_string(&dockerfile).unwrap();
@@ -936,7 +936,7 @@ fn a_dockerfile_change_rebuilds_the_image() {
         "alpha files changed, rebuilding",
         "alpha rebuilt, starting",
     ]);
-    assert!(!ran.stderr.contains("beta changed"), "{ran}");
+    assert!(!ran.stderr.contains("beta  changed"), "{ran}");
 }
 
 /// `*.tmp` is in alpha's `.gitignore` and `logs/` in its `ignore`: changing
@@ -946,7 +946,7 @@ fn an_ignored_file_does_nothing() {
     if require_docker().is_none() {
         return;
     }
-    let (project, mut run) = run_watched("watch-ignored");
+    let (project, mut run) = run_watched("watch-ignored", &[]);
     let alpha = project.dir().join("alpha");
     std::fs::write(alpha.join("scratch.tmp"), "x\n").unwrap();
     std::fs::create_dir(alpha.join("logs")).unwrap();
@@ -966,12 +966,48 @@ fn an_ignored_file_does_nothing() {
     );
 }
 
+/// `--poll`: the fallback where native file events are unavailable notices
+/// changes too, and says how it watches.
+#[test]
+fn polling_notices_a_change() {
+    if require_docker().is_none() {
+        return;
+    }
+    let (project, mut run) = run_watched("watch-poll", &["--poll"]);
+    std::fs::write(project.dir().join("beta/message.txt"), "polled\n").unwrap();
+    run.wait_until("beta to say what changed", UP_TIMEOUT, |r| {
+        r.stdout().contains("beta says polled")
+    });
+    let ran = interrupt(&project, run);
+    ran.assert_stderr_has(&[
+        "Watching files of alpha, beta by polling every 500ms (turned off by --poll)",
+        "beta  files changed, restarting",
+    ]);
+}
+
+/// `--no-watch`: a change does nothing.
+#[test]
+fn no_watch_leaves_changes_alone() {
+    if require_docker().is_none() {
+        return;
+    }
+    let (project, run) = run_watched("watch-off", &["--no-watch"]);
+    std::fs::write(project.dir().join("alpha/message.txt"), "unseen\n").unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let ran = interrupt(&project, run);
+    assert!(
+        !ran.stderr.contains("Watching") && !ran.stderr.contains("changed"),
+        "{ran}"
+    );
+    assert_eq!(ran.stdout.matches("alpha says").count(), 1, "{ran}");
+}
+
 #[test]
 fn a_burst_of_50_changes_restarts_once() {
     if require_docker().is_none() {
         return;
     }
-    let (project, mut run) = run_watched("watch-burst");
+    let (project, mut run) = run_watched("watch-burst", &[]);
     let message = project.dir().join("alpha/message.txt");
     for n in 1..=50 {
         std::fs::write(&message, format!("burst {n}\n")).unwrap();
