@@ -5,6 +5,7 @@
 //! [`model::Application`], and [`compose`] compiles that into Compose files.
 //! [`commands`] are thin wrappers around it; [`output`] owns every byte printed.
 
+pub mod appfile;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
