@@ -18,6 +18,7 @@ pub mod model;
 pub mod output;
 pub mod probe;
 pub mod signals;
+pub mod templates;
 pub mod up;
 
 use clap::Parser;
