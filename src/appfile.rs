@@ -4,7 +4,7 @@
 //! as Exosphere 0.37's `exo add` did. The YAML tree is used only to find
 //! where to edit.
 
-use crate::config::yaml::{self, Node, Value};
+use crate::config::yaml::{self, Node, Span, Value};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum EditError {
@@ -12,8 +12,9 @@ pub enum EditError {
     Syntax(String),
     #[error("application.yml is not a map of keys")]
     NotAMap,
-    #[error("the service `{0}` already exists in application.yml")]
-    Duplicate(String),
+    /// The role is taken; `span` is its key in the text.
+    #[error("the service `{role}` already exists in application.yml")]
+    Duplicate { role: String, span: Span },
     #[error(
         "`services` in application.yml is written in flow style (`{{...}}`); write it as an indented block so that exo can add to it"
     )]
@@ -61,8 +62,11 @@ pub fn add_service(text: &str, entry: &ServiceEntry) -> Result<String, EditError
         .trim();
     match &value.value {
         Value::Map(roles) if !roles.is_empty() => {
-            if roles.iter().any(|(k, _)| is_key(k, entry.role)) {
-                return Err(EditError::Duplicate(entry.role.to_owned()));
+            if let Some((existing, _)) = roles.iter().find(|(k, _)| is_key(k, entry.role)) {
+                return Err(EditError::Duplicate {
+                    role: entry.role.to_owned(),
+                    span: existing.span,
+                });
             }
             let first = &roles[0].0;
             if line_start(text, first.span.offset) == key_line {

@@ -69,6 +69,65 @@ pub enum Command {
     /// `up` gets exo's readiness waiting, anything else passes through
     #[command(disable_help_flag = true)]
     Compose(ComposeArgs),
+    /// Create application.yml for a new application, in the current
+    /// directory (or -C DIR)
+    Init(InitArgs),
+    /// Add a service: a new one from a template, a third-party image, or
+    /// an existing git repository; application.yml is edited in place,
+    /// keeping its comments and layout
+    Add(AddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The application's name: lowercase letters and digits, single hyphens
+    /// (asked on a terminal; default elsewhere: the directory's name)
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Replace an existing application.yml
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["template", "image", "repo"])))]
+pub struct AddArgs {
+    /// The service's role: its name in the application (letters, digits,
+    /// single hyphens)
+    #[arg(value_name = "ROLE")]
+    pub role: String,
+
+    /// A new service from this template (see `exo template list`)
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+
+    /// A third-party service run from this image, e.g. `nginx:1.27`
+    #[arg(long, value_name = "IMAGE", conflicts_with_all = ["location", "kind"])]
+    pub image: Option<String>,
+
+    /// An existing service cloned from this git repository (recorded as its
+    /// `repository`, which `exo clone` fetches)
+    #[arg(long, value_name = "URL", conflicts_with = "kind")]
+    pub repo: Option<String>,
+
+    /// The new service's type (with --template; default: private)
+    #[arg(long = "type", value_name = "TYPE", value_enum)]
+    pub kind: Option<ServiceKind>,
+
+    /// The service's directory, relative to the application (default: ROLE)
+    #[arg(long, value_name = "DIR")]
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ServiceKind {
+    /// Reachable from outside, on a host port
+    Public,
+    /// Reachable by the other services only
+    Private,
+    /// No port
+    Worker,
 }
 
 /// What `exo run` and `exo compose` share.

@@ -1,8 +1,10 @@
 //! One module per subcommand; each is a thin wrapper over the library.
 
+mod add;
 mod check;
 mod compose;
 mod generate;
+mod init;
 mod run;
 
 use crate::cli::{Cli, Command};
@@ -10,6 +12,8 @@ use crate::config::{self, LoadError};
 use crate::exit::ExitStatus;
 use crate::model::Application;
 use crate::output::Printer;
+use crate::scaffold::ScaffoldError;
+use crate::templates::TemplateError;
 use std::path::PathBuf;
 
 pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
@@ -18,6 +22,8 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
         Command::Check => check::run(cli, printer),
         Command::Run(args) => run::run(cli, args, printer),
         Command::Compose(args) => compose::run(cli, args, printer),
+        Command::Init(args) => init::run(cli, args, printer),
+        Command::Add(args) => add::run(cli, args, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -31,6 +37,10 @@ pub enum CommandError {
     Docker(#[from] crate::docker::DockerError),
     #[error(transparent)]
     UnknownRole(#[from] crate::up::UnknownRole),
+    #[error(transparent)]
+    Scaffold(#[from] ScaffoldError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -67,6 +77,38 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             printer.error(&unknown.to_string());
             ExitStatus::Usage
         }
+        CommandError::Scaffold(ScaffoldError::Invalid(problems)) => {
+            printer.problems(problems);
+            ExitStatus::Usage
+        }
+        CommandError::Scaffold(ScaffoldError::Template(err)) | CommandError::Template(err) => {
+            report_template(err, printer)
+        }
+        CommandError::Scaffold(err) => {
+            let message = match err.hint() {
+                Some(hint) => format!("{err}\n  hint: {hint}"),
+                None => err.to_string(),
+            };
+            printer.error(&message);
+            match err {
+                ScaffoldError::BadName(_)
+                | ScaffoldError::BadRole(_)
+                | ScaffoldError::BadLocation(_)
+                | ScaffoldError::Exists(_)
+                | ScaffoldError::ApplicationExists(_) => ExitStatus::Usage,
+                ScaffoldError::Io { .. } => ExitStatus::Io,
+                _ => ExitStatus::Failure,
+            }
+        }
+    }
+}
+
+fn report_template(err: &TemplateError, printer: &mut Printer) -> ExitStatus {
+    printer.error(&err.to_string());
+    match err {
+        TemplateError::Unknown { .. } | TemplateError::BadName(_) => ExitStatus::Usage,
+        TemplateError::Io { .. } => ExitStatus::Io,
+        _ => ExitStatus::Failure,
     }
 }
 

@@ -469,7 +469,7 @@ pub fn json_of(node: &Node) -> serde_json::Value {
 }
 
 /// A valid name close to an invalid one, for the hint.
-fn suggest_name(name: &str) -> String {
+pub fn suggest_name(name: &str) -> String {
     let lowered: String = name
         .to_lowercase()
         .chars()

@@ -40,6 +40,25 @@ impl Printer {
         Progress::new(names, self.terminal, self.color, logs)
     }
 
+    /// Whether a person can answer questions: stdin and stderr are a terminal.
+    pub fn interactive(&self) -> bool {
+        self.terminal && std::io::stdin().is_terminal()
+    }
+
+    /// Asks `question` on stderr and reads the answer from stdin; an empty
+    /// answer is `default`. `None` when stdin is closed.
+    pub fn ask(&mut self, question: &str, default: &str) -> Option<String> {
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(stderr, "{question} [{default}]: ");
+        let _ = stderr.flush();
+        let mut answer = String::new();
+        match std::io::stdin().read_line(&mut answer) {
+            Ok(0) | Err(_) => None,
+            Ok(_) if answer.trim().is_empty() => Some(default.to_owned()),
+            Ok(_) => Some(answer.trim().to_owned()),
+        }
+    }
+
     /// A warning, on stderr.
     pub fn warn(&mut self, message: &str) {
         let label = self.paint("warning:", "\x1b[1;33m");
