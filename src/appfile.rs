@@ -286,7 +286,10 @@ mod tests {
         let text = "name: a\nservices:\n  web:\n    location: ./w\n";
         assert_eq!(
             add_service(text, &web()),
-            Err(EditError::Duplicate("web".into()))
+            Err(EditError::Duplicate {
+                role: "web".into(),
+                span: Span { offset: 20, len: 3 }
+            })
         );
         let text = "name: a\nservices: {api: {location: ./api}}\n";
         assert_eq!(add_service(text, &web()), Err(EditError::FlowServices));
