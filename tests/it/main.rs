@@ -10,3 +10,4 @@ mod e2e_up;
 mod errors;
 mod generate;
 mod properties;
+mod scaffold;
