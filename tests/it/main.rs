@@ -6,6 +6,7 @@ mod common;
 mod compat;
 mod compose_config;
 mod docker;
+mod e2e_scaffold;
 mod e2e_up;
 mod errors;
 mod generate;
