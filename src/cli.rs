@@ -76,6 +76,31 @@ pub enum Command {
     /// an existing git repository; application.yml is edited in place,
     /// keeping its comments and layout
     Add(AddArgs),
+    /// List, add or remove service templates
+    #[command(subcommand)]
+    Template(TemplateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// List the templates: built into exo, and the application's own in
+    /// .exosphere/templates/
+    List,
+    /// Add a template to the application from a git repository, as
+    /// .exosphere/templates/NAME (it replaces a built-in one of that name)
+    Add {
+        /// The template's name
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The repository: a service's files with service.yml at the top
+        #[arg(value_name = "GIT_URL")]
+        url: String,
+    },
+    /// Remove one of the application's templates
+    Remove {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod compose;
 mod generate;
 mod init;
 mod run;
+mod template;
 
 use crate::cli::{Cli, Command};
 use crate::config::{self, LoadError};
@@ -24,6 +25,7 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
         Command::Compose(args) => compose::run(cli, args, printer),
         Command::Init(args) => init::run(cli, args, printer),
         Command::Add(args) => add::run(cli, args, printer),
+        Command::Template(command) => template::run(cli, command, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -106,7 +108,10 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
 fn report_template(err: &TemplateError, printer: &mut Printer) -> ExitStatus {
     printer.error(&err.to_string());
     match err {
-        TemplateError::Unknown { .. } | TemplateError::BadName(_) => ExitStatus::Usage,
+        TemplateError::Unknown { .. }
+        | TemplateError::BadName(_)
+        | TemplateError::Exists(_)
+        | TemplateError::BuiltIn(_) => ExitStatus::Usage,
         TemplateError::Io { .. } => ExitStatus::Io,
         _ => ExitStatus::Failure,
     }
@@ -120,6 +125,14 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn load(cli: &Cli) -> Result<Self, CommandError> {
+        let dir = Self::find(cli)?;
+        let app = config::load(&dir)?;
+        Ok(Workspace { dir, app })
+    }
+
+    /// The application's directory (`-C DIR`, or the nearest upwards with
+    /// application.yml), without loading it.
+    pub fn find(cli: &Cli) -> Result<PathBuf, CommandError> {
         let start = match &cli.global.app {
             Some(dir) => dir.clone(),
             None => std::env::current_dir().map_err(|source| LoadError::Read {
@@ -132,7 +145,6 @@ impl Workspace {
             Some(dir) => return Err(LoadError::NotFound { start: dir.clone() }.into()),
             None => config::find_application_dir(&start)?,
         };
-        let app = config::load(&dir)?;
-        Ok(Workspace { dir, app })
+        Ok(dir)
     }
 }

@@ -30,6 +30,12 @@ pub enum TemplateError {
     NoServiceFile(String),
     #[error("`{0}` is not a valid template name: use letters, digits and single hyphens")]
     BadName(String),
+    #[error("the application already has a template `{0}`")]
+    Exists(String),
+    #[error("`{0}` is built into exo and cannot be removed")]
+    BuiltIn(String),
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
     #[error("cannot read or write {}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -73,7 +79,18 @@ struct TemplateFile {
 /// that it does not replace.
 pub fn list(app_dir: &Path) -> Result<Vec<Template>, TemplateError> {
     let mut templates = application_templates(app_dir)?;
-    let mut built_in: Vec<Template> = BUILT_IN
+    let mut built_in: Vec<Template> = built_in()
+        .into_iter()
+        .filter(|t| !templates.iter().any(|own| own.name == t.name))
+        .collect();
+    templates.append(&mut built_in);
+    templates.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(templates)
+}
+
+/// The templates built into exo, by name.
+pub fn built_in() -> Vec<Template> {
+    BUILT_IN
         .dirs()
         .filter_map(|dir| {
             let name = dir.path().to_str()?.to_owned();
@@ -84,11 +101,7 @@ pub fn list(app_dir: &Path) -> Result<Vec<Template>, TemplateError> {
                 origin: Origin::BuiltIn,
             })
         })
-        .filter(|t| !templates.iter().any(|own| own.name == t.name))
-        .collect();
-    templates.append(&mut built_in);
-    templates.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(templates)
+        .collect()
 }
 
 /// The template called `name`.
@@ -157,8 +170,45 @@ fn write_new(path: &Path, contents: &[u8], executable: bool) -> Result<(), Templ
     file.write_all(contents).map_err(TemplateError::io(path))
 }
 
+/// Fetches the template `name` of the application in `app_dir` from the
+/// git repository `url` (its newest commit); a repository without a
+/// service.yml at its top is refused and nothing is left. Returns the
+/// template's directory.
+pub fn add(app_dir: &Path, name: &str, url: &str) -> Result<PathBuf, TemplateError> {
+    check_name(name)?;
+    let target = app_dir.join(APPLICATION_TEMPLATES).join(name);
+    if target.exists() {
+        return Err(TemplateError::Exists(name.to_owned()));
+    }
+    let parent = app_dir.join(APPLICATION_TEMPLATES);
+    std::fs::create_dir_all(&parent).map_err(TemplateError::io(&parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".exo-template-")
+        .tempdir_in(&parent)
+        .map_err(TemplateError::io(&parent))?;
+    let staged = staging.path().join(name);
+    crate::git::clone_blocking(url, &staged, true)?;
+    if !staged.join("service.yml").is_file() {
+        return Err(TemplateError::NoServiceFile(name.to_owned()));
+    }
+    std::fs::rename(&staged, &target).map_err(TemplateError::io(&target))?;
+    Ok(target)
+}
+
+/// Removes the application's template `name`.
+pub fn remove(app_dir: &Path, name: &str) -> Result<PathBuf, TemplateError> {
+    let template = find(app_dir, name)?;
+    match template.origin {
+        Origin::BuiltIn => Err(TemplateError::BuiltIn(name.to_owned())),
+        Origin::Application(dir) => {
+            std::fs::remove_dir_all(&dir).map_err(TemplateError::io(&dir))?;
+            Ok(dir)
+        }
+    }
+}
+
 /// Checks that `name` can name a template directory.
-pub fn check_name(name: &str) -> Result<(), TemplateError> {
+fn check_name(name: &str) -> Result<(), TemplateError> {
     if crate::config::is_role(name) {
         Ok(())
     } else {
