@@ -79,6 +79,21 @@ pub enum Command {
     /// List, add or remove service templates
     #[command(subcommand)]
     Template(TemplateCommand),
+    /// Clone an application's repository, then every service of it that
+    /// names a `repository`, in parallel; without URL, fetch the services
+    /// missing from the current application
+    Clone(CloneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CloneArgs {
+    /// The application's git repository
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Where to clone it (default: the repository's name)
+    #[arg(value_name = "DIR", requires = "url")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

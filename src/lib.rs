@@ -8,6 +8,7 @@
 pub mod appfile;
 pub mod catalog;
 pub mod cli;
+pub mod clone;
 pub mod commands;
 pub mod compose;
 pub mod config;

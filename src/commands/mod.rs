@@ -2,6 +2,7 @@
 
 mod add;
 mod check;
+mod clone;
 mod compose;
 mod generate;
 mod init;
@@ -9,6 +10,7 @@ mod run;
 mod template;
 
 use crate::cli::{Cli, Command};
+use crate::clone::CloneError;
 use crate::config::{self, LoadError};
 use crate::exit::ExitStatus;
 use crate::model::Application;
@@ -26,6 +28,7 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
         Command::Init(args) => init::run(cli, args, printer),
         Command::Add(args) => add::run(cli, args, printer),
         Command::Template(command) => template::run(cli, command, printer),
+        Command::Clone(args) => clone::run(cli, args, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -43,6 +46,8 @@ pub enum CommandError {
     Scaffold(#[from] ScaffoldError),
     #[error(transparent)]
     Template(#[from] TemplateError),
+    #[error(transparent)]
+    Clone(#[from] CloneError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -79,6 +84,7 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             printer.error(&unknown.to_string());
             ExitStatus::Usage
         }
+        CommandError::Clone(err) => report_clone(err, printer),
         CommandError::Scaffold(ScaffoldError::Invalid(problems)) => {
             printer.problems(problems);
             ExitStatus::Usage
@@ -101,6 +107,39 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
                 ScaffoldError::Io { .. } => ExitStatus::Io,
                 _ => ExitStatus::Failure,
             }
+        }
+    }
+}
+
+fn report_clone(err: &CloneError, printer: &mut Printer) -> ExitStatus {
+    match err {
+        CloneError::Services(failures) => {
+            for failure in failures {
+                printer.error(&format!(
+                    "could not clone the service {}: {}",
+                    failure.role, failure.message
+                ));
+            }
+            printer.error("nothing that this run cloned was kept");
+            ExitStatus::Failure
+        }
+        CloneError::Load(LoadError::Invalid(problems)) => {
+            printer.problems(problems);
+            ExitStatus::Usage
+        }
+        CloneError::NotEmpty(_) => {
+            printer.error(&format!(
+                "{err}\n  hint: give another directory: `exo clone URL DIR`"
+            ));
+            ExitStatus::Usage
+        }
+        CloneError::Io { .. } | CloneError::Load(_) => {
+            printer.error(&err.to_string());
+            ExitStatus::Io
+        }
+        CloneError::Git(_) | CloneError::NotAnApplication { .. } => {
+            printer.error(&err.to_string());
+            ExitStatus::Failure
         }
     }
 }

@@ -2,6 +2,7 @@
 //! below runs the built `exo` or the library against files on disk.
 
 mod cli;
+mod clone;
 mod common;
 mod compat;
 mod compose_config;
