@@ -18,7 +18,7 @@ fn help_lists_every_command() {
 
 #[test]
 fn every_command_has_help() {
-    for command in ["generate", "check"] {
+    for command in ["generate", "check", "init", "add", "template", "clone"] {
         exo()
             .args([command, "--help"])
             .assert()
