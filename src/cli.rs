@@ -83,6 +83,21 @@ pub enum Command {
     /// names a `repository`, in parallel; without URL, fetch the services
     /// missing from the current application
     Clone(CloneArgs),
+    /// Move the images of application.yml (dependencies and docker-image
+    /// services) to the newest tag of their major version, asking each
+    /// image's registry
+    Update(UpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Show what would change, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Also move to a newer major version
+    #[arg(long)]
+    pub major: bool,
 }
 
 #[derive(Debug, Args)]

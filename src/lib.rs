@@ -19,10 +19,12 @@ pub mod graph;
 pub mod model;
 pub mod output;
 pub mod probe;
+pub mod registry;
 pub mod scaffold;
 pub mod signals;
 pub mod templates;
 pub mod up;
+pub mod update;
 
 use clap::Parser;
 use std::ffi::OsString;

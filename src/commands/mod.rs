@@ -8,6 +8,7 @@ mod generate;
 mod init;
 mod run;
 mod template;
+mod update;
 
 use crate::cli::{Cli, Command};
 use crate::clone::CloneError;
@@ -29,6 +30,7 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
         Command::Add(args) => add::run(cli, args, printer),
         Command::Template(command) => template::run(cli, command, printer),
         Command::Clone(args) => clone::run(cli, args, printer),
+        Command::Update(args) => update::run(cli, args, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -48,6 +50,8 @@ pub enum CommandError {
     Template(#[from] TemplateError),
     #[error(transparent)]
     Clone(#[from] CloneError),
+    #[error(transparent)]
+    Registry(#[from] crate::registry::RegistryError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -85,6 +89,10 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             ExitStatus::Usage
         }
         CommandError::Clone(err) => report_clone(err, printer),
+        CommandError::Registry(err) => {
+            printer.error(&format!("{err}\n  hint: application.yml was not changed"));
+            ExitStatus::Failure
+        }
         CommandError::Scaffold(ScaffoldError::Invalid(problems)) => {
             printer.problems(problems);
             ExitStatus::Usage

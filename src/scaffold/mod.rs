@@ -78,7 +78,7 @@ impl ScaffoldError {
 
 /// Replaces `path` with `text` through a temporary file in its directory,
 /// keeping the file's permissions, so that no reader sees half a file.
-pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), ScaffoldError> {
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), ScaffoldError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(ScaffoldError::io(path))?;
     std::io::Write::write_all(&mut file, text.as_bytes()).map_err(ScaffoldError::io(path))?;
