@@ -13,3 +13,4 @@ mod errors;
 mod generate;
 mod properties;
 mod scaffold;
+mod update;
