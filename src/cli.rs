@@ -69,6 +69,120 @@ pub enum Command {
     /// `up` gets exo's readiness waiting, anything else passes through
     #[command(disable_help_flag = true)]
     Compose(ComposeArgs),
+    /// Create application.yml for a new application, in the current
+    /// directory (or -C DIR)
+    Init(InitArgs),
+    /// Add a service: a new one from a template, a third-party image, or
+    /// an existing git repository; application.yml is edited in place,
+    /// keeping its comments and layout
+    Add(AddArgs),
+    /// List, add or remove service templates
+    #[command(subcommand)]
+    Template(TemplateCommand),
+    /// Clone an application's repository, then every service of it that
+    /// names a `repository`, in parallel; without URL, fetch the services
+    /// missing from the current application
+    Clone(CloneArgs),
+    /// Move the images of application.yml (dependencies and docker-image
+    /// services) to the newest tag of their major version, asking each
+    /// image's registry
+    Update(UpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Show what would change, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Also move to a newer major version
+    #[arg(long)]
+    pub major: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CloneArgs {
+    /// The application's git repository
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Where to clone it (default: the repository's name)
+    #[arg(value_name = "DIR", requires = "url")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// List the templates: built into exo, and the application's own in
+    /// .exosphere/templates/
+    List,
+    /// Add a template to the application from a git repository, as
+    /// .exosphere/templates/NAME (it replaces a built-in one of that name)
+    Add {
+        /// The template's name
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The repository: a service's files with service.yml at the top
+        #[arg(value_name = "GIT_URL")]
+        url: String,
+    },
+    /// Remove one of the application's templates
+    Remove {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The application's name: lowercase letters and digits, single hyphens
+    /// (asked on a terminal; default elsewhere: the directory's name)
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Replace an existing application.yml
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["template", "image", "repo"])))]
+pub struct AddArgs {
+    /// The service's role: its name in the application (letters, digits,
+    /// single hyphens)
+    #[arg(value_name = "ROLE")]
+    pub role: String,
+
+    /// A new service from this template (see `exo template list`)
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+
+    /// A third-party service run from this image, e.g. `nginx:1.27`
+    #[arg(long, value_name = "IMAGE", conflicts_with_all = ["location", "kind"])]
+    pub image: Option<String>,
+
+    /// An existing service cloned from this git repository (recorded as its
+    /// `repository`, which `exo clone` fetches)
+    #[arg(long, value_name = "URL", conflicts_with = "kind")]
+    pub repo: Option<String>,
+
+    /// The new service's type (with --template; default: private)
+    #[arg(long = "type", value_name = "TYPE", value_enum)]
+    pub kind: Option<ServiceKind>,
+
+    /// The service's directory, relative to the application (default: ROLE)
+    #[arg(long, value_name = "DIR")]
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ServiceKind {
+    /// Reachable from outside, on a host port
+    Public,
+    /// Reachable by the other services only
+    Private,
+    /// No port
+    Worker,
 }
 
 /// What `exo run` and `exo compose` share.

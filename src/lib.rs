@@ -5,20 +5,27 @@
 //! [`model::Application`], and [`compose`] compiles that into Compose files.
 //! [`commands`] are thin wrappers around it; [`output`] owns every byte printed.
 
+pub mod appfile;
 pub mod catalog;
 pub mod cli;
+pub mod clone;
 pub mod commands;
 pub mod compose;
 pub mod config;
 pub mod docker;
 pub mod exit;
+pub mod git;
 pub mod graph;
 pub mod model;
 pub mod output;
 pub mod probe;
+pub mod registry;
+pub mod scaffold;
 pub mod signals;
+pub mod templates;
 pub mod up;
 pub mod watch;
+pub mod update;
 
 use clap::Parser;
 use std::ffi::OsString;

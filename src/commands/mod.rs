@@ -1,15 +1,23 @@
 //! One module per subcommand; each is a thin wrapper over the library.
 
+mod add;
 mod check;
+mod clone;
 mod compose;
 mod generate;
+mod init;
 mod run;
+mod template;
+mod update;
 
 use crate::cli::{Cli, Command};
+use crate::clone::CloneError;
 use crate::config::{self, LoadError};
 use crate::exit::ExitStatus;
 use crate::model::Application;
 use crate::output::Printer;
+use crate::scaffold::ScaffoldError;
+use crate::templates::TemplateError;
 use std::path::PathBuf;
 
 pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
@@ -18,6 +26,11 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
         Command::Check => check::run(cli, printer),
         Command::Run(args) => run::run(cli, args, printer),
         Command::Compose(args) => compose::run(cli, args, printer),
+        Command::Init(args) => init::run(cli, args, printer),
+        Command::Add(args) => add::run(cli, args, printer),
+        Command::Template(command) => template::run(cli, command, printer),
+        Command::Clone(args) => clone::run(cli, args, printer),
+        Command::Update(args) => update::run(cli, args, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -31,6 +44,14 @@ pub enum CommandError {
     Docker(#[from] crate::docker::DockerError),
     #[error(transparent)]
     UnknownRole(#[from] crate::up::UnknownRole),
+    #[error(transparent)]
+    Scaffold(#[from] ScaffoldError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    Clone(#[from] CloneError),
+    #[error(transparent)]
+    Registry(#[from] crate::registry::RegistryError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -67,6 +88,79 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             printer.error(&unknown.to_string());
             ExitStatus::Usage
         }
+        CommandError::Clone(err) => report_clone(err, printer),
+        CommandError::Registry(err) => {
+            printer.error(&format!("{err}\n  hint: application.yml was not changed"));
+            ExitStatus::Failure
+        }
+        CommandError::Scaffold(ScaffoldError::Invalid(problems)) => {
+            printer.problems(problems);
+            ExitStatus::Usage
+        }
+        CommandError::Scaffold(ScaffoldError::Template(err)) | CommandError::Template(err) => {
+            report_template(err, printer)
+        }
+        CommandError::Scaffold(err) => {
+            let message = match err.hint() {
+                Some(hint) => format!("{err}\n  hint: {hint}"),
+                None => err.to_string(),
+            };
+            printer.error(&message);
+            match err {
+                ScaffoldError::BadName(_)
+                | ScaffoldError::BadRole(_)
+                | ScaffoldError::BadLocation(_)
+                | ScaffoldError::Exists(_)
+                | ScaffoldError::ApplicationExists(_) => ExitStatus::Usage,
+                ScaffoldError::Io { .. } => ExitStatus::Io,
+                _ => ExitStatus::Failure,
+            }
+        }
+    }
+}
+
+fn report_clone(err: &CloneError, printer: &mut Printer) -> ExitStatus {
+    match err {
+        CloneError::Services(failures) => {
+            for failure in failures {
+                printer.error(&format!(
+                    "could not clone the service {}: {}",
+                    failure.role, failure.message
+                ));
+            }
+            printer.error("nothing that this run cloned was kept");
+            ExitStatus::Failure
+        }
+        CloneError::Load(LoadError::Invalid(problems)) => {
+            printer.problems(problems);
+            ExitStatus::Usage
+        }
+        CloneError::NotEmpty(_) => {
+            printer.error(&format!(
+                "{err}\n  hint: give another directory: `exo clone URL DIR`"
+            ));
+            ExitStatus::Usage
+        }
+        CloneError::Io { .. } | CloneError::Load(_) => {
+            printer.error(&err.to_string());
+            ExitStatus::Io
+        }
+        CloneError::Git(_) | CloneError::NotAnApplication { .. } => {
+            printer.error(&err.to_string());
+            ExitStatus::Failure
+        }
+    }
+}
+
+fn report_template(err: &TemplateError, printer: &mut Printer) -> ExitStatus {
+    printer.error(&err.to_string());
+    match err {
+        TemplateError::Unknown { .. }
+        | TemplateError::BadName(_)
+        | TemplateError::Exists(_)
+        | TemplateError::BuiltIn(_) => ExitStatus::Usage,
+        TemplateError::Io { .. } => ExitStatus::Io,
+        _ => ExitStatus::Failure,
     }
 }
 
@@ -78,6 +172,14 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn load(cli: &Cli) -> Result<Self, CommandError> {
+        let dir = Self::find(cli)?;
+        let app = config::load(&dir)?;
+        Ok(Workspace { dir, app })
+    }
+
+    /// The application's directory (`-C DIR`, or the nearest upwards with
+    /// application.yml), without loading it.
+    pub fn find(cli: &Cli) -> Result<PathBuf, CommandError> {
         let start = match &cli.global.app {
             Some(dir) => dir.clone(),
             None => std::env::current_dir().map_err(|source| LoadError::Read {
@@ -90,7 +192,6 @@ impl Workspace {
             Some(dir) => return Err(LoadError::NotFound { start: dir.clone() }.into()),
             None => config::find_application_dir(&start)?,
         };
-        let app = config::load(&dir)?;
-        Ok(Workspace { dir, app })
+        Ok(dir)
     }
 }

@@ -110,6 +110,43 @@ pub fn load(dir: &Path) -> Result<Application, LoadError> {
     }
 }
 
+/// A service of application.yml that names the git repository it comes from.
+#[derive(Debug, Clone)]
+pub struct ServiceRepository {
+    pub role: String,
+    /// Its directory, relative to the application, normalised.
+    pub location: String,
+    pub url: String,
+}
+
+/// The services of the application in `dir` that have a `location` and a
+/// `repository`. Only application.yml is read: the services' own files
+/// may not be there yet.
+pub fn service_repositories(dir: &Path) -> Result<Vec<ServiceRepository>, LoadError> {
+    let mut problems = Problems::default();
+    let app_file = source_file(dir, APPLICATION_FILE)?;
+    let root = yaml::parse(&app_file.text)
+        .map_err(|err| LoadError::Invalid(vec![syntax_problem(&app_file, err)]))?;
+    let app = application::read_application(
+        &mut Reader::new(Arc::clone(&app_file), &mut problems),
+        &root,
+    );
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid(problems.into_vec()));
+    }
+    Ok(app
+        .services
+        .into_iter()
+        .filter_map(|entry| {
+            Some(ServiceRepository {
+                location: normalize_location(&entry.location?.value),
+                url: entry.repository?,
+                role: entry.role.value,
+            })
+        })
+        .collect())
+}
+
 fn source_file(dir: &Path, name: &str) -> Result<Arc<SourceFile>, LoadError> {
     let path = dir.join(name);
     let mut text =
@@ -469,7 +506,7 @@ pub fn json_of(node: &Node) -> serde_json::Value {
 }
 
 /// A valid name close to an invalid one, for the hint.
-fn suggest_name(name: &str) -> String {
+pub fn suggest_name(name: &str) -> String {
     let lowered: String = name
         .to_lowercase()
         .chars()

@@ -40,6 +40,49 @@ impl Printer {
         Progress::new(names, self.terminal, self.color, logs)
     }
 
+    /// Whether a person can answer questions: stdin and stderr are a terminal.
+    pub fn interactive(&self) -> bool {
+        self.terminal && std::io::stdin().is_terminal()
+    }
+
+    /// Asks `question` on stderr and reads the answer from stdin; an empty
+    /// answer is `default`. `None` when stdin is closed.
+    pub fn ask(&mut self, question: &str, default: &str) -> Option<String> {
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(stderr, "{question} [{default}]: ");
+        let _ = stderr.flush();
+        let mut answer = String::new();
+        match std::io::stdin().read_line(&mut answer) {
+            Ok(0) | Err(_) => None,
+            Ok(_) if answer.trim().is_empty() => Some(default.to_owned()),
+            Ok(_) => Some(answer.trim().to_owned()),
+        }
+    }
+
+    /// Rows under a header, columns padded to the widest cell, on stdout
+    /// (the command's result, for a pipe too).
+    pub fn table(&mut self, header: &[&str], rows: &[Vec<String>]) {
+        let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+        for row in rows {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        let line = |cells: Vec<&str>| {
+            let padded: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .map(|(cell, width)| format!("{cell:width$}"))
+                .collect();
+            padded.join("  ").trim_end().to_owned()
+        };
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{}", line(header.to_vec()));
+        for row in rows {
+            let _ = writeln!(stdout, "{}", line(row.iter().map(String::as_str).collect()));
+        }
+    }
+
     /// A warning, on stderr.
     pub fn warn(&mut self, message: &str) {
         let label = self.paint("warning:", "\x1b[1;33m");

@@ -18,7 +18,9 @@ fn help_lists_every_command() {
 
 #[test]
 fn every_command_has_help() {
-    for command in ["generate", "check"] {
+    for command in [
+        "generate", "check", "init", "add", "template", "clone", "update",
+    ] {
         exo()
             .args([command, "--help"])
             .assert()

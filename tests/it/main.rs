@@ -2,11 +2,15 @@
 //! below runs the built `exo` or the library against files on disk.
 
 mod cli;
+mod clone;
 mod common;
 mod compat;
 mod compose_config;
 mod docker;
+mod e2e_scaffold;
 mod e2e_up;
 mod errors;
 mod generate;
 mod properties;
+mod scaffold;
+mod update;

@@ -1,0 +1,3 @@
+module __role_kebab__
+
+go 1.24

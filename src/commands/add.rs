@@ -1,0 +1,54 @@
+//! `exo add ROLE --template NAME | --image IMAGE | --repo URL`.
+
+use super::{CommandError, Workspace};
+use crate::cli::{AddArgs, Cli, ServiceKind};
+use crate::exit::ExitStatus;
+use crate::model::ServiceType;
+use crate::output::Printer;
+use crate::scaffold::{self, AddRequest, AddSource};
+
+pub fn run(cli: &Cli, args: &AddArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
+    let workspace = Workspace::load(cli)?;
+    let (source, from) = match (&args.template, &args.image, &args.repo) {
+        (Some(name), _, _) => (
+            AddSource::Template(name.clone()),
+            format!("template {name}"),
+        ),
+        (_, Some(image), _) => (AddSource::Image(image.clone()), format!("image {image}")),
+        (_, _, Some(url)) => (
+            AddSource::Repository(url.clone()),
+            format!("repository {url}"),
+        ),
+        // clap requires one of the three.
+        (None, None, None) => return Ok(ExitStatus::Usage),
+    };
+    let request = AddRequest {
+        role: args.role.clone(),
+        kind: args.kind.map(|kind| match kind {
+            ServiceKind::Public => ServiceType::Public,
+            ServiceKind::Private => ServiceType::Private,
+            ServiceKind::Worker => ServiceType::Worker,
+        }),
+        location: args.location.clone(),
+        source,
+    };
+    let added = scaffold::add(&workspace.dir, &workspace.app, &request)?;
+    if let Some(location) = &added.location {
+        let location = location.trim_start_matches("./");
+        for file in &added.files {
+            printer.status("Created", &format!("{location}/{}", file.display()));
+        }
+    }
+    let place = added
+        .location
+        .map(|l| format!(" at {l}"))
+        .unwrap_or_default();
+    printer.status(
+        "Added",
+        &format!(
+            "the service {} from the {from}{place} to application.yml",
+            args.role
+        ),
+    );
+    Ok(ExitStatus::Success)
+}
