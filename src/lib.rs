@@ -24,8 +24,8 @@ pub mod scaffold;
 pub mod signals;
 pub mod templates;
 pub mod up;
-pub mod watch;
 pub mod update;
+pub mod watch;
 
 use clap::Parser;
 use std::ffi::OsString;

@@ -939,6 +939,34 @@ fn a_dockerfile_change_rebuilds_the_image() {
     assert!(!ran.stderr.contains("beta  changed"), "{ran}");
 }
 
+#[test]
+fn a_failed_rebuild_keeps_the_old_container_running() {
+    if require_docker().is_none() {
+        return;
+    }
+    let (project, mut run) = run_watched("watch-broken", &[]);
+    let before = project.container("alpha");
+    let dockerfile = project.dir().join("alpha/Dockerfile.dev");
+    let text = std::fs::read_to_string(&dockerfile).unwrap();
+    std::fs::write(&dockerfile, text.replace("RUN echo v1", "RUN exit 3; echo")).unwrap();
+    run.wait_until("the rebuild to fail", UP_TIMEOUT, |r| {
+        r.stderr().contains("rebuild failed")
+    });
+    assert_eq!(
+        project.container("alpha"),
+        before,
+        "the container was replaced"
+    );
+    let running = docker(&["inspect", "--format", "{{.State.Running}}", &before]);
+    assert_eq!(running.trim(), "true", "the old container stopped");
+    let ran = interrupt(&project, run);
+    ran.assert_stderr_has(&["alpha rebuild failed; the old container keeps running"]);
+    assert!(
+        ran.stdout.contains("alpha | rebuild: "),
+        "no build output\n{ran}"
+    );
+}
+
 /// `*.tmp` is in alpha's `.gitignore` and `logs/` in its `ignore`: changing
 /// them does nothing; a change after them shows the watch was on.
 #[test]
