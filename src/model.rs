@@ -246,6 +246,21 @@ impl Default for WatchPolicy {
     }
 }
 
+impl WatchPolicy {
+    /// Its rules, or without any, the default one: Dockerfiles and
+    /// dependency manifests rebuild.
+    pub fn effective_rules(&self) -> Vec<WatchRule> {
+        if self.rules.is_empty() {
+            vec![WatchRule {
+                paths: REBUILD_BY_DEFAULT.iter().map(|p| (*p).to_owned()).collect(),
+                action: WatchAction::Rebuild,
+            }]
+        } else {
+            self.rules.clone()
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct WatchRule {
     pub paths: Vec<String>,

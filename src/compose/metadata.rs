@@ -3,10 +3,7 @@
 
 use super::document::{Healthcheck, Readiness, RestartMetadata, WatchMetadata, WatchRuleMetadata};
 use super::{format_duration, literal};
-use crate::model::{
-    Check, CommandLine, Probe, REBUILD_BY_DEFAULT, RestartPolicy, WatchAction, WatchPolicy,
-    WatchRule,
-};
+use crate::model::{Check, CommandLine, Probe, RestartPolicy, WatchPolicy};
 use serde_saphyr::FlowSeq;
 
 /// A Compose healthcheck for checks that run inside the container.
@@ -97,15 +94,7 @@ pub fn watch(policy: &WatchPolicy) -> Option<WatchMetadata> {
     if !policy.enabled {
         return None;
     }
-    let default_rules = [WatchRule {
-        paths: REBUILD_BY_DEFAULT.iter().map(|p| (*p).to_owned()).collect(),
-        action: WatchAction::Rebuild,
-    }];
-    let rules = if policy.rules.is_empty() {
-        &default_rules[..]
-    } else {
-        &policy.rules[..]
-    };
+    let rules = policy.effective_rules();
     Some(WatchMetadata {
         paths: FlowSeq(if policy.paths.is_empty() {
             vec![".".to_owned()]

@@ -4,7 +4,7 @@
 //! Pure apart from reading the two ignore files.
 
 use super::WatchError;
-use crate::model::{REBUILD_BY_DEFAULT, WatchAction, WatchPolicy, WatchRule};
+use crate::model::{WatchAction, WatchPolicy};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::path::{Path, PathBuf};
@@ -51,16 +51,8 @@ impl ServiceFiles {
             path: root.to_path_buf(),
             source,
         })?;
-        let default_rules = [WatchRule {
-            paths: REBUILD_BY_DEFAULT.iter().map(|p| (*p).to_owned()).collect(),
-            action: WatchAction::Rebuild,
-        }];
-        let rules = if policy.rules.is_empty() {
-            &default_rules[..]
-        } else {
-            &policy.rules[..]
-        };
-        let rules = rules
+        let rules = policy
+            .effective_rules()
             .iter()
             .map(|rule| Ok((glob_set(&rule.paths)?, rule.action)))
             .collect::<Result<_, WatchError>>()?;
@@ -140,6 +132,7 @@ fn glob_set(patterns: &[String]) -> Result<GlobSet, WatchError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::WatchRule;
 
     fn files(
         policy: &WatchPolicy,
