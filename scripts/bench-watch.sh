@@ -64,6 +64,8 @@ EOF
 
 cleanup() {
     status=$?
+    # Best effort from here: a killed process's status must not end the cleanup.
+    set +e
     if [[ $status -ne 0 && -f $work/exo.log ]]; then
         echo "--- exo run's output:" >&2
         tail -n 30 "$work/exo.log" >&2
