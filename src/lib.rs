@@ -3,7 +3,8 @@
 //!
 //! The core is pure: [`config`] loads and validates the files into a
 //! [`model::Application`], and [`compose`] compiles that into Compose files.
-//! [`commands`] are thin wrappers around it; [`output`] owns every byte printed.
+//! [`commands`] are thin wrappers around it and the operations ([`up`],
+//! [`testing`]); [`output`] owns every byte printed.
 
 pub mod catalog;
 pub mod cli;
@@ -17,6 +18,7 @@ pub mod model;
 pub mod output;
 pub mod probe;
 pub mod signals;
+pub mod testing;
 pub mod up;
 
 use clap::Parser;

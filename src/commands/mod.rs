@@ -4,12 +4,14 @@ mod check;
 mod compose;
 mod generate;
 mod run;
+mod test;
 
 use crate::cli::{Cli, Command};
 use crate::config::{self, LoadError};
 use crate::exit::ExitStatus;
 use crate::model::Application;
 use crate::output::Printer;
+use crate::testing::TestError;
 use std::path::PathBuf;
 
 pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
@@ -18,6 +20,7 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
         Command::Check => check::run(cli, printer),
         Command::Run(args) => run::run(cli, args, printer),
         Command::Compose(args) => compose::run(cli, args, printer),
+        Command::Test(args) => test::run(cli, args, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -31,6 +34,8 @@ pub enum CommandError {
     Docker(#[from] crate::docker::DockerError),
     #[error(transparent)]
     UnknownRole(#[from] crate::up::UnknownRole),
+    #[error(transparent)]
+    Test(#[from] crate::testing::TestError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -63,9 +68,18 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             printer.error(&format!("{docker}\n  hint: {}", docker.hint()));
             ExitStatus::Docker
         }
-        CommandError::UnknownRole(unknown) => {
+        CommandError::UnknownRole(unknown)
+        | CommandError::Test(TestError::UnknownRole(unknown)) => {
             printer.error(&unknown.to_string());
             ExitStatus::Usage
+        }
+        CommandError::Test(TestError::Docker(docker)) => {
+            printer.error(&format!("{docker}\n  hint: {}", docker.hint()));
+            ExitStatus::Docker
+        }
+        CommandError::Test(err @ TestError::Write { .. }) => {
+            printer.error(&err.to_string());
+            ExitStatus::Io
         }
     }
 }
