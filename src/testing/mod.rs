@@ -278,6 +278,17 @@ impl Run<'_> {
                 }
             }
         }
+        if plan.nodes.is_empty() && !runnable.is_empty() {
+            // Without dependencies nothing has made the project's network
+            // yet, and parallel `compose run`s would each make one.
+            let create = self.docker.compose(
+                project,
+                ["up", "--no-start", "--no-build", "--remove-orphans"]
+                    .into_iter()
+                    .chain(runnable.iter().map(|(_, service)| service.as_str())),
+            );
+            self.docker.output(create).await?;
+        }
         if self.options.fail_fast && self.any_failed() {
             let names: Vec<String> = runnable.into_iter().map(|(name, _)| name).collect();
             let stopped = Verdict::Skipped {

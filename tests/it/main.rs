@@ -6,6 +6,7 @@ mod common;
 mod compat;
 mod compose_config;
 mod docker;
+mod e2e_test;
 mod e2e_up;
 mod errors;
 mod generate;
