@@ -241,7 +241,7 @@ impl Run<'_> {
         plan.nodes
             .retain(|_, node| node.kind == NodeKind::Dependency);
         printer.status("Building", &format!("test images of {}", roles.join(", ")));
-        let builds = tokio::spawn(build_images(
+        let mut builds = tokio::spawn(build_images(
             self.docker.clone(),
             project.clone(),
             roles.to_vec(),
@@ -255,8 +255,9 @@ impl Run<'_> {
             return Ok(());
         }
         let built = tokio::select! {
-            built = builds => built.unwrap_or_default(),
+            built = &mut builds => built.unwrap_or_default(),
             () = interrupts.recv() => {
+                builds.abort();
                 self.interrupted = true;
                 self.set_all(roles, &Verdict::Skipped { reason: "interrupted".into() });
                 return Ok(());
