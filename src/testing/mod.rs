@@ -542,9 +542,18 @@ async fn run_one(
         }
     };
     // Every line first, so that the case's output is complete when it ends.
+    // Blank lines wait for the next line: Compose ends a failed `run` with
+    // one, which is not the test's.
+    let mut blanks = Vec::new();
     while let Some(line) = lines.recv().await {
-        if events.send(Event::Line(line)).is_err() {
-            return;
+        if line.text.is_empty() {
+            blanks.push(line);
+            continue;
+        }
+        for line in blanks.drain(..).chain([line]) {
+            if events.send(Event::Line(line)).is_err() {
+                return;
+            }
         }
     }
     let exit_code = match child.wait().await {
@@ -635,4 +644,40 @@ async fn remove_everything(
     );
     docker.output(down).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn features() -> Application {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/apps/features");
+        crate::config::load(&dir).expect("tests/apps/features loads")
+    }
+
+    #[test]
+    fn every_service_is_tested_or_listed_with_the_reason() {
+        let selection = Selection::new(&features(), &[]).unwrap();
+        assert_eq!(selection.tested, ["web"]);
+        assert_eq!(
+            selection.skipped,
+            [
+                ("api".to_owned(), "no test script".to_owned()),
+                ("worker".to_owned(), "no test script".to_owned()),
+                ("mailer".to_owned(), "runs from an image".to_owned()),
+            ]
+        );
+        assert!(selection.end_to_end);
+    }
+
+    #[test]
+    fn roles_narrow_the_selection_and_leave_out_the_end_to_end_suite() {
+        let selection = Selection::new(&features(), &["web".into()]).unwrap();
+        assert_eq!(selection.tested, ["web"]);
+        assert!(selection.skipped.is_empty());
+        assert!(!selection.end_to_end);
+        let unknown = Selection::new(&features(), &["wbe".into()]).unwrap_err();
+        assert_eq!(unknown.role, "wbe");
+        assert_eq!(unknown.known, "web, api, worker, mailer");
+    }
 }
