@@ -195,6 +195,36 @@ fn a_build_failure_is_that_services_failure_with_its_output() {
     project.assert_nothing_left(&ran);
 }
 
+/// fixtures/quartet with alpha's test failing, one job at a time and
+/// `--fail-fast`: the first failure stops the run, the other tests are
+/// listed as skipped, and exo exits 1.
+#[test]
+fn fail_fast_stops_at_the_first_failure() {
+    if require_docker().is_none() {
+        return;
+    }
+    let project = Project::new("test-fail-fast", &root().join("fixtures/quartet"));
+    executable(
+        &project.dir().join("alpha/test.sh"),
+        "#!/bin/sh\necho \"alpha: broken\"\nexit 4\n",
+    );
+    let (ran, xml) = exo_test(&project, &["--fail-fast", "--jobs", "1"]);
+    ran.assert_code(1);
+    assert!(
+        summary_line(&ran, "alpha").starts_with("alpha FAILED (exit code 4) "),
+        "{ran}"
+    );
+    for role in ["beta", "gamma", "delta"] {
+        assert_eq!(
+            summary_line(&ran, role),
+            format!("{role} skipped: stopped by --fail-fast")
+        );
+        assert!(!ran.stdout.contains(&format!("{role}: ok")), "{ran}");
+    }
+    assert_valid_junit(&xml, &ran);
+    project.assert_nothing_left(&ran);
+}
+
 /// A long test interrupted with SIGINT: exo stops it, removes every
 /// container, network and volume of the tests, and exits 130.
 #[test]
