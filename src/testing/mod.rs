@@ -124,11 +124,10 @@ pub async fn run(
         interrupted: false,
     };
     for role in &selection.tested {
-        let waiting = Verdict::Skipped {
-            reason: "not started".into(),
-        };
-        run.cases
-            .insert(role.clone(), TestCase::new(role, Kind::Service, waiting));
+        run.cases.insert(
+            role.clone(),
+            TestCase::new(role, Kind::Service, not_started()),
+        );
     }
     for (role, reason) in &selection.skipped {
         let skipped = Verdict::Skipped {
@@ -138,12 +137,9 @@ pub async fn run(
             .insert(role.clone(), TestCase::new(role, Kind::Service, skipped));
     }
     if selection.end_to_end {
-        let waiting = Verdict::Skipped {
-            reason: "not started".into(),
-        };
         run.cases.insert(
             END_TO_END.to_owned(),
-            TestCase::new(END_TO_END, Kind::EndToEnd, waiting),
+            TestCase::new(END_TO_END, Kind::EndToEnd, not_started()),
         );
     }
     let mut last_project = project.clone();
@@ -196,6 +192,13 @@ pub async fn run(
     })
 }
 
+/// Every case's verdict until it runs or is given another.
+fn not_started() -> Verdict {
+    Verdict::Skipped {
+        reason: "not started".into(),
+    }
+}
+
 struct Run<'a> {
     docker: &'a Docker,
     options: &'a TestOptions,
@@ -217,6 +220,15 @@ impl Run<'_> {
                 Verdict::Failed { .. } | Verdict::BuildFailed | Verdict::NotRun { .. }
             )
         })
+    }
+
+    /// The cases among `wanted` that have not started yet.
+    fn not_started(&self, wanted: impl Fn(&String) -> bool) -> Vec<String> {
+        self.cases
+            .iter()
+            .filter(|(name, case)| wanted(name) && case.verdict == not_started())
+            .map(|(name, _)| name.clone())
+            .collect()
     }
 
     fn set_all(&mut self, names: &[String], verdict: &Verdict) {
@@ -345,12 +357,7 @@ impl Run<'_> {
                 ),
             },
         };
-        let waiting: Vec<String> = self
-            .cases
-            .iter()
-            .filter(|(_, c)| matches!(&c.verdict, Verdict::Skipped { reason } if reason == "not started"))
-            .map(|(name, _)| name.clone())
-            .collect();
+        let waiting = self.not_started(|_| true);
         self.set_all(&waiting, &verdict);
         Ok(false)
     }
@@ -466,12 +473,7 @@ impl Run<'_> {
                         }
                     }
                     let interrupted = Verdict::Skipped { reason: "interrupted".into() };
-                    let left: Vec<String> = self
-                        .cases
-                        .iter()
-                        .filter(|(n, c)| names.contains(n) && matches!(&c.verdict, Verdict::Skipped { reason } if reason == "not started"))
-                        .map(|(n, _)| n.clone())
-                        .collect();
+                    let left = self.not_started(|name| names.contains(name));
                     self.set_all(&left, &interrupted);
                     break;
                 }
