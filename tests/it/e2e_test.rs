@@ -195,6 +195,38 @@ fn a_build_failure_is_that_services_failure_with_its_output() {
     project.assert_nothing_left(&ran);
 }
 
+/// fixtures/quartet with a store that is never ready: after
+/// `--wait-timeout`, the tests could not run; exit 5, naming the store.
+#[test]
+fn a_dependency_that_is_never_ready_exits_5_naming_it() {
+    if require_docker().is_none() {
+        return;
+    }
+    let project = Project::new("test-never-ready", &root().join("fixtures/quartet"));
+    let file = project.dir().join("application.yml");
+    let text = std::fs::read_to_string(&file).expect("read application.yml");
+    std::fs::write(
+        &file,
+        text.replace(
+            "READY_AFTER_PROBES: \"3\"",
+            "READY_AFTER_PROBES: \"100000\"",
+        ),
+    )
+    .expect("write application.yml");
+    let (ran, xml) = exo_test(&project, &["--wait-timeout", "3", "alpha", "beta"]);
+    ran.assert_code(5);
+    ran.assert_stderr_has(&["`store` was not ready after"]);
+    for role in ["alpha", "beta"] {
+        assert_eq!(
+            summary_line(&ran, role),
+            format!("{role} ERROR: not run, its dependencies (store) were not ready within 3 s")
+        );
+    }
+    assert_valid_junit(&xml, &ran);
+    assert!(xml.contains("<error type=\"not-run\""), "{xml}");
+    project.assert_nothing_left(&ran);
+}
+
 /// fixtures/quartet with alpha's test failing, one job at a time and
 /// `--fail-fast`: the first failure stops the run, the other tests are
 /// listed as skipped, and exo exits 1.
