@@ -66,6 +66,7 @@ pub fn run(cli: &Cli, args: &TestArgs, printer: &mut Printer) -> Result<ExitStat
                 source,
             }
         })?;
+        printer.status("Wrote", &format!("the JUnit report to {}", path.display()));
     }
     Ok(match report.conclusion() {
         Conclusion::Passed => ExitStatus::Success,

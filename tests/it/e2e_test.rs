@@ -102,7 +102,12 @@ fn all_tests_pass_with_one_slow_dependency_started_once() {
     }
     let starts = ran.stderr.matches("store starting").count();
     assert_eq!(starts, 1, "the store started {starts} times\n{ran}");
-    ran.assert_stderr_has(&["store ready in", "(healthcheck)", "4 passed, 0 failed"]);
+    ran.assert_stderr_has(&[
+        "store ready in",
+        "(healthcheck)",
+        "4 passed, 0 failed",
+        "Wrote the JUnit report to ",
+    ]);
     assert_valid_junit(&xml, &ran);
     assert_eq!(xml.matches("<testcase ").count(), 4, "{xml}");
     assert!(!xml.contains("<failure"), "{xml}");
