@@ -193,7 +193,8 @@ pub struct TestArgs {
     #[arg(long)]
     pub fail_fast: bool,
 
-    /// Give up when dependencies are not ready after this many seconds
+    /// Give up when the dependencies (or, before the end-to-end tests, the
+    /// application) are not ready after this many seconds
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub wait_timeout: u64,
 
