@@ -69,6 +69,10 @@ pub enum Command {
     /// `up` gets exo's readiness waiting, anything else passes through
     #[command(disable_help_flag = true)]
     Compose(ComposeArgs),
+    /// Run each service's test script in a container of its image, with its
+    /// dependencies ready, then the application's end-to-end tests; exit 1
+    /// if a test failed
+    Test(TestArgs),
     /// Create application.yml for a new application, in the current
     /// directory (or -C DIR)
     Init(InitArgs),
@@ -293,6 +297,41 @@ pub struct ComposeUpArgs {
 
     /// Start only these services (and what they depend on)
     #[arg(value_name = "SERVICE")]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// The Compose project of the test containers (default: the
+    /// application's name followed by `tests`, as Exosphere 0.37 had it)
+    #[arg(short = 'p', long = "project-name", value_name = "NAME")]
+    pub project_name: Option<String>,
+
+    /// Run at most N tests (and image builds) at once (default: the number
+    /// of CPU cores)
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Also write the results as JUnit XML to FILE (for CI)
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Stop at the first test that fails
+    #[arg(long)]
+    pub fail_fast: bool,
+
+    /// Give up when the dependencies (or, before the end-to-end tests, the
+    /// application) are not ready after this many seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub wait_timeout: u64,
+
+    #[command(flatten)]
+    pub logs: LogArgs,
+
+    /// Test only these services (default: every service, or the one whose
+    /// directory exo runs in; the end-to-end tests run only for the whole
+    /// application)
+    #[arg(value_name = "ROLE")]
     pub roles: Vec<String>,
 }
 

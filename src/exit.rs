@@ -14,6 +14,9 @@ pub enum ExitStatus {
     Docker,
     /// 4: a file could not be read or written.
     Io,
+    /// 5: `exo test` could not run a test: an image did not build, or a
+    /// dependency did not become ready.
+    TestsNotRun,
     /// 124: the application was not ready in time (GNU `timeout`'s code).
     Timeout,
     /// 130: interrupted with Ctrl-C.
@@ -30,6 +33,7 @@ impl ExitStatus {
             ExitStatus::Usage => 2,
             ExitStatus::Docker => 3,
             ExitStatus::Io => 4,
+            ExitStatus::TestsNotRun => 5,
             ExitStatus::Timeout => 124,
             ExitStatus::Interrupted => 130,
             ExitStatus::Compose(code) => code,

@@ -3,7 +3,8 @@
 //!
 //! The core is pure: [`config`] loads and validates the files into a
 //! [`model::Application`], and [`compose`] compiles that into Compose files.
-//! [`commands`] are thin wrappers around it; [`output`] owns every byte printed.
+//! [`commands`] are thin wrappers around it and the operations ([`up`],
+//! [`testing`]); [`output`] owns every byte printed.
 
 pub mod appfile;
 pub mod catalog;
@@ -23,6 +24,7 @@ pub mod registry;
 pub mod scaffold;
 pub mod signals;
 pub mod templates;
+pub mod testing;
 pub mod up;
 pub mod update;
 pub mod watch;

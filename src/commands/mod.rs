@@ -8,6 +8,7 @@ mod generate;
 mod init;
 mod run;
 mod template;
+mod test;
 mod update;
 
 use crate::cli::{Cli, Command};
@@ -18,6 +19,7 @@ use crate::model::Application;
 use crate::output::Printer;
 use crate::scaffold::ScaffoldError;
 use crate::templates::TemplateError;
+use crate::testing::TestError;
 use std::path::PathBuf;
 
 pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
@@ -31,6 +33,7 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
         Command::Template(command) => template::run(cli, command, printer),
         Command::Clone(args) => clone::run(cli, args, printer),
         Command::Update(args) => update::run(cli, args, printer),
+        Command::Test(args) => test::run(cli, args, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -52,6 +55,8 @@ pub enum CommandError {
     Clone(#[from] CloneError),
     #[error(transparent)]
     Registry(#[from] crate::registry::RegistryError),
+    #[error(transparent)]
+    Test(#[from] crate::testing::TestError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -84,7 +89,8 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             printer.error(&format!("{docker}\n  hint: {}", docker.hint()));
             ExitStatus::Docker
         }
-        CommandError::UnknownRole(unknown) => {
+        CommandError::UnknownRole(unknown)
+        | CommandError::Test(TestError::UnknownRole(unknown)) => {
             printer.error(&unknown.to_string());
             ExitStatus::Usage
         }
@@ -115,6 +121,14 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
                 ScaffoldError::Io { .. } => ExitStatus::Io,
                 _ => ExitStatus::Failure,
             }
+        }
+        CommandError::Test(TestError::Docker(docker)) => {
+            printer.error(&format!("{docker}\n  hint: {}", docker.hint()));
+            ExitStatus::Docker
+        }
+        CommandError::Test(err @ TestError::Write { .. }) => {
+            printer.error(&err.to_string());
+            ExitStatus::Io
         }
     }
 }

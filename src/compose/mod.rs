@@ -2,11 +2,13 @@
 //! or process is touched here, so the same model gives the same bytes.
 
 mod document;
+mod end_to_end;
 mod environment;
 mod generate;
 mod metadata;
 
 pub use document::ComposeFile;
+pub use end_to_end::{END_TO_END_SERVICE, end_to_end};
 pub use environment::container_port;
 pub use generate::{all_dependencies, compile, readiness_probe};
 

@@ -27,6 +27,17 @@ pub fn follow_logs(
     sink: mpsc::UnboundedSender<LogLine>,
 ) -> Result<Child, DockerError> {
     let command = docker.docker(["logs", "--follow", "--since", since, container]);
+    stream_lines(command, service, sink)
+}
+
+/// Runs `command` and sends each line it prints, both streams in order, to
+/// `sink` tagged with `service` (e.g. `docker compose run` of a test). The
+/// returned process is killed when dropped.
+pub fn stream_lines(
+    command: tokio::process::Command,
+    service: &str,
+    sink: mpsc::UnboundedSender<LogLine>,
+) -> Result<Child, DockerError> {
     let (child, reader) = spawn_merged(command)?;
     let service = service.to_owned();
     tokio::spawn(async move {

@@ -8,7 +8,7 @@ mod logs;
 
 pub use events::{ContainerEvent, EventKind, EventStream};
 pub use inspect::{ContainerInfo, parse_ps_lines};
-pub use logs::{LogLine, follow_logs, tail_logs, unix_time};
+pub use logs::{LogLine, follow_logs, stream_lines, tail_logs, unix_time};
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 
 mod logs;
 mod progress;
+mod summary;
 
 pub use logs::LogFormat;
 pub use progress::Progress;
@@ -105,6 +106,14 @@ impl Printer {
     pub fn error(&mut self, message: &str) {
         let label = self.paint("error:", "\x1b[1;31m");
         self.stderr(&format!("{label} {message}"));
+    }
+
+    /// The table that ends `exo test`, on stderr with the other results.
+    pub fn test_summary(&mut self, report: &crate::testing::Report) {
+        self.stderr("");
+        for line in summary::summary(report, self.color).lines() {
+            self.stderr(line);
+        }
     }
 
     /// Each problem with the lines of YAML it points at, then a summary.

@@ -19,7 +19,7 @@ fn help_lists_every_command() {
 #[test]
 fn every_command_has_help() {
     for command in [
-        "generate", "check", "init", "add", "template", "clone", "update",
+        "generate", "check", "test", "init", "add", "template", "clone", "update",
     ] {
         exo()
             .args([command, "--help"])
@@ -60,4 +60,29 @@ fn a_missing_app_directory_is_a_usage_error() {
         .assert()
         .code(2)
         .stderr(contains("/nonexistent/app is not an exo application"));
+}
+
+#[test]
+fn exo_test_help_lists_its_options() {
+    let output = exo()
+        .args(["test", "--help"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(output).unwrap();
+    insta::assert_snapshot!(help);
+}
+
+#[test]
+fn exo_test_of_an_unknown_role_is_a_usage_error() {
+    exo()
+        .args(["-C", "fixtures/quartet", "test", "omega"])
+        .current_dir(crate::common::root())
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "`omega` is not a service of this application (the services are: alpha, beta, gamma, delta)",
+        ));
 }

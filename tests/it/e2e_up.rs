@@ -27,13 +27,13 @@ const EXO: &str = env!("CARGO_BIN_EXE_exo");
 
 /// Building and starting one of the small applications takes seconds; this
 /// bounds a hung `exo`.
-const UP_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const UP_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// One `docker` command (inspect, ps, down, rmi).
 const DOCKER_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// From a SIGINT to exo's exit, `compose down` included (about 0.5 s here).
-const STOP_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How late a dependent may start after its dependency's delay, at most:
 /// exo sees readiness within a second (about 0.5 s here), the rest is room
@@ -44,7 +44,7 @@ const PROMPTLY: f64 = 8.0;
 const SLACK: f64 = 0.05;
 
 /// `COMPOSE_*` variables that would change what exo's Compose reads.
-const COMPOSE_OVERRIDES: [&str; 6] = [
+pub(crate) const COMPOSE_OVERRIDES: [&str; 6] = [
     "COMPOSE_FILE",
     "COMPOSE_PROJECT_NAME",
     "COMPOSE_PROFILES",
@@ -1064,7 +1064,7 @@ fn a_burst_of_50_changes_restarts_once() {
 /// A temporary copy of an application under a Compose project of its own;
 /// dropping it removes the project's containers, networks, volumes and
 /// images, then fails the test if any is left.
-struct Project {
+pub(crate) struct Project {
     name: String,
     dir: tempfile::TempDir,
 }
@@ -1072,7 +1072,7 @@ struct Project {
 impl Project {
     /// Copies `app` and renames it `exo-e2e-<test>-<pid>`, the project's
     /// name, so that its image tags are its own too.
-    fn new(test: &str, app: &Path) -> Project {
+    pub(crate) fn new(test: &str, app: &Path) -> Project {
         let name = format!("exo-e2e-{test}-{}", std::process::id());
         let dir = tempfile::tempdir().expect("create a temporary directory");
         copy_dir(app, dir.path());
@@ -1095,7 +1095,7 @@ impl Project {
         Project { name, dir }
     }
 
-    fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         self.dir.path()
     }
 
@@ -1115,7 +1115,7 @@ impl Project {
     }
 
     /// `exo -C <copy>`, without colours.
-    fn exo(&self) -> Command {
+    pub(crate) fn exo(&self) -> Command {
         exo_in(self.dir())
     }
 
@@ -1188,7 +1188,7 @@ impl Project {
 
     /// No container, network or volume of the project exists (its images
     /// stay until the end of the test).
-    fn assert_nothing_left(&self, ran: &Ran) {
+    pub(crate) fn assert_nothing_left(&self, ran: &Ran) {
         let left: Vec<String> = self
             .leftovers()
             .into_iter()
@@ -1270,7 +1270,7 @@ fn docker(args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn executable(path: &Path, text: &str) {
+pub(crate) fn executable(path: &Path, text: &str) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::write(path, text).expect("write a script");
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
@@ -1278,7 +1278,7 @@ fn executable(path: &Path, text: &str) {
 }
 
 /// `kill -SIGNAL PID`.
-fn signal(pid: u32, signal: &str) {
+pub(crate) fn signal(pid: u32, signal: &str) {
     let status = Command::new("kill")
         .arg(format!("-{signal}"))
         .arg(pid.to_string())
@@ -1292,19 +1292,19 @@ fn signal(pid: u32, signal: &str) {
 // ---------------------------------------------------------------------------
 
 /// How a run of exo ended.
-struct Ran {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
+pub(crate) struct Ran {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) elapsed: Duration,
 }
 
 impl Ran {
-    fn assert_code(&self, code: i32) {
+    pub(crate) fn assert_code(&self, code: i32) {
         assert_eq!(self.code, Some(code), "exit code\n{self}");
     }
 
-    fn assert_stderr_has(&self, parts: &[&str]) {
+    pub(crate) fn assert_stderr_has(&self, parts: &[&str]) {
         for part in parts {
             assert!(self.stderr.contains(part), "stderr lacks {part:?}\n{self}");
         }
@@ -1330,7 +1330,7 @@ impl std::fmt::Display for Ran {
 }
 
 /// Runs `command` to its end, killing it after `timeout`.
-fn finish(command: Command, timeout: Duration) -> Ran {
+pub(crate) fn finish(command: Command, timeout: Duration) -> Ran {
     let mut run = Background::spawn(command);
     run.finish(timeout)
 }
@@ -1338,7 +1338,7 @@ fn finish(command: Command, timeout: Duration) -> Ran {
 /// A running process whose output is collected as it comes. It runs in a
 /// process group of its own, so that killing it kills what it started too
 /// (an orphaned `docker events` would never end).
-struct Background {
+pub(crate) struct Background {
     child: Child,
     stdout: Arc<Mutex<Vec<u8>>>,
     stderr: Arc<Mutex<Vec<u8>>>,
@@ -1350,7 +1350,7 @@ struct Background {
 }
 
 impl Background {
-    fn spawn(mut command: Command) -> Background {
+    pub(crate) fn spawn(mut command: Command) -> Background {
         use std::os::unix::process::CommandExt;
         let describe = format!("{command:?}");
         let mut child = command
@@ -1376,11 +1376,11 @@ impl Background {
         }
     }
 
-    fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.id()
     }
 
-    fn stdout(&self) -> String {
+    pub(crate) fn stdout(&self) -> String {
         text(&self.stdout)
     }
 
@@ -1390,7 +1390,12 @@ impl Background {
 
     /// Waits until `done` holds; after `timeout`, or if the process ended
     /// first, kills it and fails the test.
-    fn wait_until(&mut self, what: &str, timeout: Duration, done: impl Fn(&Self) -> bool) {
+    pub(crate) fn wait_until(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        done: impl Fn(&Self) -> bool,
+    ) {
         let deadline = Instant::now() + timeout;
         while !done(self) {
             let exited = matches!(self.child.try_wait(), Ok(Some(_)));
@@ -1407,7 +1412,7 @@ impl Background {
     }
 
     /// Waits for the end; after `timeout`, kills the process and fails.
-    fn finish(&mut self, timeout: Duration) -> Ran {
+    pub(crate) fn finish(&mut self, timeout: Duration) -> Ran {
         let deadline = Instant::now() + timeout;
         let status = loop {
             match self.child.try_wait() {
