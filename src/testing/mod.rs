@@ -328,13 +328,7 @@ impl Run<'_> {
         if plan.nodes.is_empty() {
             return Ok(true);
         }
-        let options = UpOptions {
-            detach: true,
-            supervise: false,
-            wait_timeout: Some(self.options.wait_timeout),
-            watch: None,
-            logs: self.options.logs,
-        };
+        let options = self.up_options();
         let outcome = up::up(self.docker, project, plan, &options, interrupts, printer).await?;
         let names: Vec<String> = plan.nodes.keys().cloned().collect();
         let verdict = match outcome {
@@ -364,6 +358,18 @@ impl Run<'_> {
         Ok(false)
     }
 
+    /// How the dependencies and the application come up for the tests: in
+    /// the background, ready within `--wait-timeout`, left to the engine.
+    fn up_options(&self) -> UpOptions {
+        UpOptions {
+            detach: true,
+            supervise: false,
+            wait_timeout: Some(self.options.wait_timeout),
+            watch: None,
+            logs: self.options.logs,
+        }
+    }
+
     /// Brings the whole application up as the end-to-end file describes it,
     /// then runs the suite against it.
     async fn end_to_end(
@@ -375,13 +381,7 @@ impl Run<'_> {
     ) -> Result<(), TestError> {
         let plan = Plan::new(app, Mode::Development, &[])?;
         printer.status("Starting", "the application for its end-to-end tests");
-        let options = UpOptions {
-            detach: true,
-            supervise: false,
-            wait_timeout: Some(self.options.wait_timeout),
-            watch: None,
-            logs: self.options.logs,
-        };
+        let options = self.up_options();
         let outcome = up::up(self.docker, project, &plan, &options, interrupts, printer).await?;
         let verdict = match outcome {
             Outcome::Ready => None,
