@@ -73,7 +73,11 @@ pub struct FileWatch {
 pub fn start(targets: Vec<Target>, poll: bool) -> Result<FileWatch, WatchError> {
     let services = targets
         .iter()
-        .map(|t| Ok((t.service.clone(), ServiceFiles::new(&t.root, &t.policy)?)))
+        .map(|t| {
+            // Events name absolute, resolved paths; so must the roots.
+            let root = std::fs::canonicalize(&t.root).unwrap_or_else(|_| t.root.clone());
+            Ok((t.service.clone(), ServiceFiles::new(&root, &t.policy)?))
+        })
         .collect::<Result<Vec<_>, WatchError>>()?;
     let interval = targets
         .iter()
@@ -184,6 +188,45 @@ async fn route(
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service directory given relative to the current directory (as
+    /// `exo -C fixtures/shop` does) still has its changes noticed.
+    #[tokio::test]
+    async fn changes_under_a_relative_root_are_noticed() {
+        let dir = tempfile::Builder::new()
+            .prefix(".watch-test-")
+            .tempdir_in(".")
+            .expect("a directory under the current one");
+        let relative = PathBuf::from(".").join(dir.path().file_name().expect("a name"));
+        assert!(relative.is_relative());
+        let policy = WatchPolicy {
+            debounce: Duration::from_millis(20),
+            ..WatchPolicy::default()
+        };
+        for poll in [false, true] {
+            let target = Target {
+                service: "api".into(),
+                root: relative.clone(),
+                policy: policy.clone(),
+            };
+            let mut files = start(vec![target], poll).expect("watching starts");
+            // The poller's first scan must see the file before it changes.
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            std::fs::write(dir.path().join("server.js"), format!("{poll}")).unwrap();
+            let change = tokio::time::timeout(Duration::from_secs(10), files.changes.recv())
+                .await
+                .expect("a change within 10 s")
+                .expect("the watch still runs");
+            assert_eq!(change.service, "api");
+            assert_eq!(change.action, WatchAction::Restart);
+            assert_eq!(change.paths, [PathBuf::from("server.js")]);
         }
     }
 }
