@@ -62,8 +62,10 @@ pub enum Command {
     /// Validate application.yml and every service.yml, writing nothing
     Check,
     /// Build and start the application in the foreground: dependencies
-    /// first, each service once what it needs is ready, then its logs until
-    /// Ctrl-C, which stops and removes every container
+    /// first, each service once what it needs is ready, then its logs,
+    /// restarting a service after a crash, when it stays unhealthy or when
+    /// its files change, until Ctrl-C, which stops and removes every
+    /// container
     Run(RunArgs),
     /// Run `docker compose` with the generated file and the project name;
     /// `up` gets exo's readiness waiting, anything else passes through
