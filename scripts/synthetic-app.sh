@@ -4,8 +4,8 @@
 #   scripts/synthetic-app.sh DIR [N]      # N defaults to 100
 #
 # DIR gets application.yml and one directory with a service.yml per service
-# (except the image-only ones). benches/compile.rs writes byte-for-byte the
-# same files (its `write_files`); keep the two in step.
+# (except the image-only ones). benches/compile.rs and
+# scripts/bench-generate.sh both use it.
 #
 # Service `svc-NNNN` with index i is, by i mod 4:
 #   0  public: dev port 8080 (explicit host-port 20000+i when i mod 100 = 0,
