@@ -124,10 +124,7 @@ pub fn watch_readiness(
         };
         let mut last_failure = String::new();
         loop {
-            let attempt = match &node.readiness {
-                Readiness::Http { path, .. } => probe::http(address, path, node.timeout).await,
-                _ => probe::tcp(address, node.timeout).await,
-            };
+            let attempt = check(address, &node).await;
             let passed = attempt.is_ok();
             let changed = attempt
                 .as_ref()
@@ -178,10 +175,7 @@ pub fn watch_health(
         let (mut failures, mut healthy) = (0, true);
         loop {
             tokio::time::sleep(node.interval).await;
-            let attempt = match &node.readiness {
-                Readiness::Http { path, .. } => probe::http(address, path, node.timeout).await,
-                _ => probe::tcp(address, node.timeout).await,
-            };
+            let attempt = check(address, &node).await;
             failures = if attempt.is_ok() { 0 } else { failures + 1 };
             let verdict = failures < node.retries.max(1);
             if verdict != healthy {
@@ -199,6 +193,15 @@ pub fn watch_health(
             }
         }
     }))
+}
+
+/// One host-side check: an HTTP request where the readiness is HTTP, a TCP
+/// connection otherwise.
+async fn check(address: SocketAddr, node: &Node) -> Attempt {
+    match &node.readiness {
+        Readiness::Http { path, .. } => probe::http(address, path, node.timeout).await,
+        _ => probe::tcp(address, node.timeout).await,
+    }
 }
 
 /// When the running container started, or the epoch if the engine cannot say.

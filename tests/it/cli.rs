@@ -3,17 +3,21 @@
 use crate::common::exo;
 use predicates::str::contains;
 
-#[test]
-fn help_lists_every_command() {
+/// What `exo ARGS` prints on stdout, having succeeded.
+fn help(args: &[&str]) -> String {
     let output = exo()
-        .arg("--help")
+        .args(args)
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
-    let help = String::from_utf8(output).unwrap();
-    insta::assert_snapshot!(help);
+    String::from_utf8(output).unwrap()
+}
+
+#[test]
+fn help_lists_every_command() {
+    insta::assert_snapshot!(help(&["--help"]));
 }
 
 #[test]
@@ -64,15 +68,7 @@ fn a_missing_app_directory_is_a_usage_error() {
 
 #[test]
 fn exo_test_help_lists_its_options() {
-    let output = exo()
-        .args(["test", "--help"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let help = String::from_utf8(output).unwrap();
-    insta::assert_snapshot!(help);
+    insta::assert_snapshot!(help(&["test", "--help"]));
 }
 
 #[test]
