@@ -2,8 +2,12 @@
 //! Everything here is plain data: the compiler to Compose reads it, nothing
 //! here reads files.
 
+pub mod remote;
+
 use indexmap::IndexMap;
 use std::time::Duration;
+
+pub use remote::{Environment, Remote, ServiceEnvironment, ServiceRemote, Target};
 
 #[derive(Debug, Clone)]
 pub struct Application {
@@ -17,6 +21,8 @@ pub struct Application {
     pub services: IndexMap<String, Service>,
     pub shared_directories: Vec<String>,
     pub tests: Option<EndToEndTests>,
+    /// `remote`: the deployment environments.
+    pub remote: Remote,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +74,7 @@ pub struct ServiceConfig {
     pub dependencies: IndexMap<String, Dependency>,
     pub environment: IndexMap<String, String>,
     pub secrets: Vec<String>,
+    pub remote: ServiceRemote,
 }
 
 impl ServiceConfig {
@@ -81,6 +88,7 @@ impl ServiceConfig {
             dependencies: IndexMap::new(),
             environment: IndexMap::new(),
             secrets: Vec::new(),
+            remote: ServiceRemote::default(),
         }
     }
 }

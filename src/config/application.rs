@@ -31,6 +31,7 @@ pub struct ApplicationFile {
     pub services: Vec<ServiceEntry>,
     pub shared_directories: Vec<String>,
     pub tests: Option<EndToEndTests>,
+    pub remote: crate::model::Remote,
 }
 
 /// One entry of `services`.
@@ -76,6 +77,7 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
         services: Vec::new(),
         shared_directories: Vec::new(),
         tests: None,
+        remote: crate::model::Remote::default(),
     };
     if let Some(local) = fields.get("local") {
         let local = reader.fields(local, "local", &LOCAL_KEYS);
@@ -90,7 +92,7 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
         }
     }
     if let Some(remote) = fields.get("remote") {
-        super::remote::check_application_remote(reader, remote);
+        file.remote = super::remote::read_application_remote(reader, remote);
     }
     if let Some(services) = fields.get("services") {
         file.services = read_services(reader, services);

@@ -289,6 +289,7 @@ fn assemble(
         services,
         shared_directories: app.shared_directories,
         tests: app.tests,
+        remote: app.remote,
     }
 }
 

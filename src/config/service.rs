@@ -95,7 +95,7 @@ pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
         }
     }
     if let Some(node) = fields.get("remote") {
-        super::remote::check_service_remote(reader, node);
+        file.config.remote = super::remote::read_service_remote(reader, node);
     }
     file.config.dependencies = file
         .dependencies

@@ -2,6 +2,7 @@
 //! daemon, finds Compose v2 (plugin or standalone), and builds the commands
 //! the rest of exo runs. It decides nothing about the application.
 
+pub mod connection;
 mod events;
 mod inspect;
 mod logs;

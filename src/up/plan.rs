@@ -280,6 +280,7 @@ mod tests {
             .collect(),
             shared_directories: vec![],
             tests: None,
+            remote: Default::default(),
         }
     }
 
