@@ -93,6 +93,26 @@ pub enum Command {
     /// services) to the newest tag of their major version, asking each
     /// image's registry
     Update(UpdateArgs),
+    /// Show the running project: each container's state, its readiness as
+    /// exo judges it (the check and its result now), health, restarts, ports
+    /// and uptime; exit 0 only when every container is ready
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// `table` for people, `json` for scripts
+    #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+    pub format: StatusFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args)]

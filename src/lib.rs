@@ -23,6 +23,7 @@ pub mod probe;
 pub mod registry;
 pub mod scaffold;
 pub mod signals;
+pub mod status;
 pub mod templates;
 pub mod testing;
 pub mod up;

@@ -7,6 +7,7 @@ mod compose;
 mod generate;
 mod init;
 mod run;
+mod status;
 mod template;
 mod test;
 mod update;
@@ -34,6 +35,7 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
         Command::Clone(args) => clone::run(cli, args, printer),
         Command::Update(args) => update::run(cli, args, printer),
         Command::Test(args) => test::run(cli, args, printer),
+        Command::Status(args) => status::run(cli, args, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -57,6 +59,10 @@ pub enum CommandError {
     Registry(#[from] crate::registry::RegistryError),
     #[error(transparent)]
     Test(#[from] crate::testing::TestError),
+    #[error(transparent)]
+    Connection(#[from] crate::docker::connection::ConnectionError),
+    #[error(transparent)]
+    Engine(#[from] crate::docker::containers::EngineError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -87,6 +93,16 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
         }
         CommandError::Docker(docker) => {
             printer.error(&format!("{docker}\n  hint: {}", docker.hint()));
+            ExitStatus::Docker
+        }
+        CommandError::Connection(err) => {
+            printer.error(&format!("{err}\n  hint: {}", err.hint()));
+            ExitStatus::Docker
+        }
+        CommandError::Engine(err) => {
+            printer.error(&format!(
+                "{err}\n  hint: start the Docker daemon, or check DOCKER_HOST and DOCKER_CONTEXT"
+            ));
             ExitStatus::Docker
         }
         CommandError::UnknownRole(unknown)

@@ -3,6 +3,7 @@
 //! the rest of exo runs. It decides nothing about the application.
 
 pub mod connection;
+pub mod containers;
 mod events;
 mod inspect;
 mod logs;

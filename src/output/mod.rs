@@ -3,6 +3,7 @@
 
 mod logs;
 mod progress;
+mod status;
 mod summary;
 
 pub use logs::LogFormat;

@@ -11,7 +11,7 @@ mod rebuild;
 mod supervisor;
 mod watcher;
 
-pub use plan::{NodeKind, Plan, Readiness, UnknownRole};
+pub use plan::{Node, NodeKind, Plan, Readiness, UnknownRole};
 
 use crate::docker::{
     ContainerEvent, ContainerInfo, Docker, DockerError, EventKind, EventStream, LogLine, Project,
