@@ -2,7 +2,7 @@
 //! precedence and its fixes (variable names are valid shell names).
 
 use super::{Mode, constant_case, literal};
-use crate::catalog;
+use crate::config::catalog;
 use crate::model::{Application, Dependency, Service, ServiceType};
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,11 +2,11 @@
 //! in what the catalog knows about the image.
 
 use super::DependencySites;
+use super::catalog;
 use super::probe::read_probe;
 use super::problem::Problem;
 use super::reader::Reader;
 use super::yaml::{Node, Value};
-use crate::catalog;
 use crate::model::Dependency;
 use indexmap::IndexMap;
 

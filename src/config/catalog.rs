@@ -3,7 +3,10 @@
 //! gets the entry's health check, port and default environment when its own
 //! configuration gives none, and offers the entry's variables to services.
 
-use crate::config::{Problems, Reader, SourceFile, read_probe, yaml};
+use super::probe::read_probe;
+use super::problem::{Problems, SourceFile};
+use super::reader::Reader;
+use super::yaml;
 use crate::model::Probe;
 use indexmap::IndexMap;
 use std::sync::{Arc, OnceLock};
@@ -26,32 +29,35 @@ pub struct Entry {
 const FILES: &[(&str, &str)] = &[
     (
         "elasticsearch",
-        include_str!("../compose-templates/elasticsearch.yml"),
+        include_str!("../../compose-templates/elasticsearch.yml"),
     ),
-    ("kafka", include_str!("../compose-templates/kafka.yml")),
-    ("mariadb", include_str!("../compose-templates/mariadb.yml")),
+    ("kafka", include_str!("../../compose-templates/kafka.yml")),
+    (
+        "mariadb",
+        include_str!("../../compose-templates/mariadb.yml"),
+    ),
     (
         "memcached",
-        include_str!("../compose-templates/memcached.yml"),
+        include_str!("../../compose-templates/memcached.yml"),
     ),
-    ("minio", include_str!("../compose-templates/minio.yml")),
-    ("mongo", include_str!("../compose-templates/mongo.yml")),
-    ("mysql", include_str!("../compose-templates/mysql.yml")),
-    ("nats", include_str!("../compose-templates/nats.yml")),
+    ("minio", include_str!("../../compose-templates/minio.yml")),
+    ("mongo", include_str!("../../compose-templates/mongo.yml")),
+    ("mysql", include_str!("../../compose-templates/mysql.yml")),
+    ("nats", include_str!("../../compose-templates/nats.yml")),
     (
         "opensearch",
-        include_str!("../compose-templates/opensearch.yml"),
+        include_str!("../../compose-templates/opensearch.yml"),
     ),
     (
         "postgres",
-        include_str!("../compose-templates/postgres.yml"),
+        include_str!("../../compose-templates/postgres.yml"),
     ),
     (
         "rabbitmq",
-        include_str!("../compose-templates/rabbitmq.yml"),
+        include_str!("../../compose-templates/rabbitmq.yml"),
     ),
-    ("redis", include_str!("../compose-templates/redis.yml")),
-    ("valkey", include_str!("../compose-templates/valkey.yml")),
+    ("redis", include_str!("../../compose-templates/redis.yml")),
+    ("valkey", include_str!("../../compose-templates/valkey.yml")),
 ];
 
 /// Every entry, parsed once.
@@ -95,7 +101,7 @@ impl Entry {
         port: u16,
         environment: &IndexMap<String, String>,
     ) -> IndexMap<String, String> {
-        let prefix = crate::compose::constant_case(id);
+        let prefix = super::constant_case(id);
         self.offers
             .iter()
             .filter_map(|(name, template)| {
