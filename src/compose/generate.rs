@@ -93,7 +93,7 @@ fn dependency_service(
             .collect(),
         environment: Environment {
             endpoints: None,
-            variables: dependency_environment(app, id, dependency),
+            variables: dependency_environment(app, id, dependency, mode),
         },
         healthcheck: dependency
             .health_check
