@@ -7,7 +7,6 @@
 //! [`testing`]); [`output`] owns every byte printed.
 
 pub mod appfile;
-pub mod catalog;
 pub mod cli;
 pub mod clone;
 pub mod commands;
@@ -29,6 +28,9 @@ pub mod testing;
 pub mod up;
 pub mod update;
 pub mod watch;
+
+/// The catalog lives in the config layer; this name is kept for callers.
+pub use config::catalog;
 
 use clap::Parser;
 use std::ffi::OsString;

@@ -2,7 +2,7 @@
 //! precedence and its fixes (variable names are valid shell names).
 
 use super::{Mode, constant_case, literal};
-use crate::catalog;
+use crate::config::catalog::{self, Default};
 use crate::model::{Application, Dependency, Service, ServiceType};
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -83,7 +83,8 @@ impl SharedVariables {
             .iter()
             .map(|(id, dependency)| {
                 let host = (format!("{}_HOST", constant_case(id)), id.clone());
-                let offered = offered_variables(id, dependency);
+                let environment = container_variables(app, dependency, mode);
+                let offered = offered_variables(id, dependency, &environment, mode);
                 (id.clone(), std::iter::once(host).chain(offered).collect())
             })
             .collect();
@@ -120,23 +121,63 @@ pub fn service_environment(
     env.extend(literal_values(&service.config.environment));
     env.extend(literal_values(&app.environment));
     for name in app.secrets.iter().chain(&service.config.secrets) {
-        env.insert(name.clone(), format!("${{{name}}}"));
+        env.insert(name.clone(), secret(name));
     }
     env.retain(|name, _| !shared.endpoints.contains_key(name));
     env
 }
 
-/// The catalog's variables for a dependency, with its secrets as `${NAME}`.
-fn offered_variables(id: &str, dependency: &Dependency) -> IndexMap<String, String> {
+/// The catalog's variables for a dependency, from its container's variables.
+fn offered_variables(
+    id: &str,
+    dependency: &Dependency,
+    environment: &IndexMap<String, String>,
+    mode: Mode,
+) -> IndexMap<String, String> {
     let (Some(entry), Some(port)) = (catalog::lookup(&dependency.image), dependency.port) else {
         return IndexMap::new();
     };
-    let mut environment: IndexMap<String, String> =
-        literal_values(&dependency.environment).collect();
-    for name in &dependency.secrets {
-        environment.insert(name.clone(), format!("${{{name}}}"));
+    entry.offered_variables(id, port, environment, mode == Mode::Production)
+}
+
+/// The variables of a dependency's container in `mode`, as Compose reads
+/// them: the catalog's defaults, the dependency's own variables over them,
+/// and its secrets as `${NAME}`. A default that is also a secret of the
+/// application is that secret; a catalog credential in production is a
+/// secret that must be set.
+pub fn container_variables(
+    app: &Application,
+    dependency: &Dependency,
+    mode: Mode,
+) -> IndexMap<String, String> {
+    let mut env = IndexMap::new();
+    if let Some(entry) = catalog::lookup(&dependency.image) {
+        for (name, default) in entry.defaults(mode == Mode::Production) {
+            let value = match default {
+                Default::Required => required_secret(name, mode),
+                _ if app.secrets.iter().any(|s| s == name) => secret(name),
+                Default::Text(text) => literal(text),
+            };
+            env.insert(name.to_owned(), value);
+        }
     }
-    entry.offered_variables(id, port, &environment)
+    env.extend(literal_values(&dependency.environment));
+    for name in &dependency.secrets {
+        env.insert(name.clone(), secret(name));
+    }
+    env
+}
+
+fn secret(name: &str) -> String {
+    format!("${{{name}}}")
+}
+
+/// A secret Compose refuses to run without.
+fn required_secret(name: &str, mode: Mode) -> String {
+    format!(
+        "${{{name}:?set {name}: {} has no default password}}",
+        mode.file_name().trim_start_matches("docker-compose/")
+    )
 }
 
 /// What other services learn about `service`: its origins or host.
@@ -175,11 +216,11 @@ pub fn dependency_environment(
     app: &Application,
     id: &str,
     dependency: &Dependency,
+    mode: Mode,
 ) -> BTreeMap<String, String> {
-    let mut env: BTreeMap<String, String> = literal_values(&dependency.environment).collect();
-    for name in &dependency.secrets {
-        env.insert(name.clone(), format!("${{{name}}}"));
-    }
+    let mut env: BTreeMap<String, String> = container_variables(app, dependency, mode)
+        .into_iter()
+        .collect();
     env.insert("SERVICE_DATA".to_owned(), literal(&service_data(app, id)));
     env
 }
@@ -256,5 +297,75 @@ mod tests {
     fn volume_names_match_0_37() {
         assert_eq!(volume_name("mongo", "/data/db"), "mongo__data_db");
         assert_eq!(volume_name("myDb", "/var/lib"), "my_db__var_lib");
+    }
+
+    fn load(application: &str) -> Application {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("application.yml"), application).unwrap();
+        std::fs::create_dir(dir.path().join("web")).unwrap();
+        std::fs::write(dir.path().join("web/service.yml"), "type: worker\n").unwrap();
+        crate::config::load(dir.path()).unwrap()
+    }
+
+    fn variables(app: &Application, id: &str, mode: Mode) -> IndexMap<String, String> {
+        container_variables(app, &app.dependencies[id], mode)
+    }
+
+    #[test]
+    fn production_has_no_default_credentials() {
+        let app = load(
+            "name: shop\nlocal:\n  dependencies:\n    db: {image: postgres:16}\n    search: {image: elasticsearch:8}\nservices:\n  web: {location: ./web}\n",
+        );
+        let development = variables(&app, "db", Mode::Development);
+        assert_eq!(development["POSTGRES_PASSWORD"], "postgres");
+        let production = variables(&app, "db", Mode::Production);
+        assert_eq!(
+            production["POSTGRES_PASSWORD"],
+            "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD: run_production.yml has no default password}"
+        );
+        assert_eq!(production["POSTGRES_USER"], "postgres");
+        let search = variables(&app, "search", Mode::Production);
+        assert_eq!(search["xpack.security.enabled"], "true");
+        assert!(search["ELASTIC_PASSWORD"].starts_with("${ELASTIC_PASSWORD:?"));
+        let shared =
+            SharedVariables::new(&app, &app.dependencies, &BTreeMap::new(), Mode::Production);
+        let url = &shared.by_dependency["db"]
+            .iter()
+            .find(|(n, _)| n == "DB_URL")
+            .unwrap()
+            .1;
+        assert!(
+            url.starts_with("postgres://postgres:${POSTGRES_PASSWORD:?"),
+            "{url}"
+        );
+    }
+
+    #[test]
+    fn an_application_secret_replaces_the_catalog_default() {
+        let app = load(
+            "name: shop\nlocal:\n  dependencies:\n    db: {image: postgres:16}\n    sql:\n      image: mysql:8\n      environment-variables: {MYSQL_ROOT_PASSWORD: chosen}\n  secrets: [POSTGRES_PASSWORD, POSTGRES_USER]\nservices:\n  web: {location: ./web}\n",
+        );
+        for mode in [Mode::Development, Mode::Test] {
+            let db = variables(&app, "db", mode);
+            assert_eq!(db["POSTGRES_PASSWORD"], "${POSTGRES_PASSWORD}");
+            assert_eq!(db["POSTGRES_USER"], "${POSTGRES_USER}");
+            let shared = SharedVariables::new(&app, &app.dependencies, &BTreeMap::new(), mode);
+            let url = &shared.by_dependency["db"]
+                .iter()
+                .find(|(n, _)| n == "DB_URL")
+                .unwrap()
+                .1;
+            assert_eq!(
+                url,
+                "postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db:5432/postgres"
+            );
+        }
+        // A value the user wrote is theirs, in every mode.
+        for mode in Mode::ALL {
+            assert_eq!(
+                variables(&app, "sql", mode)["MYSQL_ROOT_PASSWORD"],
+                "chosen"
+            );
+        }
     }
 }

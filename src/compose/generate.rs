@@ -8,7 +8,7 @@ use super::environment::{
     volume_name,
 };
 use super::{Mode, literal, metadata, project_name};
-use crate::catalog;
+use crate::config::catalog;
 use crate::model::{Application, Dependency, Probe, Service, ServiceSource};
 use indexmap::IndexMap;
 use serde_saphyr::RcAnchor;
@@ -93,7 +93,7 @@ fn dependency_service(
             .collect(),
         environment: Environment {
             endpoints: None,
-            variables: dependency_environment(app, id, dependency),
+            variables: dependency_environment(app, id, dependency, mode),
         },
         healthcheck: dependency
             .health_check

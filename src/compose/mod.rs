@@ -7,6 +7,7 @@ mod environment;
 mod generate;
 mod metadata;
 
+pub use crate::config::constant_case;
 pub use document::ComposeFile;
 pub use end_to_end::{END_TO_END_SERVICE, end_to_end};
 pub use environment::container_port;
@@ -88,19 +89,6 @@ pub fn literal(value: &str) -> String {
     value.replace('$', "$$")
 }
 
-/// `users-service` as a variable prefix: `USERS_SERVICE`.
-pub fn constant_case(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
 /// A duration as Compose reads it: `1m30s`, `500ms`, `0s`.
 pub fn format_duration(duration: Duration) -> String {
     let total_ms = duration.as_millis();
@@ -141,11 +129,5 @@ mod tests {
     #[test]
     fn dollars_are_escaped_for_compose() {
         assert_eq!(literal("a$b ${HOME}"), "a$$b $${HOME}");
-    }
-
-    #[test]
-    fn constant_case_makes_shell_names() {
-        assert_eq!(constant_case("my-db"), "MY_DB");
-        assert_eq!(constant_case("users-service"), "USERS_SERVICE");
     }
 }

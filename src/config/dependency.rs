@@ -2,11 +2,11 @@
 //! in what the catalog knows about the image.
 
 use super::DependencySites;
+use super::catalog;
 use super::probe::read_probe;
 use super::problem::Problem;
 use super::reader::Reader;
 use super::yaml::{Node, Value};
-use crate::catalog;
 use crate::model::Dependency;
 use indexmap::IndexMap;
 
@@ -94,7 +94,7 @@ fn read_dependency(
         Some(n) => container_paths(reader, n, &at("persist")),
         None => Vec::new(),
     };
-    let mut environment = fields
+    let environment = fields
         .get("environment-variables")
         .map(|n| reader.environment(n, &at("environment-variables")))
         .unwrap_or_default();
@@ -113,13 +113,6 @@ fn read_dependency(
     let health_check = fields
         .get("health-check")
         .and_then(|n| read_probe(reader, n, &at("health-check")));
-    if let Some(entry) = entry {
-        for (key, value) in &entry.environment {
-            if !environment.contains_key(key) && !secrets.contains(key) {
-                environment.insert(key.clone(), value.clone());
-            }
-        }
-    }
     let port = port.or(entry.map(|e| e.port));
     if host_port.is_some() && port.is_none() {
         let n = fields.get("host-port").unwrap_or(node);

@@ -6,7 +6,12 @@
 //! everything that is wrong.
 
 mod application;
+pub mod catalog;
+mod checks;
 mod dependency;
+mod duration;
+mod files;
+mod names;
 mod policy;
 mod probe;
 mod problem;
@@ -16,15 +21,18 @@ mod service;
 pub mod yaml;
 
 pub use application::{is_application_name, is_role};
+pub use duration::parse_duration;
+pub use files::MAX_FILE_BYTES;
+pub use names::constant_case;
 pub use probe::read_probe;
 pub use problem::{Problem, ProblemDiagnostic, Problems, Site, SourceFile};
-pub use reader::{Located, Reader, parse_duration};
+pub use reader::{Located, Reader};
 
-use crate::graph;
-use crate::model::{Application, Dependency, Service, ServiceConfig, ServiceSource};
+use crate::model::{Application, Service, ServiceConfig, ServiceSource};
 use application::ApplicationFile;
 use indexmap::IndexMap;
 use service::ServiceFile;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use yaml::{Node, Value};
@@ -67,7 +75,10 @@ pub fn find_application_dir(start: &Path) -> Result<PathBuf, LoadError> {
 /// Loads the application in `dir` and every service.yml it names.
 pub fn load(dir: &Path) -> Result<Application, LoadError> {
     let mut problems = Problems::default();
-    let app_file = source_file(dir, APPLICATION_FILE)?;
+    let app_file = match files::read(dir, APPLICATION_FILE)? {
+        Ok(file) => file,
+        Err(problem) => return Err(LoadError::Invalid(vec![problem])),
+    };
     let root = match yaml::parse(&app_file.text) {
         Ok(root) => root,
         Err(err) => {
@@ -124,7 +135,7 @@ pub struct ServiceRepository {
 /// may not be there yet.
 pub fn service_repositories(dir: &Path) -> Result<Vec<ServiceRepository>, LoadError> {
     let mut problems = Problems::default();
-    let app_file = source_file(dir, APPLICATION_FILE)?;
+    let app_file = files::read(dir, APPLICATION_FILE)?.map_err(|p| LoadError::Invalid(vec![p]))?;
     let root = yaml::parse(&app_file.text)
         .map_err(|err| LoadError::Invalid(vec![syntax_problem(&app_file, err)]))?;
     let app = application::read_application(
@@ -145,20 +156,6 @@ pub fn service_repositories(dir: &Path) -> Result<Vec<ServiceRepository>, LoadEr
             })
         })
         .collect())
-}
-
-fn source_file(dir: &Path, name: &str) -> Result<Arc<SourceFile>, LoadError> {
-    let path = dir.join(name);
-    let mut text =
-        std::fs::read_to_string(&path).map_err(|source| LoadError::Read { path, source })?;
-    // A byte order mark is no character of the file: columns start after it.
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
-    Ok(Arc::new(SourceFile {
-        name: name.to_owned(),
-        text,
-    }))
 }
 
 fn syntax_problem(file: &Arc<SourceFile>, err: yaml::SyntaxError) -> Problem {
@@ -217,7 +214,13 @@ fn read_service_file(
         );
         return Ok(None);
     }
-    let file = source_file(dir, &name)?;
+    let file = match files::read(dir, &name)? {
+        Ok(file) => file,
+        Err(problem) => {
+            problems.push(problem);
+            return Ok(None);
+        }
+    };
     match yaml::parse(&file.text) {
         Ok(root) => Ok(Some(service::read_service(
             &mut Reader::new(file, problems),
@@ -230,31 +233,25 @@ fn read_service_file(
     }
 }
 
-/// Builds the model and runs the checks that span several files.
+/// Builds the model and runs the checks that span several files; linear in
+/// the number of services.
 fn assemble(
     app: ApplicationFile,
-    mut service_files: IndexMap<String, ServiceFile>,
+    service_files: IndexMap<String, ServiceFile>,
     problems: &mut Problems,
 ) -> Application {
-    let roles: Vec<&str> = app.services.iter().map(|s| s.role.value.as_str()).collect();
-    for (id, (_, sites)) in &app.dependencies {
-        if roles.contains(&id.as_str()) {
-            problems.push(
-                Problem::at(
-                    sites.id.clone(),
-                    format!("the dependency `{id}` has the same name as the service `{id}`"),
-                )
-                .label("name taken by a service")
-                .help(
-                    "rename the dependency; each container of the application needs its own name",
-                ),
-            );
-        }
-    }
-    check_service_dependencies(&app, &service_files, &roles, problems);
-    check_depends_on(&app, &service_files, &roles, problems);
-    check_host_ports(&app, &service_files, problems);
+    let roles: HashSet<&str> = app.services.iter().map(|s| s.role.value.as_str()).collect();
+    checks::check_dependency_names(&app, &roles, problems);
+    checks::check_variable_prefixes(&app, &service_files, problems);
+    checks::check_service_dependencies(&app, &service_files, &roles, problems);
+    checks::check_depends_on(&app, &service_files, &roles, problems);
+    checks::check_host_ports(&app, &service_files, problems);
+    drop(roles);
 
+    let mut configs: HashMap<String, ServiceConfig> = service_files
+        .into_iter()
+        .map(|(role, file)| (role, file.config))
+        .collect();
     let services = app
         .services
         .iter()
@@ -264,9 +261,9 @@ fn assemble(
                 (None, Some(image)) => ServiceSource::Image(image.value.clone()),
                 (None, None) => ServiceSource::Location(String::new()),
             };
-            let config = service_files
-                .shift_remove(&entry.role.value)
-                .map_or_else(ServiceConfig::image_only, |file| file.config);
+            let config = configs
+                .remove(&entry.role.value)
+                .unwrap_or_else(ServiceConfig::image_only);
             let service = Service {
                 role: entry.role.value.clone(),
                 source,
@@ -291,181 +288,6 @@ fn assemble(
         tests: app.tests,
         remote: app.remote,
     }
-}
-
-/// A dependency id used by a service must not be a role, and two services
-/// that declare the same id must mean the same container.
-fn check_service_dependencies(
-    app: &ApplicationFile,
-    files: &IndexMap<String, ServiceFile>,
-    roles: &[&str],
-    problems: &mut Problems,
-) {
-    let mut seen: IndexMap<&str, (&str, &Dependency)> = IndexMap::new();
-    for (role, file) in files {
-        for (id, (dependency, sites)) in &file.dependencies {
-            if roles.contains(&id.as_str()) {
-                problems.push(
-                    Problem::at(sites.id.clone(), format!("the dependency `{id}` has the same name as the service `{id}`"))
-                        .label("name taken by a service")
-                        .help("rename the dependency; each container of the application needs its own name"),
-                );
-            } else if app.dependencies.contains_key(id) {
-                continue;
-            } else if let Some((first_role, first)) = seen.get(id.as_str()) {
-                if *first != dependency {
-                    problems.push(
-                        Problem::at(
-                            sites.id.clone(),
-                            format!("the dependency `{id}` is declared differently by `{first_role}` and `{role}`"),
-                        )
-                        .label("second, different declaration")
-                        .help("make both declarations the same, or move it to `local.dependencies` of application.yml"),
-                    );
-                }
-            } else {
-                seen.insert(id, (role, dependency));
-            }
-        }
-    }
-}
-
-fn check_depends_on(
-    app: &ApplicationFile,
-    files: &IndexMap<String, ServiceFile>,
-    roles: &[&str],
-    problems: &mut Problems,
-) {
-    let mut edges = graph::Edges::new();
-    for (role, file) in files {
-        let mut targets = Vec::new();
-        for target in &file.depends_on {
-            let name = target.value.as_str();
-            if name == role {
-                problems.push(
-                    Problem::at(
-                        target.site.clone(),
-                        format!("the service `{role}` depends on itself"),
-                    )
-                    .label("names this service")
-                    .help("remove it from `development.depends-on`"),
-                );
-            } else if targets.contains(&target.value) {
-                problems.push(
-                    Problem::at(target.site.clone(), format!("`{name}` is listed twice"))
-                        .label("repeated")
-                        .help("remove one of them"),
-                );
-            } else if roles.contains(&name) {
-                targets.push(target.value.clone());
-            } else {
-                let is_dependency = app.dependencies.contains_key(name)
-                    || files.values().any(|f| f.dependencies.contains_key(name));
-                let problem = Problem::at(
-                    target.site.clone(),
-                    format!("`development.depends-on` names `{name}`, which is not a service of this application"),
-                )
-                .label("unknown service");
-                let problem = if is_dependency {
-                    problem.help(format!("`{name}` is a local dependency; dependencies always start, and become ready, before services"))
-                } else {
-                    // A service cannot depend on itself: never suggest it.
-                    let others: Vec<&str> = roles.iter().copied().filter(|r| r != role).collect();
-                    match reader::suggest(name, &others) {
-                        Some(best) => problem.help(format!("did you mean `{best}`?")),
-                        None if others.is_empty() => {
-                            problem.help("this application has no other service")
-                        }
-                        None => {
-                            problem.help(format!("the other services are: {}", others.join(", ")))
-                        }
-                    }
-                };
-                problems.push(problem);
-            }
-        }
-        edges.insert(role.clone(), targets);
-    }
-    if let Some(cycle) = graph::find_cycle(&edges) {
-        let first = &files[&cycle[0]];
-        let site = first
-            .depends_on
-            .iter()
-            .find(|d| d.value == cycle[1])
-            .map(|d| d.site.clone());
-        let message = format!(
-            "the services depend on each other in a cycle: {}",
-            cycle.join(" -> ")
-        );
-        let problem = match site {
-            Some(site) => Problem::at(site, message).label("the cycle starts here"),
-            None => Problem::general(message),
-        };
-        problems.push(problem.help("remove one of these `depends-on` entries to break the cycle"));
-    }
-}
-
-/// Two containers cannot publish the same host port, in either mode.
-fn check_host_ports(
-    app: &ApplicationFile,
-    files: &IndexMap<String, ServiceFile>,
-    problems: &mut Problems,
-) {
-    let service_dependencies = files.values().flat_map(|f| &f.dependencies);
-    let mut dependencies: Vec<PortClaim> = Vec::new();
-    for (id, (dependency, sites)) in app.dependencies.iter().chain(service_dependencies) {
-        let name = format!("dependency `{id}`");
-        if let (Some(port), Some(site)) = (dependency.host_port, &sites.host_port)
-            && !dependencies.iter().any(|claim| claim.name == name)
-        {
-            dependencies.push(PortClaim {
-                name,
-                port,
-                site: site.clone(),
-            });
-        }
-    }
-    type HostPort = fn(&ServiceFile) -> &Option<Located<u16>>;
-    let modes: [(&str, HostPort); 2] = [
-        ("", |f| &f.development_host_port),
-        (" in production", |f| &f.production_host_port),
-    ];
-    for (index, (mode, host_port)) in modes.into_iter().enumerate() {
-        let mut claims = dependencies.clone();
-        // Dependencies are the same in both modes: report their clashes once.
-        let first_new = if index == 0 { 0 } else { claims.len() };
-        for (role, file) in files {
-            if let Some(port) = host_port(file) {
-                claims.push(PortClaim {
-                    name: format!("service `{role}`"),
-                    port: port.value,
-                    site: port.site.clone(),
-                });
-            }
-        }
-        for (i, claim) in claims.iter().enumerate().skip(first_new) {
-            if let Some(first) = claims[..i].iter().find(|c| c.port == claim.port) {
-                problems.push(
-                    Problem::at(
-                        claim.site.clone(),
-                        format!(
-                            "host port {} is published by both {} and {}{mode}",
-                            claim.port, first.name, claim.name
-                        ),
-                    )
-                    .label("port already taken")
-                    .help("give each container its own `host-port`"),
-                );
-            }
-        }
-    }
-}
-
-#[derive(Clone)]
-struct PortClaim {
-    name: String,
-    port: u16,
-    site: Site,
 }
 
 /// A `location` as 0.37's `path.Join` cleaned it: `./web/` is `web`.

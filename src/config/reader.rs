@@ -2,6 +2,8 @@
 //! in [`Problems`] and returns what it could read, so that one pass finds
 //! every problem of a file.
 
+use super::duration::{OutOfRange, compose_range, parse_duration, spelled_duration};
+use super::names::{is_environment_name, is_variable_name, suggest};
 use super::problem::{Problem, Problems, Site, SourceFile};
 use super::yaml::{Node, Value};
 use indexmap::IndexMap;
@@ -329,8 +331,35 @@ impl<'p> Reader<'p> {
                 problem = problem.help(hint);
             }
             self.report(problem);
+            return None;
         }
-        parsed
+        let duration = parsed?;
+        let Err(reason) = compose_range(duration) else {
+            return Some(duration);
+        };
+        let (message, label, help) = match reason {
+            OutOfRange::TooLong => (
+                format!("`{path}` is longer than Compose can read"),
+                "too long",
+                "the longest duration Compose reads is 2562047h (about 292 years)",
+            ),
+            OutOfRange::BelowMillisecond => (
+                format!("`{path}` is under a millisecond"),
+                "under 1ms",
+                "Compose would read it as 0s, which Docker replaces by its default of 30s; write at least `1ms`",
+            ),
+            OutOfRange::FinerThanMillisecond => (
+                format!("`{path}` is not a whole number of milliseconds"),
+                "finer than 1ms",
+                "durations are passed on in milliseconds; round it, e.g. `1500ms`",
+            ),
+        };
+        self.report(
+            Problem::at(self.site(node), message)
+                .label(label)
+                .help(help),
+        );
+        None
     }
 
     /// Environment variables: names to text values (`KEY:` alone is empty).
@@ -421,128 +450,5 @@ impl<'n> Fields<'n> {
             .iter()
             .find(|(_, key, _)| *key == name)
             .map(|(key, _, _)| *key)
-    }
-}
-
-/// The closest known name, if it is close enough to be a likely typo.
-pub fn suggest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|candidate| (strsim::jaro_winkler(name, candidate), *candidate))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
-}
-
-pub fn is_variable_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// Names Compose accepts in `environment` (some images read `a.b` names).
-pub fn is_environment_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
-}
-
-/// `5 seconds` or `1 min 30 sec` in the short form `parse_duration` reads.
-fn spelled_duration(text: &str) -> Option<String> {
-    let compact: String = text.to_lowercase().split_whitespace().collect();
-    let mut short = String::new();
-    let mut rest = compact.as_str();
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.')?;
-        let letters = rest[digits..]
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .map_or(rest.len(), |i| digits + i);
-        let unit = match &rest[digits..letters] {
-            "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => "ms",
-            "s" | "sec" | "secs" | "second" | "seconds" => "s",
-            "m" | "min" | "mins" | "minute" | "minutes" => "m",
-            "h" | "hr" | "hrs" | "hour" | "hours" => "h",
-            _ => return None,
-        };
-        short.push_str(&rest[..digits]);
-        short.push_str(unit);
-        rest = &rest[letters..];
-    }
-    (short != text && parse_duration(&short).is_some()).then_some(short)
-}
-
-/// Parses `1h2m3s4ms`-style durations; at least one part, each with a unit.
-pub fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
-    let mut total = Duration::ZERO;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.')?;
-        let amount: f64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let seconds = match &rest[..unit_len] {
-            "ms" => amount / 1000.0,
-            "s" => amount,
-            "m" => amount * 60.0,
-            "h" => amount * 3600.0,
-            _ => return None,
-        };
-        total += Duration::try_from_secs_f64(seconds).ok()?;
-        rest = &rest[unit_len..];
-    }
-    Some(total)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2s"), Some(Duration::from_secs(2)));
-        assert_eq!(parse_duration("1m30s"), Some(Duration::from_secs(90)));
-        assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
-        assert_eq!(parse_duration("1h"), Some(Duration::from_secs(3600)));
-        assert_eq!(parse_duration("10"), None);
-        assert_eq!(parse_duration("5 seconds"), None);
-        assert_eq!(parse_duration("s"), None);
-        assert_eq!(parse_duration(""), None);
-    }
-
-    #[test]
-    fn spelled_out_durations_get_their_short_form() {
-        assert_eq!(spelled_duration("5 seconds").as_deref(), Some("5s"));
-        assert_eq!(spelled_duration("1 min 30 sec").as_deref(), Some("1m30s"));
-        assert_eq!(spelled_duration("250 ms").as_deref(), Some("250ms"));
-        assert_eq!(spelled_duration("5s"), None);
-        assert_eq!(spelled_duration("soon"), None);
-        assert_eq!(spelled_duration("5 fortnights"), None);
-    }
-
-    #[test]
-    fn suggestions_only_for_near_misses() {
-        let known = ["image", "persist", "environment-variables", "secrets"];
-        assert_eq!(suggest("imagee", &known), Some("image"));
-        assert_eq!(
-            suggest("enviroment-variables", &known),
-            Some("environment-variables")
-        );
-        assert_eq!(suggest("banana", &known), None);
-    }
-
-    #[test]
-    fn variable_names() {
-        assert!(is_variable_name("DB_NAME"));
-        assert!(is_variable_name("_x1"));
-        assert!(!is_variable_name("1X"));
-        assert!(!is_variable_name("MY-DB"));
-        assert!(!is_variable_name(""));
     }
 }

@@ -297,7 +297,7 @@ fn is_dependency(service: &Service) -> bool {
     service.environment.contains_key("SERVICE_DATA")
 }
 
-fn normalise_0_37(file: &mut File) {
+fn normalise_0_37(file: &mut File, mode: Mode) {
     let dependencies: BTreeMap<String, Service> = file
         .services
         .iter()
@@ -331,9 +331,10 @@ fn normalise_0_37(file: &mut File) {
 
         // 4a. A dependency whose image is in exo's catalog gets the
         //     catalog's default environment (e.g. POSTGRES_PASSWORD) where
-        //     its configuration sets no such variable.
+        //     its configuration sets no such variable; in production a
+        //     password is a secret that must be set.
         if let Some(dependency) = dependencies.get(name) {
-            service.environment = dependency_environment(dependency);
+            service.environment = dependency_environment(dependency, mode);
         }
 
         // 4b. ... and offers `<ID>_PORT` / `<ID>_URL`-style variables to the
@@ -342,7 +343,7 @@ fn normalise_0_37(file: &mut File) {
             let Some(dependency) = dependencies.get(id) else {
                 continue;
             };
-            for (key, value) in offered_variables(id, dependency) {
+            for (key, value) in offered_variables(id, dependency, mode) {
                 service
                     .environment
                     .entry(key)
@@ -353,13 +354,19 @@ fn normalise_0_37(file: &mut File) {
 }
 
 /// 4a: the dependency's 0.37 environment plus the catalog's defaults.
-fn dependency_environment(dependency: &Service) -> BTreeMap<String, Value> {
+fn dependency_environment(dependency: &Service, mode: Mode) -> BTreeMap<String, Value> {
     let mut environment = dependency.environment.clone();
     if let Some(entry) = dependency.image.as_deref().and_then(exo::catalog::lookup) {
-        for (key, value) in &entry.environment {
+        for (key, value) in entry.defaults(mode == Mode::Production) {
+            let value = match value {
+                exo::catalog::Default::Text(text) => text.to_owned(),
+                exo::catalog::Default::Required => {
+                    format!("${{{key}:?set {key}: run_production.yml has no default password}}")
+                }
+            };
             environment
-                .entry(key.clone())
-                .or_insert_with(|| Value::String(value.clone()));
+                .entry(key.to_owned())
+                .or_insert_with(|| Value::String(value));
         }
     }
     environment
@@ -368,16 +375,16 @@ fn dependency_environment(dependency: &Service) -> BTreeMap<String, Value> {
 /// 4b: what the catalog entry of the dependency's image offers, with the
 /// catalog's port and the dependency's environment (its 0.37 variables plus
 /// the catalog defaults; `SERVICE_DATA` is exo's and 0.37's, not the user's).
-fn offered_variables(id: &str, dependency: &Service) -> IndexMap<String, String> {
+fn offered_variables(id: &str, dependency: &Service, mode: Mode) -> IndexMap<String, String> {
     let Some(entry) = dependency.image.as_deref().and_then(exo::catalog::lookup) else {
         return IndexMap::new();
     };
-    let environment: IndexMap<String, String> = dependency_environment(dependency)
+    let environment: IndexMap<String, String> = dependency_environment(dependency, mode)
         .into_iter()
         .filter(|(key, _)| key != "SERVICE_DATA")
         .map(|(key, value)| (key, text(&value)))
         .collect();
-    entry.offered_variables(id, entry.port, &environment)
+    entry.offered_variables(id, entry.port, &environment, mode == Mode::Production)
 }
 
 // ---------------------------------------------------------------------------
@@ -678,7 +685,7 @@ fn check_edited_application(app: &Path, edit: impl Fn(&str, String) -> String) -
         };
         let generated = read_compose(&text, Side::Exo, &mut problems);
         if let (Some(mut expected), Some(mut generated)) = (expected, generated) {
-            normalise_0_37(&mut expected);
+            normalise_0_37(&mut expected, mode);
             match project_name(app, mode) {
                 Ok(project) => {
                     normalise_exo(&mut generated, &expected, mode, &project, &mut problems)

@@ -146,14 +146,16 @@ fn check_application(prefix: &[String], app: &Path) -> Vec<String> {
     problems
 }
 
-/// The names of `${NAME}` references in a file (exo writes secrets so), so
-/// that Compose finds them set and does not warn.
+/// The names of `${NAME}` references in a file (exo writes secrets so, and
+/// production passwords as `${NAME:?why}`), so that Compose finds them set
+/// and does not warn.
 fn referenced_variables(text: &str) -> BTreeSet<&str> {
     text.split("${")
         .skip(1)
         .filter_map(|rest| {
             let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
-            (end > 0 && rest[end..].starts_with('}')).then(|| &rest[..end])
+            (end > 0 && (rest[end..].starts_with('}') || rest[end..].starts_with(":?")))
+                .then(|| &rest[..end])
         })
         .collect()
 }
@@ -169,7 +171,7 @@ fn numbered(text: &str) -> String {
 
 #[test]
 fn finds_secret_references() {
-    let text = "A: ${TOKEN}\nB: ${DB_PW}x${TOKEN}\nD: ${bad-name}\nE: ${";
+    let text = "A: ${TOKEN}\nB: ${DB_PW}x${TOKEN}\nC: ${PW:?set PW}\nD: ${bad-name}\nE: ${";
     let names: Vec<&str> = referenced_variables(text).into_iter().collect();
-    assert_eq!(names, ["DB_PW", "TOKEN"]);
+    assert_eq!(names, ["DB_PW", "PW", "TOKEN"]);
 }

@@ -2,8 +2,15 @@
 //! embedded in the binary). A local dependency whose image matches an entry
 //! gets the entry's health check, port and default environment when its own
 //! configuration gives none, and offers the entry's variables to services.
+//!
+//! Passwords are `credentials`: convenient defaults in development and
+//! test, and in production a secret the user must provide (`${NAME}`), so
+//! that no default password reaches production.
 
-use crate::config::{Problems, Reader, SourceFile, read_probe, yaml};
+use super::probe::read_probe;
+use super::problem::{Problems, SourceFile};
+use super::reader::Reader;
+use super::yaml;
 use crate::model::Probe;
 use indexmap::IndexMap;
 use std::sync::{Arc, OnceLock};
@@ -16,42 +23,62 @@ pub struct Entry {
     pub images: Vec<String>,
     pub port: u16,
     pub persist: Option<String>,
+    /// Variables of the container in every mode.
     pub environment: IndexMap<String, String>,
+    /// Passwords and keys, with their development and test values.
+    pub credentials: IndexMap<String, String>,
+    /// Variables that replace or add to `environment` in production (e.g.
+    /// security on).
+    pub production: IndexMap<String, String>,
     pub health_check: Probe,
     /// Variables given to services as `<ID>_<NAME>`; values may use `{host}`,
     /// `{port}` and `{env.NAME}` (the dependency's own environment).
     pub offers: IndexMap<String, String>,
+    /// Offers that replace `offers`' in production.
+    pub production_offers: IndexMap<String, String>,
+}
+
+/// A variable the catalog sets on a container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Default<'a> {
+    /// This text.
+    Text(&'a str),
+    /// A secret the user must provide (a credential in production).
+    Required,
 }
 
 const FILES: &[(&str, &str)] = &[
     (
         "elasticsearch",
-        include_str!("../compose-templates/elasticsearch.yml"),
+        include_str!("../../compose-templates/elasticsearch.yml"),
     ),
-    ("kafka", include_str!("../compose-templates/kafka.yml")),
-    ("mariadb", include_str!("../compose-templates/mariadb.yml")),
+    ("kafka", include_str!("../../compose-templates/kafka.yml")),
+    (
+        "mariadb",
+        include_str!("../../compose-templates/mariadb.yml"),
+    ),
     (
         "memcached",
-        include_str!("../compose-templates/memcached.yml"),
+        include_str!("../../compose-templates/memcached.yml"),
     ),
-    ("minio", include_str!("../compose-templates/minio.yml")),
-    ("mongo", include_str!("../compose-templates/mongo.yml")),
-    ("mysql", include_str!("../compose-templates/mysql.yml")),
-    ("nats", include_str!("../compose-templates/nats.yml")),
+    ("minio", include_str!("../../compose-templates/minio.yml")),
+    ("mongo", include_str!("../../compose-templates/mongo.yml")),
+    ("mysql", include_str!("../../compose-templates/mysql.yml")),
+    ("nats", include_str!("../../compose-templates/nats.yml")),
     (
         "opensearch",
-        include_str!("../compose-templates/opensearch.yml"),
+        include_str!("../../compose-templates/opensearch.yml"),
     ),
     (
         "postgres",
-        include_str!("../compose-templates/postgres.yml"),
+        include_str!("../../compose-templates/postgres.yml"),
     ),
     (
         "rabbitmq",
-        include_str!("../compose-templates/rabbitmq.yml"),
+        include_str!("../../compose-templates/rabbitmq.yml"),
     ),
-    ("redis", include_str!("../compose-templates/redis.yml")),
-    ("valkey", include_str!("../compose-templates/valkey.yml")),
+    ("redis", include_str!("../../compose-templates/redis.yml")),
+    ("valkey", include_str!("../../compose-templates/valkey.yml")),
 ];
 
 /// Every entry, parsed once.
@@ -87,6 +114,30 @@ pub fn repository_name(image: &str) -> &str {
 }
 
 impl Entry {
+    /// The variables the catalog sets on a container, in production or in
+    /// development and test.
+    pub fn defaults(&self, production: bool) -> IndexMap<&str, Default<'_>> {
+        let mut defaults: IndexMap<&str, Default<'_>> = self
+            .environment
+            .iter()
+            .map(|(name, value)| (name.as_str(), Default::Text(value)))
+            .collect();
+        if production {
+            for (name, value) in &self.production {
+                defaults.insert(name, Default::Text(value));
+            }
+        }
+        for (name, value) in &self.credentials {
+            let value = if production {
+                Default::Required
+            } else {
+                Default::Text(value)
+            };
+            defaults.insert(name, value);
+        }
+        defaults
+    }
+
     /// The offered variables of a dependency `id` with this final environment;
     /// a variable whose template names a variable the dependency lacks is left out.
     pub fn offered_variables(
@@ -94,10 +145,15 @@ impl Entry {
         id: &str,
         port: u16,
         environment: &IndexMap<String, String>,
+        production: bool,
     ) -> IndexMap<String, String> {
-        let prefix = crate::compose::constant_case(id);
+        let prefix = super::constant_case(id);
         self.offers
             .iter()
+            .map(|(name, template)| match self.production_offers.get(name) {
+                Some(replaced) if production => (name, replaced),
+                _ => (name, template),
+            })
             .filter_map(|(name, template)| {
                 let mut value = template
                     .replace("{host}", id)
@@ -111,13 +167,16 @@ impl Entry {
     }
 }
 
-const KEYS: [&str; 6] = [
+const KEYS: [&str; 9] = [
     "images",
     "port",
     "persist",
     "environment",
+    "credentials",
+    "production-environment",
     "health-check",
     "offers",
+    "production-offers",
 ];
 
 fn parse_entry(name: &str, text: &str) -> Result<Entry, Vec<String>> {
@@ -144,10 +203,16 @@ fn parse_entry(name: &str, text: &str) -> Result<Entry, Vec<String>> {
         .get("persist")
         .and_then(|n| reader.string(n, "persist"))
         .map(|s| s.value);
-    let environment = fields
-        .get("environment")
-        .map(|n| reader.environment(n, "environment"))
-        .unwrap_or_default();
+    let mut variables = |key: &str| {
+        fields
+            .get(key)
+            .map(|n| reader.environment(n, key))
+            .unwrap_or_default()
+    };
+    let environment = variables("environment");
+    let credentials = variables("credentials");
+    let production = variables("production-environment");
+    let production_offers = variables("production-offers");
     let health_check = fields
         .get("health-check")
         .and_then(|n| read_probe(&mut reader, n, "health-check"));
@@ -162,8 +227,11 @@ fn parse_entry(name: &str, text: &str) -> Result<Entry, Vec<String>> {
             port: port.value,
             persist,
             environment,
+            credentials,
+            production,
             health_check,
             offers,
+            production_offers,
         }),
         _ => Err(problems
             .into_vec()
@@ -222,17 +290,46 @@ mod tests {
         let entry = lookup("postgres:16").unwrap();
         let mut env = entry.environment.clone();
         env.insert("POSTGRES_PASSWORD".into(), "s3cret".into());
-        let offered = entry.offered_variables("main-db", 5432, &env);
+        env.insert("POSTGRES_USER".into(), "postgres".into());
+        let offered = entry.offered_variables("main-db", 5432, &env, false);
         assert_eq!(offered["MAIN_DB_PORT"], "5432");
         assert_eq!(
             offered["MAIN_DB_URL"],
             "postgres://postgres:s3cret@main-db:5432/postgres"
         );
         env.shift_remove("POSTGRES_PASSWORD");
-        let offered = entry.offered_variables("db", 5432, &env);
+        let offered = entry.offered_variables("db", 5432, &env, false);
         assert!(
             !offered.contains_key("DB_URL"),
             "a URL without its password is left out"
+        );
+    }
+
+    #[test]
+    fn no_credential_has_a_default_in_production() {
+        for entry in entries() {
+            let production = entry.defaults(true);
+            for name in entry.credentials.keys() {
+                assert_eq!(
+                    production[name.as_str()],
+                    Default::Required,
+                    "{}",
+                    entry.name
+                );
+            }
+            let development = entry.defaults(false);
+            assert!(
+                development.values().all(|d| matches!(d, Default::Text(_))),
+                "{}",
+                entry.name
+            );
+        }
+        let postgres = lookup("postgres").unwrap().defaults(true);
+        assert_eq!(postgres["POSTGRES_USER"], Default::Text("postgres"));
+        let elasticsearch = lookup("elasticsearch").unwrap().defaults(true);
+        assert_eq!(
+            elasticsearch["xpack.security.enabled"],
+            Default::Text("true")
         );
     }
 }
