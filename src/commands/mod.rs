@@ -3,10 +3,13 @@
 mod add;
 mod check;
 mod clone;
+mod completions;
 mod compose;
 mod generate;
+mod graph;
 mod init;
 mod run;
+mod schema;
 mod template;
 mod test;
 mod update;
@@ -34,6 +37,13 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
         Command::Clone(args) => clone::run(cli, args, printer),
         Command::Update(args) => update::run(cli, args, printer),
         Command::Test(args) => test::run(cli, args, printer),
+        Command::Up(args) => compose::shortcut(cli, "up", args, printer),
+        Command::Down(args) => compose::shortcut(cli, "down", args, printer),
+        Command::Ps(args) => compose::shortcut(cli, "ps", args, printer),
+        Command::Logs(args) => compose::shortcut(cli, "logs", args, printer),
+        Command::Graph(args) => graph::run(cli, args, printer),
+        Command::Schema(args) => schema::run(args, printer),
+        Command::Completions(args) => Ok(completions::run(args, printer)),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }

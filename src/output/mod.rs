@@ -13,6 +13,15 @@ use crate::config::{Problem, ProblemDiagnostic};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use std::io::{IsTerminal, Write};
 
+/// `1 log line`, `3 log lines`: a count with its noun in the right number.
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 pub struct Printer {
     choice: ColorChoice,
     color: bool,
@@ -84,6 +93,11 @@ impl Printer {
         }
     }
 
+    /// The command's result as it is (a script, a graph), on stdout.
+    pub fn out(&mut self, text: &str) {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
+
     /// A warning, on stderr.
     pub fn warn(&mut self, message: &str) {
         let label = self.paint("warning:", "\x1b[1;33m");
@@ -133,10 +147,9 @@ impl Printer {
             self.stderr(text.trim_end());
             self.stderr("");
         }
-        let count = problems.len();
-        let plural = if count == 1 { "" } else { "s" };
         self.error(&format!(
-            "the application's configuration has {count} problem{plural}"
+            "the application's configuration has {}",
+            counted(problems.len(), "problem")
         ));
     }
 
