@@ -222,12 +222,19 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["template", "image", "repo"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["template", "image", "repo", "dependency"])))]
 pub struct AddArgs {
     /// The service's role: its name in the application (letters, digits,
-    /// single hyphens)
+    /// single hyphens); with --dependency, the dependency's id
     #[arg(value_name = "ROLE")]
     pub role: String,
+
+    /// Not a service but a dependency the services use (a database, a
+    /// cache, ...), run from this image, e.g. `redis:7`: an entry of
+    /// `local.dependencies`, whose host services get as `<ID>_HOST` (and
+    /// more, for an image of exo's catalog)
+    #[arg(long, value_name = "IMAGE", conflicts_with_all = ["location", "kind"])]
+    pub dependency: Option<String>,
 
     /// A new service from this template (see `exo template list`)
     #[arg(long, value_name = "NAME")]

@@ -67,6 +67,8 @@ pub enum CommandError {
     Registry(#[from] crate::registry::RegistryError),
     #[error(transparent)]
     Test(#[from] crate::testing::TestError),
+    #[error("{}: no such directory", .0.display())]
+    NoSuchDirectory(PathBuf),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -85,7 +87,13 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
         }
         CommandError::Load(err @ LoadError::NotFound { .. }) => {
             printer.error(&format!(
-                "{err}\n  hint: run exo inside an application, or give its directory with `-C DIR`"
+                "{err}\n  hint: run exo inside an application, or give its directory with `-C DIR`; `exo init` starts a new application here"
+            ));
+            ExitStatus::Usage
+        }
+        CommandError::NoSuchDirectory(_) => {
+            printer.error(&format!(
+                "{err}\n  hint: `-C DIR` (or EXO_APP) names the application's directory"
             ));
             ExitStatus::Usage
         }
@@ -212,6 +220,7 @@ impl Workspace {
             })?,
         };
         let dir = match &cli.global.app {
+            Some(dir) if !dir.is_dir() => return Err(CommandError::NoSuchDirectory(dir.clone())),
             Some(dir) if dir.join(config::APPLICATION_FILE).is_file() => dir.clone(),
             Some(dir) => return Err(LoadError::NotFound { start: dir.clone() }.into()),
             None => config::find_application_dir(&start)?,

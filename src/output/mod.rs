@@ -98,6 +98,26 @@ impl Printer {
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
 
+    /// A unified diff, on stdout: added lines green, removed ones red and
+    /// hunk headers cyan when stdout is a terminal that takes colours.
+    pub fn diff(&mut self, diff: &str) {
+        let color = self.log_color();
+        let mut stdout = std::io::stdout().lock();
+        for line in diff.lines() {
+            let style = match line.as_bytes().first() {
+                _ if !color => None,
+                Some(b'+') => Some("\x1b[32m"),
+                Some(b'-') => Some("\x1b[31m"),
+                Some(b'@') => Some("\x1b[36m"),
+                _ => None,
+            };
+            let _ = match style {
+                Some(style) => writeln!(stdout, "{style}{line}\x1b[0m"),
+                None => writeln!(stdout, "{line}"),
+            };
+        }
+    }
+
     /// A warning, on stderr.
     pub fn warn(&mut self, message: &str) {
         let label = self.paint("warning:", "\x1b[1;33m");
