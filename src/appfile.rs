@@ -12,111 +12,206 @@ pub enum EditError {
     Syntax(String),
     #[error("application.yml is not a map of keys")]
     NotAMap,
-    /// The role is taken; `span` is its key in the text.
-    #[error("the service `{role}` already exists in application.yml")]
-    Duplicate { role: String, span: Span },
+    /// The name is taken; `span` is its key in the text.
+    #[error("the {what} `{role}` already exists in application.yml")]
+    Duplicate {
+        what: &'static str,
+        role: String,
+        span: Span,
+    },
     #[error(
-        "`services` in application.yml is written in flow style (`{{...}}`); write it as an indented block so that exo can add to it"
+        "`{0}` in application.yml is written in flow style (`{{...}}`); write it as an indented block so that exo can add to it"
     )]
-    FlowServices,
+    Flow(String),
 }
 
-/// One service entry: its role and its fields, in order.
+/// One entry of a map: its key, its fields in order, and comment lines
+/// written above it (without the `# `).
 pub struct ServiceEntry<'a> {
     pub role: &'a str,
     pub fields: Vec<(&'a str, &'a str)>,
+    pub comments: Vec<String>,
 }
 
 /// `text` with `entry` appended to the `services` map (created at the end of
 /// the file if there is none).
 pub fn add_service(text: &str, entry: &ServiceEntry) -> Result<String, EditError> {
+    add_entry(text, &["services"], "service", entry)
+}
+
+/// `text` with `entry` appended to `local.dependencies` (each level created
+/// where it is missing).
+pub fn add_dependency(text: &str, entry: &ServiceEntry) -> Result<String, EditError> {
+    add_entry(text, &["local", "dependencies"], "dependency", entry)
+}
+
+fn add_entry(
+    text: &str,
+    path: &[&str],
+    what: &'static str,
+    entry: &ServiceEntry,
+) -> Result<String, EditError> {
     let root = yaml::parse(text).map_err(|e| EditError::Syntax(e.message))?;
     let entries = match &root.value {
         Value::Map(entries) => entries.as_slice(),
         Value::Null => &[],
         _ => return Err(EditError::NotAMap),
     };
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let Some((key, value)) = entries.iter().find(|(k, _)| is_key(k, "services")) else {
-        let mut out = text.to_owned();
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push_str(newline);
-        }
-        if !out.trim().is_empty() && !out.ends_with(&format!("{newline}{newline}")) {
-            out.push_str(newline);
-        }
-        out.push_str("services:");
-        out.push_str(newline);
-        out.push_str(&entry_lines(entry, "  ", newline));
-        return Ok(out);
+    let edit = Edit {
+        text,
+        newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
+        what,
+        entry,
     };
-    let key_line = line_start(text, key.span.offset);
-    let key_indent = key.span.offset - key_line;
-    let after_key = line_end(text, key.span.offset);
-    let rest_of_line = &text[key.span.offset + key.span.len..after_key];
-    let inline = rest_of_line
-        .trim_start_matches(':')
-        .split(" #")
-        .next()
-        .unwrap_or("")
-        .trim();
-    match &value.value {
-        Value::Map(roles) if !roles.is_empty() => {
-            if let Some((existing, _)) = roles.iter().find(|(k, _)| is_key(k, entry.role)) {
-                return Err(EditError::Duplicate {
-                    role: entry.role.to_owned(),
-                    span: existing.span,
-                });
-            }
-            let first = &roles[0].0;
-            if line_start(text, first.span.offset) == key_line {
-                return Err(EditError::FlowServices);
-            }
-            let indent = " ".repeat(first.span.offset - line_start(text, first.span.offset));
-            let end = block_end(text, after_key, key_indent);
-            let mut out = String::with_capacity(text.len() + 64);
-            out.push_str(&text[..end]);
-            if !out.ends_with('\n') {
-                out.push_str(newline);
-            }
-            out.push_str(&entry_lines(entry, &indent, newline));
-            out.push_str(&text[end..]);
-            Ok(out)
-        }
-        Value::Null | Value::Map(_)
-            if matches!(inline, "" | "{}" | "~" | "null" | "Null" | "NULL") =>
-        {
-            // Drop the empty value written after the key, keep a comment.
-            let value_at = text[..after_key]
-                .rfind(inline)
-                .filter(|_| !inline.is_empty());
-            let mut out = String::with_capacity(text.len() + 64);
-            match value_at {
-                Some(at) => {
-                    out.push_str(text[..at].trim_end_matches(' '));
-                    let after = &text[at + inline.len()..after_key];
-                    if !after.trim().is_empty() {
-                        out.push(' ');
-                        out.push_str(after.trim_start());
-                    }
+    edit.insert(entries, None, path)
+}
+
+/// One entry to add to `text`.
+struct Edit<'t> {
+    text: &'t str,
+    newline: &'static str,
+    what: &'static str,
+    entry: &'t ServiceEntry<'t>,
+}
+
+impl Edit<'_> {
+    /// Adds the rest of `path`, then the entry, into the map of `entries`,
+    /// whose key is `parent` (`None`: the file's top level).
+    fn insert(
+        &self,
+        entries: &[(Node, Node)],
+        parent: Option<&Node>,
+        path: &[&str],
+    ) -> Result<String, EditError> {
+        let text = self.text;
+        let Some((key, value)) = entries.iter().find(|(k, _)| is_key(k, path[0])) else {
+            let Some(parent) = parent else {
+                let mut out = text.to_owned();
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push_str(self.newline);
                 }
-                None => out.push_str(&text[..after_key]),
-            }
-            let indent = " ".repeat(key_indent + 2);
-            let tail = &text[after_key..];
-            let (eol, tail) = match tail.strip_prefix("\r\n") {
-                Some(t) => ("\r\n", t),
-                None => match tail.strip_prefix('\n') {
-                    Some(t) => ("\n", t),
-                    None => (newline, tail),
-                },
+                if !out.trim().is_empty() && !out.ends_with(&format!("{0}{0}", self.newline)) {
+                    out.push_str(self.newline);
+                }
+                out.push_str(&self.lines(path, ""));
+                return Ok(out);
             };
-            out.push_str(eol);
-            out.push_str(&entry_lines(entry, &indent, newline));
-            out.push_str(tail);
-            Ok(out)
+            return self.append(parent, entries, path);
+        };
+        let key_indent = key.span.offset - line_start(text, key.span.offset);
+        let after_key = line_end(text, key.span.offset);
+        let rest_of_line = &text[key.span.offset + key.span.len..after_key];
+        let inline = rest_of_line
+            .trim_start_matches(':')
+            .split(" #")
+            .next()
+            .unwrap_or("")
+            .trim();
+        match &value.value {
+            Value::Map(children) if !children.is_empty() => {
+                if path.len() > 1 {
+                    return self.insert(children, Some(key), &path[1..]);
+                }
+                if let Some((existing, _)) =
+                    children.iter().find(|(k, _)| is_key(k, self.entry.role))
+                {
+                    return Err(EditError::Duplicate {
+                        what: self.what,
+                        role: self.entry.role.to_owned(),
+                        span: existing.span,
+                    });
+                }
+                self.append(key, children, &[])
+            }
+            Value::Null | Value::Map(_)
+                if matches!(inline, "" | "{}" | "~" | "null" | "Null" | "NULL") =>
+            {
+                // Drop the empty value written after the key, keep a comment.
+                let value_at = text[..after_key]
+                    .rfind(inline)
+                    .filter(|_| !inline.is_empty());
+                let mut out = String::with_capacity(text.len() + 64);
+                match value_at {
+                    Some(at) => {
+                        out.push_str(text[..at].trim_end_matches(' '));
+                        let after = &text[at + inline.len()..after_key];
+                        if !after.trim().is_empty() {
+                            out.push(' ');
+                            out.push_str(after.trim_start());
+                        }
+                    }
+                    None => out.push_str(&text[..after_key]),
+                }
+                let tail = &text[after_key..];
+                let (eol, tail) = match tail.strip_prefix("\r\n") {
+                    Some(t) => ("\r\n", t),
+                    None => match tail.strip_prefix('\n') {
+                        Some(t) => ("\n", t),
+                        None => (self.newline, tail),
+                    },
+                };
+                out.push_str(eol);
+                out.push_str(&self.lines(&path[1..], &" ".repeat(key_indent + 2)));
+                out.push_str(tail);
+                Ok(out)
+            }
+            _ => Err(EditError::Flow(path[0].to_owned())),
         }
-        _ => Err(EditError::FlowServices),
+    }
+
+    /// Adds `path` and the entry after the last of `children`, the entries
+    /// of the block map under `key`, in their indentation.
+    fn append(
+        &self,
+        key: &Node,
+        children: &[(Node, Node)],
+        path: &[&str],
+    ) -> Result<String, EditError> {
+        let text = self.text;
+        let key_line = line_start(text, key.span.offset);
+        let first = &children[0].0;
+        let name = match &key.value {
+            Value::String(name) => name.clone(),
+            _ => String::new(),
+        };
+        if line_start(text, first.span.offset) == key_line {
+            return Err(EditError::Flow(name));
+        }
+        let indent = " ".repeat(first.span.offset - line_start(text, first.span.offset));
+        let end = block_end(
+            text,
+            line_end(text, key.span.offset),
+            key.span.offset - key_line,
+        );
+        let mut out = String::with_capacity(text.len() + 64);
+        out.push_str(&text[..end]);
+        if !out.ends_with('\n') {
+            out.push_str(self.newline);
+        }
+        out.push_str(&self.lines(path, &indent));
+        out.push_str(&text[end..]);
+        Ok(out)
+    }
+
+    /// The keys of `path`, each under the one before, then the entry, from
+    /// `indent` on.
+    fn lines(&self, path: &[&str], indent: &str) -> String {
+        let newline = self.newline;
+        let mut out = String::new();
+        let mut indent = indent.to_owned();
+        for key in path {
+            out.push_str(&format!("{indent}{key}:{newline}"));
+            indent.push_str("  ");
+        }
+        let entry = self.entry;
+        for comment in &entry.comments {
+            out.push_str(&format!("{indent}# {comment}{newline}"));
+        }
+        out.push_str(&format!("{indent}{}:{newline}", entry.role));
+        for (key, value) in &entry.fields {
+            out.push_str(&format!("{indent}  {key}: {}{newline}", scalar(value)));
+        }
+        out
     }
 }
 
@@ -127,14 +222,6 @@ pub fn replace_scalar(text: &str, node: &Node, old: &str, new: &str) -> Option<S
     let end = line_end(text, node.span.offset);
     let at = start + text[start..end].find(old)?;
     Some(format!("{}{new}{}", &text[..at], &text[at + old.len()..]))
-}
-
-fn entry_lines(entry: &ServiceEntry, indent: &str, newline: &str) -> String {
-    let mut out = format!("{indent}{}:{newline}", entry.role);
-    for (key, value) in &entry.fields {
-        out.push_str(&format!("{indent}  {key}: {}{newline}", scalar(value)));
-    }
-    out
 }
 
 /// A value as plain YAML when that reads back as the same string, else
@@ -217,6 +304,7 @@ mod tests {
         ServiceEntry {
             role: "web",
             fields: vec![("location", "./web")],
+            comments: Vec::new(),
         }
     }
 
@@ -287,12 +375,60 @@ mod tests {
         assert_eq!(
             add_service(text, &web()),
             Err(EditError::Duplicate {
+                what: "service",
                 role: "web".into(),
                 span: Span { offset: 20, len: 3 }
             })
         );
         let text = "name: a\nservices: {api: {location: ./api}}\n";
-        assert_eq!(add_service(text, &web()), Err(EditError::FlowServices));
+        assert_eq!(
+            add_service(text, &web()),
+            Err(EditError::Flow("services".into()))
+        );
+    }
+
+    fn cache() -> ServiceEntry<'static> {
+        ServiceEntry {
+            role: "cache",
+            fields: vec![("image", "redis:7")],
+            comments: vec!["from the catalog".into()],
+        }
+    }
+
+    #[test]
+    fn adds_a_dependency_creating_what_is_missing() {
+        for (text, expected) in [
+            (
+                "name: a\nservices:\n  api:\n    location: ./api\n",
+                "name: a\nservices:\n  api:\n    location: ./api\n\nlocal:\n  dependencies:\n    # from the catalog\n    cache:\n      image: redis:7\n",
+            ),
+            (
+                "name: a\nlocal:\nservices: {}\n",
+                "name: a\nlocal:\n  dependencies:\n    # from the catalog\n    cache:\n      image: redis:7\nservices: {}\n",
+            ),
+            (
+                "name: a\nlocal:\n    secrets: [A]  # keep\nservices: {}\n",
+                "name: a\nlocal:\n    secrets: [A]  # keep\n    dependencies:\n      # from the catalog\n      cache:\n        image: redis:7\nservices: {}\n",
+            ),
+            (
+                "name: a\nlocal:\n  dependencies:\n    # the store\n    db:\n      image: postgres:16\nservices: {}\n",
+                "name: a\nlocal:\n  dependencies:\n    # the store\n    db:\n      image: postgres:16\n    # from the catalog\n    cache:\n      image: redis:7\nservices: {}\n",
+            ),
+        ] {
+            assert_eq!(add_dependency(text, &cache()).unwrap(), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_a_dependency_that_exists() {
+        let text = "local:\n  dependencies:\n    cache:\n      image: redis:6\n";
+        assert!(matches!(
+            add_dependency(text, &cache()),
+            Err(EditError::Duplicate {
+                what: "dependency",
+                ..
+            })
+        ));
     }
 
     #[test]

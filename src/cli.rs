@@ -93,10 +93,80 @@ pub enum Command {
     /// services) to the newest tag of their major version, asking each
     /// image's registry
     Update(UpdateArgs),
+    /// The same as `exo compose up`: build and start the application, each
+    /// container once what it needs is ready (`-d --wait` returns then)
+    #[command(disable_help_flag = true)]
+    Up(ShortcutArgs),
+    /// The same as `exo compose down`: stop and remove the application's
+    /// containers and network
+    Down(ShortcutArgs),
+    /// The same as `exo compose ps`: list the application's containers
+    Ps(ShortcutArgs),
+    /// The same as `exo compose logs`: print the containers' output (`-f` to
+    /// follow it)
+    Logs(ShortcutArgs),
+    /// Print the services, the dependencies they use and their `depends-on`
+    /// order, with each one's readiness check, as a Graphviz or Mermaid graph
+    Graph(GraphArgs),
+    /// Write JSON Schemas of application.yml and service.yml into DIR, for
+    /// editors to complete and check the files
+    Schema(SchemaArgs),
+    /// Print the shell completion script for SHELL (e.g. `exo completions
+    /// bash > ~/.local/share/bash-completion/completions/exo`)
+    Completions(CompletionsArgs),
     /// Show the running project: each container's state, its readiness as
     /// exo judges it (the check and its result now), health, restarts, ports
     /// and uptime; exit 0 only when every container is ready
     Status(StatusArgs),
+}
+
+/// `exo up|down|ps|logs`: the Compose command's own arguments.
+#[derive(Debug, Args)]
+pub struct ShortcutArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// The `docker compose` command's arguments, e.g. `-f web` for `logs`
+    #[arg(
+        value_name = "ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// `dot` for Graphviz (`exo graph | dot -Tsvg > graph.svg`), `mermaid` to
+    /// paste into Markdown
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+
+    /// The production file's view (checks of `production`)
+    #[arg(long)]
+    pub production: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz's dot language
+    Dot,
+    /// A Mermaid flowchart
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Where to write application.schema.json and service.schema.json
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -172,12 +242,19 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["template", "image", "repo"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["template", "image", "repo", "dependency"])))]
 pub struct AddArgs {
     /// The service's role: its name in the application (letters, digits,
-    /// single hyphens)
+    /// single hyphens); with --dependency, the dependency's id
     #[arg(value_name = "ROLE")]
     pub role: String,
+
+    /// Not a service but a dependency the services use (a database, a
+    /// cache, ...), run from this image, e.g. `redis:7`: an entry of
+    /// `local.dependencies`, whose host services get as `<ID>_HOST` (and
+    /// more, for an image of exo's catalog)
+    #[arg(long, value_name = "IMAGE", conflicts_with_all = ["location", "kind"])]
+    pub dependency: Option<String>,
 
     /// A new service from this template (see `exo template list`)
     #[arg(long, value_name = "NAME")]
@@ -212,7 +289,7 @@ pub enum ServiceKind {
 }
 
 /// What `exo run` and `exo compose` share.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ProjectArgs {
     /// Use run_production.yml (Dockerfile.prod, the image's command, no mount)
     #[arg(long)]

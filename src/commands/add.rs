@@ -1,4 +1,5 @@
-//! `exo add ROLE --template NAME | --image IMAGE | --repo URL`.
+//! `exo add ROLE --template NAME | --image IMAGE | --repo URL`, and
+//! `exo add ID --dependency IMAGE`.
 
 use super::{CommandError, Workspace};
 use crate::cli::{AddArgs, Cli, ServiceKind};
@@ -9,6 +10,27 @@ use crate::scaffold::{self, AddRequest, AddSource};
 
 pub fn run(cli: &Cli, args: &AddArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
     let workspace = Workspace::load(cli)?;
+    if let Some(image) = &args.dependency {
+        let request = AddRequest {
+            role: args.role.clone(),
+            kind: None,
+            location: None,
+            source: AddSource::Dependency(image.clone()),
+        };
+        scaffold::add(&workspace.dir, &workspace.app, &request)?;
+        let known = match crate::catalog::lookup(image) {
+            Some(entry) => format!(" (exo's catalog: {})", entry.name),
+            None => String::new(),
+        };
+        printer.status(
+            "Added",
+            &format!(
+                "the dependency {} from the image {image}{known} to application.yml",
+                args.role
+            ),
+        );
+        return Ok(ExitStatus::Success);
+    }
     let (source, from) = match (&args.template, &args.image, &args.repo) {
         (Some(name), _, _) => (
             AddSource::Template(name.clone()),

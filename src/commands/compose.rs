@@ -3,15 +3,38 @@
 
 use super::run::{mode, prepare, project, runtime, start};
 use super::{CommandError, Workspace};
-use crate::cli::{Cli, ComposeArgs, ComposeUpArgs};
+use crate::cli::{Cli, ComposeArgs, ComposeUpArgs, ShortcutArgs};
 use crate::docker::{Docker, DockerError};
 use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
 use crate::up::{UpOptions, WatchOptions};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use std::process::Stdio;
 use std::time::Duration;
+
+/// Compose's commands that read only the files, never the daemon.
+const WITHOUT_DAEMON: [&str; 3] = ["config", "convert", "version"];
+
+/// `exo up|down|ps|logs ARGS`: the same as `exo compose up|down|ps|logs ARGS`.
+pub fn shortcut(
+    cli: &Cli,
+    command: &str,
+    args: &ShortcutArgs,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
+    let args = ComposeArgs {
+        project: args.project.clone(),
+        help: None,
+        args: std::iter::once(command.to_owned())
+            .chain(args.args.iter().cloned())
+            .collect(),
+    };
+    if command == "up" {
+        return up(cli, &args, "exo up", printer);
+    }
+    run(cli, &args, printer)
+}
 
 pub fn run(
     cli: &Cli,
@@ -19,15 +42,22 @@ pub fn run(
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
     if args.args.first().map(String::as_str) == Some("up") {
-        return up(cli, args, printer);
+        return up(cli, args, "exo compose up", printer);
     }
+    let command = args.args.iter().find(|arg| !arg.starts_with('-'));
+    let needs_daemon = !(command.is_some_and(|c| WITHOUT_DAEMON.contains(&c.as_str()))
+        || args.args.iter().any(|arg| arg == "--help" || arg == "-h"));
     let workspace = Workspace::load(cli)?;
     prepare(&workspace, printer)?;
     let mode = mode(&args.project);
     let project = project(&workspace, &args.project, mode);
     runtime()?.block_on(async {
         let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
-        let docker = Docker::detect().await?;
+        let docker = if needs_daemon {
+            Docker::detect().await?
+        } else {
+            Docker::detect_client().await?
+        };
         let mut child = docker
             .compose(&project, &args.args)
             .stdin(Stdio::inherit())
@@ -59,9 +89,18 @@ pub fn run(
     })
 }
 
-fn up(cli: &Cli, args: &ComposeArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
-    let words = std::iter::once("exo compose up").chain(args.args[1..].iter().map(String::as_str));
-    let up = match ComposeUpArgs::try_parse_from(words) {
+fn up(
+    cli: &Cli,
+    args: &ComposeArgs,
+    name: &'static str,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
+    let words = std::iter::once(name).chain(args.args[1..].iter().map(String::as_str));
+    let parsed = ComposeUpArgs::command()
+        .name(name)
+        .try_get_matches_from(words)
+        .and_then(|matches| ComposeUpArgs::from_arg_matches(&matches));
+    let up = match parsed {
         Ok(up) => up,
         Err(err) => {
             let _ = err.print();

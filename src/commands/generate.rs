@@ -56,9 +56,13 @@ fn check(dir: &Path, files: &[(Mode, String)], printer: &mut Printer) -> ExitSta
     for (mode, text) in files {
         match std::fs::read_to_string(dir.join(mode.file_name())) {
             Ok(current) if current == *text => {}
-            Ok(_) => {
+            Ok(current) => {
                 stale += 1;
-                printer.error(&format!("'{}' is out of date", mode.file_name()));
+                printer.error(&format!(
+                    "'{}' is out of date; what `exo generate` would change:",
+                    mode.file_name()
+                ));
+                printer.diff(&unified_diff(mode.file_name(), &current, text));
             }
             Err(_) => {
                 stale += 1;
@@ -67,12 +71,24 @@ fn check(dir: &Path, files: &[(Mode, String)], printer: &mut Printer) -> ExitSta
         }
     }
     if stale == 0 {
-        printer.status("Current", "all Compose files match the configuration");
+        printer.status(
+            "Checked",
+            &format!("{} Compose files: all up to date", files.len()),
+        );
         ExitStatus::Success
     } else {
         printer.error("run `exo generate` to update the Compose files");
         ExitStatus::Failure
     }
+}
+
+/// The change from `current` to `wanted`, as `diff -u` shows it.
+fn unified_diff(file: &str, current: &str, wanted: &str) -> String {
+    similar::TextDiff::from_lines(current, wanted)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("{file} (on disk)"), &format!("{file} (generated)"))
+        .to_string()
 }
 
 /// Writes through a temporary file so that a reader never sees half a file.

@@ -3,10 +3,13 @@
 mod add;
 mod check;
 mod clone;
+mod completions;
 mod compose;
 mod generate;
+mod graph;
 mod init;
 mod run;
+mod schema;
 mod status;
 mod template;
 mod test;
@@ -36,6 +39,13 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
         Command::Update(args) => update::run(cli, args, printer),
         Command::Test(args) => test::run(cli, args, printer),
         Command::Status(args) => status::run(cli, args, printer),
+        Command::Up(args) => compose::shortcut(cli, "up", args, printer),
+        Command::Down(args) => compose::shortcut(cli, "down", args, printer),
+        Command::Ps(args) => compose::shortcut(cli, "ps", args, printer),
+        Command::Logs(args) => compose::shortcut(cli, "logs", args, printer),
+        Command::Graph(args) => graph::run(cli, args, printer),
+        Command::Schema(args) => schema::run(args, printer),
+        Command::Completions(args) => Ok(completions::run(args, printer)),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -63,6 +73,8 @@ pub enum CommandError {
     Connection(#[from] crate::docker::connection::ConnectionError),
     #[error(transparent)]
     Engine(#[from] crate::docker::containers::EngineError),
+    #[error("{}: no such directory", .0.display())]
+    NoSuchDirectory(PathBuf),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -81,7 +93,13 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
         }
         CommandError::Load(err @ LoadError::NotFound { .. }) => {
             printer.error(&format!(
-                "{err}\n  hint: run exo inside an application, or give its directory with `-C DIR`"
+                "{err}\n  hint: run exo inside an application, or give its directory with `-C DIR`; `exo init` starts a new application here"
+            ));
+            ExitStatus::Usage
+        }
+        CommandError::NoSuchDirectory(_) => {
+            printer.error(&format!(
+                "{err}\n  hint: `-C DIR` (or EXO_APP) names the application's directory"
             ));
             ExitStatus::Usage
         }
@@ -218,6 +236,7 @@ impl Workspace {
             })?,
         };
         let dir = match &cli.global.app {
+            Some(dir) if !dir.is_dir() => return Err(CommandError::NoSuchDirectory(dir.clone())),
             Some(dir) if dir.join(config::APPLICATION_FILE).is_file() => dir.clone(),
             Some(dir) => return Err(LoadError::NotFound { start: dir.clone() }.into()),
             None => config::find_application_dir(&start)?,

@@ -110,6 +110,21 @@ fn dependency_service(
     }
 }
 
+/// The image a service built from its `location` is tagged with:
+/// `<project>-<role>:<mode>`, where the project is the one Compose runs
+/// (`-p`, `COMPOSE_PROJECT_NAME`, else the file's `name:`) as in Compose's
+/// own default image names, so that two projects of one application never
+/// overwrite each other's images. Compose sets `COMPOSE_PROJECT_NAME` for
+/// interpolation; the default is for Compose versions that do not. The tag
+/// is the mode because development and production share a project.
+fn image_name(project: &str, role: &str, mode: Mode) -> String {
+    format!(
+        "${{COMPOSE_PROJECT_NAME:-{project}}}-{}:{}",
+        role.to_lowercase(),
+        mode.name()
+    )
+}
+
 fn service_entry(
     service: &Service,
     project: &str,
@@ -130,8 +145,7 @@ fn service_entry(
                 context,
                 dockerfile: mode.dockerfile().to_owned(),
             };
-            // Named per mode: development and production share a project.
-            let image = format!("{project}-{}:{}", service.role.to_lowercase(), mode.name());
+            let image = image_name(project, &service.role, mode);
             (Some(image), Some(build), mount)
         }
         ServiceSource::Image(image) => (Some(image.clone()), None, None),

@@ -106,6 +106,20 @@ impl Docker {
         })
     }
 
+    /// Finds `docker` and Compose without asking the daemon, for Compose
+    /// commands that need none (`config`, `version`): they work while the
+    /// daemon is down, as with `docker compose` itself.
+    pub async fn detect_client() -> Result<Docker, DockerError> {
+        let docker = which::which("docker").map_err(|_| DockerError::NotInstalled)?;
+        let (compose, compose_version) = find_compose(&docker).await?;
+        Ok(Docker {
+            docker,
+            compose,
+            compose_version,
+            engine_version: String::new(),
+        })
+    }
+
     /// `docker ARGS`
     pub fn docker<I, S>(&self, args: I) -> Command
     where

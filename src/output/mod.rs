@@ -14,6 +14,15 @@ use crate::config::{Problem, ProblemDiagnostic};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use std::io::{IsTerminal, Write};
 
+/// `1 log line`, `3 log lines`: a count with its noun in the right number.
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 pub struct Printer {
     choice: ColorChoice,
     color: bool,
@@ -85,6 +94,31 @@ impl Printer {
         }
     }
 
+    /// The command's result as it is (a script, a graph), on stdout.
+    pub fn out(&mut self, text: &str) {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
+
+    /// A unified diff, on stdout: added lines green, removed ones red and
+    /// hunk headers cyan when stdout is a terminal that takes colours.
+    pub fn diff(&mut self, diff: &str) {
+        let color = self.log_color();
+        let mut stdout = std::io::stdout().lock();
+        for line in diff.lines() {
+            let style = match line.as_bytes().first() {
+                _ if !color => None,
+                Some(b'+') => Some("\x1b[32m"),
+                Some(b'-') => Some("\x1b[31m"),
+                Some(b'@') => Some("\x1b[36m"),
+                _ => None,
+            };
+            let _ = match style {
+                Some(style) => writeln!(stdout, "{style}{line}\x1b[0m"),
+                None => writeln!(stdout, "{line}"),
+            };
+        }
+    }
+
     /// A warning, on stderr.
     pub fn warn(&mut self, message: &str) {
         let label = self.paint("warning:", "\x1b[1;33m");
@@ -134,10 +168,9 @@ impl Printer {
             self.stderr(text.trim_end());
             self.stderr("");
         }
-        let count = problems.len();
-        let plural = if count == 1 { "" } else { "s" };
         self.error(&format!(
-            "the application's configuration has {count} problem{plural}"
+            "the application's configuration has {}",
+            counted(problems.len(), "problem")
         ));
     }
 

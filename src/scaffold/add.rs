@@ -16,6 +16,8 @@ pub enum AddSource {
     Image(String),
     /// An existing service cloned from this git URL.
     Repository(String),
+    /// Not a service: a dependency (`local.dependencies`) run from this image.
+    Dependency(String),
 }
 
 pub struct AddRequest {
@@ -48,8 +50,11 @@ pub fn add(dir: &Path, app: &Application, request: &AddRequest) -> Result<Added,
             Problem::general(format!(
                 "the application already has a dependency called `{role}`"
             ))
-            .help("choose another role; each container of the application needs its own name"),
+            .help("choose another name; each container of the application needs its own"),
         ]));
+    }
+    if let AddSource::Dependency(image) = &request.source {
+        return add_dependency(dir, app, role, image);
     }
     let location = match &request.source {
         AddSource::Image(_) => None,
@@ -66,8 +71,13 @@ pub fn add(dir: &Path, app: &Application, request: &AddRequest) -> Result<Added,
         }
         (_, location) => fields.push(("location", location.as_deref().unwrap_or_default())),
     }
-    let edited = appfile::add_service(&original, &ServiceEntry { role, fields })
-        .map_err(|err| edit_problem(&original, err))?;
+    let entry = ServiceEntry {
+        role,
+        fields,
+        comments: Vec::new(),
+    };
+    let edited =
+        appfile::add_service(&original, &entry).map_err(|err| edit_problem(&original, err))?;
 
     let target = location.as_deref().map(|l| dir.join(l));
     if let Some(target) = &target
@@ -102,14 +112,81 @@ pub fn add(dir: &Path, app: &Application, request: &AddRequest) -> Result<Added,
         err
     };
     write_atomically(&app_file, &edited).map_err(undo)?;
+    validate(dir).map_err(undo)?;
+    Ok(Added { location, files })
+}
+
+/// A dependency `id` from `image`, with comments that say what exo's catalog
+/// knows of the image (so that the file explains what the services get).
+fn add_dependency(
+    dir: &Path,
+    app: &Application,
+    id: &str,
+    image: &str,
+) -> Result<Added, ScaffoldError> {
+    if app.services.contains_key(id) {
+        return Err(ScaffoldError::Invalid(vec![
+            Problem::general(format!(
+                "the application already has a service called `{id}`"
+            ))
+            .help("choose another name; each container of the application needs its own"),
+        ]));
+    }
+    let app_file = dir.join(APPLICATION_FILE);
+    let original = std::fs::read_to_string(&app_file).map_err(ScaffoldError::io(&app_file))?;
+    let entry = ServiceEntry {
+        role: id,
+        fields: vec![("image", image)],
+        comments: catalog_comments(id, image),
+    };
+    let edited =
+        appfile::add_dependency(&original, &entry).map_err(|err| edit_problem(&original, err))?;
+    write_atomically(&app_file, &edited)?;
+    validate(dir).inspect_err(|_| {
+        let _ = write_atomically(&app_file, &original);
+    })?;
+    Ok(Added {
+        location: None,
+        files: Vec::new(),
+    })
+}
+
+/// What the catalog gives the dependency `id` of `image`, as comment lines.
+fn catalog_comments(id: &str, image: &str) -> Vec<String> {
+    let prefix = crate::compose::constant_case(id);
+    let Some(entry) = crate::catalog::lookup(image) else {
+        return vec![
+            "not in exo's catalog: add `port:` and `health-check:` so that services".to_owned(),
+            format!("wait until it is ready; services get {prefix}_HOST"),
+        ];
+    };
+    let mut variables = vec![format!("{prefix}_HOST")];
+    variables.extend(entry.offers.keys().map(|name| format!("{prefix}_{name}")));
+    let mut comments = vec![
+        format!(
+            "exo's catalog ({}): port {}, its health check and default environment;",
+            entry.name, entry.port
+        ),
+        format!("services get {}", variables.join(", ")),
+    ];
+    if let Some(path) = &entry.persist {
+        comments.push(format!(
+            "add `persist: true` to keep {path} in a named volume"
+        ));
+    }
+    comments
+}
+
+/// Loads the edited application; its problems are the add's.
+fn validate(dir: &Path) -> Result<(), ScaffoldError> {
     match config::load(dir) {
-        Ok(_) => Ok(Added { location, files }),
-        Err(LoadError::Invalid(problems)) => Err(undo(ScaffoldError::Invalid(problems))),
-        Err(LoadError::Read { path, source }) => Err(undo(ScaffoldError::Io { path, source })),
-        Err(LoadError::NotFound { start }) => Err(undo(ScaffoldError::Io {
+        Ok(_) => Ok(()),
+        Err(LoadError::Invalid(problems)) => Err(ScaffoldError::Invalid(problems)),
+        Err(LoadError::Read { path, source }) => Err(ScaffoldError::Io { path, source }),
+        Err(LoadError::NotFound { start }) => Err(ScaffoldError::Io {
             path: start,
             source: std::io::ErrorKind::NotFound.into(),
-        })),
+        }),
     }
 }
 
@@ -165,12 +242,12 @@ fn edit_problem(text: &str, err: EditError) -> ScaffoldError {
         text: text.to_owned(),
     });
     let problem = match &err {
-        EditError::Duplicate { role, span } => {
+        EditError::Duplicate { role, span, .. } => {
             Problem::at(Site::new(&file, *span), err.to_string())
                 .label("already here")
                 .help(format!("choose another role, or remove `{role}` first"))
         }
-        EditError::FlowServices => Problem::general(err.to_string()),
+        EditError::Flow(_) => Problem::general(err.to_string()),
         EditError::Syntax(_) | EditError::NotAMap => {
             Problem::general(err.to_string()).help("run `exo check` to see where")
         }

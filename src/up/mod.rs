@@ -760,7 +760,10 @@ async fn explain_failure(
         if lines.is_empty() {
             printer.detail("no log lines");
         } else {
-            printer.detail(&format!("last {} log lines:", lines.len()));
+            printer.detail(&format!(
+                "last {}:",
+                crate::output::counted(lines.len(), "log line")
+            ));
             for line in &lines {
                 printer.detail(&format!("  {line}"));
             }

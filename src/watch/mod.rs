@@ -100,7 +100,7 @@ pub fn start(targets: Vec<Target>, poll: bool) -> Result<FileWatch, WatchError> 
         .filter(|path| path.exists())
         .collect();
     let native = if poll {
-        Err("turned off by --poll".to_owned())
+        Err("as asked by --poll".to_owned())
     } else {
         RecommendedWatcher::new(handler.clone(), notify::Config::default())
             .map_err(|err| err.to_string())

@@ -9,6 +9,27 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::path::{Path, PathBuf};
 
+/// The files editors and tools write beside the one being saved and remove
+/// or rename a moment later (in `.gitignore` syntax). A change to them is
+/// never what the user meant, and their names would only puzzle in messages.
+pub const EDITOR_TEMPORARY_FILES: [&str; 14] = [
+    ".*.sw[a-p]", // vim's swap files
+    "*.swp",      // vim's swap files with `directory=.`
+    "4913",       // vim's probe that the directory is writable
+    "*~",         // backups of vim, emacs, nano, gedit
+    ".#*",        // emacs's lock files
+    "\\#*#",      // emacs's auto-save files
+    // `sed -i`: `sed` and six letters or digits
+    "sed[a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9][a-zA-Z0-9]",
+    ".goutputstream-*", // gedit and other GLib programs
+    "*.kate-swp",       // Kate
+    "*___jb_tmp___",    // JetBrains IDEs' safe write
+    "*___jb_old___",
+    ".*.tmp.[0-9]*", // atomic writes of VS Code and others, `.name.tmp.1234`
+    "*.crswap",      // Chromium's File System Access API
+    ".DS_Store",
+];
+
 /// The watched files of one service.
 #[derive(Debug)]
 pub struct ServiceFiles {
@@ -38,6 +59,7 @@ impl ServiceFiles {
         }
         for line in [".git/"]
             .into_iter()
+            .chain(EDITOR_TEMPORARY_FILES)
             .chain(policy.ignore.iter().map(String::as_str))
         {
             ignored
@@ -184,6 +206,31 @@ mod tests {
         assert_eq!(classify("debug.log"), None);
         assert_eq!(classify("tmp/cache"), None);
         assert_eq!(classify("src/main.rs"), Some(WatchAction::Restart));
+    }
+
+    #[test]
+    fn editors_temporary_files_are_left_alone() {
+        let (dir, files) = files(&WatchPolicy::default(), &[]);
+        let root = dir.path();
+        let classify = |p: &str| files.classify(&root.join(p), false);
+        for temporary in [
+            "sedNSQqAZ",
+            "src/.main.rs.swp",
+            "src/.main.rs.swo",
+            "4913",
+            "index.js~",
+            ".#index.js",
+            "#index.js#",
+            ".goutputstream-ABC123",
+            "index.js___jb_tmp___",
+            ".index.js.tmp.2841",
+            ".DS_Store",
+        ] {
+            assert_eq!(classify(temporary), None, "{temporary}");
+        }
+        for real in ["sed.txt", "sedan.txt", "src/main.swift", "4913.txt"] {
+            assert_eq!(classify(real), Some(WatchAction::Restart), "{real}");
+        }
     }
 
     #[test]

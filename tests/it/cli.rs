@@ -23,7 +23,20 @@ fn help_lists_every_command() {
 #[test]
 fn every_command_has_help() {
     for command in [
-        "generate", "check", "test", "init", "add", "template", "clone", "update",
+        "generate",
+        "check",
+        "test",
+        "init",
+        "add",
+        "template",
+        "clone",
+        "update",
+        "down",
+        "ps",
+        "logs",
+        "graph",
+        "schema",
+        "completions",
     ] {
         exo()
             .args([command, "--help"])
@@ -63,7 +76,19 @@ fn a_missing_app_directory_is_a_usage_error() {
         .args(["-C", "/nonexistent/app", "check"])
         .assert()
         .code(2)
-        .stderr(contains("/nonexistent/app is not an exo application"));
+        .stderr(contains("/nonexistent/app: no such directory"));
+}
+
+#[test]
+fn outside_any_application_the_error_suggests_exo_init() {
+    let empty = tempfile::tempdir().unwrap();
+    exo()
+        .arg("check")
+        .current_dir(empty.path())
+        .assert()
+        .code(2)
+        .stderr(contains("is not an exo application"))
+        .stderr(contains("`exo init` starts a new application here"));
 }
 
 #[test]

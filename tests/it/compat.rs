@@ -520,12 +520,18 @@ fn normalise_exo(
         };
 
         // 5. A service built from a `location` (0.37: a build and no image)
-        //    is named `<project>-<role>:<mode>`: development and production
-        //    share a Compose project, and unnamed, both builds would tag the
-        //    same image. A `docker-image` service keeps its image, compared
-        //    as before.
+        //    is named `<project>-<role>:<mode>`, the project being the one
+        //    Compose runs (`${COMPOSE_PROJECT_NAME}`, by default 0.37's
+        //    project name), as Compose's own default image names follow it:
+        //    development and production share a Compose project, and
+        //    unnamed, both builds would tag the same image. A `docker-image`
+        //    service keeps its image, compared as before.
         if counterpart.build_context.is_some() && counterpart.image.is_none() {
-            let expected = format!("{project}-{}:{}", role.to_lowercase(), image_tag(mode));
+            let expected = format!(
+                "${{COMPOSE_PROJECT_NAME:-{project}}}-{}:{}",
+                role.to_lowercase(),
+                image_tag(mode)
+            );
             let image = service.image.take();
             if image.as_deref() != Some(expected.as_str()) {
                 problems.push(format!(
@@ -950,8 +956,8 @@ fn the_comparison_catches_differences() {
         // Exo's deliberate additions accept only the expected values.
         (
             Exo,
-            "image: spacetweet-storage-service:development",
-            "image: spacetweet-storage:development",
+            "image: ${COMPOSE_PROJECT_NAME:-spacetweet}-storage-service:development",
+            "image: ${COMPOSE_PROJECT_NAME:-spacetweet}-storage:development",
             "`storage-service`: image",
         ),
         (

@@ -1,0 +1,26 @@
+//! `exo graph [--format dot|mermaid]`: what starts after what, and when each
+//! container counts as ready.
+
+use super::{CommandError, Workspace};
+use crate::cli::{Cli, GraphArgs, GraphFormat};
+use crate::compose::Mode;
+use crate::diagram;
+use crate::exit::ExitStatus;
+use crate::output::Printer;
+use crate::up::Plan;
+
+pub fn run(cli: &Cli, args: &GraphArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
+    let workspace = Workspace::load(cli)?;
+    let mode = if args.production {
+        Mode::Production
+    } else {
+        Mode::Development
+    };
+    let plan = Plan::new(&workspace.app, mode, &[])?;
+    let text = match args.format {
+        GraphFormat::Dot => diagram::dot(&workspace.app, &plan),
+        GraphFormat::Mermaid => diagram::mermaid(&workspace.app, &plan),
+    };
+    printer.out(&text);
+    Ok(ExitStatus::Success)
+}

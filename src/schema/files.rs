@@ -1,0 +1,340 @@
+//! The shape of application.yml and service.yml as `schemars` types: keys,
+//! value types and the documentation an editor shows. They are never
+//! deserialised into (the loader in `crate::config` reads the files, with
+//! positions for its messages); they exist to generate the JSON Schemas.
+//! Every map is optional and may be written empty (`local:`), as the loader
+//! allows.
+
+#![allow(dead_code)]
+
+use schemars::JsonSchema;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A scalar the loader reads as text: `80` and `"80"` are the same.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum Text {
+    String(String),
+    Number(f64),
+    Boolean(bool),
+}
+
+/// A list of strings; empty when written `key:` alone.
+type Texts = Option<Vec<Text>>;
+
+/// A TCP port: a number from 1 to 65535, or a string of its digits.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum Port {
+    Number(#[schemars(range(min = 1, max = 65535))] u32),
+    Digits(#[schemars(regex(pattern = r"^\s*[0-9]{1,5}\s*$"))] String),
+}
+
+/// A duration with its unit: `500ms`, `2s`, `1m30s`, `1h`.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+struct Duration(#[schemars(regex(pattern = r"^\s*([0-9.]+(ms|s|m|h))+\s*$"))] String);
+
+/// Environment variables: names to values (`NAME:` alone is empty).
+type Environment = Option<BTreeMap<String, Option<Text>>>;
+
+/// application.yml: an application of many services (exo, in the format of
+/// Exosphere 0.37).
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ApplicationFile {
+    /// The application's name: lowercase letters and digits, single hyphens.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    name: String,
+    /// Informational.
+    description: Option<Text>,
+    /// Informational.
+    version: Option<Text>,
+    /// Informational.
+    author: Option<Text>,
+    /// Dependencies, variables and secrets for every service.
+    local: Option<Local>,
+    /// Deployment settings, used by `exo deploy`.
+    remote: Option<ApplicationRemote>,
+    /// The services, by role (letters, digits, single hyphens).
+    services: Option<BTreeMap<String, Option<ServiceEntry>>>,
+    /// Directories copied into each service directory by `exo run`.
+    shared_directories: Texts,
+    /// The application's end-to-end tests, run by `exo test`.
+    tests: Option<EndToEndTests>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Local {
+    /// Containers from images that the services use, by id (the container's
+    /// name and `<ID>_HOST`).
+    dependencies: Option<BTreeMap<String, Option<Dependency>>>,
+    environment_variables: Environment,
+    /// Names of variables passed as `${NAME}` from exo's environment.
+    secrets: Texts,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Dependency {
+    /// The image, e.g. `postgres:16`; a well-known image gets the catalog's
+    /// health check, port and variables.
+    image: Text,
+    /// Paths kept in named volumes; `true` for the catalog's data path.
+    persist: Option<Persist>,
+    environment_variables: Environment,
+    secrets: Texts,
+    /// The port it listens on (the catalog's by default).
+    port: Option<Port>,
+    /// Also publish `port` on this host port.
+    host_port: Option<Port>,
+    /// When it is ready (the catalog's check by default).
+    health_check: Option<HealthCheck>,
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum Persist {
+    Catalog(bool),
+    Paths(Vec<Text>),
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct ServiceEntry {
+    /// A directory of the application with service.yml, Dockerfile.dev and
+    /// Dockerfile.prod.
+    location: Option<Text>,
+    /// An image to run instead of a `location`.
+    docker_image: Option<Text>,
+    /// Data for the dependencies, by dependency id.
+    dependency_data: Option<BTreeMap<String, Value>>,
+    /// The git URL `exo clone` fetches the service from.
+    repository: Option<Text>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct EndToEndTests {
+    /// A directory with a Dockerfile.
+    location: Text,
+    command: Option<Text>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct ApplicationRemote {
+    dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
+    environments: Option<BTreeMap<String, Option<ApplicationEnvironment>>>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct RemoteDependency {
+    r#type: Option<Text>,
+    template_config: Option<BTreeMap<String, Text>>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct ApplicationEnvironment {
+    url: Option<Text>,
+    region: Option<Text>,
+    account_id: Option<Text>,
+    ssl_certificate_arn: Option<Text>,
+    environment_variables: Environment,
+    secrets: Texts,
+}
+
+/// service.yml: one service of an exo application.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ServiceFile {
+    r#type: ServiceType,
+    /// Informational.
+    description: Option<Text>,
+    /// Informational.
+    author: Option<Text>,
+    /// Informational.
+    version: Option<Text>,
+    /// Data for the dependencies, by dependency id.
+    dependency_data: Option<BTreeMap<String, Value>>,
+    development: Option<Development>,
+    production: Option<Production>,
+    /// Dependencies, variables and secrets of this service only.
+    local: Option<Local>,
+    /// Deployment settings, used by `exo deploy`.
+    remote: Option<ServiceRemote>,
+}
+
+/// `public`: reachable from outside on a host port; `private`: by the other
+/// services only; `worker`: no port.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+enum ServiceType {
+    Public,
+    Private,
+    Worker,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Development {
+    /// The port the service listens on in its container.
+    port: Option<Port>,
+    /// Publish it on this host port (public services get 3000, 3010, ...).
+    host_port: Option<Port>,
+    scripts: Option<Scripts>,
+    health_check: Option<HealthCheck>,
+    /// Services that must be ready before this one starts.
+    depends_on: Texts,
+    restart: Option<Restart>,
+    watch: Option<Watch>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Scripts {
+    /// The container's command in development.
+    run: Option<Text>,
+    /// The command of `exo test`.
+    test: Option<Text>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Production {
+    port: Option<Port>,
+    host_port: Option<Port>,
+    /// An HTTP path.
+    health_check: Option<Text>,
+}
+
+/// An HTTP path on the service's port, or a map naming one kind of check.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum HealthCheck {
+    Path(#[schemars(regex(pattern = r"^/\S*$"))] String),
+    Check(Box<Check>),
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Check {
+    /// GET this path answers 2xx or 3xx.
+    http: Option<String>,
+    /// A TCP connection succeeds: `true` (the port) or a port.
+    tcp: Option<TcpCheck>,
+    /// Exits 0 in the container: a string for `/bin/sh -c`, a list as is.
+    command: Option<CommandLine>,
+    /// The container prints a line containing this text.
+    log: Option<Text>,
+    /// Another port to check.
+    port: Option<Port>,
+    interval: Option<Duration>,
+    timeout: Option<Duration>,
+    start_period: Option<Duration>,
+    /// Docker Engine 25 and later only.
+    start_interval: Option<Duration>,
+    /// Failures in a row that make it unhealthy.
+    #[schemars(range(min = 1))]
+    retries: Option<u32>,
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum TcpCheck {
+    Yes(bool),
+    Port(Port),
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum CommandLine {
+    Shell(Text),
+    Exec(Vec<Text>),
+}
+
+/// `false` never restarts; a map tunes the backoff.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum Restart {
+    Enabled(bool),
+    Policy(Box<RestartPolicy>),
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct RestartPolicy {
+    on_crash: Option<bool>,
+    initial_delay: Option<Duration>,
+    #[schemars(range(min = 1))]
+    multiplier: Option<f64>,
+    max_delay: Option<Duration>,
+    reset_after: Option<Duration>,
+    #[schemars(range(min = 1))]
+    max_crashes: Option<u32>,
+    window: Option<Duration>,
+    /// How long unhealthy before a restart; `false` never.
+    on_unhealthy: Option<DurationOrOff>,
+    with_dependencies: Option<bool>,
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum DurationOrOff {
+    Off(bool),
+    After(Duration),
+}
+
+/// `false` does not watch; a map says what and how.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum Watch {
+    Enabled(bool),
+    Policy(Box<WatchPolicy>),
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct WatchPolicy {
+    paths: Texts,
+    ignore: Texts,
+    action: Option<WatchAction>,
+    rules: Option<Vec<WatchRule>>,
+    debounce: Option<Duration>,
+    poll_interval: Option<Duration>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+enum WatchAction {
+    Restart,
+    Rebuild,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct WatchRule {
+    paths: Vec<Text>,
+    action: WatchAction,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct ServiceRemote {
+    cpu: Option<Text>,
+    memory: Option<Text>,
+    dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
+    environments: Option<BTreeMap<String, Option<ServiceEnvironment>>>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct ServiceEnvironment {
+    url: Option<Text>,
+    environment_variables: Environment,
+    secrets: Texts,
+}
