@@ -78,9 +78,9 @@ pub enum Command {
     /// Create application.yml for a new application, in the current
     /// directory (or -C DIR)
     Init(InitArgs),
-    /// Add a service: a new one from a template, a third-party image, or
-    /// an existing git repository; application.yml is edited in place,
-    /// keeping its comments and layout
+    /// Add a service (a new one from a template, a third-party image, or an
+    /// existing git repository) or a dependency (--dependency IMAGE);
+    /// application.yml is edited in place, keeping its comments and layout
     Add(AddArgs),
     /// List, add or remove service templates
     #[command(subcommand)]
