@@ -11,6 +11,7 @@ mod e2e_scaffold;
 mod e2e_test;
 mod e2e_up;
 mod errors;
+mod everyday;
 mod generate;
 mod properties;
 mod scaffold;
