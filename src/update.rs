@@ -16,7 +16,18 @@ pub struct ImageUpdate {
     /// The newest tag to move to; `None` when the image is current, or its
     /// tag is no version.
     pub newest: Option<String>,
+    /// Why it was not checked: built locally, or its registry failed.
+    pub skipped: Option<Skipped>,
     node: Node,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skipped {
+    /// The image exists in the local engine and never came from a
+    /// registry: no registry can have newer tags of it.
+    Local,
+    /// Its registry could not be asked.
+    Failed,
 }
 
 impl ImageUpdate {
@@ -49,9 +60,15 @@ pub fn images(text: &str) -> Vec<ImageUpdate> {
 }
 
 /// Asks each image's registry for its tags and picks the newest version
-/// with the same major version (any, with `major`). The first registry
-/// error stops it.
-pub fn check(images: &mut [ImageUpdate], major: bool) -> Result<(), RegistryError> {
+/// with the same major version (any, with `major`). Images for which
+/// `built_locally` is true are skipped; a registry that fails is reported
+/// and the others are still asked.
+pub fn check(
+    images: &mut [ImageUpdate],
+    major: bool,
+    built_locally: impl Fn(&str) -> bool,
+) -> Vec<RegistryError> {
+    let mut failures = Vec::new();
     for image in images.iter_mut() {
         let Some(current) = &image.current else {
             continue;
@@ -59,10 +76,19 @@ pub fn check(images: &mut [ImageUpdate], major: bool) -> Result<(), RegistryErro
         if ImageRef::parse(&image.image).pinned || registry::Version::parse(current).is_none() {
             continue;
         }
-        let tags = registry::tags(&image.image)?;
-        image.newest = registry::newest(current, &tags, major).map(str::to_owned);
+        if built_locally(&image.image) {
+            image.skipped = Some(Skipped::Local);
+            continue;
+        }
+        match registry::tags(&image.image) {
+            Ok(tags) => image.newest = registry::newest(current, &tags, major).map(str::to_owned),
+            Err(err) => {
+                image.skipped = Some(Skipped::Failed);
+                failures.push(err);
+            }
+        }
     }
-    Ok(())
+    failures
 }
 
 /// `text` with every image that has a newer tag moved to it.
@@ -92,6 +118,7 @@ fn use_of(owner: String, node: &Node) -> Option<ImageUpdate> {
         current: ImageRef::parse(&image).tag,
         image,
         newest: None,
+        skipped: None,
         node: node.clone(),
     })
 }

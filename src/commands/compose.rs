@@ -96,8 +96,14 @@ fn up(
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
     let words = std::iter::once(name).chain(args.args[1..].iter().map(String::as_str));
+    let before = if name == "exo up" {
+        "`-p NAME` / `--project-name` (or COMPOSE_PROJECT_NAME) and `--production` come first: `exo up -p ci1 -d --wait`; `-C DIR` names the application"
+    } else {
+        "`-p NAME` / `--project-name` (or COMPOSE_PROJECT_NAME) and `--production` come before `up`: `exo compose -p ci1 up -d --wait`"
+    };
     let parsed = ComposeUpArgs::command()
         .name(name)
+        .after_help(before)
         .try_get_matches_from(words)
         .and_then(|matches| ComposeUpArgs::from_arg_matches(&matches));
     let up = match parsed {

@@ -6,7 +6,7 @@ use crate::config::APPLICATION_FILE;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
 use crate::scaffold::write_atomically;
-use crate::update;
+use crate::update::{self, Skipped};
 
 pub fn run(
     cli: &Cli,
@@ -24,21 +24,36 @@ pub fn run(
         printer.status("Current", "application.yml names no image");
         return Ok(ExitStatus::Success);
     }
-    update::check(&mut images, args.major)?;
+    let failures = update::check(&mut images, args.major, crate::docker::built_locally);
     let rows: Vec<Vec<String>> = images
         .iter()
         .map(|image| {
+            let newest = match image.skipped {
+                Some(Skipped::Local) => "- (built locally)".to_owned(),
+                Some(Skipped::Failed) => "? (registry error)".to_owned(),
+                None => image.newest.clone().unwrap_or_else(|| "-".into()),
+            };
             vec![
                 image.owner.clone(),
                 image.image.clone(),
                 image.current.clone().unwrap_or_else(|| "-".into()),
-                image.newest.clone().unwrap_or_else(|| "-".into()),
+                newest,
             ]
         })
         .collect();
     printer.table(&["FOR", "IMAGE", "CURRENT", "NEWEST"], &rows);
+    for failure in &failures {
+        printer.error(&failure.to_string());
+    }
+    let status = if failures.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    };
     let count = images.iter().filter(|i| i.newest.is_some()).count();
-    if count == 0 {
+    if count == 0 && !failures.is_empty() {
+        printer.error("application.yml was not changed");
+    } else if count == 0 {
         printer.status("Current", "every image is on its newest version");
     } else if args.dry_run {
         printer.status(
@@ -50,5 +65,5 @@ pub fn run(
         write_atomically(&path, &updated)?;
         printer.status("Updated", &format!("{count} image(s) in application.yml"));
     }
-    Ok(ExitStatus::Success)
+    Ok(status)
 }

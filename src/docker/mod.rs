@@ -174,6 +174,27 @@ impl Docker {
     }
 }
 
+/// Whether `image` is in the local engine without having come from a
+/// registry (no repository digest): built here, so that no registry has
+/// newer tags of it. False when Docker cannot tell.
+pub fn built_locally(image: &str) -> bool {
+    let Ok(docker) = which::which("docker") else {
+        return false;
+    };
+    std::process::Command::new(docker)
+        .args([
+            "image",
+            "inspect",
+            "--format",
+            "{{len .RepoDigests}}",
+            image,
+        ])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .is_ok_and(|out| out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "0")
+}
+
 /// The command line, for messages.
 pub fn describe(command: &Command) -> String {
     let std = command.as_std();

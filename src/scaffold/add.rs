@@ -90,8 +90,15 @@ pub fn add(dir: &Path, app: &Application, request: &AddRequest) -> Result<Added,
             let template = templates::find(dir, name)?;
             let kind = request.kind.unwrap_or(ServiceType::Private);
             let placeholders = Placeholders::new(role, kind.name(), &app.name);
+            let depth = Path::new(location.as_deref().unwrap_or_default())
+                .components()
+                .filter(|c| matches!(c, Component::Normal(_)))
+                .count();
+            super::write_schemas(dir)?;
             materialize(target, |staged| {
-                templates::render(&template, &placeholders, staged).map_err(ScaffoldError::from)
+                let files = templates::render(&template, &placeholders, staged)?;
+                add_modeline(&staged.join(SERVICE_FILE), depth)?;
+                Ok(files)
             })?
         }
         (AddSource::Repository(url), Some(target)) => materialize(target, |staged| {
@@ -202,6 +209,20 @@ fn location(request: &AddRequest) -> Result<String, ScaffoldError> {
         return Err(ScaffoldError::BadLocation(given.to_owned()));
     }
     Ok(format!("./{normalized}"))
+}
+
+/// Starts the template's service.yml with the modeline that points editors
+/// at the application's schema, `depth` directories up, unless it has one.
+fn add_modeline(service_yml: &Path, depth: usize) -> Result<(), ScaffoldError> {
+    let Ok(text) = std::fs::read_to_string(service_yml) else {
+        return Ok(());
+    };
+    if text.contains("yaml-language-server:") {
+        return Ok(());
+    }
+    let dir = format!("{}{}", "../".repeat(depth), crate::schema::APPLICATION_DIR);
+    let modeline = crate::schema::modeline(&dir, crate::schema::SERVICE_SCHEMA);
+    std::fs::write(service_yml, format!("{modeline}{text}")).map_err(ScaffoldError::io(service_yml))
 }
 
 /// Fills a staging directory next to `target` with `fill`, then moves it to

@@ -2,13 +2,16 @@
 
 use super::{ScaffoldError, write_atomically};
 use crate::config::{APPLICATION_FILE, is_application_name};
+use crate::schema;
 use std::path::{Path, PathBuf};
 
 /// The application.yml of a new application, with comments that show
 /// where things go.
 pub fn application_yml(name: &str) -> String {
+    let modeline = crate::schema::modeline(schema::APPLICATION_DIR, schema::APPLICATION_SCHEMA);
     format!(
         "\
+{modeline}
 # The application's name: lowercase letters and digits, separated by single
 # hyphens. It is also the Compose project name.
 name: {name}
@@ -38,6 +41,7 @@ pub fn init(dir: &Path, name: &str, force: bool) -> Result<PathBuf, ScaffoldErro
         return Err(ScaffoldError::ApplicationExists(path));
     }
     std::fs::create_dir_all(dir).map_err(ScaffoldError::io(dir))?;
+    super::write_schemas(dir)?;
     write_atomically(&path, &application_yml(name))?;
     Ok(path)
 }

@@ -78,6 +78,15 @@ impl ScaffoldError {
 
 /// Replaces `path` with `text` through a temporary file in its directory,
 /// keeping the file's permissions, so that no reader sees half a file.
+/// The JSON Schemas in the application's `.exosphere/schemas/`, where the
+/// modelines of application.yml and of the services' service.yml point, so
+/// that editors complete and check the files.
+pub fn write_schemas(app_dir: &Path) -> Result<(), ScaffoldError> {
+    let dir = app_dir.join(crate::schema::APPLICATION_DIR);
+    crate::schema::write(&dir).map_err(ScaffoldError::io(&dir))?;
+    Ok(())
+}
+
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), ScaffoldError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(ScaffoldError::io(path))?;

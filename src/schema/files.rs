@@ -224,6 +224,7 @@ enum HealthCheck {
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct Check {
     /// GET this path answers 2xx or 3xx.
+    #[schemars(regex(pattern = r"^/\S*$"))]
     http: Option<String>,
     /// A TCP connection succeeds: `true` (the port) or a port.
     tcp: Option<TcpCheck>,

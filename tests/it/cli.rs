@@ -107,3 +107,18 @@ fn exo_test_of_an_unknown_role_is_a_usage_error() {
             "`omega` is not a service of this application (the services are: alpha, beta, gamma, delta)",
         ));
 }
+
+#[test]
+fn the_everyday_commands_have_their_help() {
+    for command in [
+        "up",
+        "down",
+        "logs",
+        "add",
+        "graph",
+        "schema",
+        "completions",
+    ] {
+        insta::assert_snapshot!(format!("help_{command}"), help(&[command, "--help"]));
+    }
+}

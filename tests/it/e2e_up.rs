@@ -979,6 +979,9 @@ fn an_ignored_file_does_nothing() {
     std::fs::write(alpha.join("scratch.tmp"), "x\n").unwrap();
     std::fs::create_dir(alpha.join("logs")).unwrap();
     std::fs::write(alpha.join("logs/today.log"), "x\n").unwrap();
+    // Editors' and `sed -i`'s temporary files are ignored by default.
+    std::fs::write(alpha.join("sedNSQqAZ"), "x\n").unwrap();
+    std::fs::write(alpha.join(".message.txt.swp"), "x\n").unwrap();
     // Ten debounce periods.
     std::thread::sleep(Duration::from_millis(1500));
     assert!(!run.stderr().contains("changed:"), "{}", run.stderr());
@@ -989,7 +992,10 @@ fn an_ignored_file_does_nothing() {
     let ran = interrupt(&project, run);
     assert_eq!(ran.stderr.matches("alpha changed:").count(), 1, "{ran}");
     assert!(
-        !ran.stderr.contains(".tmp") && !ran.stderr.contains("today.log"),
+        !ran.stderr.contains(".tmp")
+            && !ran.stderr.contains("today.log")
+            && !ran.stderr.contains("sedNSQqAZ")
+            && !ran.stderr.contains(".swp"),
         "{ran}"
     );
 }
@@ -1008,7 +1014,7 @@ fn polling_notices_a_change() {
     });
     let ran = interrupt(&project, run);
     ran.assert_stderr_has(&[
-        "Watching files of alpha, beta by polling every 500ms (turned off by --poll)",
+        "Watching files of alpha, beta by polling every 500ms (as asked by --poll)",
         "beta  files changed, restarting",
     ]);
 }

@@ -496,8 +496,9 @@ fn templates_are_added_from_git_used_and_removed() {
     );
     assert_eq!(
         read(&app.join("hello-world/service.yml")),
-        "type: worker\ndescription: Says hello\n"
+        "# yaml-language-server: $schema=../.exosphere/schemas/service.schema.json\ntype: worker\ndescription: Says hello\n"
     );
+    assert!(app.join(".exosphere/schemas/service.schema.json").is_file());
     assert!(!app.join("hello-world/.git").exists());
 
     template(&["remove", "busybox"])
@@ -513,4 +514,52 @@ fn templates_are_added_from_git_used_and_removed() {
         .success()
         .stderr(contains("Removed the template greeter"));
     assert!(!app.join(".exosphere/templates/greeter").exists());
+}
+
+/// `exo add ID --dependency IMAGE`: a `local.dependencies` entry with what
+/// the catalog gives it, comments kept; services then get its variables.
+#[test]
+fn add_dependency_writes_a_local_dependency_with_the_catalogs_knowledge() {
+    let app = tempfile::tempdir().unwrap();
+    let file = app.path().join("application.yml");
+    let original = "# The shop\nname: shop   # lowercase\n\nservices:\n  # the worker\n  worker:\n    docker-image: acme/worker:1\n";
+    std::fs::write(&file, original).unwrap();
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .args(["add", "cache", "--dependency", "redis:7"])
+        .assert()
+        .success()
+        .stderr(contains(
+            "Added the dependency cache from the image redis:7 (exo's catalog: redis) to application.yml",
+        ));
+    let text = read(&file);
+    assert!(text.starts_with(original), "{text}");
+    assert_eq!(
+        &text[original.len()..],
+        "\nlocal:\n  dependencies:\n    # exo's catalog (redis): port 6379, its health check and default environment;\n    # services get CACHE_HOST, CACHE_PORT, CACHE_URL\n    # add `persist: true` to keep /data in a named volume\n    cache:\n      image: redis:7\n"
+    );
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .arg("generate")
+        .assert()
+        .success();
+    let compose = read(&app.path().join("docker-compose/run_development.yml"));
+    assert!(
+        compose.contains("CACHE_URL: redis://cache:6379"),
+        "{compose}"
+    );
+    assert!(compose.contains("redis-cli"), "{compose}");
+    // Taken names are refused and change nothing.
+    for id in ["cache", "worker"] {
+        exo()
+            .arg("-C")
+            .arg(app.path())
+            .args(["add", id, "--dependency", "postgres:16"])
+            .assert()
+            .code(2)
+            .stderr(contains("already has a"));
+    }
+    assert_eq!(read(&file), text);
 }

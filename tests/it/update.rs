@@ -193,3 +193,45 @@ fn a_registry_error_names_the_image_and_changes_nothing() {
         .stderr(contains(format!("cannot list the tags of {missing}")));
     assert_eq!(read(&file), original);
 }
+
+/// One registry fails, one answers, one image was built here: the failure
+/// is reported and exits 1 at the end, the other image is still updated,
+/// and the local one is not asked about.
+#[test]
+fn update_goes_on_after_a_registry_error_and_skips_local_images() {
+    if require_docker().is_none() || !require_program("docker-registry") {
+        return;
+    }
+    let registry = Registry::start();
+    registry.push_tags();
+    let repo = &registry.repository;
+    let app = tempfile::tempdir().unwrap();
+    let file = app.path().join("application.yml");
+    let missing = format!("localhost:{}/nobody/nothing:1.0", registry.port);
+    let original = format!(
+        "name: upd\nlocal:\n  dependencies:\n    store:\n      image: exo-base/redis:1\nservices:\n  ghost:\n    docker-image: {missing}\n  mailer:\n    docker-image: {repo}:1.0\n"
+    );
+    std::fs::write(&file, &original).unwrap();
+    let out = exo()
+        .arg("-C")
+        .arg(app.path())
+        .arg("update")
+        .assert()
+        .code(1)
+        .stderr(contains(format!("cannot list the tags of {missing}")))
+        .stderr(contains("Updated 1 image(s) in application.yml"))
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(out).unwrap();
+    let rows: Vec<&str> = table.lines().collect();
+    assert!(
+        rows[1].starts_with("dependency store") && rows[1].ends_with("- (built locally)"),
+        "{table}"
+    );
+    assert!(rows[2].ends_with("? (registry error)"), "{table}");
+    assert_eq!(
+        read(&file),
+        original.replace(&format!("{repo}:1.0"), &format!("{repo}:1.10"))
+    );
+}
