@@ -57,6 +57,8 @@ pub enum CommandError {
     Registry(#[from] crate::registry::RegistryError),
     #[error(transparent)]
     Test(#[from] crate::testing::TestError),
+    #[error(transparent)]
+    Path(#[from] crate::paths::PathError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -89,6 +91,7 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             printer.error(&format!("{docker}\n  hint: {}", docker.hint()));
             ExitStatus::Docker
         }
+        CommandError::Path(err) => report_path(err, printer),
         CommandError::UnknownRole(unknown)
         | CommandError::Test(TestError::UnknownRole(unknown)) => {
             printer.error(&unknown.to_string());
@@ -117,7 +120,8 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
                 | ScaffoldError::BadRole(_)
                 | ScaffoldError::BadLocation(_)
                 | ScaffoldError::Exists(_)
-                | ScaffoldError::ApplicationExists(_) => ExitStatus::Usage,
+                | ScaffoldError::ApplicationExists(_)
+                | ScaffoldError::Outside(_) => ExitStatus::Usage,
                 ScaffoldError::Io { .. } => ExitStatus::Io,
                 _ => ExitStatus::Failure,
             }
@@ -149,6 +153,7 @@ fn report_clone(err: &CloneError, printer: &mut Printer) -> ExitStatus {
             printer.problems(problems);
             ExitStatus::Usage
         }
+        CloneError::Outside(err) => report_path(err, printer),
         CloneError::NotEmpty(_) => {
             printer.error(&format!(
                 "{err}\n  hint: give another directory: `exo clone URL DIR`"
@@ -166,7 +171,25 @@ fn report_clone(err: &CloneError, printer: &mut Printer) -> ExitStatus {
     }
 }
 
+/// A write or delete that the path rule refused; `Io` is a path that could
+/// not be resolved at all.
+fn report_path(err: &crate::paths::PathError, printer: &mut Printer) -> ExitStatus {
+    match err {
+        crate::paths::PathError::Outside { .. } => {
+            printer.error(&format!("{err}\n  hint: {}", crate::paths::PathError::HINT));
+            ExitStatus::Usage
+        }
+        crate::paths::PathError::Io { .. } => {
+            printer.error(&err.to_string());
+            ExitStatus::Io
+        }
+    }
+}
+
 fn report_template(err: &TemplateError, printer: &mut Printer) -> ExitStatus {
+    if let TemplateError::Outside(err) = err {
+        return report_path(err, printer);
+    }
     printer.error(&err.to_string());
     match err {
         TemplateError::Unknown { .. }
