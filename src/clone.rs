@@ -18,6 +18,8 @@ pub enum CloneError {
     NotAnApplication { url: String },
     #[error(transparent)]
     Load(#[from] LoadError),
+    #[error(transparent)]
+    Outside(#[from] crate::paths::PathError),
     #[error("{} could not be cloned", if .0.len() == 1 { "a service" } else { "some services" })]
     Services(Vec<ServiceFailure>),
     #[error("cannot create {}: {source}", path.display())]
@@ -110,6 +112,9 @@ pub async fn clone_services(
     services: &[ServiceRepository],
     progress: &Progress,
 ) -> Result<(), CloneError> {
+    for service in services {
+        crate::paths::inside(dir, &dir.join(&service.location))?;
+    }
     let mut created: Vec<PathBuf> = Vec::new();
     for service in services {
         let parent = dir.join(&service.location);

@@ -19,6 +19,7 @@ pub mod git;
 pub mod graph;
 pub mod model;
 pub mod output;
+pub mod paths;
 pub mod probe;
 pub mod registry;
 pub mod scaffold;

@@ -43,6 +43,7 @@ pub fn write_all(workspace: &Workspace) -> Result<Vec<(&'static str, bool)>, Com
         let path = workspace.dir.join(mode.file_name());
         let current = std::fs::read_to_string(&path).is_ok_and(|current| current == text);
         if !current {
+            crate::paths::inside(&workspace.dir, &path)?;
             write(&path, &text)?;
         }
         written.push((mode.file_name(), !current));

@@ -75,6 +75,8 @@ pub enum CommandError {
     Engine(#[from] crate::docker::containers::EngineError),
     #[error("{}: no such directory", .0.display())]
     NoSuchDirectory(PathBuf),
+    #[error(transparent)]
+    Path(#[from] crate::paths::PathError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -123,6 +125,7 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             ));
             ExitStatus::Docker
         }
+        CommandError::Path(err) => report_path(err, printer),
         CommandError::UnknownRole(unknown)
         | CommandError::Test(TestError::UnknownRole(unknown)) => {
             printer.error(&unknown.to_string());
@@ -151,7 +154,8 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
                 | ScaffoldError::BadRole(_)
                 | ScaffoldError::BadLocation(_)
                 | ScaffoldError::Exists(_)
-                | ScaffoldError::ApplicationExists(_) => ExitStatus::Usage,
+                | ScaffoldError::ApplicationExists(_)
+                | ScaffoldError::Outside(_) => ExitStatus::Usage,
                 ScaffoldError::Io { .. } => ExitStatus::Io,
                 _ => ExitStatus::Failure,
             }
@@ -183,6 +187,7 @@ fn report_clone(err: &CloneError, printer: &mut Printer) -> ExitStatus {
             printer.problems(problems);
             ExitStatus::Usage
         }
+        CloneError::Outside(err) => report_path(err, printer),
         CloneError::NotEmpty(_) => {
             printer.error(&format!(
                 "{err}\n  hint: give another directory: `exo clone URL DIR`"
@@ -200,7 +205,25 @@ fn report_clone(err: &CloneError, printer: &mut Printer) -> ExitStatus {
     }
 }
 
+/// A write or delete that the path rule refused; `Io` is a path that could
+/// not be resolved at all.
+fn report_path(err: &crate::paths::PathError, printer: &mut Printer) -> ExitStatus {
+    match err {
+        crate::paths::PathError::Outside { .. } => {
+            printer.error(&format!("{err}\n  hint: {}", crate::paths::PathError::HINT));
+            ExitStatus::Usage
+        }
+        crate::paths::PathError::Io { .. } => {
+            printer.error(&err.to_string());
+            ExitStatus::Io
+        }
+    }
+}
+
 fn report_template(err: &TemplateError, printer: &mut Printer) -> ExitStatus {
+    if let TemplateError::Outside(err) = err {
+        return report_path(err, printer);
+    }
     printer.error(&err.to_string());
     match err {
         TemplateError::Unknown { .. }

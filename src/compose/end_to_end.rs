@@ -36,7 +36,7 @@ pub fn end_to_end(app: &Application, app_dir: &Path, project: &str) -> Option<Co
         entry.volumes.clear();
         entry.image = Some(format!("{project}-{}:e2e", service.role.to_lowercase()));
         entry.build = Some(Build {
-            context: app_dir.join(location).display().to_string(),
+            context: literal(&app_dir.join(location).display().to_string()),
             dockerfile: Mode::Development.dockerfile().to_owned(),
         });
     }
@@ -51,7 +51,7 @@ pub fn end_to_end(app: &Application, app_dir: &Path, project: &str) -> Option<Co
     let suite = ComposeService {
         image: Some(format!("{project}-end-to-end:e2e")),
         build: Some(Build {
-            context: app_dir.join(&tests.location).display().to_string(),
+            context: literal(&app_dir.join(&tests.location).display().to_string()),
             dockerfile: "Dockerfile".to_owned(),
         }),
         command: tests.command.as_deref().map(literal),

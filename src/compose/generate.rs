@@ -135,10 +135,11 @@ fn service_entry(
     let port = container_port(service, mode);
     let (image, build, mount) = match &service.source {
         ServiceSource::Location(location) => {
+            // A `$` in a path is a `$`, not a variable of the host.
             let context = if location == "." {
                 "..".to_owned()
             } else {
-                format!("../{location}")
+                literal(&format!("../{location}"))
             };
             let mount = (mode == Mode::Development).then(|| format!("{context}:/mnt"));
             let build = Build {

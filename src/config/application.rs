@@ -32,6 +32,8 @@ pub struct ApplicationFile {
     pub shared_directories: Vec<String>,
     pub tests: Option<EndToEndTests>,
     pub remote: crate::model::Remote,
+    /// `tests.location` as written, for the checks on disk.
+    pub tests_location: Option<Located<String>>,
 }
 
 /// One entry of `services`.
@@ -78,6 +80,7 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
         shared_directories: Vec::new(),
         tests: None,
         remote: crate::model::Remote::default(),
+        tests_location: None,
     };
     if let Some(local) = fields.get("local") {
         let local = reader.fields(local, "local", &LOCAL_KEYS);
@@ -104,8 +107,12 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
             .map(|d| d.value)
             .collect();
     }
-    if let Some(node) = fields.get("tests") {
-        file.tests = read_tests(reader, fields.key("tests").unwrap_or(node), node);
+    if let Some(node) = fields.get("tests")
+        && let Some((tests, location)) =
+            read_tests(reader, fields.key("tests").unwrap_or(node), node)
+    {
+        file.tests = Some(tests);
+        file.tests_location = Some(location);
     }
     file
 }
@@ -133,10 +140,10 @@ fn read_services(reader: &mut Reader, node: &Node) -> Vec<ServiceEntry> {
         let fields = reader.fields(value, &path, &SERVICE_KEYS);
         let location = fields
             .get("location")
-            .and_then(|n| reader.non_empty_string(n, &format!("{path}.location")));
+            .and_then(|n| reader.location(n, &format!("{path}.location")));
         let image = fields
             .get("docker-image")
-            .and_then(|n| reader.non_empty_string(n, &format!("{path}.docker-image")));
+            .and_then(|n| reader.image(n, &format!("{path}.docker-image")));
         let repository = fields
             .get("repository")
             .and_then(|n| reader.non_empty_string(n, &format!("{path}.repository")))
@@ -198,19 +205,24 @@ pub fn read_dependency_data(
 }
 
 /// `key` is the `tests` key, where a missing `location` is reported.
-fn read_tests(reader: &mut Reader, key: &Node, node: &Node) -> Option<EndToEndTests> {
+fn read_tests(
+    reader: &mut Reader,
+    key: &Node,
+    node: &Node,
+) -> Option<(EndToEndTests, Located<String>)> {
     let fields = reader.fields(node, "tests", &["location", "command"]);
     let command = fields
         .get("command")
         .and_then(|n| reader.non_empty_string(n, "tests.command"))
         .map(|c| c.value);
     match fields.get("location") {
-        Some(n) => reader
-            .non_empty_string(n, "tests.location")
-            .map(|location| EndToEndTests {
+        Some(n) => reader.location(n, "tests.location").map(|location| {
+            let tests = EndToEndTests {
                 location: super::normalize_location(&location.value),
                 command,
-            }),
+            };
+            (tests, location)
+        }),
         None if fields.is_misspelt("location") => None,
         None => {
             reader.report(

@@ -60,7 +60,7 @@ fn read_dependency(
     let fields = reader.fields(node, path, &KEYS);
     let at = |key: &str| format!("{path}.{key}");
     let image = match fields.get("image") {
-        Some(n) => reader.non_empty_string(n, &at("image")),
+        Some(n) => reader.image(n, &at("image")),
         None if fields.is_misspelt("image") => None,
         None => {
             reader.report(
@@ -148,7 +148,16 @@ fn read_dependency(
 fn container_paths(reader: &mut Reader, node: &Node, path: &str) -> Vec<String> {
     let mut paths = Vec::new();
     for item in reader.string_list(node, path) {
-        if item.value.starts_with('/') {
+        if item.value.contains(':') || item.value.chars().any(char::is_control) {
+            reader.report(
+                Problem::at(
+                    item.site,
+                    format!("`{path}` entries cannot hold `:` or control characters"),
+                )
+                .label("unusable path")
+                .help("Compose writes a volume as `name:/path`; a `:` in the path would change its meaning"),
+            );
+        } else if item.value.starts_with('/') {
             paths.push(item.value);
         } else {
             reader.report(

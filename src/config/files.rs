@@ -7,7 +7,7 @@
 use super::LoadError;
 use super::problem::{Problem, Site, SourceFile};
 use super::yaml::Span;
-use std::io::Read;
+use std::io::Read as _;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -16,10 +16,19 @@ use std::sync::Arc;
 /// fails at once instead of filling the memory.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// What became of reading one file.
+pub enum Read {
+    /// Its text; with a problem if some bytes were not UTF-8 (they are
+    /// replaced by U+FFFD, so that the rest of the file is still checked).
+    Text(Arc<SourceFile>, Option<Problem>),
+    /// Not read, for this reason.
+    Refused(Problem),
+}
+
 /// The file `name` (relative to `dir`), or the problem that keeps it from
 /// being read. `LoadError::Read` is for what no fix of the file explains
 /// (permissions, I/O errors).
-pub fn read(dir: &Path, name: &str) -> Result<Result<Arc<SourceFile>, Problem>, LoadError> {
+pub fn read(dir: &Path, name: &str) -> Result<Read, LoadError> {
     let path = dir.join(name);
     let io = |source| LoadError::Read {
         path: path.clone(),
@@ -32,7 +41,7 @@ pub fn read(dir: &Path, name: &str) -> Result<Result<Arc<SourceFile>, Problem>, 
         .canonicalize()
         .map_err(io)?;
     if !real.starts_with(&home) {
-        return Ok(Err(refused(
+        return Ok(Read::Refused(refused(
             name,
             "is a symbolic link to a file outside its directory",
             "replace the link by the file itself",
@@ -40,7 +49,7 @@ pub fn read(dir: &Path, name: &str) -> Result<Result<Arc<SourceFile>, Problem>, 
     }
     let meta = std::fs::metadata(&real).map_err(io)?;
     if !meta.is_file() {
-        return Ok(Err(refused(
+        return Ok(Read::Refused(refused(
             name,
             "is not a regular file",
             "a configuration file is an ordinary file of YAML text",
@@ -51,7 +60,7 @@ pub fn read(dir: &Path, name: &str) -> Result<Result<Arc<SourceFile>, Problem>, 
         .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
         .map_err(io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Ok(Err(refused(
+        return Ok(Read::Refused(refused(
             name,
             &format!("is larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024)),
             "exo reads configuration files of at most 8 MiB; move large values out of the configuration",
@@ -66,15 +75,18 @@ fn refused(name: &str, what: &str, help: &str) -> Problem {
 
 /// The text of a file; a byte order mark is no character of it, so columns
 /// start after it. Bytes that are not UTF-8 are a problem at the first one.
-fn decode(name: &str, mut bytes: Vec<u8>) -> Result<Arc<SourceFile>, Problem> {
+fn decode(name: &str, mut bytes: Vec<u8>) -> Read {
     if bytes.starts_with(b"\xef\xbb\xbf") {
         bytes.drain(..3);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Arc::new(SourceFile {
-            name: name.to_owned(),
-            text,
-        })),
+        Ok(text) => Read::Text(
+            Arc::new(SourceFile {
+                name: name.to_owned(),
+                text,
+            }),
+            None,
+        ),
         Err(err) => {
             let offset = err.utf8_error().valid_up_to();
             let byte = err.as_bytes()[offset];
@@ -94,9 +106,10 @@ fn decode(name: &str, mut bytes: Vec<u8>) -> Result<Arc<SourceFile>, Problem> {
                     "byte 0x{byte:02x} is not UTF-8 (Latin-1 or Windows-1252 text?); save the file as UTF-8"
                 )
             };
-            Err(Problem::at(site, format!("{name} is not UTF-8 text"))
+            let problem = Problem::at(site, format!("{name} is not UTF-8 text"))
                 .label("not UTF-8")
-                .help(help))
+                .help(help);
+            Read::Text(file, Some(problem))
         }
     }
 }
@@ -106,7 +119,17 @@ mod tests {
     use super::*;
 
     fn problem_of(bytes: &[u8]) -> Problem {
-        decode("application.yml", bytes.to_vec()).expect_err("not UTF-8")
+        match decode("application.yml", bytes.to_vec()) {
+            Read::Text(_, Some(problem)) => problem,
+            _ => panic!("not UTF-8"),
+        }
+    }
+
+    fn refusal(dir: &Path, name: &str) -> Problem {
+        match read(dir, name).unwrap() {
+            Read::Refused(problem) => problem,
+            Read::Text(..) => panic!("{name} was read"),
+        }
     }
 
     #[test]
@@ -126,7 +149,9 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_is_dropped() {
-        let file = decode("a.yml", b"\xef\xbb\xbfname: x\n".to_vec()).unwrap();
+        let Read::Text(file, None) = decode("a.yml", b"\xef\xbb\xbfname: x\n".to_vec()) else {
+            panic!("not read");
+        };
         assert_eq!(file.text, "name: x\n");
     }
 
@@ -135,14 +160,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("application.yml"))
             .unwrap();
-        let problem = read(dir.path(), "application.yml").unwrap().unwrap_err();
+        let problem = refusal(dir.path(), "application.yml");
         assert!(
             problem.message.contains("outside its directory"),
             "{problem}"
         );
         std::fs::create_dir(dir.path().join("svc")).unwrap();
         std::fs::create_dir(dir.path().join("svc/service.yml")).unwrap();
-        let problem = read(dir.path(), "svc/service.yml").unwrap().unwrap_err();
+        let problem = refusal(dir.path(), "svc/service.yml");
         assert!(problem.message.contains("not a regular file"), "{problem}");
     }
 
@@ -151,7 +176,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = std::fs::File::create(dir.path().join("application.yml")).unwrap();
         file.set_len(MAX_FILE_BYTES + 10).unwrap();
-        let problem = read(dir.path(), "application.yml").unwrap().unwrap_err();
+        let problem = refusal(dir.path(), "application.yml");
         assert!(problem.message.contains("larger than 8 MiB"), "{problem}");
     }
 }

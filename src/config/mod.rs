@@ -10,6 +10,7 @@ pub mod catalog;
 mod checks;
 mod dependency;
 mod duration;
+mod excerpt;
 mod files;
 mod names;
 mod policy;
@@ -30,6 +31,7 @@ pub use reader::{Located, Reader};
 
 use crate::model::{Application, Service, ServiceConfig, ServiceSource};
 use application::ApplicationFile;
+use files::Read;
 use indexmap::IndexMap;
 use service::ServiceFile;
 use std::collections::{HashMap, HashSet};
@@ -76,8 +78,11 @@ pub fn find_application_dir(start: &Path) -> Result<PathBuf, LoadError> {
 pub fn load(dir: &Path) -> Result<Application, LoadError> {
     let mut problems = Problems::default();
     let app_file = match files::read(dir, APPLICATION_FILE)? {
-        Ok(file) => file,
-        Err(problem) => return Err(LoadError::Invalid(vec![problem])),
+        Read::Text(file, problem) => {
+            problems.extend(problem);
+            file
+        }
+        Read::Refused(problem) => return Err(LoadError::Invalid(vec![problem])),
     };
     let root = match yaml::parse(&app_file.text) {
         Ok(root) => root,
@@ -113,6 +118,9 @@ pub fn load(dir: &Path) -> Result<Application, LoadError> {
             service_files.insert(entry.role.value.clone(), file);
         }
     }
+    if let Some(location) = &app.tests_location {
+        check_tests_location(dir, location, &mut problems);
+    }
     let application = assemble(app, service_files, &mut problems);
     if problems.is_empty() {
         Ok(application)
@@ -135,7 +143,12 @@ pub struct ServiceRepository {
 /// may not be there yet.
 pub fn service_repositories(dir: &Path) -> Result<Vec<ServiceRepository>, LoadError> {
     let mut problems = Problems::default();
-    let app_file = files::read(dir, APPLICATION_FILE)?.map_err(|p| LoadError::Invalid(vec![p]))?;
+    let app_file = match files::read(dir, APPLICATION_FILE)? {
+        Read::Text(file, None) => file,
+        Read::Text(_, Some(problem)) | Read::Refused(problem) => {
+            return Err(LoadError::Invalid(vec![problem]));
+        }
+    };
     let root = yaml::parse(&app_file.text)
         .map_err(|err| LoadError::Invalid(vec![syntax_problem(&app_file, err)]))?;
     let app = application::read_application(
@@ -215,8 +228,11 @@ fn read_service_file(
         return Ok(None);
     }
     let file = match files::read(dir, &name)? {
-        Ok(file) => file,
-        Err(problem) => {
+        Read::Text(file, problem) => {
+            problems.extend(problem);
+            file
+        }
+        Read::Refused(problem) => {
             problems.push(problem);
             return Ok(None);
         }
@@ -231,6 +247,42 @@ fn read_service_file(
             Ok(None)
         }
     }
+}
+
+/// `tests.location` is a directory of the application with a Dockerfile, as
+/// `exo test` builds the suite's image from it.
+fn check_tests_location(dir: &Path, location: &Located<String>, problems: &mut Problems) {
+    let relative = normalize_location(&location.value);
+    let (message, label, help) = if Path::new(&location.value).is_absolute() {
+        (
+            format!(
+                "`tests.location` must be relative to the application, found \"{}\"",
+                location.value
+            ),
+            "absolute path",
+            "write it as `./dir`".to_owned(),
+        )
+    } else if !dir.join(&relative).is_dir() {
+        (
+            format!("the directory `{relative}` of `tests.location` does not exist"),
+            "no such directory",
+            "create it with the end-to-end tests and their Dockerfile, or fix `tests.location`"
+                .to_owned(),
+        )
+    } else if !dir.join(&relative).join("Dockerfile").is_file() {
+        (
+            format!("`{relative}` has no Dockerfile"),
+            "Dockerfile not found",
+            format!("`exo test` builds the end-to-end suite's image from {relative}/Dockerfile"),
+        )
+    } else {
+        return;
+    };
+    problems.push(
+        Problem::at(location.site.clone(), message)
+            .label(label)
+            .help(help),
+    );
 }
 
 /// Builds the model and runs the checks that span several files; linear in

@@ -37,6 +37,90 @@ pub fn constant_case(name: &str) -> String {
         .collect()
 }
 
+/// Why `image` is not a reference Docker accepts (`[host[:port]/]path[:tag][@digest]`,
+/// path parts in lowercase), if it is not.
+pub fn image_problem(image: &str) -> Option<&'static str> {
+    if image.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("it holds whitespace or control characters");
+    }
+    let (rest, digest) = match image.split_once('@') {
+        Some((rest, digest)) => (rest, Some(digest)),
+        None => (image, None),
+    };
+    if let Some(digest) = digest {
+        let valid = digest.split_once(':').is_some_and(|(algorithm, hex)| {
+            separated(
+                algorithm,
+                |c| c.is_ascii_lowercase() || c.is_ascii_digit(),
+                "+._-",
+            ) && hex.len() >= 32
+                && hex.chars().all(|c| c.is_ascii_hexdigit())
+        });
+        if !valid {
+            return Some("the digest after `@` must be like `sha256:<64 hex digits>`");
+        }
+    }
+    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match rest[last_slash..].rfind(':') {
+        Some(i) => (&rest[..last_slash + i], Some(&rest[last_slash + i + 1..])),
+        None => (rest, None),
+    };
+    if let Some(tag) = tag {
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let valid = tag.len() <= 128
+            && tag.chars().next().is_some_and(word)
+            && tag.chars().all(|c| word(c) || c == '.' || c == '-');
+        if !valid {
+            return Some(
+                "the tag after `:` must be letters, digits, `_`, `.` and `-`, at most 128",
+            );
+        }
+    }
+    let mut parts: Vec<&str> = name.split('/').collect();
+    if parts.len() > 1 && is_registry(parts[0]) {
+        parts.remove(0);
+    }
+    let lower = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    if parts.iter().all(|part| separated(part, lower, "._-")) {
+        None
+    } else {
+        Some("its name must be lowercase letters and digits, separated by `/`, `.`, `_` or `-`")
+    }
+}
+
+/// `localhost`, `registry.example.com` or `host:5000`: a registry, not a path part.
+fn is_registry(part: &str) -> bool {
+    let (host, port) = match part.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (part, None),
+    };
+    let named = part == "localhost"
+        || part.contains(['.', ':'])
+        || part.chars().any(|c| c.is_ascii_uppercase());
+    named
+        && port.is_none_or(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        && separated(host, |c| c.is_ascii_alphanumeric(), ".-")
+}
+
+/// Non-empty runs of `allowed`, joined by characters of `separators`
+/// (`_` and `-` may repeat, as in `a__b` and `a--b`).
+fn separated(text: &str, allowed: impl Fn(char) -> bool, separators: &str) -> bool {
+    let mut started = false;
+    let mut after_separator = false;
+    for c in text.chars() {
+        if allowed(c) {
+            after_separator = false;
+        } else if started && separators.contains(c) && (!after_separator || matches!(c, '_' | '-'))
+        {
+            after_separator = true;
+        } else {
+            return false;
+        }
+        started = true;
+    }
+    started && !after_separator
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +149,38 @@ mod tests {
     fn constant_case_makes_shell_names() {
         assert_eq!(constant_case("my-db"), "MY_DB");
         assert_eq!(constant_case("users-service"), "USERS_SERVICE");
+    }
+
+    #[test]
+    fn image_references() {
+        for image in [
+            "postgres",
+            "postgres:16.1-alpine",
+            "originate/exocom:0.27.0",
+            "docker.io/library/redis:7",
+            "localhost:5000/team/web:latest",
+            "exo-base/busybox:1",
+            "my_org/my__image",
+            "a--b/c",
+            "redis@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ] {
+            assert_eq!(image_problem(image), None, "{image}");
+        }
+        for image in [
+            "postgres:16 ",
+            "post gres",
+            "redis\n:7",
+            "Postgres",
+            "redis:",
+            "redis:-x",
+            "redis@md5",
+            "/redis",
+            "redis/",
+            "a..b",
+            "_redis",
+            "${REGISTRY}/web",
+        ] {
+            assert!(image_problem(image).is_some(), "{image}");
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Reads `development.restart` and `development.watch`.
 
 use super::problem::Problem;
-use super::reader::Reader;
+use super::reader::{Located, Reader};
 use super::yaml::{Node, Value};
 use crate::model::{RestartPolicy, WatchAction, WatchPolicy, WatchRule};
 
@@ -112,12 +112,23 @@ pub fn read_watch(reader: &mut Reader, node: &Node, path: &str) -> WatchPolicy {
     let fields = reader.fields(node, path, &WATCH_KEYS);
     let at = |key: &str| format!("{path}.{key}");
     if let Some(n) = fields.get("paths") {
-        policy.paths = relative_paths(reader, n, &at("paths"));
+        policy.paths = relative_paths(reader, n, &at("paths"))
+            .into_iter()
+            .map(|p| p.value)
+            .collect();
     }
     if let Some(n) = fields.get("ignore") {
         policy.ignore = reader
             .string_list(n, &at("ignore"))
             .into_iter()
+            .filter(|line| {
+                let mut lines = ignore::gitignore::GitignoreBuilder::new("/");
+                let added = lines.add_line(None, &line.value).map(|_| ());
+                match added.and_then(|()| lines.build().map(|_| ())) {
+                    Ok(()) => true,
+                    Err(err) => !report_glob(reader, line, &at("ignore"), &glob_error(&err)),
+                }
+            })
             .map(|g| g.value)
             .collect();
     }
@@ -161,9 +172,15 @@ fn rules(reader: &mut Reader, node: &Node, path: &str) -> Vec<WatchRule> {
     for (i, item) in items.iter().enumerate() {
         let item_path = format!("{path}[{i}]");
         let fields = reader.fields(item, &item_path, &["paths", "action"]);
-        let paths = fields
-            .get("paths")
-            .map(|n| relative_paths(reader, n, &format!("{item_path}.paths")));
+        let paths = fields.get("paths").map(|n| {
+            let path = format!("{item_path}.paths");
+            let globs = relative_paths(reader, n, &path);
+            globs
+                .into_iter()
+                .filter(|glob| compiles(reader, glob, &path))
+                .map(|glob| glob.value)
+                .collect::<Vec<_>>()
+        });
         let action = fields
             .get("action")
             .and_then(|n| action(reader, n, &format!("{item_path}.action")));
@@ -187,6 +204,40 @@ fn rules(reader: &mut Reader, node: &Node, path: &str) -> Vec<WatchRule> {
     rules
 }
 
+/// Whether a rule's glob compiles as `exo run` will compile it (see
+/// `watch::rules`); a problem at `node` if not.
+fn compiles(reader: &mut Reader, glob: &Located<String>, path: &str) -> bool {
+    let pattern = glob.value.trim_start_matches("./").trim_end_matches('/');
+    match globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+    {
+        Ok(_) => true,
+        Err(err) => !report_glob(reader, glob, path, &err.kind().to_string()),
+    }
+}
+
+/// The reason of a gitignore error, without the line it repeats.
+fn glob_error(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Glob { err, .. } => err.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Reports a glob that does not compile; always true.
+fn report_glob(reader: &mut Reader, item: &Located<String>, path: &str, why: &str) -> bool {
+    reader.report(
+        Problem::at(
+            item.site.clone(),
+            format!("`{path}` has a glob that does not compile: {}", item.value),
+        )
+        .label(why.to_owned())
+        .help("check the brackets and braces: `*.log`, `src/**/*.js`, `{a,b}`, `[abc]`; write `\\[` for a literal `[`"),
+    );
+    true
+}
+
 fn action(reader: &mut Reader, node: &Node, path: &str) -> Option<WatchAction> {
     match reader.choice(node, path, &WatchAction::NAMES)? {
         "rebuild" => Some(WatchAction::Rebuild),
@@ -195,7 +246,7 @@ fn action(reader: &mut Reader, node: &Node, path: &str) -> Option<WatchAction> {
 }
 
 /// Paths or globs inside the service directory: no absolute paths, no `..`.
-fn relative_paths(reader: &mut Reader, node: &Node, path: &str) -> Vec<String> {
+fn relative_paths(reader: &mut Reader, node: &Node, path: &str) -> Vec<Located<String>> {
     let mut paths = Vec::new();
     for item in reader.string_list(node, path) {
         if item.value.starts_with('/') || item.value.split('/').any(|part| part == "..") {
@@ -208,7 +259,7 @@ fn relative_paths(reader: &mut Reader, node: &Node, path: &str) -> Vec<String> {
                 .help("write paths relative to the service's `location`"),
             );
         } else {
-            paths.push(item.value);
+            paths.push(item);
         }
     }
     paths

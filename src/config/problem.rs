@@ -1,6 +1,7 @@
 //! Problems found in the configuration, each pointing into the file where it
 //! was written, rendered by `miette`.
 
+use super::excerpt::{Excerpt, shown};
 use super::yaml::Span;
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 use std::fmt;
@@ -78,14 +79,19 @@ impl Problem {
         self
     }
 
-    /// `file:line:column: message`, the one-line form used in plain output.
+    /// `file:line:column: message`, the one-line form used in plain output,
+    /// with control characters escaped and long text cut.
     pub fn headline(&self) -> String {
         match &self.site {
             Some(site) => {
                 let (line, column) = site.line_column();
-                format!("{}:{line}:{column}: {}", site.file.name, self.message)
+                format!(
+                    "{}:{line}:{column}: {}",
+                    shown(&site.file.name),
+                    shown(&self.message)
+                )
             }
-            None => self.message.clone(),
+            None => shown(&self.message),
         }
     }
 }
@@ -98,8 +104,27 @@ impl fmt::Display for Problem {
 
 impl std::error::Error for Problem {}
 
-/// Named source shared by the `miette` rendering of every problem in one file.
-struct FileSource(Arc<SourceFile>);
+/// What a diagnostic shows of the file: an [`Excerpt`] around the problem,
+/// named and numbered as in the whole file.
+struct FileSource {
+    name: String,
+    excerpt: Excerpt,
+    /// 0-based line and column (in characters) of the problem in the file.
+    line: usize,
+    column: usize,
+}
+
+impl FileSource {
+    fn new(site: &Site) -> Self {
+        let (line, column) = site.line_column();
+        FileSource {
+            name: shown(&site.file.name),
+            excerpt: Excerpt::new(&site.file.text, site.span),
+            line: line - 1,
+            column: column - 1,
+        }
+    }
+}
 
 impl SourceCode for FileSource {
     fn read_span<'a>(
@@ -108,29 +133,23 @@ impl SourceCode for FileSource {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let contents =
-            self.0
-                .text
-                .as_str()
-                .read_span(span, context_lines_before, context_lines_after)?;
-        // miette counts the column of `file:line:column` in bytes; editors,
-        // and `Site::line_column`, count characters.
-        let column = if context_lines_before == 0 {
-            let text = &self.0.text;
-            text.get(..span.offset())
-                .map(|before| {
-                    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-                    before[line_start..].chars().count()
-                })
-                .unwrap_or(contents.column())
+        let contents = self.excerpt.text.as_str().read_span(
+            span,
+            context_lines_before,
+            context_lines_after,
+        )?;
+        // The header `file:line:column` counts characters of the whole
+        // file, as editors do (miette would count bytes of the excerpt).
+        let (line, column) = if context_lines_before == 0 {
+            (self.line, self.column)
         } else {
-            contents.column()
+            (self.excerpt.first_line + contents.line(), contents.column())
         };
         Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.0.name.clone(),
+            self.name.clone(),
             contents.data(),
             *contents.span(),
-            contents.line(),
+            line,
             column,
             contents.line_count(),
         )))
@@ -145,10 +164,7 @@ pub struct ProblemDiagnostic {
 
 impl From<Problem> for ProblemDiagnostic {
     fn from(problem: Problem) -> Self {
-        let source = problem
-            .site
-            .as_ref()
-            .map(|s| FileSource(Arc::clone(&s.file)));
+        let source = problem.site.as_ref().map(FileSource::new);
         ProblemDiagnostic { problem, source }
     }
 }
@@ -161,7 +177,7 @@ impl fmt::Debug for ProblemDiagnostic {
 
 impl fmt::Display for ProblemDiagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.problem.message)
+        f.write_str(&shown(&self.problem.message))
     }
 }
 
@@ -173,11 +189,12 @@ impl Diagnostic for ProblemDiagnostic {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let site = self.problem.site.as_ref()?;
+        let source = self.source.as_ref()?;
+        let text = self.problem.label.as_deref().unwrap_or("here");
         let label = LabeledSpan::new(
-            Some(self.problem.label.clone().unwrap_or_else(|| "here".into())),
-            site.span.offset,
-            site.span.len,
+            Some(shown(text)),
+            source.excerpt.span.offset,
+            source.excerpt.span.len,
         );
         Some(Box::new(std::iter::once(label)))
     }
@@ -186,7 +203,7 @@ impl Diagnostic for ProblemDiagnostic {
         self.problem
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(shown(h)) as Box<dyn fmt::Display>)
     }
 }
 
@@ -197,6 +214,10 @@ pub struct Problems(Vec<Problem>);
 impl Problems {
     pub fn push(&mut self, problem: Problem) {
         self.0.push(problem);
+    }
+
+    pub fn extend(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        self.0.extend(problems);
     }
 
     pub fn is_empty(&self) -> bool {

@@ -3,7 +3,7 @@
 //! every problem of a file.
 
 use super::duration::{OutOfRange, compose_range, parse_duration, spelled_duration};
-use super::names::{is_environment_name, is_variable_name, suggest};
+use super::names::{image_problem, is_environment_name, is_variable_name, suggest};
 use super::problem::{Problem, Problems, Site, SourceFile};
 use super::yaml::{Node, Value};
 use indexmap::IndexMap;
@@ -199,6 +199,44 @@ impl<'p> Reader<'p> {
             return None;
         }
         Some(text)
+    }
+
+    /// An image reference Docker accepts, e.g. `postgres:16`.
+    pub fn image(&mut self, node: &Node, path: &str) -> Option<Located<String>> {
+        let image = self.non_empty_string(node, path)?;
+        let Some(reason) = image_problem(&image.value) else {
+            return Some(image);
+        };
+        let problem = Problem::at(
+            image.site,
+            format!("`{path}` is not an image reference Docker accepts: {reason}"),
+        )
+        .label("invalid image reference")
+        .help("write `name:tag` or `registry/name:tag`, e.g. `postgres:16`");
+        self.report(problem);
+        None
+    }
+
+    /// A directory relative to the application. `:` would split the
+    /// `dir:/mnt` volume of the Compose file, and control characters are
+    /// no part of a directory one means to name.
+    pub fn location(&mut self, node: &Node, path: &str) -> Option<Located<String>> {
+        let location = self.non_empty_string(node, path)?;
+        let reason = if location.value.contains(':') {
+            "`:` separates the parts of a Compose volume"
+        } else if location.value.chars().any(char::is_control) {
+            "it holds control characters"
+        } else {
+            return Some(location);
+        };
+        let problem = Problem::at(
+            location.site,
+            format!("`{path}` cannot be used as a directory in a Compose file: {reason}"),
+        )
+        .label("unusable directory name")
+        .help("rename the directory");
+        self.report(problem);
+        None
     }
 
     /// A list of strings; `key:` with nothing is an empty list.

@@ -80,10 +80,11 @@ pub fn add(dir: &Path, app: &Application, request: &AddRequest) -> Result<Added,
         appfile::add_service(&original, &entry).map_err(|err| edit_problem(&original, err))?;
 
     let target = location.as_deref().map(|l| dir.join(l));
-    if let Some(target) = &target
-        && target.exists()
-    {
-        return Err(ScaffoldError::Exists(target.clone()));
+    if let Some(target) = &target {
+        if target.exists() {
+            return Err(ScaffoldError::Exists(target.clone()));
+        }
+        crate::paths::inside(dir, target)?;
     }
     let files = match (&request.source, &target) {
         (AddSource::Template(name), Some(target)) => {

@@ -32,6 +32,8 @@ pub enum ScaffoldError {
     #[error("the repository {url} has no service.yml at its top")]
     NoServiceFile { url: String },
     #[error(transparent)]
+    Outside(#[from] crate::paths::PathError),
+    #[error(transparent)]
     Template(#[from] TemplateError),
     #[error(transparent)]
     Git(#[from] GitError),
@@ -68,6 +70,7 @@ impl ScaffoldError {
                 Some("choose another role, or another directory with `--location DIR`".into())
             }
             ScaffoldError::ApplicationExists(_) => Some("give `--force` to replace it".into()),
+            ScaffoldError::Outside(_) => Some(crate::paths::PathError::HINT.into()),
             ScaffoldError::NoServiceFile { .. } => Some(
                 "a service repository holds its service.yml, Dockerfile.dev and Dockerfile.prod at the top".into(),
             ),

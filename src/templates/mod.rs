@@ -35,6 +35,8 @@ pub enum TemplateError {
     #[error("`{0}` is built into exo and cannot be removed")]
     BuiltIn(String),
     #[error(transparent)]
+    Outside(#[from] crate::paths::PathError),
+    #[error(transparent)]
     Git(#[from] crate::git::GitError),
     #[error("cannot read or write {}: {source}", path.display())]
     Io {
@@ -180,6 +182,7 @@ pub fn add(app_dir: &Path, name: &str, url: &str) -> Result<PathBuf, TemplateErr
     if target.exists() {
         return Err(TemplateError::Exists(name.to_owned()));
     }
+    crate::paths::inside(app_dir, &target)?;
     let parent = app_dir.join(APPLICATION_TEMPLATES);
     std::fs::create_dir_all(&parent).map_err(TemplateError::io(&parent))?;
     let staging = tempfile::Builder::new()
@@ -201,6 +204,7 @@ pub fn remove(app_dir: &Path, name: &str) -> Result<PathBuf, TemplateError> {
     match template.origin {
         Origin::BuiltIn => Err(TemplateError::BuiltIn(name.to_owned())),
         Origin::Application(dir) => {
+            crate::paths::inside(app_dir, &dir)?;
             std::fs::remove_dir_all(&dir).map_err(TemplateError::io(&dir))?;
             Ok(dir)
         }
@@ -233,6 +237,9 @@ fn application_templates(app_dir: &Path) -> Result<Vec<Template>, TemplateError>
         if !path.is_dir() || name.starts_with('.') {
             continue;
         }
+        // A template is read and copied: one that leads outside the
+        // application (a link, or a linked templates directory) is refused.
+        crate::paths::inside(app_dir, &path)?;
         let service = std::fs::read(path.join("service.yml")).unwrap_or_default();
         templates.push(Template {
             name,
