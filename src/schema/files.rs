@@ -140,12 +140,27 @@ struct RemoteDependency {
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct ApplicationEnvironment {
+    /// Where it deploys: `swarm` (`exo deploy`), `kubernetes`
+    /// (`exo generate kubernetes`) or `aws` (`exo generate terraform`, the default).
+    target: Option<Target>,
+    /// Where `exo deploy` pushes the production images: `host[:port][/path]`.
+    registry: Option<Text>,
+    /// The Kubernetes namespace (default: the application's name).
+    namespace: Option<Text>,
     url: Option<Text>,
     region: Option<Text>,
     account_id: Option<Text>,
     ssl_certificate_arn: Option<Text>,
     environment_variables: Environment,
     secrets: Texts,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+enum Target {
+    Swarm,
+    Kubernetes,
+    Aws,
 }
 
 /// service.yml: one service of an exo application.
@@ -326,8 +341,15 @@ struct WatchRule {
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct ServiceRemote {
+    /// CPU in units of 1/1024 core (512 is half a core).
     cpu: Option<Text>,
+    /// Memory in MiB.
     memory: Option<Text>,
+    /// How many copies run (default 1).
+    #[schemars(range(min = 0))]
+    replicas: Option<u32>,
+    /// Swarm placement constraints, e.g. `node.role == worker`.
+    placement: Texts,
     dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
     environments: Option<BTreeMap<String, Option<ServiceEnvironment>>>,
 }
