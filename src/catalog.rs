@@ -95,12 +95,24 @@ impl Entry {
         port: u16,
         environment: &IndexMap<String, String>,
     ) -> IndexMap<String, String> {
+        self.offered_variables_at(id, id, port, environment)
+    }
+
+    /// The same, for a dependency that answers at `host` (a cluster's DNS
+    /// name) rather than at its id.
+    pub fn offered_variables_at(
+        &self,
+        id: &str,
+        host: &str,
+        port: u16,
+        environment: &IndexMap<String, String>,
+    ) -> IndexMap<String, String> {
         let prefix = crate::compose::constant_case(id);
         self.offers
             .iter()
             .filter_map(|(name, template)| {
                 let mut value = template
-                    .replace("{host}", id)
+                    .replace("{host}", host)
                     .replace("{port}", &port.to_string());
                 for (key, env_value) in environment {
                     value = value.replace(&format!("{{env.{key}}}"), env_value);

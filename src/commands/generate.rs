@@ -1,6 +1,6 @@
 //! `exo generate [--check]`: write the Compose files, or compare them.
 
-use super::{CommandError, Workspace};
+use super::{CommandError, Workspace, deployment_files};
 use crate::cli::{Cli, GenerateArgs};
 use crate::compose::{self, Mode};
 use crate::exit::ExitStatus;
@@ -14,7 +14,20 @@ pub fn run(
 ) -> Result<ExitStatus, CommandError> {
     let workspace = Workspace::load(cli)?;
     if args.check {
-        return Ok(check(&workspace.dir, &render_all(&workspace), printer));
+        let deployment = deployment_files::check(&workspace, printer)?;
+        return Ok(check(
+            &workspace.dir,
+            &render_all(&workspace),
+            deployment,
+            printer,
+        ));
+    }
+    if let Some(kind) = args
+        .target
+        .as_deref()
+        .and_then(deployment_files::Kind::parse)
+    {
+        return deployment_files::run(&workspace, kind, args.environment.as_deref(), printer);
     }
     for (file, changed) in write_all(&workspace)? {
         printer.status(if changed { "Wrote" } else { "Unchanged" }, file);
@@ -51,7 +64,13 @@ pub fn write_all(workspace: &Workspace) -> Result<Vec<(&'static str, bool)>, Com
 }
 
 /// Names every file that is missing or differs from what would be written.
-fn check(dir: &Path, files: &[(Mode, String)], printer: &mut Printer) -> ExitStatus {
+/// `deployment` files were found stale already (and named).
+fn check(
+    dir: &Path,
+    files: &[(Mode, String)],
+    deployment: usize,
+    printer: &mut Printer,
+) -> ExitStatus {
     let mut stale = 0;
     for (mode, text) in files {
         match std::fs::read_to_string(dir.join(mode.file_name())) {
@@ -66,17 +85,19 @@ fn check(dir: &Path, files: &[(Mode, String)], printer: &mut Printer) -> ExitSta
             }
         }
     }
-    if stale == 0 {
-        printer.status("Current", "all Compose files match the configuration");
+    if stale > 0 {
+        printer.error("run `exo generate` to update the Compose files");
+    }
+    if stale + deployment == 0 {
+        printer.status("Current", "all generated files match the configuration");
         ExitStatus::Success
     } else {
-        printer.error("run `exo generate` to update the Compose files");
         ExitStatus::Failure
     }
 }
 
 /// Writes through a temporary file so that a reader never sees half a file.
-fn write(path: &Path, text: &str) -> Result<(), CommandError> {
+pub(super) fn write(path: &Path, text: &str) -> Result<(), CommandError> {
     let error = |source| CommandError::Write {
         path: path.to_path_buf(),
         source,

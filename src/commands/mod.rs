@@ -4,6 +4,7 @@ mod add;
 mod check;
 mod clone;
 mod compose;
+mod deployment_files;
 mod generate;
 mod init;
 mod run;
@@ -57,6 +58,8 @@ pub enum CommandError {
     Registry(#[from] crate::registry::RegistryError),
     #[error(transparent)]
     Test(#[from] crate::testing::TestError),
+    #[error(transparent)]
+    Plan(#[from] crate::workloads::PlanError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -95,6 +98,10 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             ExitStatus::Usage
         }
         CommandError::Clone(err) => report_clone(err, printer),
+        CommandError::Plan(err) => {
+            printer.error(&crate::output::deployment::plan_error(err));
+            ExitStatus::Usage
+        }
         CommandError::Registry(err) => {
             printer.error(&format!("{err}\n  hint: application.yml was not changed"));
             ExitStatus::Failure
