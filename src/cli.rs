@@ -57,7 +57,8 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write the Compose files: docker-compose/run_development.yml,
-    /// run_production.yml and test.yml
+    /// run_production.yml and test.yml; or the Kubernetes manifests or AWS
+    /// Terraform of the remote environments
     Generate(GenerateArgs),
     /// Validate application.yml and every service.yml, writing nothing
     Check,
@@ -339,9 +340,10 @@ pub struct TestArgs {
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// What to write besides the Compose files: `kubernetes` (manifests in
-    /// kubernetes/ENV/) or `terraform` (AWS ECS on Fargate in terraform/);
-    /// `docker-compose` (0.37's spelling) is the Compose files alone
+    /// What to write: `kubernetes` (manifests in kubernetes/ENV/) or
+    /// `terraform` (AWS ECS on Fargate in terraform/) for the remote
+    /// environments with that target; `docker-compose` (0.37's spelling) or
+    /// nothing: the Compose files
     #[arg(value_parser = ["docker-compose", "kubernetes", "terraform"], value_name = "TARGET")]
     pub target: Option<String>,
 

@@ -12,6 +12,13 @@ pub fn run(
     args: &GenerateArgs,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
+    if let (Some("docker-compose"), Some(environment)) = (args.target.as_deref(), &args.environment)
+    {
+        printer.error(&format!(
+            "the Compose files have no environment: `{environment}` goes with `exo generate kubernetes` or `exo generate terraform`"
+        ));
+        return Ok(ExitStatus::Usage);
+    }
     let workspace = Workspace::load(cli)?;
     if args.check {
         let deployment = deployment_files::check(&workspace, printer)?;

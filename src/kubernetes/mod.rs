@@ -222,7 +222,7 @@ fn objects(plan: &Plan, workload: &Workload, namespace: &str, secret: &str) -> V
             ..Deployment::default()
         }));
     } else {
-        let volumes = volume_names(&workload.persist);
+        let volumes = workload.volumes();
         documents.push(yaml(&StatefulSet {
             metadata: metadata.clone(),
             spec: Some(StatefulSetSpec {
@@ -255,22 +255,6 @@ fn objects(plan: &Plan, workload: &Workload, namespace: &str, secret: &str) -> V
         }
     }
     documents
-}
-
-/// `data`, or `data-1`, `data-2`, ... for several persisted paths.
-fn volume_names(paths: &[String]) -> Vec<(String, String)> {
-    paths
-        .iter()
-        .enumerate()
-        .map(|(i, path)| {
-            let name = if paths.len() == 1 {
-                "data".to_owned()
-            } else {
-                format!("data-{}", i + 1)
-            };
-            (name, path.clone())
-        })
-        .collect()
 }
 
 fn claim(name: &str) -> PersistentVolumeClaim {

@@ -7,6 +7,8 @@
 
 mod hcl;
 mod resources;
+mod service;
+mod task;
 mod variables;
 
 use crate::model::{Application, Target};
@@ -21,8 +23,6 @@ pub struct TerraformFiles {
 }
 
 pub const DIRECTORY: &str = "terraform";
-/// The files that do not depend on the environment.
-pub const SHARED_FILES: [&str; 3] = ["main.tf", "variables.tf", "outputs.tf"];
 
 /// The AWS Cloud Map namespace in which workloads find each other, e.g.
 /// `production-shop.local` (0.37's internal zone).
@@ -53,6 +53,12 @@ pub fn generate(app: &Application, environments: &[String]) -> Result<TerraformF
         (
             format!("{DIRECTORY}/outputs.tf"),
             format!("{header}{}", resources::outputs(&shared)),
+        ),
+        // Terraform's working files; the variables files hold no secret
+        // (ARNs only) and are meant to be committed.
+        (
+            format!("{DIRECTORY}/.gitignore"),
+            format!("{header}.terraform/\n*.tfstate\n*.tfstate.*\n"),
         ),
     ];
     for environment in environments {

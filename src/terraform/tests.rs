@@ -1,4 +1,4 @@
-use super::resources::fargate_size;
+use super::task::fargate_size;
 use super::*;
 use std::path::Path;
 

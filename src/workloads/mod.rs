@@ -77,6 +77,25 @@ pub struct Workload {
     pub url: Option<String>,
 }
 
+impl Workload {
+    /// A volume name for each persisted path: `data`, or `data-1`,
+    /// `data-2`, ... when there are several.
+    pub fn volumes(&self) -> Vec<(String, String)> {
+        self.persist
+            .iter()
+            .enumerate()
+            .map(|(i, path)| {
+                let name = if self.persist.len() == 1 {
+                    "data".to_owned()
+                } else {
+                    format!("data-{}", i + 1)
+                };
+                (name, path.clone())
+            })
+            .collect()
+    }
+}
+
 /// A workload waited for, and how: a TCP connection, or an HTTP answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wait {

@@ -319,6 +319,11 @@ fn environments_of_another_target_are_refused() {
         "unknown-environment",
         &String::from_utf8_lossy(&output.stderr),
     );
+    exo()
+        .args(["generate", "docker-compose", "staging"])
+        .current_dir(temp.path())
+        .assert()
+        .code(2);
     assert!(!temp.path().join("kubernetes").exists());
 }
 
