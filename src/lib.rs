@@ -17,6 +17,7 @@ pub mod docker;
 pub mod exit;
 pub mod git;
 pub mod graph;
+pub mod kubernetes;
 pub mod model;
 pub mod output;
 pub mod paths;
@@ -27,10 +28,12 @@ pub mod schema;
 pub mod signals;
 pub mod status;
 pub mod templates;
+pub mod terraform;
 pub mod testing;
 pub mod up;
 pub mod update;
 pub mod watch;
+pub mod workloads;
 
 /// The catalog lives in the config layer; this name is kept for callers.
 pub use config::catalog;

@@ -1,6 +1,6 @@
 //! `exo generate [--check]`: write the Compose files, or compare them.
 
-use super::{CommandError, Workspace};
+use super::{CommandError, Workspace, deployment_files};
 use crate::cli::{Cli, GenerateArgs};
 use crate::compose::{self, Mode};
 use crate::exit::ExitStatus;
@@ -12,9 +12,29 @@ pub fn run(
     args: &GenerateArgs,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
+    if let (Some("docker-compose"), Some(environment)) = (args.target.as_deref(), &args.environment)
+    {
+        printer.error(&format!(
+            "the Compose files have no environment: `{environment}` goes with `exo generate kubernetes` or `exo generate terraform`"
+        ));
+        return Ok(ExitStatus::Usage);
+    }
     let workspace = Workspace::load(cli)?;
     if args.check {
-        return Ok(check(&workspace.dir, &render_all(&workspace), printer));
+        let deployment = deployment_files::check(&workspace, printer)?;
+        return Ok(check(
+            &workspace.dir,
+            &render_all(&workspace),
+            deployment,
+            printer,
+        ));
+    }
+    if let Some(kind) = args
+        .target
+        .as_deref()
+        .and_then(deployment_files::Kind::parse)
+    {
+        return deployment_files::run(&workspace, kind, args.environment.as_deref(), printer);
     }
     for (file, changed) in write_all(&workspace)? {
         printer.status(if changed { "Wrote" } else { "Unchanged" }, file);
@@ -52,7 +72,13 @@ pub fn write_all(workspace: &Workspace) -> Result<Vec<(&'static str, bool)>, Com
 }
 
 /// Names every file that is missing or differs from what would be written.
-fn check(dir: &Path, files: &[(Mode, String)], printer: &mut Printer) -> ExitStatus {
+/// `deployment` files were found stale already (and named).
+fn check(
+    dir: &Path,
+    files: &[(Mode, String)],
+    deployment: usize,
+    printer: &mut Printer,
+) -> ExitStatus {
     let mut stale = 0;
     for (mode, text) in files {
         match std::fs::read_to_string(dir.join(mode.file_name())) {
@@ -71,14 +97,16 @@ fn check(dir: &Path, files: &[(Mode, String)], printer: &mut Printer) -> ExitSta
             }
         }
     }
-    if stale == 0 {
+    if stale > 0 {
+        printer.error("run `exo generate` to update the Compose files");
+    }
+    if stale + deployment == 0 {
         printer.status(
             "Checked",
             &format!("{} Compose files: all up to date", files.len()),
         );
         ExitStatus::Success
     } else {
-        printer.error("run `exo generate` to update the Compose files");
         ExitStatus::Failure
     }
 }
@@ -93,7 +121,7 @@ fn unified_diff(file: &str, current: &str, wanted: &str) -> String {
 }
 
 /// Writes through a temporary file so that a reader never sees half a file.
-fn write(path: &Path, text: &str) -> Result<(), CommandError> {
+pub(super) fn write(path: &Path, text: &str) -> Result<(), CommandError> {
     let error = |source| CommandError::Write {
         path: path.to_path_buf(),
         source,

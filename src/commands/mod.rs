@@ -5,6 +5,7 @@ mod check;
 mod clone;
 mod completions;
 mod compose;
+mod deployment_files;
 mod generate;
 mod graph;
 mod init;
@@ -77,6 +78,8 @@ pub enum CommandError {
     NoSuchDirectory(PathBuf),
     #[error(transparent)]
     Path(#[from] crate::paths::PathError),
+    #[error(transparent)]
+    Plan(#[from] crate::workloads::PlanError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -132,6 +135,10 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             ExitStatus::Usage
         }
         CommandError::Clone(err) => report_clone(err, printer),
+        CommandError::Plan(err) => {
+            printer.error(&crate::output::deployment::plan_error(err));
+            ExitStatus::Usage
+        }
         CommandError::Registry(err) => {
             printer.error(&format!("{err}\n  hint: application.yml was not changed"));
             ExitStatus::Failure

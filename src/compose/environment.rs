@@ -82,7 +82,7 @@ impl SharedVariables {
         let by_dependency = dependencies
             .iter()
             .map(|(id, dependency)| {
-                let host = (format!("{}_HOST", constant_case(id)), id.clone());
+                let host = (host_variable(id), id.clone());
                 let environment = container_variables(app, dependency, mode);
                 let offered = offered_variables(id, dependency, &environment, mode);
                 (id.clone(), std::iter::once(host).chain(offered).collect())
@@ -189,26 +189,40 @@ fn endpoint_variables(
     let Some(port) = container_port(service, mode) else {
         return Vec::new();
     };
+    let external = host_ports
+        .get(&service.role)
+        .map(|host| format!("http://localhost:{host}"));
+    endpoints(service, &service.role, port, external)
+}
+
+/// The variables that tell other services where `service` answers on
+/// `host:port`: `<ROLE>_INTERNAL_ORIGIN` (private and public), with
+/// `<ROLE>_EXTERNAL_ORIGIN` for a public one reachable from outside, or
+/// `<ROLE>_HOST` (worker).
+pub fn endpoints(
+    service: &Service,
+    host: &str,
+    port: u16,
+    external_origin: Option<String>,
+) -> Vec<(String, String)> {
     let name = constant_case(&service.role);
-    let role = &service.role;
     let internal = (
         format!("{name}_INTERNAL_ORIGIN"),
-        format!("http://{role}:{port}"),
+        format!("http://{host}:{port}"),
     );
     match service.config.kind {
         ServiceType::Private => vec![internal],
         ServiceType::Public => {
-            let mut vars = vec![internal];
-            if let Some(host) = host_ports.get(role) {
-                vars.push((
-                    format!("{name}_EXTERNAL_ORIGIN"),
-                    format!("http://localhost:{host}"),
-                ));
-            }
-            vars
+            let external = external_origin.map(|o| (format!("{name}_EXTERNAL_ORIGIN"), o));
+            std::iter::once(internal).chain(external).collect()
         }
-        ServiceType::Worker => vec![(format!("{name}_HOST"), format!("{role}:{port}"))],
+        ServiceType::Worker => vec![(format!("{name}_HOST"), format!("{host}:{port}"))],
     }
+}
+
+/// `<ID>_HOST`, the variable that names where a dependency answers.
+pub fn host_variable(id: &str) -> String {
+    format!("{}_HOST", constant_case(id))
 }
 
 /// The variables of a dependency's container, ending with `SERVICE_DATA`.

@@ -10,7 +10,7 @@ mod metadata;
 pub use crate::config::constant_case;
 pub use document::ComposeFile;
 pub use end_to_end::{END_TO_END_SERVICE, end_to_end};
-pub use environment::container_port;
+pub use environment::{container_port, endpoints, host_variable, service_data};
 pub use generate::{all_dependencies, compile, readiness_probe};
 
 use std::time::Duration;

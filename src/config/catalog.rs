@@ -147,6 +147,19 @@ impl Entry {
         environment: &IndexMap<String, String>,
         production: bool,
     ) -> IndexMap<String, String> {
+        self.offered_variables_at(id, id, port, environment, production)
+    }
+
+    /// The same, for a dependency that answers at `host` (a cluster's DNS
+    /// name) rather than at its id.
+    pub fn offered_variables_at(
+        &self,
+        id: &str,
+        host: &str,
+        port: u16,
+        environment: &IndexMap<String, String>,
+        production: bool,
+    ) -> IndexMap<String, String> {
         let prefix = super::constant_case(id);
         self.offers
             .iter()
@@ -156,7 +169,7 @@ impl Entry {
             })
             .filter_map(|(name, template)| {
                 let mut value = template
-                    .replace("{host}", id)
+                    .replace("{host}", host)
                     .replace("{port}", &port.to_string());
                 for (key, env_value) in environment {
                     value = value.replace(&format!("{{env.{key}}}"), env_value);

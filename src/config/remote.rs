@@ -9,7 +9,7 @@ use super::yaml::{Node, Value};
 use crate::model::remote::{Environment, Remote, ServiceEnvironment, ServiceRemote, Target};
 
 const DEPENDENCY_KEYS: [&str; 2] = ["type", "template-config"];
-const ENVIRONMENT_KEYS: [&str; 9] = [
+const ENVIRONMENT_KEYS: [&str; 10] = [
     "target",
     "registry",
     "url",
@@ -19,6 +19,7 @@ const ENVIRONMENT_KEYS: [&str; 9] = [
     "namespace",
     "environment-variables",
     "secrets",
+    "secret-arns",
 ];
 const SERVICE_KEYS: [&str; 6] = [
     "cpu",
@@ -73,7 +74,30 @@ fn read_environment(reader: &mut Reader, node: &Node, path: &str) -> Environment
         environment.registry = read_registry(reader, n, &format!("{path}.registry"));
     }
     (environment.environment, environment.secrets) = read_variables(reader, &fields, path);
+    if let Some(n) = fields.get("secret-arns") {
+        environment.secret_arns = read_secret_arns(reader, n, &format!("{path}.secret-arns"));
+    }
     environment
+}
+
+/// `secret-arns`: secret name to the ARN ECS reads it from.
+fn read_secret_arns(reader: &mut Reader, node: &Node, path: &str) -> IndexMap<String, String> {
+    let mut arns = IndexMap::new();
+    for (_, name, value) in reader.entries(node, path) {
+        let Some(text) = reader.non_empty_string(value, &format!("{path}.{name}")) else {
+            continue;
+        };
+        if text.value.starts_with("arn:") {
+            arns.insert(name.to_owned(), text.value);
+        } else {
+            reader.report(
+                Problem::at(text.site, format!("`{path}.{name}` is not an ARN"))
+                    .label("not an ARN")
+                    .help("give the ARN of an SSM parameter or a Secrets Manager secret, e.g. `arn:aws:ssm:us-west-2:123456789012:parameter/shop/API_TOKEN`"),
+            );
+        }
+    }
+    arns
 }
 
 /// `host[:port][/path]`: what `docker push` takes before the image name.

@@ -53,6 +53,10 @@ pub struct Environment {
     /// Secrets for every service in this environment, by name; their values
     /// come from the deploying user's environment or the cluster, never a file.
     pub secrets: Vec<String>,
+    /// AWS: where ECS reads each secret, by name: the ARN of an SSM
+    /// parameter or a Secrets Manager secret. Without one, the SSM parameter
+    /// `/<application>/<env>/<NAME>` of the environment's region and account.
+    pub secret_arns: IndexMap<String, String>,
 }
 
 impl Environment {
@@ -67,6 +71,7 @@ impl Environment {
             namespace: None,
             environment: IndexMap::new(),
             secrets: Vec::new(),
+            secret_arns: IndexMap::new(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Every byte exo prints goes through the [`Printer`]: messages and
 //! diagnostics on stderr, container logs on stdout.
 
+pub mod deployment;
 mod logs;
 mod progress;
 mod status;

@@ -6,6 +6,7 @@ mod clone;
 mod common;
 mod compat;
 mod compose_config;
+mod deployment;
 mod docker;
 mod e2e_scaffold;
 mod e2e_test;

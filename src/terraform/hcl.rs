@@ -1,0 +1,283 @@
+//! A small writer of Terraform's language that lays text out as
+//! `terraform fmt` does: two-space indents, and the `=` of consecutive
+//! one-line attributes aligned (a multi-line value stands alone).
+
+/// An expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// Written as is: `var.region`, `true`, `aws_lb.public.arn`.
+    Raw(String),
+    /// A quoted string; `${` and `%{` are escaped, `\u{2}NAME\u{2}` is
+    /// the interpolation `${NAME}`.
+    Str(String),
+    Number(i64),
+    List(Vec<Expr>),
+    /// Keys written as given (quote them where needed with [`key`]).
+    Object(Vec<(String, Expr)>),
+    /// `name(argument)`.
+    Call(String, Box<Expr>),
+}
+
+/// Marks an interpolation inside [`Expr::Str`].
+pub const INTERPOLATION: char = '\u{2}';
+
+pub fn raw(text: impl Into<String>) -> Expr {
+    Expr::Raw(text.into())
+}
+
+pub fn string(text: impl Into<String>) -> Expr {
+    Expr::Str(text.into())
+}
+
+/// `${expression}` inside a string.
+pub fn interpolate(expression: &str) -> String {
+    format!("{INTERPOLATION}{expression}{INTERPOLATION}")
+}
+
+/// An object key: bare when it is an identifier, quoted otherwise.
+pub fn key(name: &str) -> String {
+    let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if identifier {
+        name.to_owned()
+    } else {
+        quote(name)
+    }
+}
+
+/// A body: attributes, nested blocks and blank lines, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Body(pub Vec<Item>);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Attribute(String, Expr),
+    Block(Block),
+    Blank,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub kind: String,
+    pub labels: Vec<String>,
+    pub body: Body,
+}
+
+impl Body {
+    pub fn new() -> Self {
+        Body(Vec::new())
+    }
+
+    pub fn attr(mut self, name: &str, value: Expr) -> Self {
+        self.0.push(Item::Attribute(name.to_owned(), value));
+        self
+    }
+
+    pub fn attr_if(self, name: &str, value: Option<Expr>) -> Self {
+        match value {
+            Some(value) => self.attr(name, value),
+            None => self,
+        }
+    }
+
+    pub fn block(mut self, kind: &str, labels: &[&str], body: Body) -> Self {
+        self.0.push(Item::Block(Block {
+            kind: kind.to_owned(),
+            labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+            body,
+        }));
+        self
+    }
+
+    pub fn blank(mut self) -> Self {
+        self.0.push(Item::Blank);
+        self
+    }
+}
+
+/// A file of top-level blocks, separated by blank lines.
+pub fn file(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        write_block(&mut out, block, 0);
+    }
+    out
+}
+
+/// Top-level attributes alone, as in a `.tfvars` file.
+pub fn attributes(body: &Body) -> String {
+    let mut out = String::new();
+    write_body(&mut out, body, 0);
+    out
+}
+
+fn write_block(out: &mut String, block: &Block, indent: usize) {
+    out.push_str(&" ".repeat(indent));
+    out.push_str(&block.kind);
+    for label in &block.labels {
+        out.push(' ');
+        out.push_str(&quote(label));
+    }
+    if block.body.0.is_empty() {
+        out.push_str(" {}\n");
+        return;
+    }
+    out.push_str(" {\n");
+    write_body(out, &block.body, indent + 2);
+    out.push_str(&" ".repeat(indent));
+    out.push_str("}\n");
+}
+
+/// The body's items; the attribute lines of one run share an `=` column.
+fn write_body(out: &mut String, body: &Body, indent: usize) {
+    let mut pairs: Vec<(String, &Expr)> = Vec::new();
+    for item in &body.0 {
+        match item {
+            Item::Attribute(name, value) => pairs.push((name.clone(), value)),
+            Item::Block(block) => {
+                flush(out, &mut pairs, indent);
+                write_block(out, block, indent);
+            }
+            Item::Blank => {
+                flush(out, &mut pairs, indent);
+                out.push('\n');
+            }
+        }
+    }
+    flush(out, &mut pairs, indent);
+}
+
+fn flush(out: &mut String, pairs: &mut Vec<(String, &Expr)>, indent: usize) {
+    write_assignments(out, pairs, indent);
+    pairs.clear();
+}
+
+/// `name = value` lines (attributes or object items), aligned in runs of
+/// one-line values.
+fn write_assignments(out: &mut String, items: &[(String, &Expr)], indent: usize) {
+    let rendered: Vec<(String, String)> = items
+        .iter()
+        .map(|(name, value)| (name.clone(), expression(value, indent)))
+        .collect();
+    let mut start = 0;
+    while start < rendered.len() {
+        let mut end = start;
+        while end < rendered.len() && !rendered[end].1.contains('\n') {
+            end += 1;
+        }
+        let width = rendered[start..end]
+            .iter()
+            .map(|(n, _)| n.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (name, value) in &rendered[start..end] {
+            out.push_str(&format!("{}{name:width$} = {value}\n", " ".repeat(indent)));
+        }
+        if end < rendered.len() {
+            let (name, value) = &rendered[end];
+            out.push_str(&format!("{}{name} = {value}\n", " ".repeat(indent)));
+            end += 1;
+        }
+        start = end;
+    }
+}
+
+/// The expression's text; lines after the first are indented for a value
+/// at `indent`.
+fn expression(expr: &Expr, indent: usize) -> String {
+    match expr {
+        Expr::Raw(text) => text.clone(),
+        Expr::Str(text) => quote(text),
+        Expr::Number(n) => n.to_string(),
+        Expr::List(items) if items.is_empty() => "[]".to_owned(),
+        Expr::List(items) => {
+            let inner = " ".repeat(indent + 2);
+            let mut text = "[\n".to_owned();
+            for item in items {
+                text.push_str(&format!("{inner}{},\n", expression(item, indent + 2)));
+            }
+            text.push_str(&format!("{}]", " ".repeat(indent)));
+            text
+        }
+        Expr::Object(items) if items.is_empty() => "{}".to_owned(),
+        Expr::Object(items) => {
+            let mut text = "{\n".to_owned();
+            let refs: Vec<(String, &Expr)> = items.iter().map(|(k, v)| (k.clone(), v)).collect();
+            write_assignments(&mut text, &refs, indent + 2);
+            text.push_str(&format!("{}}}", " ".repeat(indent)));
+            text
+        }
+        Expr::Call(name, argument) => format!("{name}({})", expression(argument, indent)),
+    }
+}
+
+/// A quoted string: escapes, and Terraform's templates made literal except
+/// for the marked interpolations.
+fn quote(text: &str) -> String {
+    let mut out = String::from("\"");
+    let mut chars = text.chars().peekable();
+    let mut inside = false;
+    while let Some(c) = chars.next() {
+        match c {
+            INTERPOLATION => {
+                out.push_str(if inside { "}" } else { "${" });
+                inside = !inside;
+            }
+            _ if inside => out.push(c),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_of_one_line_attributes_align() {
+        let body = Body::new()
+            .attr("a", Expr::Number(1))
+            .attr(
+                "long_name",
+                Expr::Object(vec![
+                    ("b".into(), Expr::Number(2)),
+                    ("ccc".into(), Expr::Number(3)),
+                ]),
+            )
+            .attr("q", Expr::Number(1))
+            .attr("depends_on", raw("[aws_y.z]"));
+        let text = file(&[Block {
+            kind: "resource".into(),
+            labels: vec!["aws_x".into(), "y".into()],
+            body,
+        }]);
+        assert_eq!(
+            text,
+            "resource \"aws_x\" \"y\" {\n  a = 1\n  long_name = {\n    b   = 2\n    ccc = 3\n  }\n  q          = 1\n  depends_on = [aws_y.z]\n}\n"
+        );
+    }
+
+    #[test]
+    fn strings_escape_templates_but_keep_marked_interpolations() {
+        let text = format!("a ${{b}} %{{c}} \"d\" {}", interpolate("var.x"));
+        assert_eq!(quote(&text), r#""a $${b} %%{c} \"d\" ${var.x}""#);
+        assert_eq!(key("web"), "web");
+        assert_eq!(key("2fa"), "\"2fa\"");
+    }
+}
