@@ -153,6 +153,8 @@ struct ApplicationEnvironment {
     ssl_certificate_arn: Option<Text>,
     environment_variables: Environment,
     secrets: Texts,
+    /// AWS: the ARN (Secrets Manager or SSM) each secret is read from, by name.
+    secret_arns: Option<BTreeMap<String, Text>>,
 }
 
 #[derive(JsonSchema)]

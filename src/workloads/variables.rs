@@ -57,7 +57,7 @@ impl Context {
             .map(|(id, dependency)| {
                 let host = hosts.host(&names[id]);
                 let mut variables = vec![(host_variable(id), Value::Literal(host.clone()))];
-                variables.extend(offered(id, &host, dependency));
+                variables.extend(offered(app, id, &host, dependency));
                 (id.clone(), variables)
             })
             .collect();
@@ -135,11 +135,8 @@ pub fn dependency(
     id: &str,
     dependency: &Dependency,
 ) -> (BTreeMap<String, Value>, BTreeSet<String>) {
-    let mut variables = BTreeMap::new();
-    literals(&mut variables, &dependency.environment);
-    for name in &dependency.secrets {
-        variables.insert(name.clone(), Value::Secret(name.clone()));
-    }
+    let mut variables: BTreeMap<String, Value> =
+        container_values(app, dependency).into_iter().collect();
     variables.insert(
         "SERVICE_DATA".to_owned(),
         Value::Literal(service_data(app, id)),
@@ -175,15 +172,53 @@ impl Value {
     }
 }
 
+/// A dependency's container variables in production: the catalog's
+/// defaults, where a credential has no default and is a secret (as is any
+/// default the application declares a secret), then its own variables and
+/// secrets.
+fn container_values(app: &Application, dependency: &Dependency) -> IndexMap<String, Value> {
+    let mut values = IndexMap::new();
+    if let Some(entry) = catalog::lookup(&dependency.image) {
+        for (name, default) in entry.defaults(true) {
+            let value = match default {
+                catalog::Default::Text(text) if !app.secrets.iter().any(|s| s == name) => {
+                    Value::Literal(text.to_owned())
+                }
+                _ => Value::Secret(name.to_owned()),
+            };
+            values.insert(name.to_owned(), value);
+        }
+    }
+    for (name, value) in &dependency.environment {
+        values.insert(name.clone(), Value::Literal(value.clone()));
+    }
+    for name in &dependency.secrets {
+        values.insert(name.clone(), Value::Secret(name.clone()));
+    }
+    values
+}
+
 /// The catalog's variables for a dependency that answers at `host`.
-fn offered(id: &str, host: &str, dependency: &Dependency) -> Vec<(String, Value)> {
+fn offered(
+    app: &Application,
+    id: &str,
+    host: &str,
+    dependency: &Dependency,
+) -> Vec<(String, Value)> {
     let (Some(entry), Some(port)) = (catalog::lookup(&dependency.image), dependency.port) else {
         return Vec::new();
     };
-    let mut environment = dependency.environment.clone();
-    for name in &dependency.secrets {
-        environment.insert(name.clone(), format!("{MARK}{name}{MARK}"));
-    }
+    let environment: IndexMap<String, String> = container_values(app, dependency)
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let text = match value {
+                Value::Literal(text) => text,
+                Value::Secret(secret) => format!("{MARK}{secret}{MARK}"),
+                Value::Template(_) => return None,
+            };
+            Some((name, text))
+        })
+        .collect();
     entry
         .offered_variables_at(id, host, port, &environment, true)
         .into_iter()
