@@ -34,8 +34,8 @@ pub struct Behaviour {
     pub failed_starts: u32,
     /// How long `stop` takes.
     pub stop_takes: Duration,
-    /// What `run` of it (a test) prints, and its exit code.
-    pub test: Option<(Vec<String>, i64)>,
+    /// What `run` of it (a test) prints, and its exit code, after how long.
+    pub test: Option<(Vec<String>, i64, Duration)>,
     /// Its Compose healthcheck passes as soon as it runs.
     pub healthy: bool,
 }
@@ -373,12 +373,15 @@ impl Engine for FakeEngine {
             .behaviour
             .get(service)
             .and_then(|b| b.test.clone());
-        let (lines, code) = test.unwrap_or_default();
-        let said = lines
+        let (lines, code, takes) = test.unwrap_or_default();
+        let said: Vec<RunOutput> = lines
             .into_iter()
             .map(RunOutput::Line)
-            .chain([RunOutput::Exited(code)]);
-        stream::iter(said).boxed()
+            .chain([RunOutput::Exited(code)])
+            .collect();
+        stream::once(tokio::time::sleep(takes))
+            .flat_map(move |()| stream::iter(said.clone()))
+            .boxed()
     }
 
     fn down<'a>(&'a self, _project: &'a Project, how: Down) -> Pending<'a, ()> {

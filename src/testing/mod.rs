@@ -230,6 +230,8 @@ async fn remove_everything(
 }
 
 #[cfg(test)]
+mod runs;
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -14,9 +14,9 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use indexmap::IndexMap;
 use std::sync::Arc;
-use std::time::Instant;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 /// Every case's verdict until it runs or is given another.
 pub fn not_started() -> Verdict {
