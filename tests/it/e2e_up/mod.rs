@@ -16,6 +16,7 @@
 //! `watching` hold the tests; `project` and `running` the harness.
 
 use crate::common::{copy_dir, root, temp_copy};
+pub(crate) use crate::docker::COMPOSE_OVERRIDES;
 use crate::docker::{output_within, require_docker, require_program};
 use std::io::Read;
 use std::net::TcpListener;
@@ -45,16 +46,6 @@ const PROMPTLY: f64 = 8.0;
 
 /// Clock granularity between two `StartedAt` times.
 const SLACK: f64 = 0.05;
-
-/// `COMPOSE_*` variables that would change what exo's Compose reads.
-pub(crate) const COMPOSE_OVERRIDES: [&str; 6] = [
-    "COMPOSE_FILE",
-    "COMPOSE_PROJECT_NAME",
-    "COMPOSE_PROFILES",
-    "COMPOSE_ENV_FILES",
-    "COMPOSE_PATH_SEPARATOR",
-    "COMPOSE_REMOVE_ORPHANS",
-];
 
 mod commands;
 mod logs;
