@@ -320,6 +320,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "SECONDS")]
     pub wait_timeout: Option<u64>,
 
+    #[command(flatten)]
+    pub build: BuildArgs,
+
     /// Do not restart or rebuild services when their files change
     #[arg(long)]
     pub no_watch: bool,
@@ -332,6 +335,19 @@ pub struct RunArgs {
     /// Start only these services (and what they depend on)
     #[arg(value_name = "ROLE")]
     pub roles: Vec<String>,
+}
+
+/// Compose's `--build` and `--no-build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Build the services' images before starting (the default: their
+    /// sources may have changed; Compose's build cache keeps it quick)
+    #[arg(long)]
+    pub build: bool,
+
+    /// Do not build: start from the images there are
+    #[arg(long, conflicts_with = "build")]
+    pub no_build: bool,
 }
 
 #[derive(Debug, Args)]
@@ -381,9 +397,8 @@ pub struct ComposeUpArgs {
     #[arg(long, value_name = "SECONDS")]
     pub wait_timeout: Option<u64>,
 
-    /// Images are always built when needed; accepted for Compose's sake
-    #[arg(long)]
-    pub build: bool,
+    #[command(flatten)]
+    pub build: BuildArgs,
 
     /// In the foreground: restart or rebuild services when their files change
     #[arg(long, conflicts_with_all = ["detach", "wait"])]

@@ -1,16 +1,15 @@
 //! `exo compose ARGS`: `docker compose` with the generated file and the
 //! project name. `up` is exo's; everything else passes through.
 
-use super::run::{mode, prepare, project, runtime, start};
+use super::run::{connect, mode, prepare, project, runtime, start};
 use super::{CommandError, Workspace};
 use crate::cli::{Cli, ComposeArgs, ComposeUpArgs, ShortcutArgs};
-use crate::docker::{Docker, DockerError};
+use crate::docker::Docker;
 use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
 use crate::up::{UpOptions, WatchOptions};
 use clap::{CommandFactory, FromArgMatches};
-use std::process::Stdio;
 use std::time::Duration;
 
 /// Compose's commands that read only the files, never the daemon.
@@ -53,38 +52,21 @@ pub fn run(
     let project = project(&workspace, &args.project, mode);
     runtime()?.block_on(async {
         let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
-        let docker = if needs_daemon {
-            Docker::detect().await?
+        let code = if needs_daemon {
+            let engine = connect().await?;
+            engine
+                .pass_through(&project, &args.args, &mut interrupts)
+                .await?
         } else {
-            Docker::detect_client().await?
+            let docker = Docker::find(None).await?;
+            docker
+                .pass_through(&project, &args.args, &mut interrupts)
+                .await?
         };
-        let mut child = docker
-            .compose(&project, &args.args)
-            .stdin(Stdio::inherit())
-            .stdout(Stdio::inherit())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|err| DockerError::command("docker compose", err))?;
-        // Ctrl-C reaches Compose from the terminal and Compose stops on its
-        // own: exo waits for its exit code. A second interrupt kills it.
-        let mut interrupted = false;
-        let status = loop {
-            tokio::select! {
-                status = child.wait() => break status,
-                () = interrupts.recv() => {
-                    if interrupted {
-                        let _ = child.start_kill();
-                    }
-                    interrupted = true;
-                }
-            }
-        }
-        .map_err(|err| DockerError::command("docker compose", err))?;
-        let code = status.code().map_or(130, |c| u8::try_from(c).unwrap_or(1));
-        Ok(if code == 0 {
-            ExitStatus::Success
-        } else {
-            ExitStatus::Compose(code)
+        Ok(match u8::try_from(code) {
+            Ok(0) => ExitStatus::Success,
+            Ok(code) => ExitStatus::Compose(code),
+            Err(_) => ExitStatus::Compose(1),
         })
     })
 }
@@ -120,6 +102,7 @@ fn up(
     let options = UpOptions {
         detach: up.detach || up.wait,
         supervise: !(up.detach || up.wait),
+        build: !up.build.no_build,
         wait_timeout: up.wait_timeout.map(Duration::from_secs),
         watch: up.watch.then_some(WatchOptions { poll: false }),
         logs: LogFormat {

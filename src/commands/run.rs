@@ -3,17 +3,19 @@
 use super::{CommandError, Workspace, generate};
 use crate::cli::{Cli, ProjectArgs, RunArgs};
 use crate::compose::{self, Mode};
-use crate::docker::{Docker, Project};
+use crate::docker::{DockerEngine, Engine, Project};
 use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
 use crate::up::{self, Outcome, Plan, UpOptions, WatchOptions};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub fn run(cli: &Cli, args: &RunArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
     let options = UpOptions {
         detach: false,
         supervise: true,
+        build: !args.build.no_build,
         wait_timeout: args.wait_timeout.map(Duration::from_secs),
         watch: (!args.no_watch).then_some(WatchOptions { poll: args.poll }),
         logs: LogFormat {
@@ -24,7 +26,7 @@ pub fn run(cli: &Cli, args: &RunArgs, printer: &mut Printer) -> Result<ExitStatu
     start(cli, &args.project, &args.roles, &options, printer)
 }
 
-/// Loads, regenerates stale files, checks Docker, then brings the
+/// Loads, regenerates stale files, connects to Docker, then brings the
 /// application up; shared with `exo compose up`.
 pub fn start(
     cli: &Cli,
@@ -40,8 +42,8 @@ pub fn start(
     let project = project(&workspace, project_args, mode);
     runtime()?.block_on(async {
         let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
-        let docker = Docker::detect().await?;
-        let outcome = up::up(&docker, &project, &plan, options, &mut interrupts, printer).await?;
+        let engine = connect().await?;
+        let outcome = up::up(&engine, &project, &plan, options, &mut interrupts, printer).await?;
         Ok(match outcome {
             Outcome::Ready => ExitStatus::Success,
             Outcome::BuildFailed | Outcome::Failed => ExitStatus::Failure,
@@ -49,6 +51,11 @@ pub fn start(
             Outcome::Interrupted => ExitStatus::Interrupted,
         })
     })
+}
+
+/// The engine of the docker CLI's current endpoint.
+pub async fn connect() -> Result<Arc<dyn Engine>, CommandError> {
+    Ok(Arc::new(DockerEngine::connect(None).await?))
 }
 
 pub fn mode(args: &ProjectArgs) -> Mode {

@@ -1,10 +1,10 @@
 //! `exo test`: the services' tests and the application's end-to-end tests.
 
-use super::run::{prepare, runtime};
+use super::run::{connect, prepare, runtime};
 use super::{CommandError, Workspace};
 use crate::cli::{Cli, TestArgs};
 use crate::compose::{self, Mode};
-use crate::docker::{Docker, Project};
+use crate::docker::Project;
 use crate::exit::ExitStatus;
 use crate::model::{Application, ServiceSource};
 use crate::output::{LogFormat, Printer};
@@ -45,9 +45,9 @@ pub fn run(cli: &Cli, args: &TestArgs, printer: &mut Printer) -> Result<ExitStat
     };
     let report = runtime()?.block_on(async {
         let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
-        let docker = Docker::detect().await?;
+        let engine = connect().await?;
         let report = testing::run(
-            &docker,
+            &engine,
             &project,
             &workspace.app,
             &workspace.dir,
@@ -59,7 +59,7 @@ pub fn run(cli: &Cli, args: &TestArgs, printer: &mut Printer) -> Result<ExitStat
         .await?;
         Ok::<_, CommandError>(report)
     })?;
-    printer.test_summary(&report);
+    printer.block(&testing::summary(&report, printer.color()));
     if let Some(path) = &args.junit {
         std::fs::write(path, testing::junit_xml(&report)).map_err(|source| {
             CommandError::Write {

@@ -28,6 +28,8 @@ pub enum ConnectionError {
         from: String,
         reason: &'static str,
     },
+    #[error("cannot reach the Docker daemon at `{host}` ({from}): the socket does not exist")]
+    NoSocket { host: String, from: String },
     #[error("could not make a client for the Docker Engine at `{host}`: {message}")]
     Client { host: String, message: String },
 }
@@ -41,6 +43,9 @@ impl ConnectionError {
             }
             ConnectionError::Unsupported { .. } => {
                 "use a unix:// socket or a tcp:// address (for ssh, forward the socket: `ssh -L`)"
+            }
+            ConnectionError::NoSocket { .. } => {
+                "start the Docker daemon (e.g. `sudo systemctl start docker`), or check DOCKER_HOST and DOCKER_CONTEXT"
             }
             ConnectionError::Client { .. } => "check the address with `docker info`",
         }
@@ -121,6 +126,10 @@ pub fn client(endpoint: &Endpoint) -> Result<bollard::Docker, ConnectionError> {
         message: err.to_string(),
     };
     match &endpoint.host {
+        Host::Unix(path) if !path.exists() => Err(ConnectionError::NoSocket {
+            host: endpoint.host.to_string(),
+            from: endpoint.from.clone(),
+        }),
         Host::Unix(path) => bollard::Docker::connect_with_unix(
             &path.to_string_lossy(),
             REQUEST_TIMEOUT_SECS,
@@ -290,6 +299,17 @@ mod tests {
         assert_eq!(current.host, Host::Unix(PathBuf::from("/b.sock")));
         let named = resolve_with(None, &[("DOCKER_CONTEXT", "a")], Some(dir.path())).unwrap();
         assert_eq!(named.host, Host::Tcp("a:1".into()));
+    }
+
+    #[test]
+    fn a_missing_socket_is_an_unreachable_daemon() {
+        let endpoint = resolve_with(None, &[("DOCKER_HOST", "unix:///nonexistent.sock")], None);
+        let err = client(&endpoint.unwrap()).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("cannot reach the Docker daemon"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,25 +1,36 @@
-//! The only code that runs the `docker` CLI. It finds `docker`, checks the
-//! daemon, finds Compose v2 (plugin or standalone), and builds the commands
-//! the rest of exo runs. It decides nothing about the application.
+//! The adapter to Docker, the only code that talks to it: the Engine API
+//! (with `bollard`) for events, logs, start, stop, inspect and exec; the
+//! `docker compose` CLI for build, create, run, down and pass-through. The
+//! rest of exo sees typed actions behind the [`Engine`] trait; it decides
+//! nothing about the application.
 
+mod api;
+mod compose_cli;
 pub mod connection;
 pub mod containers;
-mod events;
-mod inspect;
-mod logs;
+mod engine;
+#[cfg(test)]
+pub mod fake;
+mod lines;
+mod time;
 
-pub use events::{ContainerEvent, EventKind, EventStream};
-pub use inspect::{ContainerInfo, parse_ps_lines};
-pub use logs::{LogLine, follow_logs, stream_lines, tail_logs, unix_time};
+pub use compose_cli::{ComposeCli, Docker, built_locally, describe};
+pub use engine::{
+    BuildOutput, Built, ContainerEvent, ContainerInfo, Create, Down, Engine, EventKind, Executed,
+    Inspection, LogLine, Pending, RunOutput,
+};
 
-use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::time::Duration;
-use tokio::process::Command;
+use futures_util::FutureExt;
+use futures_util::stream::BoxStream;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 /// How long the daemon may take to answer before exo says it is unreachable.
-const DAEMON_TIMEOUT: Duration = Duration::from_millis(1500);
+pub(crate) const DAEMON_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// The labels Compose puts on the containers it makes.
+const PROJECT_LABEL: &str = "com.docker.compose.project";
+const SERVICE_LABEL: &str = "com.docker.compose.service";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DockerError {
@@ -36,6 +47,10 @@ pub enum DockerError {
     ComposeTooOld { version: String },
     #[error("could not run `{command}`: {message}")]
     Command { command: String, message: String },
+    #[error("the Docker Engine could not {action}: {message}")]
+    Engine { action: String, message: String },
+    #[error(transparent)]
+    Connection(#[from] connection::ConnectionError),
 }
 
 impl DockerError {
@@ -59,27 +74,12 @@ impl DockerError {
             DockerError::ComposeMissing | DockerError::ComposeTooOld { .. } => {
                 "install the Compose v2 plugin (https://docs.docker.com/compose/install/linux/); `scripts/provision.sh` does it from PyPI"
             }
-            DockerError::Command { .. } => "check that Docker works: `docker info`",
+            DockerError::Command { .. } | DockerError::Engine { .. } => {
+                "check that Docker works: `docker info`"
+            }
+            DockerError::Connection(err) => err.hint(),
         }
     }
-}
-
-/// How Compose is invoked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ComposeCli {
-    /// `docker compose`
-    Plugin,
-    /// A standalone `docker-compose` of version 2 or later.
-    Standalone(PathBuf),
-}
-
-/// A Docker Engine and a Compose that exo can use.
-#[derive(Debug, Clone)]
-pub struct Docker {
-    docker: PathBuf,
-    compose: ComposeCli,
-    pub compose_version: String,
-    pub engine_version: String,
 }
 
 /// The Compose file and project that commands apply to.
@@ -91,204 +91,125 @@ pub struct Project {
     pub app_dir: PathBuf,
 }
 
-impl Docker {
-    /// Finds `docker`, checks the daemon and finds Compose, all at once.
-    pub async fn detect() -> Result<Docker, DockerError> {
-        let docker = which::which("docker").map_err(|_| DockerError::NotInstalled)?;
-        let (engine, compose) = tokio::join!(engine_version(&docker), find_compose(&docker));
-        let engine_version = engine?;
-        let (compose, compose_version) = compose?;
-        Ok(Docker {
-            docker,
-            compose,
-            compose_version,
-            engine_version,
-        })
-    }
+/// Docker as exo uses it while an application runs: the Engine API through
+/// `bollard`, and the Compose CLI for what Compose owns.
+#[derive(Clone)]
+pub struct DockerEngine {
+    api: bollard::Docker,
+    cli: Docker,
+}
 
-    /// Finds `docker` and Compose without asking the daemon, for Compose
-    /// commands that need none (`config`, `version`): they work while the
-    /// daemon is down, as with `docker compose` itself.
-    pub async fn detect_client() -> Result<Docker, DockerError> {
-        let docker = which::which("docker").map_err(|_| DockerError::NotInstalled)?;
-        let (compose, compose_version) = find_compose(&docker).await?;
-        Ok(Docker {
-            docker,
-            compose,
-            compose_version,
-            engine_version: String::new(),
-        })
-    }
-
-    /// `docker ARGS`
-    pub fn docker<I, S>(&self, args: I) -> Command
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<OsStr>,
-    {
-        let mut command = Command::new(&self.docker);
-        command.args(args).kill_on_drop(true);
-        command
-    }
-
-    /// `docker compose -f FILE -p PROJECT ARGS` (or the standalone binary).
-    pub fn compose<I, S>(&self, project: &Project, args: I) -> Command
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<OsStr>,
-    {
-        let mut command = match &self.compose {
-            ComposeCli::Plugin => {
-                let mut command = Command::new(&self.docker);
-                command.arg("compose");
-                command
-            }
-            ComposeCli::Standalone(path) => Command::new(path),
+impl DockerEngine {
+    /// Finds the engine as the docker CLI does (`context`, `DOCKER_HOST`,
+    /// `DOCKER_CONTEXT`, the current context), checks that its daemon
+    /// answers, and finds Compose, at once.
+    pub async fn connect(context: Option<&str>) -> Result<DockerEngine, DockerError> {
+        let (endpoint, api) = connection::connect(context)?;
+        let unreachable = |message: String| DockerError::DaemonUnreachable {
+            host: Some(endpoint.host.to_string()),
+            message,
         };
-        command
-            .arg("-f")
-            .arg(&project.file)
-            .arg("-p")
-            .arg(&project.name)
-            .args(args)
-            .kill_on_drop(true);
-        command
+        let version = async {
+            match tokio::time::timeout(DAEMON_TIMEOUT, api.version()).await {
+                Err(_) => Err(unreachable(format!(
+                    "no answer within {} ms",
+                    DAEMON_TIMEOUT.as_millis()
+                ))),
+                Ok(Err(err)) => Err(unreachable(err.to_string())),
+                Ok(Ok(version)) => Ok(version.version.unwrap_or_default()),
+            }
+        };
+        let (engine_version, cli) = tokio::join!(version, Docker::find(context));
+        let engine_version = engine_version?;
+        let mut cli = cli?;
+        cli.engine_version = engine_version;
+        Ok(DockerEngine { api, cli })
     }
 
-    /// Runs a short command and returns its stdout, or its stderr as an error.
-    pub async fn output(&self, mut command: Command) -> Result<String, DockerError> {
-        let described = describe(&command);
-        let output = command
-            .stdin(Stdio::null())
-            .output()
-            .await
-            .map_err(|err| DockerError::command(described.clone(), err))?;
-        if output.status.success() {
-            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-        } else {
-            Err(DockerError::Command {
-                command: described,
-                message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-            })
-        }
+    /// The Compose CLI driver.
+    pub fn cli(&self) -> &Docker {
+        &self.cli
     }
 }
 
-/// Whether `image` is in the local engine without having come from a
-/// registry (no repository digest): built here, so that no registry has
-/// newer tags of it. False when Docker cannot tell.
-pub fn built_locally(image: &str) -> bool {
-    let Ok(docker) = which::which("docker") else {
-        return false;
-    };
-    std::process::Command::new(docker)
-        .args([
-            "image",
-            "inspect",
-            "--format",
-            "{{len .RepoDigests}}",
-            image,
-        ])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .is_ok_and(|out| out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "0")
-}
-
-/// The command line, for messages.
-pub fn describe(command: &Command) -> String {
-    let std = command.as_std();
-    std::iter::once(std.get_program())
-        .chain(std.get_args())
-        .map(|part| part.to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-async fn engine_version(docker: &Path) -> Result<String, DockerError> {
-    let mut command = Command::new(docker);
-    command
-        .args(["version", "--format", "{{.Server.Version}}"])
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
-    let host = std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty());
-    let unreachable = |message: String| DockerError::DaemonUnreachable {
-        host: host.clone(),
-        message,
-    };
-    let output = tokio::time::timeout(DAEMON_TIMEOUT, command.output())
-        .await
-        .map_err(|_| {
-            unreachable(format!(
-                "no answer within {} ms",
-                DAEMON_TIMEOUT.as_millis()
-            ))
-        })?
-        .map_err(|err| unreachable(err.to_string()))?;
-    let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-    if output.status.success() && !version.is_empty() {
-        return Ok(version);
+impl Engine for DockerEngine {
+    fn events(&self, project: &str) -> BoxStream<'static, ContainerEvent> {
+        api::events(&self.api, project)
     }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let message = stderr
-        .lines()
-        .find(|line| !line.trim().is_empty())
-        .unwrap_or("the daemon did not answer")
-        .trim()
-        .to_owned();
-    Err(unreachable(message))
-}
 
-/// The plugin first, then a standalone `docker-compose` of v2 or later.
-async fn find_compose(docker: &Path) -> Result<(ComposeCli, String), DockerError> {
-    let plugin =
-        compose_version(Command::new(docker).args(["compose", "version", "--short"])).await;
-    if let Some(version) = plugin.filter(|v| major(v) >= 2) {
-        return Ok((ComposeCli::Plugin, version));
+    fn containers<'a>(&'a self, project: &'a str) -> Pending<'a, Vec<ContainerInfo>> {
+        api::containers(&self.api, project).boxed()
     }
-    let Ok(standalone) = which::which("docker-compose") else {
-        return Err(DockerError::ComposeMissing);
-    };
-    match compose_version(Command::new(&standalone).args(["version", "--short"])).await {
-        Some(version) if major(&version) >= 2 => Ok((ComposeCli::Standalone(standalone), version)),
-        Some(version) => Err(DockerError::ComposeTooOld { version }),
-        None => Err(DockerError::ComposeMissing),
+
+    fn start<'a>(&'a self, id: &'a str) -> Pending<'a, ()> {
+        api::start(&self.api, id).boxed()
     }
-}
 
-async fn compose_version(command: &mut Command) -> Option<String> {
-    let output = command
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .output()
-        .await
-        .ok()?;
-    let version = String::from_utf8_lossy(&output.stdout)
-        .trim()
-        .trim_start_matches('v')
-        .to_owned();
-    (output.status.success() && !version.is_empty()).then_some(version)
-}
+    fn stop<'a>(&'a self, id: &'a str) -> Pending<'a, ()> {
+        api::stop(&self.api, id).boxed()
+    }
 
-/// The major version of `2.40.3` or `1.29.2, build ...`.
-fn major(version: &str) -> u32 {
-    version
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|part| !part.is_empty())
-        .and_then(|part| part.parse().ok())
-        .unwrap_or(0)
-}
+    fn kill<'a>(&'a self, id: &'a str) -> Pending<'a, ()> {
+        api::kill(&self.api, id).boxed()
+    }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    fn inspect<'a>(&'a self, id: &'a str) -> Pending<'a, Inspection> {
+        api::inspect(&self.api, id).boxed()
+    }
 
-    #[test]
-    fn major_versions() {
-        assert_eq!(major("2.40.3"), 2);
-        assert_eq!(major("1.29.2, build unknown"), 1);
-        assert_eq!(major("5.0.0-rc.1"), 5);
-        assert_eq!(major(""), 0);
+    fn exec<'a>(&'a self, id: &'a str, command: &'a [String]) -> Pending<'a, Executed> {
+        api::exec(&self.api, id, command).boxed()
+    }
+
+    fn leave_restarts_to_exo<'a>(&'a self, id: &'a str) -> Pending<'a, ()> {
+        api::leave_restarts_to_exo(&self.api, id).boxed()
+    }
+
+    fn logs(&self, id: &str, since: SystemTime) -> BoxStream<'static, String> {
+        api::logs(&self.api, id, since)
+    }
+
+    fn tail<'a>(
+        &'a self,
+        id: &'a str,
+        since: Option<SystemTime>,
+        count: usize,
+    ) -> Pending<'a, Vec<String>> {
+        api::tail(&self.api, id, since, count).boxed()
+    }
+
+    fn build<'a>(
+        &'a self,
+        project: &'a Project,
+        services: &'a [String],
+        output: BuildOutput,
+    ) -> Pending<'a, Built> {
+        self.cli.build(project, services, output).boxed()
+    }
+
+    fn create<'a>(
+        &'a self,
+        project: &'a Project,
+        services: &'a [String],
+        how: Create,
+    ) -> Pending<'a, ()> {
+        self.cli.create(project, services, how).boxed()
+    }
+
+    fn run(&self, project: &Project, service: &str) -> BoxStream<'static, RunOutput> {
+        self.cli.run(project, service)
+    }
+
+    fn down<'a>(&'a self, project: &'a Project, how: Down) -> Pending<'a, ()> {
+        self.cli.down(project, how).boxed()
+    }
+
+    fn pass_through<'a>(
+        &'a self,
+        project: &'a Project,
+        args: &'a [String],
+        interrupts: &'a mut crate::signals::Interrupts,
+    ) -> Pending<'a, i32> {
+        self.cli.pass_through(project, args, interrupts).boxed()
     }
 }

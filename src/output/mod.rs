@@ -5,7 +5,6 @@ pub mod deployment;
 mod logs;
 mod progress;
 mod status;
-mod summary;
 
 pub use logs::LogFormat;
 pub use progress::Progress;
@@ -38,6 +37,16 @@ impl Printer {
             choice,
             color,
             terminal,
+        }
+    }
+
+    /// Plain lines whatever stderr is, for tests.
+    #[cfg(test)]
+    pub fn plain() -> Self {
+        Printer {
+            choice: ColorChoice::Never,
+            color: false,
+            terminal: false,
         }
     }
 
@@ -144,10 +153,16 @@ impl Printer {
         self.stderr(&format!("{label} {message}"));
     }
 
-    /// The table that ends `exo test`, on stderr with the other results.
-    pub fn test_summary(&mut self, report: &crate::testing::Report) {
+    /// Whether messages on stderr are coloured.
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
+    /// A block of lines made elsewhere (e.g. the summary of `exo test`),
+    /// after a blank line, on stderr with the other results.
+    pub fn block(&mut self, text: &str) {
         self.stderr("");
-        for line in summary::summary(report, self.color).lines() {
+        for line in text.lines() {
             self.stderr(line);
         }
     }

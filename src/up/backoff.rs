@@ -4,7 +4,8 @@
 
 use crate::model::RestartPolicy;
 use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Decision {

@@ -76,6 +76,10 @@ pub struct Plan {
 /// dependent starts soon after its dependency is ready.
 const POLL: Duration = Duration::from_millis(50);
 
+/// How often a ready container is checked when its health check sets no
+/// `interval`: each check is a line in the service's access log.
+pub const GENTLE_INTERVAL: Duration = Duration::from_secs(10);
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("`{role}` is not a service of this application (the services are: {known})")]
 pub struct UnknownRole {
@@ -225,7 +229,10 @@ fn node(kind: NodeKind, needs: Vec<String>, probe: Option<&Probe>, port: Option<
         readiness,
         timeout,
         poll,
-        interval: probe.map_or(Probe::DEFAULT_INTERVAL, |p| p.interval),
+        interval: probe
+            .map(|p| p.interval)
+            .filter(|interval| *interval != Probe::DEFAULT_INTERVAL)
+            .unwrap_or(GENTLE_INTERVAL),
         retries: probe.map_or(Probe::DEFAULT_RETRIES, |p| p.retries),
         restart: None,
         watch: None,

@@ -1,8 +1,8 @@
 //! Rebuilding one service's image after its files changed, then replacing
-//! its container with one of the new image, left stopped for the session to
+//! its container with one of the new image, left stopped for its task to
 //! start. The old container runs until the build has succeeded.
 
-use crate::docker::{Docker, Project, parse_ps_lines};
+use crate::docker::{BuildOutput, Built, Create, Engine, Project};
 
 /// Lines of a failed build's output worth showing.
 const SHOWN_LINES: usize = 15;
@@ -10,32 +10,24 @@ const SHOWN_LINES: usize = 15;
 /// The new container's ID, or why there is none (with the build's last
 /// lines).
 pub async fn rebuild(
-    docker: &Docker,
+    engine: &dyn Engine,
     project: &Project,
     service: &str,
     supervised: bool,
 ) -> Result<String, String> {
-    docker
-        .output(docker.compose(project, ["build", service]))
-        .await
-        .map_err(|err| last_lines(&err.to_string()))?;
-    let recreate = [
-        "up",
-        "--no-start",
-        "--no-deps",
-        "--no-build",
-        "--force-recreate",
-        service,
-    ];
-    docker
-        .output(docker.compose(project, recreate))
+    let services = [service.to_owned()];
+    match engine.build(project, &services, BuildOutput::Kept).await {
+        Ok(Built::Done) => {}
+        Ok(Built::Failed { output }) => return Err(last_lines(&output)),
+        Err(err) => return Err(err.to_string()),
+    }
+    engine
+        .create(project, &services, Create::Replace)
         .await
         .map_err(|err| err.to_string())?;
-    let listing = docker
-        .output(docker.compose(project, ["ps", "--all", "--format", "json", service]))
+    let id = engine
+        .containers(&project.name)
         .await
-        .map_err(|err| err.to_string())?;
-    let id = parse_ps_lines(&listing)
         .map_err(|err| err.to_string())?
         .into_iter()
         .find(|c| c.service == service)
@@ -43,8 +35,8 @@ pub async fn rebuild(
         .ok_or_else(|| format!("Compose created no container for `{service}`"))?;
     if supervised {
         // As at start-up: exo restarts it, not the engine.
-        docker
-            .output(docker.docker(["update", "--restart", "no", &id]))
+        engine
+            .leave_restarts_to_exo(&id)
             .await
             .map_err(|err| err.to_string())?;
     }

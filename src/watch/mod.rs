@@ -116,7 +116,12 @@ pub fn start(targets: Vec<Target>, poll: bool) -> Result<FileWatch, WatchError> 
     let (watcher, method): (Box<dyn Watcher + Send>, Method) = match native {
         Ok(watcher) => (Box::new(watcher), Method::Native),
         Err(reason) => {
-            let config = notify::Config::default().with_poll_interval(interval);
+            // The poller compares modification times in whole seconds: a
+            // second write within the same second would go unnoticed
+            // without comparing contents too.
+            let config = notify::Config::default()
+                .with_poll_interval(interval)
+                .with_compare_contents(true);
             let mut watcher =
                 PollWatcher::new(handler, config).map_err(|source| WatchError::Watch {
                     path: PathBuf::new(),
@@ -228,5 +233,41 @@ mod tests {
             assert_eq!(change.action, WatchAction::Restart);
             assert_eq!(change.paths, [PathBuf::from("server.js")]);
         }
+    }
+
+    /// The poller's times are whole seconds: a write that leaves the
+    /// modification time in the same second is still noticed.
+    #[tokio::test]
+    async fn polling_notices_a_write_within_the_same_second() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let elsewhere = tempfile::tempdir().expect("a temporary directory");
+        let file = dir.path().join("server.js");
+        let same_second = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        // Written aside and moved in whole, so that the poller never sees
+        // it with another time.
+        let write = |text: &str| {
+            let aside = elsewhere.path().join("server.js");
+            std::fs::write(&aside, text).unwrap();
+            let opened = std::fs::File::options().write(true).open(&aside).unwrap();
+            opened.set_modified(same_second).unwrap();
+            std::fs::rename(&aside, &file).unwrap();
+        };
+        write("before");
+        let target = Target {
+            service: "api".into(),
+            root: dir.path().to_owned(),
+            policy: WatchPolicy {
+                debounce: Duration::from_millis(20),
+                poll_interval: Duration::from_millis(50),
+                ..WatchPolicy::default()
+            },
+        };
+        let mut files = start(vec![target], true).expect("watching starts");
+        write("later!");
+        let change = tokio::time::timeout(Duration::from_secs(10), files.changes.recv())
+            .await
+            .expect("a change within 10 s")
+            .expect("the watch still runs");
+        assert_eq!(change.paths, [PathBuf::from("server.js")]);
     }
 }

@@ -14,7 +14,7 @@ const VERSION_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// `COMPOSE_*` variables that would make Compose read other files, another
 /// project or other profiles than the test asks for; removed by [`compose`].
-const COMPOSE_OVERRIDES: [&str; 6] = [
+pub const COMPOSE_OVERRIDES: [&str; 6] = [
     "COMPOSE_FILE",
     "COMPOSE_PROJECT_NAME",
     "COMPOSE_PROFILES",

@@ -1,7 +1,7 @@
 //! The table `exo test` ends with: one line per test (its name, result and
 //! duration), then the counts.
 
-use crate::testing::{Report, Verdict};
+use super::{Report, Verdict};
 use std::fmt::Write as _;
 
 /// The summary's lines, coloured or not.

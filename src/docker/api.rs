@@ -1,0 +1,321 @@
+//! The Engine API actions, over the daemon's socket with `bollard`: no
+//! `docker` process runs for them, and the streams (events, logs) are HTTP
+//! responses that end when dropped.
+
+use super::engine::{ContainerEvent, ContainerInfo, EventKind, Executed, Inspection};
+use super::lines::LineBuffer;
+use super::time::{parse_rfc3339, split_timestamp};
+use super::{DockerError, PROJECT_LABEL, SERVICE_LABEL};
+use bollard::container::LogOutput;
+use bollard::exec::{CreateExecOptions, StartExecResults};
+use bollard::models::{
+    ContainerUpdateBody, EventMessage, HealthStatusEnum, RestartPolicy, RestartPolicyNameEnum,
+};
+use bollard::query_parameters::{
+    EventsOptions, KillContainerOptions, ListContainersOptions, LogsOptions, StopContainerOptions,
+};
+use futures_util::stream::{self, BoxStream, StreamExt};
+use std::collections::{HashMap, VecDeque};
+use std::time::SystemTime;
+
+/// `action` failed with the engine's `err`.
+fn failed(action: String) -> impl FnOnce(bollard::errors::Error) -> DockerError {
+    move |err| DockerError::Engine {
+        action,
+        message: engine_message(err),
+    }
+}
+
+/// The daemon's own words where it gave some.
+fn engine_message(err: bollard::errors::Error) -> String {
+    match err {
+        bollard::errors::Error::DockerResponseServerError { message, .. } => message,
+        other => other.to_string(),
+    }
+}
+
+fn project_filter(project: &str) -> HashMap<String, Vec<String>> {
+    HashMap::from([(
+        "label".to_owned(),
+        vec![format!("{PROJECT_LABEL}={project}")],
+    )])
+}
+
+pub fn events(api: &bollard::Docker, project: &str) -> BoxStream<'static, ContainerEvent> {
+    let mut filters = project_filter(project);
+    filters.insert("type".to_owned(), vec!["container".to_owned()]);
+    let options = EventsOptions {
+        filters: Some(filters),
+        ..EventsOptions::default()
+    };
+    api.events(Some(options))
+        // The stream ends when the daemon goes away: nothing more will happen.
+        .take_while(|event| std::future::ready(event.is_ok()))
+        .filter_map(|event| std::future::ready(event.ok().and_then(container_event)))
+        .boxed()
+}
+
+/// The events exo uses; `None` for the others.
+fn container_event(message: EventMessage) -> Option<ContainerEvent> {
+    let actor = message.actor?;
+    let attributes = actor.attributes.unwrap_or_default();
+    let kind = match message.action?.as_str() {
+        "start" => EventKind::Start,
+        "die" => EventKind::Die {
+            exit_code: attributes
+                .get("exitCode")
+                .and_then(|code| code.parse().ok())
+                .unwrap_or(-1),
+        },
+        "health_status: healthy" => EventKind::Healthy,
+        "health_status: unhealthy" => EventKind::Unhealthy,
+        _ => return None,
+    };
+    Some(ContainerEvent {
+        container: actor.id?,
+        service: attributes.get(SERVICE_LABEL).cloned().unwrap_or_default(),
+        kind,
+    })
+}
+
+pub async fn containers(
+    api: &bollard::Docker,
+    project: &str,
+) -> Result<Vec<ContainerInfo>, DockerError> {
+    let options = ListContainersOptions {
+        all: true,
+        filters: Some(project_filter(project)),
+        ..ListContainersOptions::default()
+    };
+    let listed = api
+        .list_containers(Some(options))
+        .await
+        .map_err(failed(format!("list the containers of {project}")))?;
+    Ok(listed
+        .into_iter()
+        .filter_map(|summary| {
+            let service = summary.labels?.get(SERVICE_LABEL)?.clone();
+            Some(ContainerInfo {
+                id: summary.id?,
+                service,
+                running: summary
+                    .state
+                    .is_some_and(|s| s.to_string().eq_ignore_ascii_case("running")),
+            })
+        })
+        .collect())
+}
+
+pub async fn start(api: &bollard::Docker, id: &str) -> Result<(), DockerError> {
+    api.start_container(id, None)
+        .await
+        .map_err(failed(format!("start container {}", short(id))))
+}
+
+pub async fn stop(api: &bollard::Docker, id: &str) -> Result<(), DockerError> {
+    api.stop_container(id, None::<StopContainerOptions>)
+        .await
+        .map_err(failed(format!("stop container {}", short(id))))
+}
+
+pub async fn kill(api: &bollard::Docker, id: &str) -> Result<(), DockerError> {
+    api.kill_container(id, None::<KillContainerOptions>)
+        .await
+        .map_err(failed(format!("kill container {}", short(id))))
+}
+
+pub async fn inspect(api: &bollard::Docker, id: &str) -> Result<Inspection, DockerError> {
+    let found = api
+        .inspect_container(id, None)
+        .await
+        .map_err(failed(format!("inspect container {}", short(id))))?;
+    let state = found.state.unwrap_or_default();
+    let health = state.health.unwrap_or_default();
+    let last_health_check = health.log.unwrap_or_default().pop().map(|run| {
+        let output = run.output.unwrap_or_default().trim().to_owned();
+        (run.exit_code.unwrap_or(-1), output)
+    });
+    let address = found
+        .network_settings
+        .and_then(|settings| settings.networks)
+        .unwrap_or_default()
+        .into_values()
+        .find_map(|endpoint| endpoint.ip_address?.parse().ok());
+    Ok(Inspection {
+        running: state.running.unwrap_or(false),
+        started_at: state.started_at.as_deref().and_then(parse_rfc3339),
+        healthy: match health.status {
+            Some(HealthStatusEnum::HEALTHY) => Some(true),
+            Some(HealthStatusEnum::UNHEALTHY | HealthStatusEnum::STARTING) => Some(false),
+            _ => None,
+        },
+        last_health_check,
+        address,
+    })
+}
+
+pub async fn exec(
+    api: &bollard::Docker,
+    id: &str,
+    command: &[String],
+) -> Result<Executed, DockerError> {
+    let action = || format!("run `{}` in container {}", command.join(" "), short(id));
+    let options = CreateExecOptions {
+        cmd: Some(command.to_vec()),
+        attach_stdout: Some(true),
+        attach_stderr: Some(true),
+        ..CreateExecOptions::default()
+    };
+    let created = api
+        .create_exec(id, options)
+        .await
+        .map_err(failed(action()))?;
+    let mut output = String::new();
+    if let StartExecResults::Attached {
+        output: mut frames, ..
+    } = api
+        .start_exec(&created.id, None)
+        .await
+        .map_err(failed(action()))?
+    {
+        while let Some(Ok(frame)) = frames.next().await {
+            output.push_str(&String::from_utf8_lossy(frame.as_ref()));
+        }
+    }
+    let ended = api
+        .inspect_exec(&created.id)
+        .await
+        .map_err(failed(action()))?;
+    Ok(Executed {
+        exit_code: ended.exit_code.unwrap_or(-1),
+        output,
+    })
+}
+
+pub async fn leave_restarts_to_exo(api: &bollard::Docker, id: &str) -> Result<(), DockerError> {
+    let update = ContainerUpdateBody {
+        restart_policy: Some(RestartPolicy {
+            name: Some(RestartPolicyNameEnum::NO),
+            maximum_retry_count: None,
+        }),
+        ..ContainerUpdateBody::default()
+    };
+    api.update_container(id, update)
+        .await
+        .map_err(failed(format!("update container {}", short(id))))
+}
+
+/// Log frames as lines, with the engine's timestamps (asked for so that the
+/// lines before `since` can be left out: the API's `since` is whole seconds).
+fn log_lines(
+    api: &bollard::Docker,
+    id: &str,
+    since: Option<SystemTime>,
+    follow: bool,
+    tail: Option<usize>,
+) -> BoxStream<'static, String> {
+    let seconds = since
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| i32::try_from(d.as_secs()).unwrap_or(i32::MAX));
+    let options = LogsOptions {
+        follow,
+        stdout: true,
+        stderr: true,
+        since: seconds,
+        timestamps: true,
+        tail: tail.map_or_else(|| "all".to_owned(), |n| n.to_string()),
+        ..LogsOptions::default()
+    };
+    let frames = api.logs(id, Some(options)).boxed();
+    let buffers: [LineBuffer; 2] = Default::default();
+    let state = (frames, buffers, VecDeque::new(), false);
+    stream::unfold(
+        state,
+        |(mut frames, mut buffers, mut ready, mut ended)| async move {
+            loop {
+                if let Some(line) = ready.pop_front() {
+                    return Some((line, (frames, buffers, ready, ended)));
+                }
+                if ended {
+                    return None;
+                }
+                match frames.next().await {
+                    Some(Ok(LogOutput::StdErr { message })) => {
+                        ready.extend(buffers[1].push(&message))
+                    }
+                    Some(Ok(other)) => ready.extend(buffers[0].push(&other.into_bytes())),
+                    // The end, or the daemon went away: what is left is a last line.
+                    Some(Err(_)) | None => {
+                        ended = true;
+                        ready.extend(buffers.iter_mut().filter_map(LineBuffer::finish));
+                    }
+                }
+            }
+        },
+    )
+    .filter_map(move |line| {
+        let (time, text) = split_timestamp(&line);
+        let earlier = matches!((time, since), (Some(time), Some(since)) if time < since);
+        std::future::ready((!earlier).then(|| text.to_owned()))
+    })
+    .boxed()
+}
+
+pub fn logs(api: &bollard::Docker, id: &str, since: SystemTime) -> BoxStream<'static, String> {
+    log_lines(api, id, Some(since), true, None)
+}
+
+pub async fn tail(
+    api: &bollard::Docker,
+    id: &str,
+    since: Option<SystemTime>,
+    count: usize,
+) -> Result<Vec<String>, DockerError> {
+    Ok(log_lines(api, id, since, false, Some(count))
+        .collect()
+        .await)
+}
+
+/// The short form of a container ID, as `docker ps` shows it.
+fn short(id: &str) -> &str {
+    &id[..id.len().min(12)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bollard::models::EventActor;
+
+    fn message(action: &str, attributes: &[(&str, &str)]) -> EventMessage {
+        EventMessage {
+            action: Some(action.to_owned()),
+            actor: Some(EventActor {
+                id: Some("abc".to_owned()),
+                attributes: Some(
+                    attributes
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                        .collect(),
+                ),
+            }),
+            ..EventMessage::default()
+        }
+    }
+
+    #[test]
+    fn reads_the_events_exo_uses() {
+        let die = message("die", &[(SERVICE_LABEL, "web"), ("exitCode", "3")]);
+        assert_eq!(
+            container_event(die),
+            Some(ContainerEvent {
+                container: "abc".into(),
+                service: "web".into(),
+                kind: EventKind::Die { exit_code: 3 },
+            })
+        );
+        let healthy = message("health_status: healthy", &[(SERVICE_LABEL, "db")]);
+        assert_eq!(container_event(healthy).unwrap().kind, EventKind::Healthy);
+        let exec = message("exec_start: sh -c true", &[]);
+        assert_eq!(container_event(exec), None);
+    }
+}

@@ -1,0 +1,300 @@
+//! The session: one task per container, and the one place that decides for
+//! the whole application. It routes the engine's events, file changes and
+//! interrupts to the containers' tasks, starts each container once what it
+//! needs is ready, and decides when everything is ready, or has failed.
+//! Every task is tracked, and ended when the session ends.
+
+use super::container::{ContainerTask, Control, Links, News, Report, Setup};
+use super::plan::Plan;
+use super::supervisor::{State, Supervisor};
+use super::{Outcome, UpOptions};
+use crate::docker::{ContainerEvent, Engine, LogLine, Project};
+use crate::output::Progress;
+use crate::signals::Interrupts;
+use crate::watch::{Change, FileWatch};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use indexmap::IndexMap;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+
+/// Log lines kept per container to explain a failure.
+const KEPT_LINES: usize = 20;
+
+/// What the session knows of one container, from its task's reports.
+pub struct View {
+    pub id: String,
+    pub state: State,
+    /// When its current run began.
+    pub since: Option<SystemTime>,
+    /// Why it failed, once it did.
+    pub failure: Option<String>,
+    pub last_check: Option<String>,
+    pub lines: VecDeque<String>,
+    controls: mpsc::UnboundedSender<Control>,
+}
+
+pub struct Session<'a> {
+    plan: &'a Plan,
+    options: &'a UpOptions,
+    pub progress: Progress,
+    pub views: IndexMap<String, View>,
+    tasks: JoinSet<()>,
+    reports: mpsc::UnboundedReceiver<Report>,
+    all_ready: watch::Sender<bool>,
+    files: Option<FileWatch>,
+}
+
+impl<'a> Session<'a> {
+    /// A task for each container of `plan`, waiting for its start.
+    pub fn new(
+        engine: &Arc<dyn Engine>,
+        project: &Project,
+        plan: &'a Plan,
+        options: &'a UpOptions,
+        containers: IndexMap<String, (String, bool)>,
+        progress: Progress,
+        files: Option<FileWatch>,
+    ) -> Self {
+        let (report_sender, reports) = mpsc::unbounded_channel();
+        let (all_ready, all_ready_receiver) = watch::channel(false);
+        let mut tasks = JoinSet::new();
+        let mut views = IndexMap::new();
+        for (name, (id, running)) in containers {
+            let node = &plan.nodes[&name];
+            let policy = node.restart.clone().filter(|_| options.supervise);
+            let supervised = policy.is_some();
+            let setup = Setup {
+                name: name.clone(),
+                id: id.clone(),
+                running,
+                node: node.clone(),
+                supervisor: Supervisor::new(
+                    node.readiness.describe(),
+                    node.readiness == super::Readiness::Healthy,
+                    policy,
+                ),
+                supervised,
+                needed: plan.nodes.values().any(|n| n.needs.contains(&name)),
+            };
+            let (controls, queue) = mpsc::unbounded_channel();
+            let links = Links {
+                engine: engine.clone(),
+                project: project.clone(),
+                controls: queue,
+                reports: report_sender.clone(),
+                all_ready: all_ready_receiver.clone(),
+            };
+            let task = ContainerTask::new(setup, links);
+            tasks.spawn(task.run());
+            views.insert(
+                name,
+                View {
+                    id,
+                    state: State::Waiting,
+                    since: None,
+                    failure: None,
+                    last_check: None,
+                    lines: VecDeque::new(),
+                    controls,
+                },
+            );
+        }
+        Session {
+            plan,
+            options,
+            progress,
+            views,
+            tasks,
+            reports,
+            all_ready,
+            files,
+        }
+    }
+
+    fn is_all_ready(&self) -> bool {
+        *self.all_ready.borrow()
+    }
+
+    pub async fn run(
+        &mut self,
+        events: &mut BoxStream<'static, ContainerEvent>,
+        interrupts: &mut Interrupts,
+        began: Instant,
+    ) -> Outcome {
+        self.start_what_can_start();
+        let deadline = self
+            .options
+            .wait_timeout
+            .map(|t| tokio::time::Instant::now() + t);
+        loop {
+            if let Some(outcome) = self.settle(began) {
+                return outcome;
+            }
+            let all_ready = self.is_all_ready();
+            let timeout = async {
+                match deadline {
+                    Some(deadline) if !all_ready => tokio::time::sleep_until(deadline).await,
+                    _ => std::future::pending().await,
+                }
+            };
+            let change = async {
+                match self.files.as_mut() {
+                    Some(files) => files.changes.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let outcome = tokio::select! {
+                () = interrupts.recv() => return Outcome::Interrupted,
+                () = timeout => return Outcome::TimedOut,
+                Some(event) = events.next() => {
+                    self.on_event(event);
+                    None
+                }
+                Some(report) = self.reports.recv() => self.on_report(report),
+                Some(change) = change => {
+                    self.on_change(change);
+                    None
+                }
+            };
+            if let Some(outcome) = outcome {
+                return outcome;
+            }
+        }
+    }
+
+    /// Ends every container task and waits until they have ended.
+    pub async fn shut_down(&mut self) {
+        self.files = None;
+        self.tasks.abort_all();
+        while self.tasks.join_next().await.is_some() {}
+    }
+
+    /// Whether the application is now ready, or done.
+    fn settle(&mut self, began: Instant) -> Option<Outcome> {
+        if !self.is_all_ready() && self.views.values().all(|v| v.state.is_settled()) {
+            self.all_ready.send_replace(true);
+            if self.options.detach {
+                return Some(Outcome::Ready);
+            }
+            self.progress.finish();
+            self.progress.all_ready(self.views.len(), began.elapsed());
+        }
+        // Nothing left running, and no file change can revive anything.
+        let ended = self.views.values().all(|v| v.state.has_ended());
+        (self.is_all_ready() && self.files.is_none() && ended).then_some(Outcome::Ready)
+    }
+
+    /// Starts every waiting container whose needs are ready; shows what the
+    /// others wait for.
+    fn start_what_can_start(&mut self) {
+        for (name, node) in &self.plan.nodes {
+            let view = &self.views[name];
+            if view.state != State::Waiting {
+                continue;
+            }
+            let missing: Vec<&String> = node
+                .needs
+                .iter()
+                .filter(|need| !self.views[*need].state.satisfies_needs())
+                .collect();
+            if missing.is_empty() {
+                let _ = view.controls.send(Control::NeedsReady);
+                // Sent once: it is no longer waiting for the session.
+                self.views[name].state = State::Starting {
+                    since: tokio::time::Instant::now(),
+                };
+            } else {
+                self.progress
+                    .state(name, &format!("waiting for {}", join(&missing)));
+            }
+        }
+    }
+
+    fn on_event(&mut self, event: ContainerEvent) {
+        if let Some(view) = self.views.get(&event.service) {
+            let _ = view.controls.send(Control::Event {
+                id: event.container,
+                kind: event.kind,
+            });
+        }
+    }
+
+    fn on_change(&mut self, change: Change) {
+        if let Some(view) = self.views.get(&change.service) {
+            self.progress
+                .state(&change.service, &describe_change(&change));
+            let _ = view.controls.send(Control::Changed(change.action));
+        }
+    }
+
+    fn on_report(&mut self, Report { name, news }: Report) -> Option<Outcome> {
+        let view = self.views.get_mut(&name)?;
+        match news {
+            News::State(state) => {
+                let newly_satisfies = state.satisfies_needs() && !view.state.satisfies_needs();
+                view.state = state;
+                if newly_satisfies {
+                    self.start_what_can_start();
+                }
+            }
+            News::Show(text) => self.progress.state(&name, &text),
+            News::Done { text, ok } => self.progress.done(&name, &text, ok),
+            News::Line(text) => {
+                if view.lines.len() == KEPT_LINES {
+                    view.lines.pop_front();
+                }
+                view.lines.push_back(text.clone());
+                if !self.options.detach {
+                    self.progress.log(&LogLine {
+                        service: name,
+                        text,
+                    });
+                }
+            }
+            News::Checked(seen) => view.last_check = Some(seen),
+            News::Started { id, since } => {
+                view.id = id;
+                view.since = Some(since);
+            }
+            News::Restarted { at } => {
+                for (dependent, node) in &self.plan.nodes {
+                    if node.needs.contains(&name) {
+                        let name = name.clone();
+                        let control = Control::DependencyRestarted { name, at };
+                        let _ = self.views[dependent].controls.send(control);
+                    }
+                }
+            }
+            News::Failed(why) => {
+                view.failure = Some(why);
+                return Some(Outcome::Failed);
+            }
+        }
+        None
+    }
+}
+
+/// E.g. `changed: src/app.js and 3 more`.
+fn describe_change(change: &Change) -> String {
+    let first = change
+        .paths
+        .first()
+        .map(|path| path.display().to_string())
+        .unwrap_or_default();
+    match change.paths.len() {
+        0 | 1 => format!("changed: {first}"),
+        n => format!("changed: {first} and {} more", n - 1),
+    }
+}
+
+pub fn join(names: &[&String]) -> String {
+    names
+        .iter()
+        .map(|n| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

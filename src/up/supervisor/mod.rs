@@ -1,0 +1,525 @@
+//! What one container does next: a state machine fed the engine's events,
+//! readiness checks, timers and file changes, answering with the effects the
+//! session carries out. Pure: time is passed in, so every path is tested
+//! without Docker.
+
+use super::backoff::{Backoff, Decision};
+use crate::compose::format_duration;
+use crate::model::{RestartPolicy, WatchAction};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Where a container is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum State {
+    /// Waits for what it needs to be ready.
+    Waiting,
+    Starting {
+        since: Instant,
+    },
+    Ready,
+    /// Was ready, and its health check now fails.
+    Unhealthy,
+    /// Crashed; starts again once its backoff delay has passed.
+    Crashed,
+    /// Being stopped by exo to start again.
+    Restarting,
+    /// Its image is being built again; the old container may still run.
+    Rebuilding {
+        old_running: bool,
+    },
+    /// Exited on its own and is not restarted.
+    Stopped {
+        code: i64,
+    },
+    /// Crashed too often; left stopped while the rest runs.
+    GaveUp,
+}
+
+impl State {
+    /// Ready or, for a one-shot container, done: its dependents may start.
+    pub fn satisfies_needs(self) -> bool {
+        matches!(
+            self,
+            State::Ready | State::Unhealthy | State::Stopped { code: 0 }
+        )
+    }
+
+    /// Nothing more to wait for while the application starts.
+    pub fn is_settled(self) -> bool {
+        self.satisfies_needs() || self == State::GaveUp
+    }
+
+    /// Its process has ended for good, as far as exo knows.
+    pub fn has_ended(self) -> bool {
+        matches!(self, State::Stopped { .. } | State::GaveUp)
+    }
+}
+
+/// What happened to the container.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Everything it needs is ready; `running`: its container already runs.
+    NeedsReady {
+        running: bool,
+    },
+    /// Its readiness check passed.
+    Ready,
+    Died {
+        code: i64,
+    },
+    Unhealthy,
+    Healthy,
+    /// The time of [`Supervisor::deadline`] has come.
+    TimerDue,
+    /// The stop asked for by [`Effect::StopThenStart`] finished.
+    Stopped,
+    /// The engine could not start it.
+    StartFailed {
+        message: String,
+    },
+    /// Its watched files changed.
+    Changed {
+        action: WatchAction,
+    },
+    /// The rebuild asked for by [`Effect::Rebuild`] ended.
+    Rebuilt {
+        ok: bool,
+    },
+    /// A service it depends on restarted and was ready again at `at`.
+    DependencyRestarted {
+        name: String,
+        at: Instant,
+    },
+}
+
+/// What the session does in answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Start the container (a new run) and check its readiness.
+    Start,
+    /// Stop the container, then send `Stopped`.
+    StopThenStart,
+    /// Build its image, recreate the container, then send `Rebuilt`.
+    Rebuild,
+    /// Restart the dependents that follow it (`with-dependencies`).
+    RestartDependents,
+    /// Keep checking its health host-side, where its readiness check is
+    /// host-side.
+    WatchHealth,
+    /// Show the container's new state.
+    Show(String),
+    /// Show a final state, good or bad.
+    Done { text: String, ok: bool },
+    /// A line in the log stream, among the container's own.
+    Log(String),
+    /// The application cannot become ready because of this container.
+    Fail(String),
+}
+
+/// What a timer does when it runs out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Timer {
+    /// Start again after a crash's backoff.
+    Restart,
+    /// Restart a container unhealthy for too long.
+    Unhealthy,
+}
+
+/// The application around the container, as the session sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    pub now: Instant,
+    /// Every container has been ready once.
+    pub all_ready: bool,
+    /// Other containers need this one.
+    pub needed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Supervisor {
+    state: State,
+    /// How it describes its readiness check, e.g. `tcp :80`.
+    readiness: String,
+    /// The engine's healthy event means ready.
+    ready_when_healthy: bool,
+    /// `None`: exo does not restart it after a crash.
+    backoff: Option<Backoff>,
+    unhealthy_after: Option<Duration>,
+    with_dependencies: bool,
+    run_began: Option<Instant>,
+    /// Whether the current run is a restart, which dependents may follow.
+    restarted: bool,
+    /// What happens when, if nothing else happens first: a change of state
+    /// replaces it, so that no timer outlives the state that set it.
+    timer: Option<(Instant, Timer)>,
+    /// A dependency restarted after this run began: restart once ready.
+    follow: Option<String>,
+    /// A change that arrived while the container was busy, done after.
+    pending: Option<WatchAction>,
+}
+
+impl Supervisor {
+    pub fn new(readiness: String, ready_when_healthy: bool, policy: Option<RestartPolicy>) -> Self {
+        Supervisor {
+            state: State::Waiting,
+            readiness,
+            ready_when_healthy,
+            unhealthy_after: policy.as_ref().and_then(|p| p.unhealthy_after),
+            with_dependencies: policy.as_ref().is_some_and(|p| p.with_dependencies),
+            backoff: policy.map(Backoff::new),
+            run_began: None,
+            restarted: false,
+            timer: None,
+            follow: None,
+            pending: None,
+        }
+    }
+
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// When [`Input::TimerDue`] is to come.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.timer.map(|(at, _)| at)
+    }
+
+    pub fn handle(&mut self, input: Input, cx: Context) -> Vec<Effect> {
+        let before = self.state;
+        let effects = self.dispatch(input, cx);
+        if std::mem::discriminant(&before) != std::mem::discriminant(&self.state)
+            && !matches!(self.state, State::Crashed | State::Unhealthy)
+        {
+            self.timer = None;
+        }
+        effects
+    }
+
+    fn dispatch(&mut self, input: Input, cx: Context) -> Vec<Effect> {
+        match input {
+            Input::NeedsReady { running } => self.on_needs_ready(running, cx),
+            Input::Ready => self.on_ready(cx),
+            Input::Healthy => self.on_healthy(cx),
+            Input::Died { code } => self.on_died(code, cx),
+            Input::Unhealthy => self.on_unhealthy(cx),
+            Input::TimerDue => self.on_timer(cx),
+            Input::Stopped => self.on_stopped(cx),
+            Input::StartFailed { message } => self.on_start_failed(&message, cx),
+            Input::Changed { action } => self.on_changed(action),
+            Input::Rebuilt { ok } => self.on_rebuilt(ok, cx),
+            Input::DependencyRestarted { name, at } => self.on_dependency_restarted(name, at),
+        }
+    }
+
+    fn on_needs_ready(&mut self, running: bool, cx: Context) -> Vec<Effect> {
+        if self.state != State::Waiting {
+            return Vec::new();
+        }
+        if self.pending.take() == Some(WatchAction::Rebuild) {
+            return self.rebuild(false, "rebuilding".into());
+        }
+        let text = if running {
+            "already running"
+        } else {
+            "starting"
+        };
+        self.start(cx, text.into())
+    }
+
+    fn start(&mut self, cx: Context, text: String) -> Vec<Effect> {
+        self.state = State::Starting { since: cx.now };
+        self.run_began = Some(cx.now);
+        self.follow = None;
+        vec![Effect::Start, Effect::Show(text)]
+    }
+
+    fn rebuild(&mut self, old_running: bool, text: String) -> Vec<Effect> {
+        self.state = State::Rebuilding { old_running };
+        vec![Effect::Rebuild, Effect::Show(text)]
+    }
+
+    fn stop_then_start(&mut self, text: String) -> Vec<Effect> {
+        self.state = State::Restarting;
+        self.timer = None;
+        vec![Effect::StopThenStart, Effect::Show(text)]
+    }
+
+    fn on_ready(&mut self, cx: Context) -> Vec<Effect> {
+        let State::Starting { since } = self.state else {
+            return Vec::new();
+        };
+        self.state = State::Ready;
+        let mut effects = vec![
+            Effect::Done {
+                text: format!(
+                    "ready in {:.1} s ({})",
+                    cx.now.duration_since(since).as_secs_f64(),
+                    self.readiness
+                ),
+                ok: true,
+            },
+            Effect::WatchHealth,
+        ];
+        if std::mem::take(&mut self.restarted) {
+            effects.push(Effect::RestartDependents);
+        }
+        if let Some(action) = self.pending.take() {
+            effects.extend(self.act_on_change(action, "changed while starting"));
+        } else if let Some(name) = self.follow.take() {
+            self.restarted = true;
+            effects.extend(self.stop_then_start(format!("restarting after {name}")));
+        }
+        effects
+    }
+
+    fn on_healthy(&mut self, cx: Context) -> Vec<Effect> {
+        match self.state {
+            State::Starting { .. } if self.ready_when_healthy => self.on_ready(cx),
+            State::Unhealthy => {
+                self.state = State::Ready;
+                self.timer = None;
+                vec![Effect::Show("healthy again".into())]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_died(&mut self, code: i64, cx: Context) -> Vec<Effect> {
+        let was_ready = match self.state {
+            State::Ready | State::Unhealthy => true,
+            State::Starting { .. } => false,
+            State::Rebuilding { .. } => {
+                self.state = State::Rebuilding { old_running: false };
+                return Vec::new();
+            }
+            // Exo stopped it, or it is already down.
+            _ => return Vec::new(),
+        };
+        self.state = State::Stopped { code };
+        let crashed = code != 0 || !was_ready;
+        if crashed && self.backoff.is_some() {
+            return self.on_crash(code, cx);
+        }
+        if cx.all_ready {
+            vec![Effect::Log(format!("exited with code {code}"))]
+        } else if was_ready && code == 0 {
+            Vec::new()
+        } else {
+            vec![
+                Effect::Done {
+                    text: format!("exited with code {code}"),
+                    ok: false,
+                },
+                Effect::Fail(format!(
+                    "exited with code {code} before the application was ready"
+                )),
+            ]
+        }
+    }
+
+    fn on_start_failed(&mut self, message: &str, cx: Context) -> Vec<Effect> {
+        if !matches!(self.state, State::Starting { .. }) {
+            return Vec::new();
+        }
+        self.state = State::Stopped { code: -1 };
+        if self.backoff.is_some() {
+            return self.on_crash(-1, cx);
+        }
+        vec![
+            Effect::Done {
+                text: "could not start".into(),
+                ok: false,
+            },
+            Effect::Fail(format!("could not start: {message}")),
+        ]
+    }
+
+    fn on_crash(&mut self, code: i64, cx: Context) -> Vec<Effect> {
+        let uptime = self
+            .run_began
+            .map(|began| cx.now.duration_since(began))
+            .unwrap_or_default();
+        let Some(backoff) = self.backoff.as_mut() else {
+            return Vec::new();
+        };
+        match backoff.on_crash(cx.now, uptime) {
+            Decision::Restart { delay, attempt } => {
+                self.state = State::Crashed;
+                self.timer = Some((cx.now + delay, Timer::Restart));
+                let what = if code == -1 {
+                    "could not start".to_owned()
+                } else {
+                    format!("crashed (exit {code})")
+                };
+                vec![Effect::Show(format!(
+                    "{what}, restarting in {} (attempt {attempt})",
+                    format_duration(delay)
+                ))]
+            }
+            Decision::GiveUp { crashes, window } => {
+                self.state = State::GaveUp;
+                let text = format!(
+                    "gave up: {crashes} crashes within {} (exit {code})",
+                    format_duration(window)
+                );
+                let mut effects = vec![Effect::Done {
+                    text: text.clone(),
+                    ok: false,
+                }];
+                if cx.needed && !cx.all_ready {
+                    effects.push(Effect::Fail(format!("{text}, and others need it")));
+                }
+                effects
+            }
+        }
+    }
+
+    fn on_unhealthy(&mut self, cx: Context) -> Vec<Effect> {
+        match self.state {
+            State::Ready => {
+                self.state = State::Unhealthy;
+                let Some(after) = self.unhealthy_after.filter(|_| self.backoff.is_some()) else {
+                    return vec![Effect::Show("unhealthy".into())];
+                };
+                self.timer = Some((cx.now + after, Timer::Unhealthy));
+                vec![Effect::Show(format!(
+                    "unhealthy; restarting in {} unless it recovers",
+                    format_duration(after)
+                ))]
+            }
+            State::Starting { .. } if !cx.all_ready => vec![
+                Effect::Done {
+                    text: "unhealthy".into(),
+                    ok: false,
+                },
+                Effect::Fail("is unhealthy".into()),
+            ],
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_timer(&mut self, cx: Context) -> Vec<Effect> {
+        match (self.timer.take(), self.state) {
+            (Some((_, Timer::Unhealthy)), State::Unhealthy) => {
+                let after = self.unhealthy_after.unwrap_or_default();
+                self.stop_then_start(format!(
+                    "unhealthy for {}, restarting",
+                    format_duration(after)
+                ))
+            }
+            (Some((_, Timer::Restart)), State::Crashed) => self.restart(cx),
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_stopped(&mut self, cx: Context) -> Vec<Effect> {
+        if self.state != State::Restarting {
+            return Vec::new();
+        }
+        self.restart(cx)
+    }
+
+    fn restart(&mut self, cx: Context) -> Vec<Effect> {
+        self.restarted = true;
+        // A restart about to happen already sees any change; a rebuild does not.
+        if self.pending.take() == Some(WatchAction::Rebuild) {
+            return self.rebuild(false, "rebuilding".into());
+        }
+        self.start(cx, "restarting".into())
+    }
+
+    fn on_changed(&mut self, action: WatchAction) -> Vec<Effect> {
+        match self.state {
+            State::Waiting | State::Starting { .. } | State::Rebuilding { .. } => {
+                self.pending = strongest(self.pending, action);
+                Vec::new()
+            }
+            State::Restarting if action == WatchAction::Restart => Vec::new(),
+            State::Restarting => {
+                self.pending = Some(WatchAction::Rebuild);
+                Vec::new()
+            }
+            State::Ready
+            | State::Unhealthy
+            | State::Crashed
+            | State::Stopped { .. }
+            | State::GaveUp => self.act_on_change(action, "files changed"),
+        }
+    }
+
+    /// New code deserves a fresh start: the crash count starts over.
+    fn act_on_change(&mut self, action: WatchAction, why: &str) -> Vec<Effect> {
+        if let Some(backoff) = self.backoff.as_mut() {
+            backoff.forget();
+        }
+        self.restarted = true;
+        match action {
+            WatchAction::Restart => self.stop_then_start(format!("{why}, restarting")),
+            WatchAction::Rebuild => {
+                let old_running = matches!(self.state, State::Ready | State::Unhealthy);
+                self.rebuild(old_running, format!("{why}, rebuilding"))
+            }
+        }
+    }
+
+    fn on_rebuilt(&mut self, ok: bool, cx: Context) -> Vec<Effect> {
+        let State::Rebuilding { old_running } = self.state else {
+            return Vec::new();
+        };
+        if self.pending.take() == Some(WatchAction::Rebuild) {
+            return self.rebuild(
+                old_running && !ok,
+                "changed while rebuilding, rebuilding".into(),
+            );
+        }
+        if ok {
+            self.restarted = true;
+            return self.start(cx, "rebuilt, starting".into());
+        }
+        if old_running {
+            self.state = State::Ready;
+            vec![Effect::Show(
+                "rebuild failed; the old container keeps running".into(),
+            )]
+        } else {
+            self.state = State::Stopped { code: -1 };
+            vec![Effect::Done {
+                text: "rebuild failed; waiting for the next change".into(),
+                ok: false,
+            }]
+        }
+    }
+
+    /// A run that began before its dependency was ready again restarts, at
+    /// once if ready, else once ready; a start still to come needs nothing.
+    fn on_dependency_restarted(&mut self, name: String, at: Instant) -> Vec<Effect> {
+        let follows = self.with_dependencies && self.backoff.is_some();
+        let began_before = self.run_began.is_some_and(|began| began <= at);
+        if !follows || !began_before {
+            return Vec::new();
+        }
+        match self.state {
+            State::Ready | State::Unhealthy => {
+                self.restarted = true;
+                self.stop_then_start(format!("restarting after {name}"))
+            }
+            State::Starting { .. } => {
+                self.follow = Some(name);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Of two changes, the one that does more: a rebuild includes a restart.
+fn strongest(pending: Option<WatchAction>, action: WatchAction) -> Option<WatchAction> {
+    match (pending, action) {
+        (Some(WatchAction::Rebuild), _) | (_, WatchAction::Rebuild) => Some(WatchAction::Rebuild),
+        _ => Some(WatchAction::Restart),
+    }
+}
+
+#[cfg(test)]
+mod tests;
