@@ -52,6 +52,7 @@ mod logs;
 mod project;
 mod readiness;
 mod running;
+mod status;
 mod supervision;
 mod watching;
 
