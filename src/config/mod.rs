@@ -216,7 +216,7 @@ fn read_service_file(
         );
         return Ok(None);
     }
-    if !service_dir.join(SERVICE_FILE).is_file() {
+    if service_dir.join(SERVICE_FILE).symlink_metadata().is_err() {
         problems.push(
             Problem::at(
                 location.site.clone(),
