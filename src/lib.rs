@@ -22,6 +22,7 @@ pub mod paths;
 pub mod probe;
 pub mod registry;
 pub mod scaffold;
+pub mod shared;
 pub mod signals;
 pub mod templates;
 pub mod testing;

@@ -8,6 +8,7 @@ mod compat;
 mod compose_config;
 mod docker;
 mod e2e_scaffold;
+mod e2e_shared;
 mod e2e_test;
 mod e2e_up;
 mod errors;
