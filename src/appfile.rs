@@ -224,23 +224,26 @@ pub fn replace_scalar(text: &str, node: &Node, old: &str, new: &str) -> Option<S
     Some(format!("{}{new}{}", &text[..at], &text[at + old.len()..]))
 }
 
-/// A value as plain YAML when that reads back as the same string, else
-/// double-quoted (JSON's quoting is valid YAML).
+/// A value as plain YAML when every YAML reader reads it back as the same
+/// string, else double-quoted (JSON's quoting is valid YAML). Numbers in
+/// any notation (`0x10`, `0o17`, `1_000`, `1:30`), booleans and nulls of
+/// YAML 1.1 as well as 1.2 (`TRUE`, `yes`, `~`) are quoted.
 pub fn scalar(value: &str) -> String {
-    let plain = value
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '/')
+    let path = value.starts_with("./") || value.starts_with("../");
+    let plain = (path || value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/'))
         && value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._/@:+-~=".contains(c))
         && !value.contains(": ")
         && !value.ends_with(':')
         && !matches!(
-            value,
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off"
+            value.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
         )
-        && value.parse::<f64>().is_err();
+        && matches!(
+            crate::config::yaml::parse(value).map(|node| node.value),
+            Ok(Value::String(text)) if text == value
+        );
     if plain {
         value.to_owned()
     } else {
@@ -441,6 +444,15 @@ mod tests {
         assert_eq!(scalar("https://x.org/a b"), "\"https://x.org/a b\"");
         assert_eq!(scalar("1.0"), "\"1.0\"");
         assert_eq!(scalar("yes"), "\"yes\"");
+        assert_eq!(scalar("./web"), "./web");
+        for value in [
+            "0x10", "0o17", "TRUE", "Off", "~", "1_000", "1:30", ".inf", "-1", "", "a #b",
+        ] {
+            let quoted = scalar(value);
+            assert!(quoted.starts_with('"'), "{value} written as {quoted}");
+            let read: String = serde_saphyr::from_str(&quoted).unwrap();
+            assert_eq!(read, value);
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod probe;
 pub mod registry;
 pub mod scaffold;
 pub mod schema;
+pub mod shared;
 pub mod signals;
 pub mod status;
 pub mod templates;

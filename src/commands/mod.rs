@@ -80,6 +80,8 @@ pub enum CommandError {
     Path(#[from] crate::paths::PathError),
     #[error(transparent)]
     Plan(#[from] crate::workloads::PlanError),
+    #[error(transparent)]
+    Shared(#[from] crate::shared::SharedError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -128,7 +130,19 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             ));
             ExitStatus::Docker
         }
-        CommandError::Path(err) => report_path(err, printer),
+        CommandError::Path(err) | CommandError::Shared(crate::shared::SharedError::Path(err)) => {
+            report_path(err, printer)
+        }
+        CommandError::Shared(
+            err @ (crate::shared::SharedError::Link(_) | crate::shared::SharedError::Missing(_)),
+        ) => {
+            printer.error(&err.to_string());
+            ExitStatus::Usage
+        }
+        CommandError::Shared(err) => {
+            printer.error(&err.to_string());
+            ExitStatus::Io
+        }
         CommandError::UnknownRole(unknown)
         | CommandError::Test(TestError::UnknownRole(unknown)) => {
             printer.error(&unknown.to_string());

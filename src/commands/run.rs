@@ -66,12 +66,23 @@ pub fn mode(args: &ProjectArgs) -> Mode {
     }
 }
 
-/// Regenerates the Compose files that are stale, saying which.
+/// Regenerates the Compose files that are stale, saying which, and copies
+/// the shared directories into the services.
 pub fn prepare(workspace: &Workspace, printer: &mut Printer) -> Result<(), CommandError> {
     for (file, changed) in generate::write_all(workspace)? {
         if changed {
             printer.status("Updated", file);
         }
+    }
+    let copied = crate::shared::copy_into_services(&workspace.dir, &workspace.app)?;
+    if copied > 0 {
+        printer.status(
+            "Copied",
+            &format!(
+                "{copied} shared file{} into the services",
+                if copied == 1 { "" } else { "s" }
+            ),
+        );
     }
     Ok(())
 }

@@ -17,6 +17,13 @@ pub struct ComposeFile {
         skip_serializing_if = "Option::is_none"
     )]
     pub endpoints: Option<Endpoints>,
+    /// The application's `environment-variables` and `secrets`, the same
+    /// for every service: written once and merged into each service too.
+    #[serde(
+        rename = "x-application-environment",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub application: Option<Endpoints>,
     pub services: BTreeMap<String, ComposeService>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub volumes: BTreeMap<String, Option<()>>,
@@ -156,32 +163,41 @@ pub struct WatchRuleMetadata {
     pub action: &'static str,
 }
 
-/// The shared endpoint variables; the serialiser writes the first use as an
-/// anchor and later ones as aliases.
+/// Variables shared by several services; the serialiser writes the first
+/// use as an anchor and later ones as aliases.
 pub type Endpoints = RcAnchor<BTreeMap<String, String>>;
 
-/// The name of the YAML anchor of [`Endpoints`].
+/// The name of the YAML anchor of the endpoints.
 pub const ENDPOINTS_ANCHOR: &str = "service-endpoints";
+/// The name of the YAML anchor of the application's variables.
+pub const APPLICATION_ANCHOR: &str = "application-environment";
 
-/// A service's `environment`: the shared endpoints merged in with `<<`, then
-/// its own variables.
+/// A service's `environment`: the shared endpoints and application
+/// variables merged in with `<<` (they share no name), then its own.
 #[derive(Debug, Default)]
 pub struct Environment {
     pub endpoints: Option<Endpoints>,
+    pub application: Option<Endpoints>,
     pub variables: BTreeMap<String, String>,
 }
 
 impl Environment {
     fn is_empty(&self) -> bool {
-        self.endpoints.is_none() && self.variables.is_empty()
+        self.endpoints.is_none() && self.application.is_none() && self.variables.is_empty()
     }
 }
 
 impl Serialize for Environment {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(endpoints) = &self.endpoints {
-            map.serialize_entry(MERGE_KEY, endpoints)?;
+        match (&self.endpoints, &self.application) {
+            (Some(endpoints), Some(application)) => {
+                map.serialize_entry(MERGE_KEY, &FlowSeq(vec![endpoints, application]))?
+            }
+            (Some(shared), None) | (None, Some(shared)) => {
+                map.serialize_entry(MERGE_KEY, shared)?
+            }
+            (None, None) => {}
         }
         for (name, value) in &self.variables {
             map.serialize_entry(name, value)?;

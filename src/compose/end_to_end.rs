@@ -40,14 +40,6 @@ pub fn end_to_end(app: &Application, app_dir: &Path, project: &str) -> Option<Co
             dockerfile: Mode::Development.dockerfile().to_owned(),
         });
     }
-    let mut variables: std::collections::BTreeMap<String, String> = app
-        .environment
-        .iter()
-        .map(|(name, value)| (name.clone(), literal(value)))
-        .collect();
-    for name in &app.secrets {
-        variables.insert(name.clone(), format!("${{{name}}}"));
-    }
     let suite = ComposeService {
         image: Some(format!("{project}-end-to-end:e2e")),
         build: Some(Build {
@@ -57,7 +49,8 @@ pub fn end_to_end(app: &Application, app_dir: &Path, project: &str) -> Option<Co
         command: tests.command.as_deref().map(literal),
         environment: Environment {
             endpoints: file.endpoints.clone(),
-            variables,
+            application: file.application.clone(),
+            variables: Default::default(),
         },
         init: Some(true),
         exo: ServiceMetadata {

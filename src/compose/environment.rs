@@ -70,6 +70,8 @@ pub struct SharedVariables {
     pub by_dependency: IndexMap<String, Vec<(String, String)>>,
     /// The origins and hosts of every service with a port in this mode.
     pub endpoints: BTreeMap<String, String>,
+    /// The application's variables and secrets, but for endpoint names.
+    pub application: BTreeMap<String, String>,
 }
 
 impl SharedVariables {
@@ -88,22 +90,30 @@ impl SharedVariables {
                 (id.clone(), std::iter::once(host).chain(offered).collect())
             })
             .collect();
-        let endpoints = app
+        let endpoints: BTreeMap<String, String> = app
             .services
             .values()
             .flat_map(|service| endpoint_variables(service, host_ports, mode))
             .collect();
+        let mut application: BTreeMap<String, String> = literal_values(&app.environment).collect();
+        for name in &app.secrets {
+            application.insert(name.clone(), secret(name));
+        }
+        application.retain(|name, _| !endpoints.contains_key(name));
         SharedVariables {
             by_dependency,
             endpoints,
+            application,
         }
     }
 }
 
-/// The variables of one service's container, besides the shared endpoints:
-/// `ROLE`, its dependencies' variables, the service's then the application's
-/// `environment-variables`, and secrets. A name that is also an endpoint
-/// variable is left to the endpoint, which 0.37 let win.
+/// The variables of one service's container, besides the shared endpoints
+/// and application variables (merged in): `ROLE`, its dependencies'
+/// variables, the service's `environment-variables`, which the
+/// application's replace, and its own secrets, which replace those. A name
+/// that is also an endpoint variable is left to the endpoint, which 0.37
+/// let win.
 pub fn service_environment(
     app: &Application,
     service: &Service,
@@ -119,8 +129,8 @@ pub fn service_environment(
         env.extend(shared.by_dependency.get(id).into_iter().flatten().cloned());
     }
     env.extend(literal_values(&service.config.environment));
-    env.extend(literal_values(&app.environment));
-    for name in app.secrets.iter().chain(&service.config.secrets) {
+    env.retain(|name, _| !shared.application.contains_key(name));
+    for name in &service.config.secrets {
         env.insert(name.clone(), secret(name));
     }
     env.retain(|name, _| !shared.endpoints.contains_key(name));
@@ -380,6 +390,38 @@ mod tests {
                 variables(&app, "sql", mode)["MYSQL_ROOT_PASSWORD"],
                 "chosen"
             );
+        }
+    }
+
+    fn environment_of(rendered: &str, service: &str) -> serde_json::Value {
+        let file: serde_json::Value = serde_saphyr::from_str(rendered).unwrap();
+        file["services"][service]["environment"].clone()
+    }
+
+    #[test]
+    fn values_that_look_like_merge_keys_stay_values() {
+        let app = load(
+            "name: shop\nlocal:\n  environment-variables:\n    A: '\"<<\": *service-endpoints'\n    B: \"x\\n      \\\"<<\\\": *service-endpoints\\n\"\nservices:\n  web: {location: ./web}\n",
+        );
+        let text = super::super::render(&super::super::compile(&app, Mode::Development));
+        let environment = environment_of(&text, "web");
+        assert_eq!(environment["A"], "\"<<\": *service-endpoints");
+        assert_eq!(environment["B"], "x\n      \"<<\": *service-endpoints\n");
+    }
+
+    #[test]
+    fn application_values_are_written_once_for_every_service() {
+        let big = "v".repeat(1 << 20);
+        let services: String = (0..20)
+            .map(|i| format!("  s{i}: {{location: ./web}}\n"))
+            .collect();
+        let app = load(&format!(
+            "name: shop\nlocal:\n  environment-variables:\n    BIG: {big}\nservices:\n{services}"
+        ));
+        for mode in Mode::ALL {
+            let text = super::super::render(&super::super::compile(&app, mode));
+            assert!(text.len() < 2 << 20, "{} bytes", text.len());
+            assert_eq!(environment_of(&text, "s7")["BIG"], big.as_str());
         }
     }
 }

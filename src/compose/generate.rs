@@ -24,8 +24,11 @@ pub fn compile(app: &Application, mode: Mode) -> ComposeFile {
         Mode::Development | Mode::Production => project_name(&app.name),
     };
     let shared = SharedVariables::new(app, &dependencies, &ports, mode);
-    let endpoints =
-        (!shared.endpoints.is_empty()).then(|| RcAnchor(Rc::new(shared.endpoints.clone())));
+    let anchor = |variables: &BTreeMap<String, String>| {
+        (!variables.is_empty()).then(|| RcAnchor(Rc::new(variables.clone())))
+    };
+    let endpoints = anchor(&shared.endpoints);
+    let application = anchor(&shared.application);
     let mut services = BTreeMap::new();
     let mut volumes = BTreeMap::new();
     for (id, dependency) in &dependencies {
@@ -41,6 +44,7 @@ pub fn compile(app: &Application, mode: Mode) -> ComposeFile {
         let mut compose = service_entry(service, &project, &ports, mode);
         compose.environment = Environment {
             endpoints: endpoints.clone(),
+            application: application.clone(),
             variables: service_environment(app, service, &shared),
         };
         compose.depends_on = depends_on(app, service, &dependencies, mode);
@@ -49,6 +53,7 @@ pub fn compile(app: &Application, mode: Mode) -> ComposeFile {
     ComposeFile {
         name: project,
         endpoints,
+        application,
         services,
         volumes,
         exo: FileMetadata {
@@ -92,8 +97,8 @@ fn dependency_service(
             .map(|path| format!("{}:{path}", volume_name(id, path)))
             .collect(),
         environment: Environment {
-            endpoints: None,
             variables: dependency_environment(app, id, dependency, mode),
+            ..Environment::default()
         },
         healthcheck: dependency
             .health_check

@@ -29,7 +29,7 @@ pub struct ApplicationFile {
     pub environment: IndexMap<String, String>,
     pub secrets: Vec<String>,
     pub services: Vec<ServiceEntry>,
-    pub shared_directories: Vec<String>,
+    pub shared_directories: Vec<Located<String>>,
     pub tests: Option<EndToEndTests>,
     pub remote: crate::model::Remote,
     /// `tests.location` as written, for the checks on disk.
@@ -101,11 +101,14 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
         file.services = read_services(reader, services);
     }
     if let Some(node) = fields.get("shared-directories") {
-        file.shared_directories = reader
-            .string_list(node, "shared-directories")
-            .into_iter()
-            .map(|d| d.value)
-            .collect();
+        file.shared_directories = match &node.value {
+            super::yaml::Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| reader.location(item, &format!("shared-directories[{i}]")))
+                .collect(),
+            _ => reader.string_list(node, "shared-directories"),
+        };
     }
     if let Some(node) = fields.get("tests")
         && let Some((tests, location)) =

@@ -34,7 +34,17 @@ pub fn read(dir: &Path, name: &str) -> Result<Read, LoadError> {
         path: path.clone(),
         source,
     };
-    let real = path.canonicalize().map_err(io)?;
+    let real = match path.canonicalize() {
+        Ok(real) => real,
+        Err(_) if path.symlink_metadata().is_ok() => {
+            return Ok(Read::Refused(refused(
+                name,
+                "is a symbolic link to nothing",
+                "replace the link by the file itself",
+            )));
+        }
+        Err(source) => return Err(io(source)),
+    };
     let home = path
         .parent()
         .unwrap_or(Path::new("."))

@@ -121,6 +121,9 @@ pub fn load(dir: &Path) -> Result<Application, LoadError> {
     if let Some(location) = &app.tests_location {
         check_tests_location(dir, location, &mut problems);
     }
+    for shared in &app.shared_directories {
+        check_shared_directory(shared, &mut problems);
+    }
     let application = assemble(app, service_files, &mut problems);
     if problems.is_empty() {
         Ok(application)
@@ -216,7 +219,7 @@ fn read_service_file(
         );
         return Ok(None);
     }
-    if !service_dir.join(SERVICE_FILE).is_file() {
+    if service_dir.join(SERVICE_FILE).symlink_metadata().is_err() {
         problems.push(
             Problem::at(
                 location.site.clone(),
@@ -285,6 +288,26 @@ fn check_tests_location(dir: &Path, location: &Located<String>, problems: &mut P
     );
 }
 
+/// A shared directory is a directory inside the application: it is copied
+/// into every service before they are built. (Whether it exists is checked
+/// when it is copied, as 0.37 did: `exo check` and `generate` need it not.)
+fn check_shared_directory(shared: &Located<String>, problems: &mut Problems) {
+    let relative = normalize_location(&shared.value);
+    if Path::new(&shared.value).is_absolute() || relative == "." || relative.starts_with("..") {
+        problems.push(
+            Problem::at(
+                shared.site.clone(),
+                format!(
+                    "the shared directory \"{}\" must be a directory inside the application",
+                    shared.value
+                ),
+            )
+            .label("not inside the application")
+            .help("list directories of the application, e.g. `shared-directories: [shared]`; each is copied into every service's directory"),
+        );
+    }
+}
+
 /// Builds the model and runs the checks that span several files; linear in
 /// the number of services.
 fn assemble(
@@ -336,7 +359,11 @@ fn assemble(
         environment: app.environment,
         secrets: app.secrets,
         services,
-        shared_directories: app.shared_directories,
+        shared_directories: app
+            .shared_directories
+            .iter()
+            .map(|d| normalize_location(&d.value))
+            .collect(),
         tests: app.tests,
         remote: app.remote,
     }

@@ -39,12 +39,7 @@ fn check_case(dir: &Path) -> Result<(), String> {
     if readme.trim().is_empty() || readme.trim().lines().count() != 1 {
         return Err(format!("{name}: README must be one line"));
     }
-    let output = common::exo()
-        .arg("-C")
-        .arg(dir)
-        .arg("check")
-        .output()
-        .expect("run exo");
+    let output = run_check(dir);
     let stderr =
         String::from_utf8(output.stderr).map_err(|_| format!("{name}: stderr is not UTF-8"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -84,6 +79,16 @@ fn check_case(dir: &Path) -> Result<(), String> {
     });
     snapshot
         .map_err(|_| format!("{name}: the diagnostics differ from snapshots/errors/{name}.snap"))
+}
+
+/// `exo -C <dir> check`.
+fn run_check(dir: &Path) -> std::process::Output {
+    common::exo()
+        .arg("-C")
+        .arg(dir)
+        .arg("check")
+        .output()
+        .expect("run exo")
 }
 
 fn regex_escape(text: &str) -> String {
@@ -142,5 +147,50 @@ fn every_error_snapshot_has_its_case() {
     assert!(
         orphans.is_empty(),
         "snapshots without a case in tests/errors: {orphans:?}"
+    );
+}
+
+/// Runs `exo check` in `dir`; its stderr, after checking it is a
+/// configuration error (exit 2).
+fn check_fails(dir: &Path) -> String {
+    let output = run_check(dir);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
+/// A file over the limit is refused after reading the limit, not loaded.
+#[test]
+fn a_configuration_file_over_the_size_limit_is_refused() {
+    let app = tempfile::tempdir().unwrap();
+    let file = std::fs::File::create(app.path().join("application.yml")).unwrap();
+    file.set_len(exo::config::MAX_FILE_BYTES + 1).unwrap();
+    let stderr = check_fails(app.path());
+    assert!(
+        stderr.contains("application.yml is larger than 8 MiB"),
+        "{stderr}"
+    );
+}
+
+/// A FIFO (or a device) named service.yml is never opened: reading it would
+/// block or never end.
+#[test]
+fn a_service_yml_that_is_not_a_regular_file_is_refused() {
+    let app = tempfile::tempdir().unwrap();
+    std::fs::write(
+        app.path().join("application.yml"),
+        "name: shop\nservices:\n  web:\n    location: ./web\n",
+    )
+    .unwrap();
+    std::fs::create_dir(app.path().join("web")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(app.path().join("web/service.yml"))
+        .status()
+        .expect("run mkfifo");
+    assert!(status.success());
+    let stderr = check_fails(app.path());
+    assert!(
+        stderr.contains("web/service.yml is not a regular file"),
+        "{stderr}"
     );
 }

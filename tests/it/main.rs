@@ -9,6 +9,7 @@ mod compose_config;
 mod deployment;
 mod docker;
 mod e2e_scaffold;
+mod e2e_shared;
 mod e2e_test;
 mod e2e_up;
 mod errors;
