@@ -64,8 +64,6 @@ pub enum CommandError {
     #[error(transparent)]
     Clone(#[from] CloneError),
     #[error(transparent)]
-    Registry(#[from] crate::registry::RegistryError),
-    #[error(transparent)]
     Test(#[from] crate::testing::TestError),
     #[error("{}: no such directory", .0.display())]
     NoSuchDirectory(PathBuf),
@@ -113,10 +111,6 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             ExitStatus::Usage
         }
         CommandError::Clone(err) => report_clone(err, printer),
-        CommandError::Registry(err) => {
-            printer.error(&format!("{err}\n  hint: application.yml was not changed"));
-            ExitStatus::Failure
-        }
         CommandError::Scaffold(ScaffoldError::Invalid(problems)) => {
             printer.problems(problems);
             ExitStatus::Usage
