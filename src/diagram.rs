@@ -42,9 +42,12 @@ fn layout(app: &Application, plan: &Plan) -> (Vec<Item>, Vec<Arrow>) {
                 (NodeKind::Dependency, Some(dependency), _) => dependency.image.clone(),
                 (_, _, Some(service)) => match &service.source {
                     ServiceSource::Location(location) => {
-                        format!("{} service, {location}", service.config.kind.name())
+                        let location = location.trim_start_matches("./");
+                        format!("{} service in ./{location}", service.config.kind.name())
                     }
-                    ServiceSource::Image(image) => format!("service, {image}"),
+                    ServiceSource::Image(image) => {
+                        format!("{} service of {image}", service.config.kind.name())
+                    }
                 },
                 _ => String::new(),
             };

@@ -67,8 +67,6 @@ pub enum CommandError {
     #[error(transparent)]
     Clone(#[from] CloneError),
     #[error(transparent)]
-    Registry(#[from] crate::registry::RegistryError),
-    #[error(transparent)]
     Test(#[from] crate::testing::TestError),
     #[error(transparent)]
     Connection(#[from] crate::docker::connection::ConnectionError),
@@ -152,10 +150,6 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
         CommandError::Plan(err) => {
             printer.error(&crate::output::deployment::plan_error(err));
             ExitStatus::Usage
-        }
-        CommandError::Registry(err) => {
-            printer.error(&format!("{err}\n  hint: application.yml was not changed"));
-            ExitStatus::Failure
         }
         CommandError::Scaffold(ScaffoldError::Invalid(problems)) => {
             printer.problems(problems);

@@ -23,6 +23,26 @@ pub fn counted(count: usize, noun: &str) -> String {
     }
 }
 
+/// Added lines green, removed ones red, hunk headers cyan, as `git diff`.
+fn paint_diff(diff: &str, color: bool) -> String {
+    let mut out = String::with_capacity(diff.len() + 64);
+    for line in diff.lines() {
+        let style = match line.as_bytes().first() {
+            _ if !color => None,
+            _ if line.starts_with("+++") || line.starts_with("---") => Some("\x1b[1m"),
+            Some(b'+') => Some("\x1b[32m"),
+            Some(b'-') => Some("\x1b[31m"),
+            Some(b'@') => Some("\x1b[36m"),
+            _ => None,
+        };
+        match style {
+            Some(style) => out.push_str(&format!("{style}{line}\x1b[0m\n")),
+            None => out.push_str(&format!("{line}\n")),
+        }
+    }
+    out
+}
+
 pub struct Printer {
     choice: ColorChoice,
     color: bool,
@@ -109,24 +129,11 @@ impl Printer {
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
 
-    /// A unified diff, on stdout: added lines green, removed ones red and
-    /// hunk headers cyan when stdout is a terminal that takes colours.
+    /// A unified diff, on stdout, coloured when stdout is a terminal that
+    /// takes colours.
     pub fn diff(&mut self, diff: &str) {
-        let color = self.log_color();
-        let mut stdout = std::io::stdout().lock();
-        for line in diff.lines() {
-            let style = match line.as_bytes().first() {
-                _ if !color => None,
-                Some(b'+') => Some("\x1b[32m"),
-                Some(b'-') => Some("\x1b[31m"),
-                Some(b'@') => Some("\x1b[36m"),
-                _ => None,
-            };
-            let _ = match style {
-                Some(style) => writeln!(stdout, "{style}{line}\x1b[0m"),
-                None => writeln!(stdout, "{line}"),
-            };
-        }
+        let text = paint_diff(diff, self.log_color());
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
 
     /// A warning, on stderr.
@@ -201,5 +208,27 @@ impl Printer {
     fn stderr(&mut self, line: &str) {
         // A closed stderr leaves nothing useful to do with the error.
         let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diffs_are_coloured_like_git_diff_only_when_asked() {
+        let diff = "--- a (on disk)\n+++ a (generated)\n@@ -1 +1 @@\n-old\n+new\n same\n";
+        assert_eq!(paint_diff(diff, false), diff);
+        assert_eq!(
+            paint_diff(diff, true),
+            "\x1b[1m--- a (on disk)\x1b[0m\n\x1b[1m+++ a (generated)\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\x1b[31m-old\x1b[0m\n\x1b[32m+new\x1b[0m\n same\n"
+        );
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(counted(1, "log line"), "1 log line");
+        assert_eq!(counted(3, "log line"), "3 log lines");
+        assert_eq!(counted(0, "problem"), "0 problems");
     }
 }

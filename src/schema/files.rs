@@ -237,8 +237,18 @@ enum HealthCheck {
     Check(Box<Check>),
 }
 
+/// Exactly one kind of check: `http`, `tcp`, `command` or `log`.
 #[derive(JsonSchema)]
-#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+#[schemars(
+    rename_all = "kebab-case",
+    deny_unknown_fields,
+    extend("oneOf" = [
+        {"required": ["http"]},
+        {"required": ["tcp"]},
+        {"required": ["command"]},
+        {"required": ["log"]}
+    ])
+)]
 struct Check {
     /// GET this path answers 2xx or 3xx.
     #[schemars(regex(pattern = r"^/\S*$"))]

@@ -108,12 +108,11 @@ fn up_ps_logs_down_are_the_compose_commands() {
         return;
     }
     let project = Project::new("shortcuts", &root().join("tests/apps/chatty"));
-    // The project: the application's name (which Project sets) in
-    // lowercase letters and digits.
-    let name = format!("exoe2eshortcuts{}", std::process::id());
+    // The Compose project the guard cleans up (Project's name).
+    let name = format!("exo-e2e-shortcuts-{}", std::process::id());
     let run = |args: &[&str]| {
         let mut exo = project.exo();
-        exo.args(args);
+        exo.args([args[0], "-p", &name]).args(&args[1..]);
         finish(exo, UP_TIMEOUT)
     };
     let up = run(&["up", "-d", "--wait"]);
@@ -165,8 +164,9 @@ fn a_single_log_line_is_counted_in_the_singular() {
     .unwrap();
     std::fs::write(service.join("Dockerfile.dev"), "FROM exo-base/busybox:1\n").unwrap();
     let project = Project::new("one-line", app.path());
+    let name = format!("exo-e2e-one-line-{}", std::process::id());
     let mut up = project.exo();
-    up.args(["up", "-d", "--wait"]);
+    up.args(["up", "-p", &name, "-d", "--wait"]);
     let up = finish(up, UP_TIMEOUT);
     up.assert_code(1);
     up.assert_stderr_has(&["last 1 log line:", "the only line"]);

@@ -5,7 +5,7 @@
 //! Each test runs an application from a temporary copy (of `fixtures/` or of
 //! `tests/apps/`) renamed to the test's own Compose project,
 //! `exo-e2e-<test>-<pid>`, so that its containers, network and images
-//! (tagged `<application>-<role>:development`) are its own. A [`Project`]
+//! (tagged `<project>-<role>:development`) are its own. A [`Project`]
 //! guard removes all of them when the test ends, passed or failed, and then
 //! fails the test if anything is left. No application publishes a host port,
 //! so the tests run in parallel; their traffic goes to the project's own
