@@ -132,7 +132,7 @@ fn comments(workload: &Workload, warnings: &[Warning]) -> String {
             && *w == workload.name
         {
             text.push_str(&format!(
-                "# {target} has no port, so {w} cannot wait for it: they start together.\n"
+                "# {target} has no port, so {w} cannot wait for it (and it has no Service):\n# they start together.\n"
             ));
         }
     }

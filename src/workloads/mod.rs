@@ -262,7 +262,9 @@ pub fn plan(
                     host: hosts.host(&target),
                     port: *port,
                     http_path: probe.as_ref().and_then(|p| match &p.check {
-                        Check::Http { path, port: None } => Some(path.clone()),
+                        Check::Http { path, port: own } if own.is_none_or(|p| p == *port) => {
+                            Some(path.clone())
+                        }
                         _ => None,
                     }),
                     name: target,
