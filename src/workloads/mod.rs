@@ -373,7 +373,7 @@ fn dependency_workload(
         image: dependency.image.clone(),
         built: false,
         port: dependency.port,
-        probe: dependency.health_check.clone(),
+        probe: default_probe(dependency.health_check.clone(), dependency.port),
         variables,
         secrets,
         waits_for: Vec::new(),
@@ -425,7 +425,7 @@ fn service_workload(
         image,
         built,
         port,
-        probe: remote_probe(service),
+        probe: default_probe(remote_probe(service), port),
         variables,
         secrets,
         waits_for: Vec::new(),
@@ -435,6 +435,12 @@ fn service_workload(
         replicas: remote.replicas,
         url,
     })
+}
+
+/// As locally: without a health check, a workload with a port is ready
+/// once the port accepts connections.
+fn default_probe(probe: Option<Probe>, port: Option<u16>) -> Option<Probe> {
+    probe.or_else(|| port.map(|_| Probe::new(Check::Tcp { port: None })))
 }
 
 /// `production.port`, else `development.port`.
