@@ -231,15 +231,12 @@ pub fn plan(
     check_order(app)?;
     let names = names(app)?;
     let dependencies = all_dependencies(app);
-    let mut warnings = Vec::new();
     let mut workloads = Vec::new();
     for (id, dependency) in &dependencies {
         workloads.push(dependency_workload(app, id, dependency, &names[id]));
     }
-    let mut services: Vec<&Service> = app.services.values().collect();
-    services.sort_by(|a, b| names[&a.role].cmp(&names[&b.role]));
     let context = variables::Context::new(app, environment_name, &dependencies, &names, hosts);
-    for service in services {
+    for service in app.services.values() {
         workloads.push(service_workload(
             app,
             service,
@@ -249,14 +246,32 @@ pub fn plan(
         )?);
     }
     workloads.sort_by_key(|w| (w.kind != Kind::Dependency, w.name.clone()));
-    let ports: BTreeMap<String, (Option<u16>, Option<Probe>)> = workloads
+    let warnings = resolve_waits(app, &mut workloads, &names, hosts);
+    Ok(Plan {
+        application: app.name.clone(),
+        environment_name: environment_name.to_owned(),
+        environment,
+        workloads,
+        warnings,
+    })
+}
+
+/// Fills in what each workload waits for, in start order; returns what
+/// cannot be waited for and the log-line checks, as warnings.
+fn resolve_waits(
+    app: &Application,
+    workloads: &mut [Workload],
+    names: &BTreeMap<String, String>,
+    hosts: &dyn Hosts,
+) -> Vec<Warning> {
+    let targets: BTreeMap<String, (Option<u16>, Option<Probe>)> = workloads
         .iter()
         .map(|w| (w.name.clone(), (w.port, w.probe.clone())))
         .collect();
-    for workload in &mut workloads {
-        let targets = wait_targets(app, &workload.id, workload.kind, &names);
-        for target in targets {
-            let (port, probe) = &ports[&target];
+    let mut warnings = Vec::new();
+    for workload in workloads.iter_mut() {
+        for target in wait_targets(app, &workload.id, workload.kind, names) {
+            let (port, probe) = &targets[&target];
             match port {
                 Some(port) => workload.waits_for.push(Wait {
                     host: hosts.host(&target),
@@ -286,13 +301,7 @@ pub fn plan(
             });
         }
     }
-    Ok(Plan {
-        application: app.name.clone(),
-        environment_name: environment_name.to_owned(),
-        environment,
-        workloads,
-        warnings,
-    })
+    warnings
 }
 
 /// The tag of the images built from the services' directories, as the
