@@ -4,6 +4,7 @@
 //! starts. Pure, and shared by the Kubernetes and Terraform generators, so
 //! that both keep the readiness model and start order of `exo run`.
 
+mod names;
 mod variables;
 
 pub use variables::{Part, Value};
@@ -229,7 +230,7 @@ pub fn plan(
             known: app.remote.environments.keys().cloned().collect(),
         })?;
     check_order(app)?;
-    let names = names(app)?;
+    let names = names::names(app)?;
     let dependencies = all_dependencies(app);
     let mut workloads = Vec::new();
     for (id, dependency) in &dependencies {
@@ -330,42 +331,6 @@ fn check_order(app: &Application) -> Result<(), PlanError> {
         Some(cycle) => Err(PlanError::Cycle(cycle)),
         None => Ok(()),
     }
-}
-
-/// Each role and dependency id's name in a cluster: lowercase, a DNS label.
-fn names(app: &Application) -> Result<BTreeMap<String, String>, PlanError> {
-    let ids = all_dependencies(app)
-        .into_keys()
-        .chain(app.services.keys().cloned());
-    let mut names = BTreeMap::new();
-    let mut owners: BTreeMap<String, String> = BTreeMap::new();
-    for id in ids {
-        let name = id.to_ascii_lowercase();
-        let reason = if name.len() > 63 {
-            Some("it is longer than 63 characters")
-        } else if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
-            Some("it must start with a letter")
-        } else if name
-            .chars()
-            .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
-        {
-            Some("only letters, digits and hyphens are allowed")
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            return Err(PlanError::BadName { id, reason });
-        }
-        if let Some(first) = owners.insert(name.clone(), id.clone()) {
-            return Err(PlanError::NameClash {
-                first,
-                second: id,
-                name,
-            });
-        }
-        names.insert(id, name);
-    }
-    Ok(names)
 }
 
 fn dependency_workload(
