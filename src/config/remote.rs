@@ -69,7 +69,9 @@ fn read_environment(reader: &mut Reader, node: &Node, path: &str) -> Environment
     environment.region = text("region");
     environment.account_id = text("account-id");
     environment.ssl_certificate_arn = text("ssl-certificate-arn");
-    environment.namespace = text("namespace");
+    if let Some(n) = fields.get("namespace") {
+        environment.namespace = read_namespace(reader, n, &format!("{path}.namespace"));
+    }
     if let Some(n) = fields.get("registry") {
         environment.registry = read_registry(reader, n, &format!("{path}.registry"));
     }
@@ -78,6 +80,27 @@ fn read_environment(reader: &mut Reader, node: &Node, path: &str) -> Environment
         environment.secret_arns = read_secret_arns(reader, n, &format!("{path}.secret-arns"));
     }
     environment
+}
+
+/// A Kubernetes namespace: a DNS label.
+fn read_namespace(reader: &mut Reader, node: &Node, path: &str) -> Option<String> {
+    let text = reader.non_empty_string(node, path)?;
+    let name = &text.value;
+    let valid = name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if valid {
+        return Some(text.value);
+    }
+    reader.report(
+        Problem::at(text.site, format!("`{path}` is not a Kubernetes namespace name"))
+            .label("not a namespace name")
+            .help("use at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, e.g. `shop-staging`"),
+    );
+    None
 }
 
 /// `secret-arns`: secret name to the ARN ECS reads it from.

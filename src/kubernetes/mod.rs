@@ -132,7 +132,7 @@ fn comments(workload: &Workload, warnings: &[Warning]) -> String {
             && *w == workload.name
         {
             text.push_str(&format!(
-                "# {target} has no port, so {w} cannot wait for it: they start together.\n"
+                "# {target} has no port, so {w} cannot wait for it (and it has no Service):\n# they start together.\n"
             ));
         }
     }
@@ -194,13 +194,19 @@ fn objects(plan: &Plan, workload: &Workload, namespace: &str, secret: &str) -> V
     if !literals.is_empty() {
         documents.push(yaml(&ConfigMap {
             metadata: metadata.clone(),
-            data: Some(literals),
+            data: Some(literals.clone()),
             ..ConfigMap::default()
         }));
     }
+    // A changed ConfigMap alone restarts nothing: the checksum of its data
+    // in the pod template makes `kubectl apply` roll the pods.
+    let checksum = config_checksum(&literals);
     let template = |volumes: &[(String, String)]| PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(labels(plan, workload)),
+            annotations: checksum
+                .clone()
+                .map(|sum| BTreeMap::from([("checksum/config".to_owned(), sum)])),
             ..ObjectMeta::default()
         }),
         spec: Some(pod::pod_spec(workload, secret, volumes)),
@@ -255,6 +261,17 @@ fn objects(plan: &Plan, workload: &Workload, namespace: &str, secret: &str) -> V
         }
     }
     documents
+}
+
+/// The SHA-256 of the ConfigMap's data, when there is one.
+fn config_checksum(data: &BTreeMap<String, String>) -> Option<String> {
+    use sha2::Digest;
+    if data.is_empty() {
+        return None;
+    }
+    let text = serde_json::to_string(data).unwrap_or_default();
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn claim(name: &str) -> PersistentVolumeClaim {

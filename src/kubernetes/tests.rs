@@ -233,3 +233,20 @@ fn literal_dollars_stay_literal() {
     // In a ConfigMap nothing is expanded, so the value is written as is.
     assert!(file(&manifests, "web").contains("PRICE: $(HOME) $5\n"));
 }
+
+#[test]
+fn a_change_of_variables_changes_the_pod_template() {
+    let checksum = |app: &Application| {
+        let manifests = generate(app, "staging").unwrap();
+        let docs = documents(file(&manifests, "web"));
+        docs[1]["spec"]["template"]["metadata"]["annotations"]["checksum/config"].clone()
+    };
+    let mut app = fixture();
+    let before = checksum(&app);
+    assert_eq!(before.as_str().map(str::len), Some(64));
+    let staging = app.remote.environments.get_mut("staging").unwrap();
+    staging
+        .environment
+        .insert("LOG_LEVEL".into(), "debug".into());
+    assert_ne!(checksum(&app), before);
+}

@@ -13,7 +13,7 @@ pub fn warning(target: &str, warning: &Warning) -> String {
             workload,
             target: other,
         } => format!(
-            "{workload} waits for {other}, which has no port, so {target} cannot wait for it: they start together"
+            "{workload} waits for {other}, which has no port, so {target} cannot wait for it and nothing can reach it: they start together (give {other} a `port`)"
         ),
         Warning::SecretInValue { workload, variable } => format!(
             "{workload}'s {variable} is built from a secret, which {target} cannot assemble: it is left out (set it as a secret of its own)"

@@ -324,6 +324,28 @@ fn load_balancer(plan: &Plan) -> Vec<Block> {
                     ),
                 ),
         ),
+        // With HTTPS, plain HTTP is sent there.
+        block(
+            "resource",
+            &["aws_lb_listener", "redirect"],
+            Body::new()
+                .attr("count", raw("var.certificate_arn == null ? 0 : 1"))
+                .attr("load_balancer_arn", raw("aws_lb.public.arn"))
+                .attr("port", Expr::Number(80))
+                .attr("protocol", string("HTTP"))
+                .block(
+                    "default_action",
+                    &[],
+                    Body::new().attr("type", string("redirect")).block(
+                        "redirect",
+                        &[],
+                        Body::new()
+                            .attr("port", string("443"))
+                            .attr("protocol", string("HTTPS"))
+                            .attr("status_code", string("HTTP_301")),
+                    ),
+                ),
+        ),
     ]
 }
 

@@ -4,6 +4,7 @@
 //! starts. Pure, and shared by the Kubernetes and Terraform generators, so
 //! that both keep the readiness model and start order of `exo run`.
 
+mod names;
 mod variables;
 
 pub use variables::{Part, Value};
@@ -229,17 +230,14 @@ pub fn plan(
             known: app.remote.environments.keys().cloned().collect(),
         })?;
     check_order(app)?;
-    let names = names(app)?;
+    let names = names::names(app)?;
     let dependencies = all_dependencies(app);
-    let mut warnings = Vec::new();
     let mut workloads = Vec::new();
     for (id, dependency) in &dependencies {
         workloads.push(dependency_workload(app, id, dependency, &names[id]));
     }
-    let mut services: Vec<&Service> = app.services.values().collect();
-    services.sort_by(|a, b| names[&a.role].cmp(&names[&b.role]));
     let context = variables::Context::new(app, environment_name, &dependencies, &names, hosts);
-    for service in services {
+    for service in app.services.values() {
         workloads.push(service_workload(
             app,
             service,
@@ -249,20 +247,40 @@ pub fn plan(
         )?);
     }
     workloads.sort_by_key(|w| (w.kind != Kind::Dependency, w.name.clone()));
-    let ports: BTreeMap<String, (Option<u16>, Option<Probe>)> = workloads
+    let warnings = resolve_waits(app, &mut workloads, &names, hosts);
+    Ok(Plan {
+        application: app.name.clone(),
+        environment_name: environment_name.to_owned(),
+        environment,
+        workloads,
+        warnings,
+    })
+}
+
+/// Fills in what each workload waits for, in start order; returns what
+/// cannot be waited for and the log-line checks, as warnings.
+fn resolve_waits(
+    app: &Application,
+    workloads: &mut [Workload],
+    names: &BTreeMap<String, String>,
+    hosts: &dyn Hosts,
+) -> Vec<Warning> {
+    let targets: BTreeMap<String, (Option<u16>, Option<Probe>)> = workloads
         .iter()
         .map(|w| (w.name.clone(), (w.port, w.probe.clone())))
         .collect();
-    for workload in &mut workloads {
-        let targets = wait_targets(app, &workload.id, workload.kind, &names);
-        for target in targets {
-            let (port, probe) = &ports[&target];
+    let mut warnings = Vec::new();
+    for workload in workloads.iter_mut() {
+        for target in wait_targets(app, &workload.id, workload.kind, names) {
+            let (port, probe) = &targets[&target];
             match port {
                 Some(port) => workload.waits_for.push(Wait {
                     host: hosts.host(&target),
                     port: *port,
                     http_path: probe.as_ref().and_then(|p| match &p.check {
-                        Check::Http { path, port: None } => Some(path.clone()),
+                        Check::Http { path, port: own } if own.is_none_or(|p| p == *port) => {
+                            Some(path.clone())
+                        }
                         _ => None,
                     }),
                     name: target,
@@ -284,13 +302,7 @@ pub fn plan(
             });
         }
     }
-    Ok(Plan {
-        application: app.name.clone(),
-        environment_name: environment_name.to_owned(),
-        environment,
-        workloads,
-        warnings,
-    })
+    warnings
 }
 
 /// The tag of the images built from the services' directories, as the
@@ -321,42 +333,6 @@ fn check_order(app: &Application) -> Result<(), PlanError> {
     }
 }
 
-/// Each role and dependency id's name in a cluster: lowercase, a DNS label.
-fn names(app: &Application) -> Result<BTreeMap<String, String>, PlanError> {
-    let ids = all_dependencies(app)
-        .into_keys()
-        .chain(app.services.keys().cloned());
-    let mut names = BTreeMap::new();
-    let mut owners: BTreeMap<String, String> = BTreeMap::new();
-    for id in ids {
-        let name = id.to_ascii_lowercase();
-        let reason = if name.len() > 63 {
-            Some("it is longer than 63 characters")
-        } else if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
-            Some("it must start with a letter")
-        } else if name
-            .chars()
-            .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
-        {
-            Some("only letters, digits and hyphens are allowed")
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            return Err(PlanError::BadName { id, reason });
-        }
-        if let Some(first) = owners.insert(name.clone(), id.clone()) {
-            return Err(PlanError::NameClash {
-                first,
-                second: id,
-                name,
-            });
-        }
-        names.insert(id, name);
-    }
-    Ok(names)
-}
-
 fn dependency_workload(
     app: &Application,
     id: &str,
@@ -371,7 +347,7 @@ fn dependency_workload(
         image: dependency.image.clone(),
         built: false,
         port: dependency.port,
-        probe: dependency.health_check.clone(),
+        probe: default_probe(dependency.health_check.clone(), dependency.port),
         variables,
         secrets,
         waits_for: Vec::new(),
@@ -423,7 +399,7 @@ fn service_workload(
         image,
         built,
         port,
-        probe: remote_probe(service),
+        probe: default_probe(remote_probe(service), port),
         variables,
         secrets,
         waits_for: Vec::new(),
@@ -433,6 +409,12 @@ fn service_workload(
         replicas: remote.replicas,
         url,
     })
+}
+
+/// As locally: without a health check, a workload with a port is ready
+/// once the port accepts connections.
+fn default_probe(probe: Option<Probe>, port: Option<u16>) -> Option<Probe> {
+    probe.or_else(|| port.map(|_| Probe::new(Check::Tcp { port: None })))
 }
 
 /// `production.port`, else `development.port`.

@@ -205,3 +205,26 @@ fn names_that_clusters_refuse_are_errors() {
         Err(PlanError::NameClash { .. })
     ));
 }
+
+#[test]
+fn without_a_health_check_a_port_is_the_probe_as_locally() {
+    let mut app = fixture();
+    app.services
+        .get_mut("api")
+        .unwrap()
+        .config
+        .development
+        .health_check = None;
+    let plan = plan(&app, "staging", &hosts).unwrap();
+    let probe = workload(&plan, "api").probe.clone().unwrap();
+    assert_eq!(probe.check, Check::Tcp { port: None });
+    // Nothing to probe without a port.
+    app.services
+        .get_mut("jobs")
+        .unwrap()
+        .config
+        .development
+        .health_check = None;
+    let plan = super::plan(&app, "staging", &hosts).unwrap();
+    assert!(workload(&plan, "jobs").probe.is_none());
+}

@@ -299,6 +299,46 @@ fn the_remote_fixture_through_the_command_line() {
     );
 }
 
+/// `exo generate terraform` on the compat applications with AWS
+/// environments, their secrets set in its environment: no file holds a value.
+#[test]
+fn no_secret_value_lands_in_the_compat_applications_terraform() {
+    let mut checked = 0;
+    for (name, app) in compat_applications() {
+        if exo::workloads::environments(&app, Target::Aws, None).is_err() {
+            continue;
+        }
+        let temp = temp_copy(&compat_dir().join(&name));
+        let secrets = secret_values(&app);
+        exo()
+            .args(["generate", "terraform"])
+            .envs(secrets.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+            .current_dir(temp.path())
+            .assert()
+            .success();
+        let mut files = Vec::new();
+        collect(
+            &temp.path().join("terraform"),
+            &temp.path().join("terraform"),
+            &mut files,
+        );
+        assert!(files.len() >= 4, "{name}: {} files", files.len());
+        for (path, text) in &files {
+            for (secret, value) in &secrets {
+                assert!(
+                    !text.contains(value),
+                    "{name}/{path} holds the value of {secret}"
+                );
+            }
+        }
+        checked += usize::from(!secrets.is_empty());
+    }
+    assert!(
+        checked >= 1,
+        "no compat application with AWS environments has secrets"
+    );
+}
+
 #[test]
 fn environments_of_another_target_are_refused() {
     let temp = temp_copy(&root().join("tests/apps/remote"));
