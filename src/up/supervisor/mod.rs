@@ -1,6 +1,6 @@
 //! What one container does next: a state machine fed the engine's events,
-//! readiness checks, timers and file changes, answering with the effects the
-//! session carries out. Pure: time is passed in, so every path is tested
+//! readiness checks, timers and file changes, answering with the effects its
+//! container task carries out. Pure: time is passed in, so every path is tested
 //! without Docker.
 
 use super::backoff::{Backoff, Decision};
@@ -8,133 +8,10 @@ use crate::compose::format_duration;
 use crate::model::{RestartPolicy, WatchAction};
 use std::time::Duration;
 use tokio::time::Instant;
+use types::Timer;
+pub use types::{Context, Effect, Input, State};
 
-/// Where a container is.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum State {
-    /// Waits for what it needs to be ready.
-    Waiting,
-    Starting {
-        since: Instant,
-    },
-    Ready,
-    /// Was ready, and its health check now fails.
-    Unhealthy,
-    /// Crashed; starts again once its backoff delay has passed.
-    Crashed,
-    /// Being stopped by exo to start again.
-    Restarting,
-    /// Its image is being built again; the old container may still run.
-    Rebuilding {
-        old_running: bool,
-    },
-    /// Exited on its own and is not restarted.
-    Stopped {
-        code: i64,
-    },
-    /// Crashed too often; left stopped while the rest runs.
-    GaveUp,
-}
-
-impl State {
-    /// Ready or, for a one-shot container, done: its dependents may start.
-    pub fn satisfies_needs(self) -> bool {
-        matches!(
-            self,
-            State::Ready | State::Unhealthy | State::Stopped { code: 0 }
-        )
-    }
-
-    /// Nothing more to wait for while the application starts.
-    pub fn is_settled(self) -> bool {
-        self.satisfies_needs() || self == State::GaveUp
-    }
-
-    /// Its process has ended for good, as far as exo knows.
-    pub fn has_ended(self) -> bool {
-        matches!(self, State::Stopped { .. } | State::GaveUp)
-    }
-}
-
-/// What happened to the container.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Input {
-    /// Everything it needs is ready; `running`: its container already runs.
-    NeedsReady {
-        running: bool,
-    },
-    /// Its readiness check passed.
-    Ready,
-    Died {
-        code: i64,
-    },
-    Unhealthy,
-    Healthy,
-    /// The time of [`Supervisor::deadline`] has come.
-    TimerDue,
-    /// The stop asked for by [`Effect::StopThenStart`] finished.
-    Stopped,
-    /// The engine could not start it.
-    StartFailed {
-        message: String,
-    },
-    /// Its watched files changed.
-    Changed {
-        action: WatchAction,
-    },
-    /// The rebuild asked for by [`Effect::Rebuild`] ended.
-    Rebuilt {
-        ok: bool,
-    },
-    /// A service it depends on restarted and was ready again at `at`.
-    DependencyRestarted {
-        name: String,
-        at: Instant,
-    },
-}
-
-/// What the session does in answer.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Start the container (a new run) and check its readiness.
-    Start,
-    /// Stop the container, then send `Stopped`.
-    StopThenStart,
-    /// Build its image, recreate the container, then send `Rebuilt`.
-    Rebuild,
-    /// Restart the dependents that follow it (`with-dependencies`).
-    RestartDependents,
-    /// Keep checking its health host-side, where its readiness check is
-    /// host-side.
-    WatchHealth,
-    /// Show the container's new state.
-    Show(String),
-    /// Show a final state, good or bad.
-    Done { text: String, ok: bool },
-    /// A line in the log stream, among the container's own.
-    Log(String),
-    /// The application cannot become ready because of this container.
-    Fail(String),
-}
-
-/// What a timer does when it runs out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Timer {
-    /// Start again after a crash's backoff.
-    Restart,
-    /// Restart a container unhealthy for too long.
-    Unhealthy,
-}
-
-/// The application around the container, as the session sees it.
-#[derive(Debug, Clone, Copy)]
-pub struct Context {
-    pub now: Instant,
-    /// Every container has been ready once.
-    pub all_ready: bool,
-    /// Other containers need this one.
-    pub needed: bool,
-}
+mod types;
 
 #[derive(Debug, Clone)]
 pub struct Supervisor {
