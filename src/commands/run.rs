@@ -63,7 +63,7 @@ pub fn mode(args: &ProjectArgs) -> Mode {
 pub fn prepare(workspace: &Workspace, printer: &mut Printer) -> Result<(), CommandError> {
     for (file, changed) in generate::write_all(workspace)? {
         if changed {
-            printer.status("Updated", file);
+            printer.status("Updated", &file);
         }
     }
     Ok(())

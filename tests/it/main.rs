@@ -14,4 +14,5 @@ mod errors;
 mod generate;
 mod properties;
 mod scaffold;
+mod stack_config;
 mod update;
