@@ -13,6 +13,7 @@ pub mod clone;
 pub mod commands;
 pub mod compose;
 pub mod config;
+pub mod deploy;
 pub mod docker;
 pub mod exit;
 pub mod git;

@@ -6,6 +6,7 @@ pub mod connection;
 mod events;
 mod inspect;
 mod logs;
+pub mod swarm;
 
 pub use events::{ContainerEvent, EventKind, EventStream};
 pub use inspect::{ContainerInfo, parse_ps_lines};
