@@ -4,6 +4,7 @@ mod add;
 mod check;
 mod clone;
 mod compose;
+mod deploy;
 mod generate;
 mod init;
 mod run;
@@ -34,6 +35,7 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
         Command::Clone(args) => clone::run(cli, args, printer),
         Command::Update(args) => update::run(cli, args, printer),
         Command::Test(args) => test::run(cli, args, printer),
+        Command::Deploy(args) => deploy::run(cli, args, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -57,6 +59,10 @@ pub enum CommandError {
     Registry(#[from] crate::registry::RegistryError),
     #[error(transparent)]
     Test(#[from] crate::testing::TestError),
+    #[error(transparent)]
+    Deploy(#[from] crate::deploy::DeployError),
+    #[error(transparent)]
+    Connection(#[from] crate::docker::connection::ConnectionError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -95,6 +101,11 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             ExitStatus::Usage
         }
         CommandError::Clone(err) => report_clone(err, printer),
+        CommandError::Deploy(err) => deploy::report(err, printer),
+        CommandError::Connection(err) => {
+            printer.error(&format!("{err}\n  hint: {}", err.hint()));
+            ExitStatus::Docker
+        }
         CommandError::Registry(err) => {
             printer.error(&format!("{err}\n  hint: application.yml was not changed"));
             ExitStatus::Failure

@@ -1,10 +1,12 @@
 //! Every byte exo prints goes through the [`Printer`]: messages and
 //! diagnostics on stderr, container logs on stdout.
 
+mod deploy;
 mod logs;
 mod progress;
 mod summary;
 
+pub use deploy::DeployProgress;
 pub use logs::LogFormat;
 pub use progress::Progress;
 
