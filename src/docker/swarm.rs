@@ -189,7 +189,7 @@ pub trait Swarm: Sync {
         label: &str,
     ) -> impl Future<Output = Result<(), SwarmError>> + Send;
     fn remove_service(&self, id: &str) -> impl Future<Output = Result<(), SwarmError>> + Send;
-    /// Removes the stack's networks; false while a network is still in use.
+    /// Removes the stack's networks; true once none is left.
     fn remove_networks(&self, stack: &str)
     -> impl Future<Output = Result<bool, SwarmError>> + Send;
     /// Removes the stack's volumes on the manager; the names of those still in use.

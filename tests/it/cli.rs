@@ -23,7 +23,7 @@ fn help_lists_every_command() {
 #[test]
 fn every_command_has_help() {
     for command in [
-        "generate", "check", "test", "init", "add", "template", "clone", "update",
+        "generate", "check", "test", "init", "add", "template", "clone", "update", "deploy",
     ] {
         exo()
             .args([command, "--help"])
