@@ -181,7 +181,10 @@ impl Swarm for FakeSwarm {
             .push(format!("{node} {label}"));
         Ok(())
     }
-    async fn remove_service(&self, _: &str) -> Result<(), SwarmError> {
+    async fn remove_service(&self, id: &str) -> Result<(), SwarmError> {
+        let mut cluster = self.cluster.lock().unwrap();
+        cluster.services.retain(|s| s.id != id);
+        cluster.log.push(format!("remove {id}"));
         Ok(())
     }
     async fn remove_networks(&self, _: &str) -> Result<bool, SwarmError> {
@@ -356,4 +359,52 @@ async fn the_timeout_names_what_is_not_ready() {
         ("api".to_owned(), "waiting for cache".to_owned())
     );
     assert!(pending.contains(&("cache".to_owned(), "0/1 ready".to_owned())));
+}
+
+#[tokio::test(start_paused = true)]
+async fn status_lists_each_service_and_rm_removes_them() {
+    let swarm = FakeSwarm::new(&[]);
+    let plan = shop_plan(|_| {});
+    run(&swarm, &plan).await;
+    let status = crate::deploy::status(&swarm, &plan.stack).await.unwrap();
+    let rows: Vec<(&str, u64, u64, &str)> = status
+        .services
+        .iter()
+        .map(|s| (s.name.as_str(), s.ready, s.desired, s.health))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("api", 1, 1, "converged"),
+            ("cache", 1, 1, "converged"),
+            ("web", 1, 1, "converged"),
+            ("worker", 1, 1, "converged")
+        ]
+    );
+    assert_eq!(status.services[0].nodes, ["node1"]);
+    let removal = crate::deploy::remove(&swarm, &plan.stack, true)
+        .await
+        .unwrap();
+    assert_eq!(removal.services, ["api", "cache", "web", "worker"]);
+    assert!(removal.network_removed && removal.volumes_left.is_empty());
+    assert!(swarm.cluster.lock().unwrap().services.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_persisted_dependency_pins_the_manager_once() {
+    let swarm = FakeSwarm::new(&[]);
+    let plan = shop_plan(|app| {
+        app.services["api"].config.dependencies["cache"].persist = vec!["/data".to_owned()];
+    });
+    let (outcome, _) = run(&swarm, &plan).await;
+    assert_eq!(outcome, Outcome::Converged);
+    assert_eq!(
+        swarm.cluster.lock().unwrap().labels,
+        ["node1 exo.shop-staging.cache"]
+    );
+    let cache = &plan.services["cache"].definition;
+    assert_eq!(
+        cache.volumes,
+        [("cache__data".to_owned(), "/data".to_owned())]
+    );
 }
