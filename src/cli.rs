@@ -119,6 +119,11 @@ pub enum Command {
     /// exo judges it (the check and its result now), health, restarts, ports
     /// and uptime; exit 0 only when every container is ready
     Status(StatusArgs),
+    /// Deploy the application to a Docker Swarm environment: build and push
+    /// the production images, then create or update the services in
+    /// dependency order, each once what it needs runs healthy; exit 0 once
+    /// every service has converged
+    Deploy(DeployArgs),
 }
 
 /// `exo up|down|ps|logs`: the Compose command's own arguments.
@@ -185,6 +190,45 @@ pub struct StatusArgs {
 pub enum StatusFormat {
     Table,
     Json,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct DeployArgs {
+    #[command(subcommand)]
+    pub command: Option<DeployCommand>,
+
+    /// The environment, from `remote.environments` (with `target: swarm`)
+    #[arg(value_name = "ENV", required = true)]
+    pub env: Option<String>,
+
+    /// Give up when the services have not converged after this many seconds
+    /// (building and pushing the images is not counted)
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub wait_timeout: u64,
+
+    /// The Docker context of a swarm manager (default: DOCKER_HOST, then
+    /// DOCKER_CONTEXT, then the current context)
+    #[arg(long, value_name = "NAME", global = true)]
+    pub context: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeployCommand {
+    /// Show each service of the deployed environment: image, replicas
+    /// ready / desired, health, nodes and last error, then the nodes
+    Status {
+        #[arg(value_name = "ENV")]
+        env: String,
+    },
+    /// Remove the deployed environment's services and network
+    Rm {
+        #[arg(value_name = "ENV")]
+        env: String,
+        /// Also remove its volumes (the data of persisted dependencies)
+        #[arg(long)]
+        volumes: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ pub mod clone;
 pub mod commands;
 pub mod compose;
 pub mod config;
+pub mod deploy;
 pub mod diagram;
 pub mod docker;
 pub mod exit;

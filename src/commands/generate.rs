@@ -37,36 +37,38 @@ pub fn run(
         return deployment_files::run(&workspace, kind, args.environment.as_deref(), printer);
     }
     for (file, changed) in write_all(&workspace)? {
-        printer.status(if changed { "Wrote" } else { "Unchanged" }, file);
+        printer.status(if changed { "Wrote" } else { "Unchanged" }, &file);
     }
     Ok(ExitStatus::Success)
 }
 
-fn render_all(workspace: &Workspace) -> Vec<(Mode, String)> {
-    Mode::ALL
-        .iter()
-        .map(|mode| {
-            (
-                *mode,
-                compose::render(&compose::compile(&workspace.app, *mode)),
-            )
-        })
+/// Each file's name and text: the three Compose files, then the stack file
+/// of every Swarm environment.
+fn render_all(workspace: &Workspace) -> Vec<(String, String)> {
+    let compose_files = Mode::ALL.iter().map(|mode| {
+        (
+            mode.file_name().to_owned(),
+            compose::render(&compose::compile(&workspace.app, *mode)),
+        )
+    });
+    compose_files
+        .chain(compose::stack::render_stacks(&workspace.app))
         .collect()
 }
 
 /// Writes the Compose files whose content changed; returns each file's name
 /// and whether it was written. Commands that use the files call this first,
 /// so that they never run a stale file.
-pub fn write_all(workspace: &Workspace) -> Result<Vec<(&'static str, bool)>, CommandError> {
+pub fn write_all(workspace: &Workspace) -> Result<Vec<(String, bool)>, CommandError> {
     let mut written = Vec::new();
-    for (mode, text) in render_all(workspace) {
-        let path = workspace.dir.join(mode.file_name());
+    for (name, text) in render_all(workspace) {
+        let path = workspace.dir.join(&name);
         let current = std::fs::read_to_string(&path).is_ok_and(|current| current == text);
         if !current {
             crate::paths::inside(&workspace.dir, &path)?;
             write(&path, &text)?;
         }
-        written.push((mode.file_name(), !current));
+        written.push((name, !current));
     }
     Ok(written)
 }
@@ -75,25 +77,24 @@ pub fn write_all(workspace: &Workspace) -> Result<Vec<(&'static str, bool)>, Com
 /// `deployment` files were found stale already (and named).
 fn check(
     dir: &Path,
-    files: &[(Mode, String)],
+    files: &[(String, String)],
     deployment: usize,
     printer: &mut Printer,
 ) -> ExitStatus {
     let mut stale = 0;
-    for (mode, text) in files {
-        match std::fs::read_to_string(dir.join(mode.file_name())) {
+    for (name, text) in files {
+        match std::fs::read_to_string(dir.join(name)) {
             Ok(current) if current == *text => {}
             Ok(current) => {
                 stale += 1;
                 printer.error(&format!(
-                    "'{}' is out of date; what `exo generate` would change:",
-                    mode.file_name()
+                    "'{name}' is out of date; what `exo generate` would change:"
                 ));
-                printer.diff(&unified_diff(mode.file_name(), &current, text));
+                printer.diff(&unified_diff(name, &current, text));
             }
             Err(_) => {
                 stale += 1;
-                printer.error(&format!("'{}' does not exist", mode.file_name()));
+                printer.error(&format!("'{name}' does not exist"));
             }
         }
     }

@@ -5,6 +5,7 @@ mod check;
 mod clone;
 mod completions;
 mod compose;
+mod deploy;
 mod deployment_files;
 mod generate;
 mod graph;
@@ -47,6 +48,7 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
         Command::Graph(args) => graph::run(cli, args, printer),
         Command::Schema(args) => schema::run(args, printer),
         Command::Completions(args) => Ok(completions::run(args, printer)),
+        Command::Deploy(args) => deploy::run(cli, args, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -80,6 +82,8 @@ pub enum CommandError {
     Plan(#[from] crate::workloads::PlanError),
     #[error(transparent)]
     Shared(#[from] crate::shared::SharedError),
+    #[error(transparent)]
+    Deploy(#[from] crate::deploy::DeployError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -151,6 +155,7 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             printer.error(&crate::output::deployment::plan_error(err));
             ExitStatus::Usage
         }
+        CommandError::Deploy(err) => deploy::report(err, printer),
         CommandError::Scaffold(ScaffoldError::Invalid(problems)) => {
             printer.problems(problems);
             ExitStatus::Usage

@@ -71,7 +71,7 @@ pub fn mode(args: &ProjectArgs) -> Mode {
 pub fn prepare(workspace: &Workspace, printer: &mut Printer) -> Result<(), CommandError> {
     for (file, changed) in generate::write_all(workspace)? {
         if changed {
-            printer.status("Updated", file);
+            printer.status("Updated", &file);
         }
     }
     let copied = crate::shared::copy_into_services(&workspace.dir, &workspace.app)?;

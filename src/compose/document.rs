@@ -182,7 +182,7 @@ pub struct Environment {
 }
 
 impl Environment {
-    fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.endpoints.is_none() && self.application.is_none() && self.variables.is_empty()
     }
 }

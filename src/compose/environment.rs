@@ -294,6 +294,15 @@ fn merged_data(service: &Service, id: &str) -> serde_json::Value {
     serde_json::Value::Object(merged)
 }
 
+/// A dependency's persisted paths as `volume:path` mounts.
+pub fn dependency_volumes(id: &str, dependency: &Dependency) -> Vec<String> {
+    dependency
+        .persist
+        .iter()
+        .map(|path| format!("{}:{path}", volume_name(id, path)))
+        .collect()
+}
+
 /// 0.37's volume name: `mongo` and `/data/db` give `mongo__data_db`.
 pub fn volume_name(id: &str, path: &str) -> String {
     let text = format!("{id}_{path}");

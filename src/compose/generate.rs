@@ -4,8 +4,8 @@ use super::document::{
     Build, ComposeFile, ComposeService, DependsOn, Environment, FileMetadata, ServiceMetadata,
 };
 use super::environment::{
-    SharedVariables, container_port, dependency_environment, host_ports, service_environment,
-    volume_name,
+    SharedVariables, container_port, dependency_environment, dependency_volumes, host_ports,
+    service_environment, volume_name,
 };
 use super::{Mode, literal, metadata, project_name};
 use crate::config::catalog;
@@ -91,11 +91,7 @@ fn dependency_service(
             (Some(host), Some(port)) if mode != Mode::Test => vec![format!("{host}:{port}")],
             _ => Vec::new(),
         },
-        volumes: dependency
-            .persist
-            .iter()
-            .map(|path| format!("{}:{path}", volume_name(id, path)))
-            .collect(),
+        volumes: dependency_volumes(id, dependency),
         environment: Environment {
             variables: dependency_environment(app, id, dependency, mode),
             ..Environment::default()

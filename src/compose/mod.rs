@@ -6,6 +6,7 @@ mod end_to_end;
 mod environment;
 mod generate;
 mod metadata;
+pub mod stack;
 
 pub use crate::config::constant_case;
 pub use document::ComposeFile;
@@ -63,14 +64,20 @@ thread_local! {
 
 /// The file's text: the header, then the YAML.
 pub fn render(file: &ComposeFile) -> String {
-    let names: Vec<&'static str> = [
+    let anchors: Vec<&'static str> = [
         (file.endpoints.is_some(), document::ENDPOINTS_ANCHOR),
         (file.application.is_some(), document::APPLICATION_ANCHOR),
     ]
     .into_iter()
     .filter_map(|(present, name)| present.then_some(name))
     .collect();
-    ANCHORS.with(|anchors| *anchors.borrow_mut() = names);
+    render_with_anchors(file, anchors)
+}
+
+/// A Compose-shaped document's text (the header, then the YAML) whose
+/// anchors are, in the order the serialiser meets them, `anchors`.
+pub fn render_with_anchors(file: &impl serde::Serialize, anchors: Vec<&'static str>) -> String {
+    ANCHORS.with(|names| *names.borrow_mut() = anchors);
     let mut options = serde_saphyr::SerializerOptions::default();
     options.anchor_generator = Some(|id| {
         ANCHORS.with(|anchors| {

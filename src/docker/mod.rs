@@ -12,6 +12,7 @@ mod engine;
 #[cfg(test)]
 pub mod fake;
 mod lines;
+pub mod swarm;
 mod time;
 
 pub use compose_cli::{ComposeCli, Docker, built_locally, describe};

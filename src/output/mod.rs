@@ -1,11 +1,13 @@
 //! Every byte exo prints goes through the [`Printer`]: messages and
 //! diagnostics on stderr, container logs on stdout.
 
+mod deploy;
 pub mod deployment;
 mod logs;
 mod progress;
 mod status;
 
+pub use deploy::DeployProgress;
 pub use logs::LogFormat;
 pub use progress::Progress;
 

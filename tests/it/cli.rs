@@ -37,6 +37,7 @@ fn every_command_has_help() {
         "graph",
         "schema",
         "completions",
+        "deploy",
     ] {
         exo()
             .args([command, "--help"])

@@ -71,7 +71,7 @@ fn every_generated_file_passes_compose_config() {
 
 /// The applications to check, sorted: `fixtures/*`, then the corpus without
 /// the applications whose expected result is an error.
-fn applications() -> Vec<PathBuf> {
+pub fn applications() -> Vec<PathBuf> {
     let mut apps = Vec::new();
     for dir in [root().join("fixtures"), compat_dir()] {
         let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -149,7 +149,7 @@ fn check_application(prefix: &[String], app: &Path) -> Vec<String> {
 /// The names of `${NAME}` references in a file (exo writes secrets so, and
 /// production passwords as `${NAME:?why}`), so that Compose finds them set
 /// and does not warn.
-fn referenced_variables(text: &str) -> BTreeSet<&str> {
+pub fn referenced_variables(text: &str) -> BTreeSet<&str> {
     text.split("${")
         .skip(1)
         .filter_map(|rest| {
@@ -161,7 +161,7 @@ fn referenced_variables(text: &str) -> BTreeSet<&str> {
 }
 
 /// The file with line numbers, for locating what Compose names.
-fn numbered(text: &str) -> String {
+pub fn numbered(text: &str) -> String {
     text.lines()
         .enumerate()
         .map(|(i, line)| format!("{:4} {line}", i + 1))

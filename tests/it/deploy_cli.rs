@@ -1,0 +1,107 @@
+//! `exo deploy` from the command line where no swarm is needed: its help,
+//! configuration errors (exit 2) and engines that are no swarm manager
+//! (exit 3). The real cluster is in `e2e_deploy.rs`.
+
+use crate::common::{exo, root, temp_copy};
+use crate::docker::require_docker;
+use predicates::str::contains;
+
+#[test]
+fn deploy_help_names_its_commands_and_options() {
+    insta::assert_snapshot!(
+        String::from_utf8(exo().args(["deploy", "--help"]).output().unwrap().stdout).unwrap()
+    );
+    for command in ["status", "rm"] {
+        exo()
+            .args(["deploy", command, "--help"])
+            .assert()
+            .success()
+            .stdout(contains("<ENV>"));
+    }
+}
+
+#[test]
+fn an_environment_is_required_and_must_exist() {
+    let app = temp_copy(&root().join("fixtures/shop"));
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .arg("deploy")
+        .assert()
+        .code(2)
+        .stderr(contains("<ENV>"));
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .args(["deploy", "production"])
+        .assert()
+        .code(2)
+        .stderr(contains("there is no environment `production`"))
+        .stderr(contains("the environments are: staging"));
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .args(["deploy", "status", "production"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_secret_missing_from_the_environment_is_named() {
+    let app = temp_copy(&root().join("fixtures/shop"));
+    let file = app.path().join("application.yml");
+    let yml = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        yml.replace(
+            "        LOG_LEVEL: info\n",
+            "        LOG_LEVEL: info\n      secrets: [EXO_TEST_NOT_SET]\n",
+        ),
+    )
+    .unwrap();
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .args(["deploy", "staging"])
+        .env_remove("EXO_TEST_NOT_SET")
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "this secret is not set in exo's environment: EXO_TEST_NOT_SET",
+        ));
+}
+
+#[test]
+fn an_unreachable_engine_exits_3() {
+    let app = temp_copy(&root().join("fixtures/shop"));
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .args(["deploy", "staging"])
+        .env("DOCKER_HOST", "tcp://127.0.0.1:1")
+        .assert()
+        .code(3)
+        .stderr(contains(
+            "cannot reach the Docker Engine at tcp://127.0.0.1:1 (DOCKER_HOST)",
+        ));
+}
+
+#[test]
+fn an_engine_outside_swarm_mode_exits_3_and_stays_so() {
+    if require_docker().is_none() {
+        return;
+    }
+    // Only `info` is asked: the local engine is not changed.
+    let app = temp_copy(&root().join("fixtures/shop"));
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .args(["deploy", "status", "staging"])
+        .env_remove("DOCKER_CONTEXT")
+        .assert()
+        .code(3)
+        .stderr(contains("is not a swarm manager (swarm mode is inactive)"))
+        .stderr(contains(
+            "hint: point DOCKER_HOST or --context at a manager",
+        ));
+}
