@@ -193,7 +193,8 @@ fn duration(text: &str) -> Duration {
 }
 
 /// What the docker CLI does with a stack file's values: `$$` is a `$`,
-/// `${NAME}` and `${NAME:-default}` are variables.
+/// `${NAME}`, `${NAME:-default}` and `${NAME:?why}` (required: exo's
+/// production credentials) are variables.
 pub fn interpolate(text: &str, lookup: &mut dyn FnMut(&str) -> Option<String>) -> String {
     let mut out = String::new();
     let mut rest = text;
@@ -207,7 +208,7 @@ pub fn interpolate(text: &str, lookup: &mut dyn FnMut(&str) -> Option<String>) -
             let inner = &rest[2..end];
             let (name, default) = match inner.split_once(":-") {
                 Some((name, default)) => (name, Some(default)),
-                None => (inner, None),
+                None => (inner.split_once(":?").map_or(inner, |(name, _)| name), None),
             };
             let value = match default {
                 Some(default) => lookup(name).unwrap_or_else(|| default.to_owned()),
@@ -243,6 +244,7 @@ mod tests {
             "$5 and ${HOME}"
         );
         assert_eq!(interpolate("${NONE}", &mut lookup), "");
+        assert_eq!(interpolate("${TAG:?set TAG: needed}", &mut lookup), "sha-1");
     }
 
     fn shop() -> (std::path::PathBuf, Application) {
