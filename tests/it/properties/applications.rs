@@ -412,4 +412,3 @@ fn generated_applications_often_load() {
         "only {loaded} of {total} generated applications loaded"
     );
 }
-

@@ -358,4 +358,3 @@ proptest! {
         load_files(&[("application.yml", SERVICE_APP.as_bytes()), ("web/service.yml", service.to_yaml().as_bytes())]);
     }
 }
-

@@ -120,4 +120,3 @@ pub(super) fn load_dir(dir: &Path) -> Outcome {
         Err(err @ LoadError::NotFound { .. }) => panic!("the directory has application.yml: {err}"),
     }
 }
-
