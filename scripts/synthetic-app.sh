@@ -28,8 +28,8 @@ if [[ $# -lt 1 || $# -gt 2 ]]; then
 fi
 dir=$1
 count=${2:-100}
-if ! [[ $count =~ ^[0-9]+$ ]] || ((count < 1 || count > 10000)); then
-    echo "$0: N must be between 1 and 10000, got '$count'" >&2
+if ! [[ $count =~ ^[0-9]+$ ]] || ((count < 1 || count > 20000)); then
+    echo "$0: N must be between 1 and 20000 (public services get host ports below 65536), got '$count'" >&2
     exit 2
 fi
 mkdir -p "$dir"

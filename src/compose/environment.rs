@@ -433,4 +433,21 @@ mod tests {
             assert_eq!(environment_of(&text, "s7")["BIG"], big.as_str());
         }
     }
+
+    /// A directory named `${HOME}` is that directory, not the host's home.
+    #[test]
+    fn a_dollar_in_a_location_stays_a_dollar() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("application.yml"),
+            "name: shop\nservices:\n  web: {location: './${HOME}'}\n",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("${HOME}")).unwrap();
+        std::fs::write(dir.path().join("${HOME}/service.yml"), "type: worker\n").unwrap();
+        let app = crate::config::load(dir.path()).unwrap();
+        let text = super::super::render(&super::super::compile(&app, Mode::Development));
+        assert!(text.contains("context: ../$${HOME}\n"), "{text}");
+        assert!(text.contains("- ../$${HOME}:/mnt\n"), "{text}");
+    }
 }

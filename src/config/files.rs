@@ -34,29 +34,32 @@ pub fn read(dir: &Path, name: &str) -> Result<Read, LoadError> {
         path: path.clone(),
         source,
     };
-    let real = match path.canonicalize() {
-        Ok(real) => real,
-        Err(_) if path.symlink_metadata().is_ok() => {
+    // Only a link needs resolving: a plain file is in its directory.
+    let is_link = path.symlink_metadata().map_err(io)?.is_symlink();
+    let real = if is_link {
+        let Ok(real) = path.canonicalize() else {
             return Ok(Read::Refused(refused(
                 name,
                 "is a symbolic link to nothing",
                 "replace the link by the file itself",
             )));
+        };
+        let home = path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .canonicalize()
+            .map_err(io)?;
+        if !real.starts_with(&home) {
+            return Ok(Read::Refused(refused(
+                name,
+                "is a symbolic link to a file outside its directory",
+                "replace the link by the file itself",
+            )));
         }
-        Err(source) => return Err(io(source)),
+        real
+    } else {
+        path.clone()
     };
-    let home = path
-        .parent()
-        .unwrap_or(Path::new("."))
-        .canonicalize()
-        .map_err(io)?;
-    if !real.starts_with(&home) {
-        return Ok(Read::Refused(refused(
-            name,
-            "is a symbolic link to a file outside its directory",
-            "replace the link by the file itself",
-        )));
-    }
     let meta = std::fs::metadata(&real).map_err(io)?;
     if !meta.is_file() {
         return Ok(Read::Refused(refused(

@@ -110,14 +110,7 @@ pub fn load(dir: &Path) -> Result<Application, LoadError> {
                 .help(format!("it must match /^[a-z0-9]+(-[a-z0-9]+)*$/, e.g. `{}`", suggest_name(&name.value))),
             );
     }
-    let mut service_files = IndexMap::new();
-    for entry in &app.services {
-        if let (Some(location), None) = (&entry.location, &entry.image)
-            && let Some(file) = read_service_file(dir, location, &mut problems)?
-        {
-            service_files.insert(entry.role.value.clone(), file);
-        }
-    }
+    let service_files = read_service_files(dir, &app, &mut problems)?;
     if let Some(location) = &app.tests_location {
         check_tests_location(dir, location, &mut problems);
     }
@@ -184,6 +177,62 @@ fn syntax_problem(file: &Arc<SourceFile>, err: yaml::SyntaxError) -> Problem {
         Some(hint) => problem.help(hint),
         None => problem,
     }
+}
+
+/// Reads and checks every service.yml, on every core: the files are
+/// independent, and together they are most of the work of loading a large
+/// application. Problems keep the order of the services.
+fn read_service_files(
+    dir: &Path,
+    app: &ApplicationFile,
+    problems: &mut Problems,
+) -> Result<IndexMap<String, ServiceFile>, LoadError> {
+    let wanted: Vec<(&str, &Located<String>)> = app
+        .services
+        .iter()
+        .filter_map(|entry| match (&entry.location, &entry.image) {
+            (Some(location), None) => Some((entry.role.value.as_str(), location)),
+            _ => None,
+        })
+        .collect();
+    // Threads only pay off for hundreds of files.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(wanted.len().div_ceil(200))
+        .max(1);
+    let chunk = wanted.len().div_ceil(threads).max(1);
+    type Read = (Result<Option<ServiceFile>, LoadError>, Problems);
+    let read: Vec<Vec<Read>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = wanted
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(_, location)| {
+                            let mut found = Problems::default();
+                            (read_service_file(dir, location, &mut found), found)
+                        })
+                        .collect::<Vec<Read>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut files = IndexMap::with_capacity(wanted.len());
+    for ((role, _), (file, found)) in wanted.iter().zip(read.into_iter().flatten()) {
+        problems.extend(found.into_vec());
+        if let Some(file) = file? {
+            files.insert((*role).to_owned(), file);
+        }
+    }
+    Ok(files)
 }
 
 fn read_service_file(
