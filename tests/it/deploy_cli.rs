@@ -105,3 +105,34 @@ fn an_engine_outside_swarm_mode_exits_3_and_stays_so() {
             "hint: point DOCKER_HOST or --context at a manager",
         ));
 }
+
+#[test]
+fn generate_writes_and_checks_the_stack_file() {
+    let app = temp_copy(&root().join("fixtures/shop"));
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .arg("generate")
+        .assert()
+        .success()
+        .stderr(contains("docker-compose/deploy_staging.yml"));
+    let stack = app.path().join("docker-compose/deploy_staging.yml");
+    let text = std::fs::read_to_string(&stack).unwrap();
+    assert!(text.contains("endpoint_mode: dnsrr"), "{text}");
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .args(["generate", "--check"])
+        .assert()
+        .success();
+    std::fs::write(&stack, text.replace("replicas: 1", "replicas: 2")).unwrap();
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .args(["generate", "--check"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "'docker-compose/deploy_staging.yml' is out of date",
+        ));
+}
