@@ -23,7 +23,13 @@ STACK=shop-staging
 
 cargo build --release --quiet
 APP=$(mktemp -d "${TMPDIR:-/tmp}/exo-bench-deploy.XXXXXX")
-cleanup() { bash scripts/swarm-cluster.sh down "$NAME"; rm -rf "$APP"; }
+# The cluster's containers live on the local engine; DOCKER_HOST names the manager below.
+LOCAL_DOCKER_HOST=${DOCKER_HOST-}
+cleanup() {
+    if [[ -n "$LOCAL_DOCKER_HOST" ]]; then export DOCKER_HOST=$LOCAL_DOCKER_HOST; else unset DOCKER_HOST; fi
+    bash scripts/swarm-cluster.sh down "$NAME"
+    rm -rf "$APP"
+}
 trap cleanup EXIT
 settings=$(bash scripts/swarm-cluster.sh up "$NAME")
 export $settings

@@ -33,6 +33,8 @@ pub struct PlannedService {
     pub after: Vec<String>,
     /// The node label that pins it (a dependency with persisted data).
     pub node_label: Option<String>,
+    /// A task is ready once its output has a line with this text.
+    pub ready_log: Option<String>,
 }
 
 /// The plan of `env`; `variable` reads exo's environment (for secrets).
@@ -108,6 +110,7 @@ pub fn plan(
                 fingerprint,
                 after: service.exo.after.clone(),
                 node_label: service.exo.node_label.clone(),
+                ready_log: service.exo.ready_log.clone(),
             },
         );
     }

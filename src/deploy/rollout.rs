@@ -6,6 +6,7 @@
 use super::{DeployError, Plan, PlannedService};
 use crate::docker::swarm::{ServiceState, Swarm, TaskState};
 use indexmap::IndexMap;
+use std::collections::HashSet;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -15,6 +16,8 @@ const POLL: Duration = Duration::from_millis(250);
 const MAX_FAILED_TASKS: usize = 3;
 /// Lines of a failed service's output that are shown.
 const LOG_LINES: usize = 15;
+/// Lines of a task's output searched for its ready line.
+const LOG_SCAN: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -110,6 +113,8 @@ pub async fn rollout<S: Swarm>(
         .keys()
         .map(|name| (name.as_str(), Phase::Waiting))
         .collect();
+    // Tasks that have printed their service's `ready_log` line.
+    let mut logged = HashSet::new();
     for (name, service) in &plan.services {
         if !service.after.is_empty() {
             report(Event::Service {
@@ -149,7 +154,10 @@ pub async fn rollout<S: Swarm>(
             else {
                 continue;
             };
-            let tasks = swarm.tasks(&id).await?;
+            let mut tasks = swarm.tasks(&id).await?;
+            if let Some(text) = &service.ready_log {
+                hold_until_logged(swarm, service, text, &mut tasks, &mut logged).await;
+            }
             let state = current.get(&service.definition.name);
             let judgement = judge(service, state, &tasks, changed);
             match judgement {
@@ -258,6 +266,35 @@ async fn apply<S: Swarm>(
         since: Instant::now(),
         shown: None,
     })
+}
+
+/// A running task of a service that is ready by a log line counts as
+/// starting until its own output (not an older task's) has that line.
+async fn hold_until_logged<S: Swarm>(
+    swarm: &S,
+    service: &PlannedService,
+    text: &str,
+    tasks: &mut [TaskState],
+    logged: &mut HashSet<String>,
+) {
+    let ours = Some(service.fingerprint.as_str());
+    for task in tasks
+        .iter_mut()
+        .filter(|t| t.state == "running" && t.fingerprint.as_deref() == ours)
+    {
+        if !logged.contains(&task.id)
+            && swarm
+                .task_logs(&task.id, LOG_SCAN)
+                .await
+                .iter()
+                .any(|line| line.contains(text))
+        {
+            logged.insert(task.id.clone());
+        }
+        if !logged.contains(&task.id) {
+            task.state = "starting".to_owned();
+        }
+    }
 }
 
 /// A dependency with a local volume runs on the node labelled for it; the

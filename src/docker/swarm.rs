@@ -181,6 +181,8 @@ pub trait Swarm: Sync {
     ) -> impl Future<Output = Result<Vec<TaskState>, SwarmError>> + Send;
     /// The last `lines` lines the service's tasks printed.
     fn logs(&self, service_id: &str, lines: usize) -> impl Future<Output = Vec<String>> + Send;
+    /// The last `lines` lines one task printed.
+    fn task_logs(&self, task_id: &str, lines: usize) -> impl Future<Output = Vec<String>> + Send;
     fn nodes(&self) -> impl Future<Output = Result<Vec<NodeState>, SwarmError>> + Send;
     /// Puts `label=true` on a node.
     fn label_node(

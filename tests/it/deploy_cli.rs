@@ -4,7 +4,16 @@
 
 use crate::common::{exo, root, temp_copy};
 use crate::docker::require_docker;
+use assert_cmd::Command;
 use predicates::str::contains;
+use std::path::Path;
+
+/// `exo -C APP`
+fn exo_in(app: &Path) -> Command {
+    let mut command = exo();
+    command.arg("-C").arg(app);
+    command
+}
 
 #[test]
 fn deploy_help_names_its_commands_and_options() {
@@ -23,24 +32,18 @@ fn deploy_help_names_its_commands_and_options() {
 #[test]
 fn an_environment_is_required_and_must_exist() {
     let app = temp_copy(&root().join("fixtures/shop"));
-    exo()
-        .arg("-C")
-        .arg(app.path())
+    exo_in(app.path())
         .arg("deploy")
         .assert()
         .code(2)
         .stderr(contains("<ENV>"));
-    exo()
-        .arg("-C")
-        .arg(app.path())
+    exo_in(app.path())
         .args(["deploy", "production"])
         .assert()
         .code(2)
         .stderr(contains("there is no environment `production`"))
         .stderr(contains("the environments are: staging"));
-    exo()
-        .arg("-C")
-        .arg(app.path())
+    exo_in(app.path())
         .args(["deploy", "status", "production"])
         .assert()
         .code(2);
@@ -59,9 +62,7 @@ fn a_secret_missing_from_the_environment_is_named() {
         ),
     )
     .unwrap();
-    exo()
-        .arg("-C")
-        .arg(app.path())
+    exo_in(app.path())
         .args(["deploy", "staging"])
         .env_remove("EXO_TEST_NOT_SET")
         .assert()
@@ -74,9 +75,7 @@ fn a_secret_missing_from_the_environment_is_named() {
 #[test]
 fn an_unreachable_engine_exits_3() {
     let app = temp_copy(&root().join("fixtures/shop"));
-    exo()
-        .arg("-C")
-        .arg(app.path())
+    exo_in(app.path())
         .args(["deploy", "staging"])
         .env("DOCKER_HOST", "tcp://127.0.0.1:1")
         .assert()
@@ -93,9 +92,7 @@ fn an_engine_outside_swarm_mode_exits_3_and_stays_so() {
     }
     // Only `info` is asked: the local engine is not changed.
     let app = temp_copy(&root().join("fixtures/shop"));
-    exo()
-        .arg("-C")
-        .arg(app.path())
+    exo_in(app.path())
         .args(["deploy", "status", "staging"])
         .env_remove("DOCKER_CONTEXT")
         .assert()
@@ -103,5 +100,30 @@ fn an_engine_outside_swarm_mode_exits_3_and_stays_so() {
         .stderr(contains("is not a swarm manager (swarm mode is inactive)"))
         .stderr(contains(
             "hint: point DOCKER_HOST or --context at a manager",
+        ));
+}
+
+#[test]
+fn generate_writes_and_checks_the_stack_file() {
+    let app = temp_copy(&root().join("fixtures/shop"));
+    exo_in(app.path())
+        .arg("generate")
+        .assert()
+        .success()
+        .stderr(contains("docker-compose/deploy_staging.yml"));
+    let stack = app.path().join("docker-compose/deploy_staging.yml");
+    let text = std::fs::read_to_string(&stack).unwrap();
+    assert!(text.contains("endpoint_mode: dnsrr"), "{text}");
+    exo_in(app.path())
+        .args(["generate", "--check"])
+        .assert()
+        .success();
+    std::fs::write(&stack, text.replace("replicas: 1", "replicas: 2")).unwrap();
+    exo_in(app.path())
+        .args(["generate", "--check"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "'docker-compose/deploy_staging.yml' is out of date",
         ));
 }

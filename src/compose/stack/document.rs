@@ -113,8 +113,12 @@ pub struct StackServiceMetadata {
     /// Services and dependencies that must run healthy before this one starts.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub after: Vec<String>,
-    /// How readiness is decided: `healthy` (the healthcheck) or `running`.
+    /// How readiness is decided: `healthy` (the healthcheck), `log` (each
+    /// task has printed `ready-log`; `exo deploy` reads the tasks' logs) or
+    /// `running`.
     pub readiness: &'static str,
+    #[serde(rename = "ready-log", skip_serializing_if = "Option::is_none")]
+    pub ready_log: Option<String>,
     /// The variable that carries the image's content tag.
     #[serde(rename = "tag-variable", skip_serializing_if = "Option::is_none")]
     pub tag_variable: Option<String>,

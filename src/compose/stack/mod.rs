@@ -19,7 +19,9 @@ use super::environment::{
 };
 use super::generate::{all_dependencies, readiness_probe};
 use super::{Mode, constant_case, literal, project_name};
-use crate::model::{Application, Dependency, Environment as Deployment, Service, ServiceSource};
+use crate::model::{
+    Application, Check, Dependency, Environment as Deployment, Service, ServiceSource,
+};
 use indexmap::IndexMap;
 use serde_saphyr::RcAnchor;
 use std::collections::BTreeMap;
@@ -181,6 +183,10 @@ fn service_entry(
     let probe = readiness_probe(service, Mode::Production)
         .or_else(|| service.config.development.health_check.clone());
     let healthcheck = swarm_healthcheck(probe.as_ref(), port);
+    let ready_log = match probe.as_ref().map(|p| &p.check) {
+        Some(Check::Log { text }) if healthcheck.is_none() => Some(text.clone()),
+        _ => None,
+    };
     let published: Vec<PublishedPort> = match (ports.get(&service.role), port) {
         (Some(published), Some(target)) => vec![host_port(*published, target)],
         _ => Vec::new(),
@@ -210,11 +216,12 @@ fn service_entry(
         exo: StackServiceMetadata {
             kind: "service",
             after,
-            readiness: if healthcheck.is_some() {
-                "healthy"
-            } else {
-                "running"
+            readiness: match (&healthcheck, &ready_log) {
+                (Some(_), _) => "healthy",
+                (None, Some(_)) => "log",
+                (None, None) => "running",
             },
+            ready_log,
             tag_variable,
             node_label: None,
         },
@@ -257,6 +264,7 @@ fn dependency_service(
             } else {
                 "running"
             },
+            ready_log: None,
             tag_variable: None,
             node_label,
         },

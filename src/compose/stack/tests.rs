@@ -70,9 +70,13 @@ fn http_and_tcp_checks_run_inside_the_container() {
             .contains("http://127.0.0.1:4000/health")
     );
     assert!(test("cache").unwrap().contains("redis-cli"));
-    // The worker says it is ready in its log, which Swarm cannot read.
+    // The worker says it is ready in its log: exo deploy reads the tasks' logs.
     assert_eq!(test("worker"), None);
-    assert_eq!(stack.services["worker"].exo.readiness, "running");
+    assert_eq!(stack.services["worker"].exo.readiness, "log");
+    assert_eq!(
+        stack.services["worker"].exo.ready_log.as_deref(),
+        Some("worker ready")
+    );
 }
 
 #[test]

@@ -14,6 +14,8 @@ enum Behaviour {
     HealthyAfter(u32),
     /// Every task fails.
     Crashes,
+    /// Runs at once but never prints its ready line.
+    Silent,
 }
 
 #[derive(Default)]
@@ -162,6 +164,7 @@ impl Swarm for FakeSwarm {
                 service.fingerprint = service.update_message.take();
                 vec![task("failed", &service.fingerprint)]
             }
+            Behaviour::Silent => vec![task("running", &service.fingerprint)],
             Behaviour::Crashes => (0..polls)
                 .map(|_| task("failed", &service.fingerprint))
                 .collect(),
@@ -169,6 +172,18 @@ impl Swarm for FakeSwarm {
     }
     async fn logs(&self, _: &str, _: usize) -> Vec<String> {
         vec!["api: cannot start".to_owned()]
+    }
+    async fn task_logs(&self, task: &str, _: usize) -> Vec<String> {
+        let cluster = self.cluster.lock().unwrap();
+        let service = cluster
+            .services
+            .iter()
+            .find(|s| task.starts_with(&s.id))
+            .unwrap();
+        match self.behaviour(service) {
+            Behaviour::Silent => vec!["starting".to_owned()],
+            _ => vec!["worker ready (role worker)".to_owned()],
+        }
     }
     async fn nodes(&self) -> Result<Vec<NodeState>, SwarmError> {
         Ok(Vec::new())
@@ -406,5 +421,25 @@ async fn a_persisted_dependency_pins_the_manager_once() {
     assert_eq!(
         cache.volumes,
         [("cache__data".to_owned(), "/data".to_owned())]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_service_ready_by_a_log_line_waits_for_it() {
+    let swarm = FakeSwarm::new(&[("worker", Behaviour::Silent)]);
+    let plan = shop_plan(|_| {});
+    assert_eq!(
+        plan.services["worker"].ready_log.as_deref(),
+        Some("worker ready")
+    );
+    let mut events = Vec::new();
+    let outcome = rollout(&swarm, &plan, Duration::from_secs(5), &mut |e| {
+        events.push(e)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        outcome,
+        Outcome::TimedOut(vec![("worker".to_owned(), "0/1 ready".to_owned())])
     );
 }

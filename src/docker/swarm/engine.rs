@@ -234,25 +234,15 @@ impl Swarm for Engine {
     }
 
     async fn logs(&self, service_id: &str, lines: usize) -> Vec<String> {
-        let options = LogsOptions {
-            stdout: true,
-            stderr: true,
-            tail: lines.to_string(),
-            ..Default::default()
-        };
-        let collect = self
+        let stream = self
             .docker
-            .service_logs(service_id, Some(options))
-            .filter_map(|chunk| async move { chunk.ok().map(|c| c.to_string()) })
-            .collect::<Vec<String>>();
-        let chunks = tokio::time::timeout(LOGS_TIMEOUT, collect)
-            .await
-            .unwrap_or_default();
-        chunks
-            .concat()
-            .lines()
-            .map(|line| line.trim_end().to_owned())
-            .collect()
+            .service_logs(service_id, Some(log_options(lines)));
+        collect_lines(stream).await
+    }
+
+    async fn task_logs(&self, task_id: &str, lines: usize) -> Vec<String> {
+        let stream = self.docker.task_logs(task_id, Some(log_options(lines)));
+        collect_lines(stream).await
     }
 
     async fn nodes(&self) -> Result<Vec<NodeState>, SwarmError> {
@@ -329,6 +319,34 @@ impl Swarm for Engine {
         }
         Ok(in_use)
     }
+}
+
+fn log_options(lines: usize) -> LogsOptions {
+    LogsOptions {
+        stdout: true,
+        stderr: true,
+        tail: lines.to_string(),
+        ..Default::default()
+    }
+}
+
+/// The lines of a log stream, within [`LOGS_TIMEOUT`].
+async fn collect_lines(
+    stream: impl futures_util::Stream<
+        Item = Result<bollard::container::LogOutput, bollard::errors::Error>,
+    >,
+) -> Vec<String> {
+    let collect = stream
+        .filter_map(|chunk| async move { chunk.ok().map(|c| c.to_string()) })
+        .collect::<Vec<String>>();
+    let chunks = tokio::time::timeout(LOGS_TIMEOUT, collect)
+        .await
+        .unwrap_or_default();
+    chunks
+        .concat()
+        .lines()
+        .map(|line| line.trim_end().to_owned())
+        .collect()
 }
 
 /// Whether `docker buildx` is installed (asked once).
