@@ -1,6 +1,12 @@
 //! The command line, as clap types only; commands read it through
 //! [`crate::commands`].
 
+mod deploy;
+mod views;
+
+pub use deploy::{DeployArgs, DeployCommand};
+pub use views::{CompletionsArgs, GraphArgs, GraphFormat, SchemaArgs, StatusArgs, StatusFormat};
+
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -140,95 +146,6 @@ pub struct ShortcutArgs {
         allow_hyphen_values = true
     )]
     pub args: Vec<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct GraphArgs {
-    /// `dot` for Graphviz (`exo graph | dot -Tsvg > graph.svg`), `mermaid` to
-    /// paste into Markdown
-    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = GraphFormat::Dot)]
-    pub format: GraphFormat,
-
-    /// The production file's view (checks of `production`)
-    #[arg(long)]
-    pub production: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum GraphFormat {
-    /// Graphviz's dot language
-    Dot,
-    /// A Mermaid flowchart
-    Mermaid,
-}
-
-#[derive(Debug, Args)]
-pub struct SchemaArgs {
-    /// Where to write application.schema.json and service.schema.json
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
-}
-
-#[derive(Debug, Args)]
-pub struct CompletionsArgs {
-    /// The shell to complete in
-    #[arg(value_name = "SHELL", value_enum)]
-    pub shell: clap_complete::Shell,
-}
-
-#[derive(Debug, Args)]
-pub struct StatusArgs {
-    #[command(flatten)]
-    pub project: ProjectArgs,
-
-    /// `table` for people, `json` for scripts
-    #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
-    pub format: StatusFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum StatusFormat {
-    Table,
-    Json,
-}
-
-#[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
-pub struct DeployArgs {
-    #[command(subcommand)]
-    pub command: Option<DeployCommand>,
-
-    /// The environment, from `remote.environments` (with `target: swarm`)
-    #[arg(value_name = "ENV", required = true)]
-    pub env: Option<String>,
-
-    /// Give up when the services have not converged after this many seconds
-    /// (building and pushing the images is not counted)
-    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
-    pub wait_timeout: u64,
-
-    /// The Docker context of a swarm manager (default: DOCKER_HOST, then
-    /// DOCKER_CONTEXT, then the current context)
-    #[arg(long, value_name = "NAME", global = true)]
-    pub context: Option<String>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum DeployCommand {
-    /// Show each service of the deployed environment: image, replicas
-    /// ready / desired, health, nodes and last error, then the nodes
-    Status {
-        #[arg(value_name = "ENV")]
-        env: String,
-    },
-    /// Remove the deployed environment's services and network
-    Rm {
-        #[arg(value_name = "ENV")]
-        env: String,
-        /// Also remove its volumes (the data of persisted dependencies)
-        #[arg(long)]
-        volumes: bool,
-    },
 }
 
 #[derive(Debug, Args)]

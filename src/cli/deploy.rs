@@ -1,0 +1,42 @@
+//! The arguments of `exo deploy`.
+
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct DeployArgs {
+    #[command(subcommand)]
+    pub command: Option<DeployCommand>,
+
+    /// The environment, from `remote.environments` (with `target: swarm`)
+    #[arg(value_name = "ENV", required = true)]
+    pub env: Option<String>,
+
+    /// Give up when the services have not converged after this many seconds
+    /// (building and pushing the images is not counted)
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub wait_timeout: u64,
+
+    /// The Docker context of a swarm manager (default: DOCKER_HOST, then
+    /// DOCKER_CONTEXT, then the current context)
+    #[arg(long, value_name = "NAME", global = true)]
+    pub context: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeployCommand {
+    /// Show each service of the deployed environment: image, replicas
+    /// ready / desired, health, nodes and last error, then the nodes
+    Status {
+        #[arg(value_name = "ENV")]
+        env: String,
+    },
+    /// Remove the deployed environment's services and network
+    Rm {
+        #[arg(value_name = "ENV")]
+        env: String,
+        /// Also remove its volumes (the data of persisted dependencies)
+        #[arg(long)]
+        volumes: bool,
+    },
+}
