@@ -44,6 +44,10 @@ fn project_filter(project: &str) -> HashMap<String, Vec<String>> {
 pub fn events(api: &bollard::Docker, project: &str) -> BoxStream<'static, ContainerEvent> {
     let mut filters = project_filter(project);
     filters.insert("type".to_owned(), vec!["container".to_owned()]);
+    // Only what exo uses: a Compose healthcheck's exec events (two per check
+    // and container) would otherwise wake exo every time.
+    let used = ["start", "die", "health_status"];
+    filters.insert("event".to_owned(), used.map(str::to_owned).to_vec());
     let options = EventsOptions {
         filters: Some(filters),
         ..EventsOptions::default()

@@ -108,7 +108,8 @@ impl Supervisor {
         self.state = State::Starting { since: cx.now };
         self.run_began = Some(cx.now);
         self.follow = None;
-        vec![Effect::Start, Effect::Show(text)]
+        // Shown first: the line marks exo's decision, before `docker start`.
+        vec![Effect::Show(text), Effect::Start]
     }
 
     fn rebuild(&mut self, old_running: bool, text: String) -> Vec<Effect> {

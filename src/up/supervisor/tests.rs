@@ -42,7 +42,7 @@ fn ready(clock: &mut Clock) -> Supervisor {
     let mut supervisor = Supervisor::new("tcp :80".into(), false, Some(policy()));
     assert_eq!(
         supervisor.handle(Input::NeedsReady { running: false }, clock.cx(false)),
-        [Effect::Start, Effect::Show("starting".into())]
+        [Effect::Show("starting".into()), Effect::Start]
     );
     let effects = supervisor.handle(Input::Ready, clock.after(1500));
     assert_eq!(
@@ -84,7 +84,7 @@ fn a_crash_restarts_after_the_backoff_and_a_dependent_follows() {
         Some(clock.now + Duration::from_millis(200))
     );
     let effects = supervisor.handle(Input::TimerDue, clock.after(200));
-    assert_eq!(effects, [Effect::Start, Effect::Show("restarting".into())]);
+    assert_eq!(effects, [Effect::Show("restarting".into()), Effect::Start]);
     let effects = supervisor.handle(Input::Ready, clock.after(300));
     assert!(effects.contains(&Effect::RestartDependents));
 }
@@ -157,7 +157,7 @@ fn unhealthy_for_too_long_restarts_unless_it_recovers() {
             .is_empty()
     );
     assert_eq!(
-        supervisor.handle(Input::Stopped, clock.after(10))[0],
+        supervisor.handle(Input::Stopped, clock.after(10))[1],
         Effect::Start
     );
 }
@@ -185,7 +185,7 @@ fn a_file_change_restarts_a_ready_container() {
             .is_empty()
     );
     assert_eq!(
-        supervisor.handle(Input::Stopped, clock.after(10))[0],
+        supervisor.handle(Input::Stopped, clock.after(10))[1],
         Effect::Start
     );
     let effects = supervisor.handle(Input::Ready, clock.after(10));
@@ -255,7 +255,7 @@ fn a_rebuild_starts_the_new_container_and_a_change_meanwhile_rebuilds_again() {
     let effects = supervisor.handle(Input::Rebuilt { ok: true }, clock.after(10));
     assert_eq!(
         effects,
-        [Effect::Start, Effect::Show("rebuilt, starting".into())]
+        [Effect::Show("rebuilt, starting".into()), Effect::Start]
     );
 }
 
@@ -298,7 +298,7 @@ fn a_backoff_timer_outdated_by_a_change_does_nothing() {
             .is_empty()
     );
     assert_eq!(
-        supervisor.handle(Input::Stopped, clock.after(10))[0],
+        supervisor.handle(Input::Stopped, clock.after(10))[1],
         Effect::Start
     );
 }
@@ -354,7 +354,7 @@ fn a_dependency_restarting_while_its_dependent_starts_restarts_it_once_ready() {
     };
     assert!(follower.handle(during_stop, clock.after(10)).is_empty());
     assert_eq!(
-        follower.handle(Input::Stopped, clock.after(10))[0],
+        follower.handle(Input::Stopped, clock.after(10))[1],
         Effect::Start
     );
     // Once more while it starts: its run began before, so it restarts once ready.
