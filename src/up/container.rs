@@ -12,7 +12,7 @@ use crate::docker::{Engine, EventKind, Project};
 use crate::model::WatchAction;
 use crate::probe::Attempt;
 use futures_util::StreamExt;
-use futures_util::stream::BoxStream;
+use futures_util::stream::{BoxStream, SelectAll};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -91,12 +91,16 @@ pub struct Links {
 pub struct ContainerTask {
     setup: Setup,
     links: Links,
-    logs: Option<BoxStream<'static, String>>,
+    /// The log streams of its runs: an earlier run's stream ends on its own
+    /// once it has given its last lines.
+    logs: SelectAll<BoxStream<'static, String>>,
     readiness: Option<BoxStream<'static, Attempt>>,
     health: Option<BoxStream<'static, (bool, String)>>,
-    /// The engine's start event of the run exo began has not come yet: a
-    /// death before it is the end of an earlier run (e.g. exo's stop).
-    awaiting_start: bool,
+    /// Runs of this container whose death the engine has not reported yet.
+    alive_runs: u32,
+    /// Deaths still to come that end earlier runs (e.g. exo's stop, whose
+    /// event may even come after the next start's): not this run's.
+    stale_deaths: u32,
 }
 
 impl ContainerTask {
@@ -104,10 +108,11 @@ impl ContainerTask {
         ContainerTask {
             setup,
             links,
-            logs: None,
+            logs: SelectAll::new(),
             readiness: None,
             health: None,
-            awaiting_start: false,
+            alive_runs: 0,
+            stale_deaths: 0,
         }
     }
 
@@ -121,7 +126,7 @@ impl ContainerTask {
                     None => return,
                 },
                 () = sleep_until(deadline) => Some(Input::TimerDue),
-                Some(line) = next(&mut self.logs) => self.on_line(line),
+                Some(line) = self.logs.next() => self.on_line(line),
                 Some(attempt) = next(&mut self.readiness) => self.on_attempt(attempt),
                 Some((healthy, seen)) = next(&mut self.health) => {
                     self.report(News::Checked(seen));
@@ -151,12 +156,14 @@ impl ContainerTask {
             // Events of a container a rebuild replaced are no one's.
             Control::Event { id, .. } if !id.starts_with(&self.setup.id) => None,
             Control::Event { kind, .. } => match kind {
-                EventKind::Start => {
-                    self.awaiting_start = false;
+                EventKind::Start => None,
+                EventKind::Die { .. } if self.stale_deaths > 0 => {
+                    self.stale_deaths -= 1;
+                    self.alive_runs = self.alive_runs.saturating_sub(1);
                     None
                 }
-                EventKind::Die { .. } if self.awaiting_start => None,
                 EventKind::Die { exit_code } => {
+                    self.alive_runs = self.alive_runs.saturating_sub(1);
                     self.readiness = None;
                     self.health = None;
                     Some(Input::Died { code: exit_code })
@@ -252,6 +259,8 @@ impl ContainerTask {
                 return Some(match rebuilt {
                     Ok(id) => {
                         self.stop_checks();
+                        // A new container: the old one's deaths are filtered by its ID.
+                        (self.alive_runs, self.stale_deaths) = (0, 0);
                         self.setup.id = id;
                         self.setup.running = false;
                         Input::Rebuilt { ok: true }
@@ -285,7 +294,6 @@ impl ContainerTask {
     }
 
     fn stop_checks(&mut self) {
-        self.logs = None;
         self.readiness = None;
         self.health = None;
     }
@@ -303,19 +311,23 @@ impl ContainerTask {
                 since = began;
             }
         }
-        // Starting a running container is no new run, and has no event.
-        self.awaiting_start = !running;
         if let Err(err) = self.links.engine.start(&id).await {
-            self.awaiting_start = false;
             return Some(Input::StartFailed {
                 message: err.to_string(),
             });
+        }
+        if running {
+            // Its run goes on: no new run, and its death is this run's.
+            self.alive_runs = 1;
+        } else {
+            self.stale_deaths = self.alive_runs;
+            self.alive_runs += 1;
         }
         self.report(News::Started {
             id: id.clone(),
             since,
         });
-        self.logs = Some(self.links.engine.logs(&id, since));
+        self.logs.push(self.links.engine.logs(&id, since));
         match self.setup.node.readiness {
             Readiness::Running => {
                 self.report(News::Checked("running".into()));
