@@ -171,5 +171,7 @@ fn read_inspection(
 
 /// Seconds since 1970 of an RFC 3339 time.
 pub fn unix_seconds(time: &str) -> Option<i64> {
-    time.parse::<jiff::Timestamp>().ok().map(|t| t.as_second())
+    let time = super::time::parse_rfc3339(time)?;
+    let since = time.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i64::try_from(since.as_secs()).ok()
 }
