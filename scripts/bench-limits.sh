@@ -55,6 +55,7 @@ echo "== 1. exo check, $services services"
 "$root/scripts/synthetic-app.sh" "$work/many" "$services" >/dev/null
 hyperfine --warmup 2 --runs "$runs" --export-json "$work/check.json" \
     "$exo -C $work/many check"
+jq -r '.results[0] | "   median \(.median * 1000 | round) ms (range \(.min * 1000 | round)-\(.max * 1000 | round) ms)"' "$work/check.json"
 echo "== 4. peak memory of the same: $(peak "$exo" -C "$work/many" check)"
 
 echo "== 2. exo check, a 50 MB application.yml"

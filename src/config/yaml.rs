@@ -1,11 +1,13 @@
-//! The only module that names the YAML crate: it turns text into a tree of
-//! [`Node`]s that carry their byte span, so that every later check can point
+//! The only module that reads YAML: it turns text, through the parser's
+//! events, into a tree of [`Node`]s that carry their byte span, so that every later check can point
 //! into the file. Typed reading happens in [`super::reader`], on this tree, so
 //! that one run can report every problem instead of stopping at the first.
 
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{DuplicateKeyPolicy, MessageFormatter, Options, Spanned, UserMessageFormatter};
-use std::fmt;
+use tree::TreeError;
+pub use tree::{MAX_DEPTH, MAX_TEXT_BYTES, MAX_VALUES};
+
+mod scalar;
+mod tree;
 
 /// A byte range in one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,24 +72,14 @@ pub struct SyntaxError {
 
 /// Parses one YAML document. An empty document is `Value::Null`.
 pub fn parse(source: &str) -> Result<Node, SyntaxError> {
-    let mut options = Options::default();
-    options.duplicate_keys = DuplicateKeyPolicy::Error;
-    // `yes`/`no`/`on`/`off` stay strings, as YAML 1.2 and Compose read them.
-    options.strict_booleans = true;
-    // Comments are not read; tracking them is a tenth of the parsing time.
-    options.emit_comments = false;
-    match serde_saphyr::from_str_with_options::<Spanned<Tree>>(source, options) {
-        Ok(tree) => Ok(into_node(tree)),
-        Err(err) => Err(syntax_error(&err, source)),
-    }
+    tree::build(source).map_err(|err| syntax_error(err, source))
 }
 
-fn syntax_error(err: &serde_saphyr::Error, source: &str) -> SyntaxError {
-    let message = UserMessageFormatter.format_message(err).into_owned();
-    let mut span = err
-        .location()
-        .map(|location| span_of(&location, source))
-        .unwrap_or_default();
+fn syntax_error(err: TreeError, source: &str) -> SyntaxError {
+    let (message, mut span) = match err {
+        TreeError::Scan(err) => (err.info(), scan_span(err.marker(), source)),
+        TreeError::Rule { message, span } => (message, span),
+    };
     let mut hint = None;
     if message.contains("tab") {
         // The parser points after the tab, or at the scalar the tab follows.
@@ -99,6 +91,7 @@ fn syntax_error(err: &serde_saphyr::Error, source: &str) -> SyntaxError {
             hint = Some("indent with spaces: YAML does not allow tabs in indentation".to_owned());
         }
     } else if !message.contains("bracket")
+        && !message.contains("levels deep")
         && let Some((offset, bracket)) = unclosed_flow(source, span.offset)
     {
         let (line, column) = line_column(source, offset);
@@ -115,6 +108,8 @@ fn syntax_error(err: &serde_saphyr::Error, source: &str) -> SyntaxError {
             ("reference to unknown value", "an alias `*name` needs an anchor `&name` above it; quote the value if `*` is meant as text"),
             ("expected string scalar", "keys must be plain text, such as `web` or `port`"),
             ("duplicate mapping key", "a key appears once in a map: merge the two entries or remove one"),
+            ("levels deep", "configuration needs a few levels; if this is one value, quote it as text"),
+            ("expands to more than", "an alias repeats its anchor's whole value: write the values out, or use fewer aliases of large anchors"),
         ]
         .into_iter()
         .find(|(words, _)| message.contains(words))
@@ -196,184 +191,16 @@ fn unclosed_flow(source: &str, offset: usize) -> Option<(usize, char)> {
     open.last().copied()
 }
 
-fn span_of(location: &serde_saphyr::Location, source: &str) -> Span {
-    let span = location.span();
-    let offset = span
-        .byte_offset()
-        .map_or_else(|| line_column_offset(location, source), |b| b as usize);
-    let len = span.byte_len().unwrap_or(0) as usize;
-    let mut offset = offset.min(source.len());
-    while !source.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    Span {
-        offset,
-        len: len.min(source.len() - offset),
-    }
-}
-
-/// Byte offset of a 1-based line and column, for locations without byte info.
-fn line_column_offset(location: &serde_saphyr::Location, source: &str) -> usize {
-    let line = location.line().max(1) as usize;
-    let column = location.column().max(1) as usize;
-    let line_start: usize = source
-        .split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum();
-    let rest = &source[line_start.min(source.len())..];
-    line_start
-        + rest
+/// Where the parser stopped, as a byte offset (its marker counts
+/// characters; the byte offset is there for text read from a string).
+fn scan_span(marker: &granit_parser::Marker, source: &str) -> Span {
+    let offset = marker.byte_offset().unwrap_or_else(|| {
+        source
             .char_indices()
-            .nth(column - 1)
-            .map_or(rest.len(), |(i, _)| i)
-}
-
-/// The shape serde-saphyr fills; converted to [`Node`] right away.
-enum Tree {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    String(String),
-    Seq(Vec<Spanned<Tree>>),
-    Map(Vec<(Spanned<Key>, Spanned<Tree>)>),
-}
-
-/// Map keys are read as text: `n:` or `1:` are keys named "n" and "1".
-struct Key(String);
-
-fn into_node(tree: Spanned<Tree>) -> Node {
-    let span = location_span(&tree.referenced);
-    let value = match tree.value {
-        Tree::Null => Value::Null,
-        Tree::Bool(b) => Value::Bool(b),
-        Tree::Int(i) => Value::Int(i),
-        Tree::Float(f) => Value::Float(f),
-        Tree::String(s) => Value::String(s),
-        Tree::Seq(items) => Value::Seq(items.into_iter().map(into_node).collect()),
-        Tree::Map(entries) => Value::Map(
-            entries
-                .into_iter()
-                .map(|(key, value)| {
-                    let key_node = Node {
-                        span: location_span(&key.referenced),
-                        value: Value::String(key.value.0),
-                    };
-                    (key_node, into_node(value))
-                })
-                .collect(),
-        ),
-    };
-    Node { value, span }
-}
-
-fn location_span(location: &serde_saphyr::Location) -> Span {
-    let span = location.span();
-    Span {
-        offset: span.byte_offset().unwrap_or(0) as usize,
-        len: span.byte_len().unwrap_or(0) as usize,
-    }
-}
-
-impl<'de> Deserialize<'de> for Tree {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TreeVisitor)
-    }
-}
-
-struct TreeVisitor;
-
-impl<'de> Visitor<'de> for TreeVisitor {
-    type Value = Tree;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E>(self) -> Result<Tree, E> {
-        Ok(Tree::Null)
-    }
-    fn visit_none<E>(self) -> Result<Tree, E> {
-        Ok(Tree::Null)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Tree, E> {
-        Ok(Tree::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Tree, E> {
-        Ok(Tree::Int(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Tree, E> {
-        Ok(i64::try_from(v).map_or(Tree::Float(v as f64), Tree::Int))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Tree, E> {
-        Ok(i64::try_from(v).map_or(Tree::Float(v as f64), Tree::Int))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Tree, E> {
-        Ok(i64::try_from(v).map_or(Tree::Float(v as f64), Tree::Int))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Tree, E> {
-        Ok(Tree::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
-        Ok(Tree::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Tree, E> {
-        Ok(Tree::String(v))
-    }
-    fn visit_bytes<E>(self, v: &[u8]) -> Result<Tree, E> {
-        Ok(Tree::String(String::from_utf8_lossy(v).into_owned()))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Tree::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(entry) = map.next_entry()? {
-            entries.push(entry);
-        }
-        Ok(Tree::Map(entries))
-    }
-}
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_string(KeyVisitor)
-    }
-}
-
-struct KeyVisitor;
-
-impl Visitor<'_> for KeyVisitor {
-    type Value = Key;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a scalar key")
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
-        Ok(Key(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Key, E> {
-        Ok(Key(v))
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
-        Ok(Key(v.to_string()))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
-        Ok(Key(v.to_string()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
-        Ok(Key(v.to_string()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Key, E> {
-        Ok(Key(v.to_string()))
-    }
-    fn visit_unit<E>(self) -> Result<Key, E> {
-        Ok(Key(String::new()))
-    }
+            .nth(marker.index())
+            .map_or(source.len(), |(i, _)| i)
+    });
+    Span { offset, len: 0 }
 }
 
 #[cfg(test)]
@@ -443,5 +270,95 @@ mod tests {
     fn empty_document_is_null() {
         assert_eq!(parse("").unwrap().value, Value::Null);
         assert_eq!(parse("# only a comment\n").unwrap().value, Value::Null);
+    }
+
+    #[test]
+    fn aliases_copy_their_anchor_and_merge_keys_fill_gaps() {
+        let source = "base: &b {a: 1, b: 2}\nweb:\n  b: 9\n  <<: *b\nlist: &l [x]\ncopy: *l\n";
+        let root = parse(source).unwrap();
+        let entries = map_entries(&root);
+        let web: Vec<_> = map_entries(&entries[1].1)
+            .iter()
+            .map(|(key, value)| (key.value.clone(), value.value.clone()))
+            .collect();
+        assert_eq!(
+            web,
+            [
+                (Value::String("b".into()), Value::Int(9)),
+                (Value::String("a".into()), Value::Int(1)),
+            ]
+        );
+        assert_eq!(entries[3].1.value, entries[2].1.value);
+        assert_eq!(&source[entries[3].1.span.offset..][..2], "*l");
+    }
+
+    #[test]
+    fn tags_decide_over_the_text() {
+        let root = parse("a: !!str 8080\nb: ! true\nc: !!int 0x10\nd: !custom 5\n").unwrap();
+        let values: Vec<_> = map_entries(&root)
+            .iter()
+            .map(|(_, v)| v.value.clone())
+            .collect();
+        assert_eq!(
+            values,
+            [
+                Value::String("8080".into()),
+                Value::String("true".into()),
+                Value::Int(16),
+                Value::Int(5),
+            ]
+        );
+        let err = parse("a: !!int ten\n").unwrap_err();
+        assert!(
+            err.message.contains("`ten` is not an integer"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn an_alias_bomb_stops_at_the_limit() {
+        let mut source = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..9 {
+            let aliases = vec![format!("*a{}", level - 1); 10].join(", ");
+            source.push_str(&format!("a{level}: &a{level} [{aliases}]\n"));
+        }
+        let err = parse(&source).unwrap_err();
+        assert!(
+            err.message
+                .contains("expands to more than 1,000,000 values"),
+            "{}",
+            err.message
+        );
+        assert!(err.hint.unwrap().contains("alias"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let depth = 100_000;
+        let flow = format!("a: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+        let block = format!("a: {}x\n", "- ".repeat(MAX_DEPTH + 1));
+        for source in [flow, block] {
+            let err = parse(&source).unwrap_err();
+            assert!(!err.message.is_empty());
+        }
+        let nested = format!(
+            "a: {}1{}\n",
+            "[".repeat(MAX_DEPTH + 1),
+            "]".repeat(MAX_DEPTH + 1)
+        );
+        let err = parse(&nested).unwrap_err();
+        assert!(err.message.contains("64 levels deep"), "{}", err.message);
+    }
+
+    #[test]
+    fn one_document_per_file() {
+        let source = "a: 1\n---\nb: 2\n";
+        let err = parse(source).unwrap_err();
+        assert!(err.message.contains("multiple found"));
+        assert_eq!(err.span.offset, source.find('b').unwrap());
+        let err = parse("a: *nothing\n").unwrap_err();
+        assert_eq!(err.message, "reference to unknown value");
+        assert_eq!(err.span.offset, 3);
     }
 }
