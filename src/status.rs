@@ -2,11 +2,12 @@
 //! judged as exo judges it (the same checks `exo run` waits for), which
 //! `docker compose ps` cannot show for HTTP, TCP or log-line readiness.
 
-use crate::docker::containers::{ContainerFacts, EngineError, ProjectContainers, unix_seconds};
-use crate::probe;
+use crate::docker::{ContainerState, DockerError, Engine, Inspection};
+use crate::probe::{self, Attempt};
 use crate::up::{Node, NodeKind, Plan, Readiness};
 use serde::Serialize;
 use std::net::SocketAddr;
+use std::time::SystemTime;
 
 /// The project's state, one entry per container of the plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,22 +64,26 @@ pub enum Judgement {
 
 /// Asks the engine about `project`'s containers and runs each one's check once.
 pub async fn status(
-    engine: &impl ProjectContainers,
+    engine: &dyn Engine,
     project: &str,
     plan: &Plan,
-    now: i64,
-) -> Result<Report, EngineError> {
-    let containers = engine.containers(project).await?;
+    now: SystemTime,
+) -> Result<Report, DockerError> {
+    let listed = engine.containers(project).await?;
     let mut entries = Vec::new();
     for (name, node) in &plan.nodes {
-        let container = containers.iter().find(|c| &c.service == name);
-        let ready = match container {
-            Some(container) if container.state == "running" => {
-                judge(engine, node, container).await?
+        let found = match listed.iter().find(|c| &c.service == name) {
+            Some(info) => Some((info.id.as_str(), engine.inspect(&info.id).await?)),
+            None => None,
+        };
+        let ready = match &found {
+            Some((id, inspection)) if inspection.state.running() => {
+                judge(engine, node, id, inspection).await?
             }
             _ => Judgement::NotRunning,
         };
-        entries.push(entry(name, node, container, ready, now));
+        let inspection = found.as_ref().map(|(_, inspection)| inspection);
+        entries.push(entry(name, node, inspection, ready, now));
     }
     Ok(Report {
         project: project.to_owned(),
@@ -89,16 +94,16 @@ pub async fn status(
 fn entry(
     name: &str,
     node: &Node,
-    container: Option<&ContainerFacts>,
+    inspection: Option<&Inspection>,
     ready: Judgement,
-    now: i64,
+    now: SystemTime,
 ) -> Entry {
-    let state = match container {
+    let state = match inspection.map(|i| i.state) {
         None => "not created".to_owned(),
-        Some(c) if c.state == "exited" => format!("exited ({})", c.exit_code.unwrap_or(0)),
-        Some(c) => c.state.clone(),
+        Some(ContainerState::Exited { code }) => format!("exited ({code})"),
+        Some(state) => state.name().to_owned(),
     };
-    let running = container.filter(|c| c.state == "running");
+    let running = inspection.filter(|i| i.state.running());
     Entry {
         name: name.to_owned(),
         kind: match node.kind {
@@ -109,34 +114,30 @@ fn entry(
         state,
         check: node.readiness.describe(),
         ready,
-        health: container.and_then(|c| c.health.clone()),
-        restarts: container.map_or(0, |c| c.restarts),
-        ports: container.map(|c| c.ports.clone()).unwrap_or_default(),
-        uptime_seconds: running
-            .and_then(|c| c.started_at.as_deref())
-            .and_then(unix_seconds)
-            .map(|started| (now - started).max(0)),
+        health: inspection
+            .and_then(|i| i.health)
+            .map(|health| health.name().to_owned()),
+        restarts: inspection.map_or(0, |i| i.restarts),
+        ports: inspection
+            .map(|i| i.ports.iter().map(ToString::to_string).collect())
+            .unwrap_or_default(),
+        uptime_seconds: running.and_then(|i| i.started_at).map(|started| {
+            let up = now.duration_since(started).unwrap_or_default();
+            i64::try_from(up.as_secs()).unwrap_or(i64::MAX)
+        }),
     }
 }
 
 async fn judge(
-    engine: &impl ProjectContainers,
+    engine: &dyn Engine,
     node: &Node,
-    container: &ContainerFacts,
-) -> Result<Judgement, EngineError> {
-    let at = |port: u16| {
-        container
-            .addresses
-            .first()
-            .map(|ip| SocketAddr::new(*ip, port))
-    };
+    id: &str,
+    inspection: &Inspection,
+) -> Result<Judgement, DockerError> {
+    let at = |port: u16| inspection.address.map(|ip| SocketAddr::new(ip, port));
     let attempt = match &node.readiness {
         Readiness::Running => Ok("running".to_owned()),
-        Readiness::Healthy => match container.health.as_deref() {
-            Some("healthy") => Ok(with_output("healthy", container)),
-            Some(other) => Err(with_output(other, container)),
-            None => Err("the container has no healthcheck".to_owned()),
-        },
+        Readiness::Healthy => healthcheck(engine, node, id, inspection).await,
         Readiness::Tcp { port } => match at(*port) {
             Some(address) => probe::tcp(address, node.timeout).await,
             None => Err("the container has no network address".to_owned()),
@@ -146,8 +147,7 @@ async fn judge(
             None => Err("the container has no network address".to_owned()),
         },
         Readiness::Log { text } => {
-            let since = container.started_at.as_deref();
-            if engine.printed(&container.id, since, text).await? {
+            if engine.printed(id, inspection.started_at, text).await? {
                 Ok(format!("printed \"{text}\""))
             } else {
                 Err(format!("has not printed \"{text}\" since it started"))
@@ -160,139 +160,40 @@ async fn judge(
     })
 }
 
-fn with_output(status: &str, container: &ContainerFacts) -> String {
-    match &container.health_output {
-        Some(output) => format!("{status}: {}", output.lines().next().unwrap_or_default()),
-        None => status.to_owned(),
+/// The container's healthcheck command, run in it once now (the engine's
+/// last status may be an interval old): ready when it exits 0.
+async fn healthcheck(
+    engine: &dyn Engine,
+    node: &Node,
+    id: &str,
+    inspection: &Inspection,
+) -> Attempt {
+    let Some(command) = &inspection.health_command else {
+        return Err("the container has no healthcheck".to_owned());
+    };
+    let ran = match tokio::time::timeout(node.timeout, engine.exec(id, command)).await {
+        Ok(Ok(ran)) => ran,
+        Ok(Err(err)) => return Err(err.to_string()),
+        Err(_) => {
+            let waited = node.timeout.as_millis();
+            return Err(format!("healthcheck: no answer within {waited} ms"));
+        }
+    };
+    let last = ran
+        .output
+        .lines()
+        .map(str::trim)
+        .rfind(|line| !line.is_empty());
+    let seen = match last {
+        Some(line) => format!("healthcheck exited with {}: {line}", ran.exit_code),
+        None => format!("healthcheck exited with {}", ran.exit_code),
+    };
+    if ran.exit_code == 0 {
+        Ok(seen)
+    } else {
+        Err(seen)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::compose::Mode;
-    use std::sync::Mutex;
-
-    struct FakeEngine {
-        containers: Vec<ContainerFacts>,
-        logs: Vec<(String, String)>,
-        asked: Mutex<Vec<String>>,
-    }
-
-    impl ProjectContainers for FakeEngine {
-        async fn containers(&self, project: &str) -> Result<Vec<ContainerFacts>, EngineError> {
-            self.asked.lock().unwrap().push(project.to_owned());
-            Ok(self.containers.clone())
-        }
-        async fn printed(
-            &self,
-            id: &str,
-            _: Option<&str>,
-            text: &str,
-        ) -> Result<bool, EngineError> {
-            Ok(self
-                .logs
-                .iter()
-                .any(|(c, line)| c == id && line.contains(text)))
-        }
-    }
-
-    fn container(service: &str, state: &str) -> ContainerFacts {
-        ContainerFacts {
-            id: format!("{service}-id"),
-            service: service.to_owned(),
-            state: state.to_owned(),
-            exit_code: Some(3),
-            health: None,
-            health_output: None,
-            restarts: 0,
-            started_at: Some("2026-12-03T10:00:00Z".to_owned()),
-            ports: vec![],
-            addresses: vec!["127.0.0.1".parse().unwrap()],
-        }
-    }
-
-    fn plan() -> Plan {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/apps/probes");
-        let app = crate::config::load(&dir).expect("tests/apps/probes loads");
-        Plan::new(&app, Mode::Development, &[]).unwrap()
-    }
-
-    #[tokio::test]
-    async fn each_kind_of_check_is_judged_and_missing_containers_are_named() {
-        let plan = plan();
-        let mut containers = Vec::new();
-        for (name, node) in &plan.nodes {
-            let mut c = container(name, "running");
-            match &node.readiness {
-                Readiness::Healthy => {
-                    c.health = Some("unhealthy".into());
-                    c.health_output = Some("pg_isready: no response\n".into());
-                }
-                Readiness::Tcp { .. } | Readiness::Http { .. } => c.addresses.clear(),
-                _ => {}
-            }
-            containers.push(c);
-        }
-        let first = containers.remove(0);
-        let engine = FakeEngine {
-            containers,
-            logs: plan
-                .nodes
-                .iter()
-                .filter_map(|(name, node)| match &node.readiness {
-                    Readiness::Log { text } => Some((format!("{name}-id"), format!("x {text} y"))),
-                    _ => None,
-                })
-                .collect(),
-            asked: Mutex::default(),
-        };
-        let report = status(&engine, "probes", &plan, 1_796_292_060)
-            .await
-            .unwrap();
-        assert_eq!(*engine.asked.lock().unwrap(), ["probes"]);
-        assert_eq!(report.entries[0].name, first.service);
-        assert_eq!(report.entries[0].state, "not created");
-        assert_eq!(report.entries[0].ready, Judgement::NotRunning);
-        assert!(!report.all_ready() && !report.is_down());
-        for entry in &report.entries[1..] {
-            let node = &plan.nodes[&entry.name];
-            let expected = match &node.readiness {
-                Readiness::Running => Judgement::Ready("running".into()),
-                Readiness::Healthy => {
-                    Judgement::NotReady("unhealthy: pg_isready: no response".into())
-                }
-                Readiness::Tcp { .. } | Readiness::Http { .. } => {
-                    Judgement::NotReady("the container has no network address".into())
-                }
-                Readiness::Log { text } => Judgement::Ready(format!("printed \"{text}\"")),
-            };
-            assert_eq!(entry.ready, expected, "{}", entry.name);
-            assert_eq!(entry.uptime_seconds, Some(1_796_292_060 - 1_796_292_000));
-        }
-    }
-
-    #[tokio::test]
-    async fn exited_containers_show_their_code_and_a_tcp_check_is_made() {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let mut plan = plan();
-        plan.nodes.truncate(2);
-        let names: Vec<String> = plan.nodes.keys().cloned().collect();
-        plan.nodes[0].readiness = Readiness::Tcp { port };
-        let engine = FakeEngine {
-            containers: vec![
-                container(&names[0], "running"),
-                container(&names[1], "exited"),
-            ],
-            logs: vec![],
-            asked: Mutex::default(),
-        };
-        let report = status(&engine, "p", &plan, 0).await.unwrap();
-        assert!(
-            matches!(&report.entries[0].ready, Judgement::Ready(seen) if seen.contains("accepts connections"))
-        );
-        assert_eq!(report.entries[1].state, "exited (3)");
-        assert_eq!(report.entries[1].uptime_seconds, None);
-    }
-}
+mod tests;

@@ -72,8 +72,6 @@ pub enum CommandError {
     Test(#[from] crate::testing::TestError),
     #[error(transparent)]
     Connection(#[from] crate::docker::connection::ConnectionError),
-    #[error(transparent)]
-    Engine(#[from] crate::docker::containers::EngineError),
     #[error("{}: no such directory", .0.display())]
     NoSuchDirectory(PathBuf),
     #[error(transparent)]
@@ -124,12 +122,6 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
         }
         CommandError::Connection(err) => {
             printer.error(&format!("{err}\n  hint: {}", err.hint()));
-            ExitStatus::Docker
-        }
-        CommandError::Engine(err) => {
-            printer.error(&format!(
-                "{err}\n  hint: start the Docker daemon, or check DOCKER_HOST and DOCKER_CONTEXT"
-            ));
             ExitStatus::Docker
         }
         CommandError::Path(err) | CommandError::Shared(crate::shared::SharedError::Path(err)) => {

@@ -3,7 +3,7 @@
 use super::run::{mode, project, runtime};
 use super::{CommandError, Workspace};
 use crate::cli::{Cli, StatusArgs};
-use crate::docker::connection;
+use crate::docker::DockerEngine;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
 use crate::up::Plan;
@@ -18,11 +18,9 @@ pub fn run(
     let project = project(&workspace, &args.project, mode);
     let plan = Plan::new(&workspace.app, mode, &[])?;
     let report = runtime()?.block_on(async {
-        let (_, docker) = connection::connect(None)?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        Ok::<_, CommandError>(crate::status::status(&docker, &project.name, &plan, now).await?)
+        let engine = DockerEngine::connect_api(None).await?;
+        let now = std::time::SystemTime::now();
+        Ok::<_, CommandError>(crate::status::status(&engine, &project.name, &plan, now).await?)
     })?;
     printer.status_report(&report, args.format);
     Ok(if report.all_ready() {

@@ -2,17 +2,21 @@
 //! `docker` process runs for them, and the streams (events, logs) are HTTP
 //! responses that end when dropped.
 
-use super::engine::{ContainerEvent, ContainerInfo, EventKind, Executed, Inspection};
+use super::engine::{
+    ContainerEvent, ContainerInfo, ContainerState, EventKind, Executed, Health, Inspection,
+    PublishedPort,
+};
 use super::lines::LineBuffer;
 use super::time::{parse_rfc3339, split_timestamp};
-use super::{DockerError, PROJECT_LABEL, SERVICE_LABEL};
+use super::{DockerError, ONEOFF_LABEL, PROJECT_LABEL, SERVICE_LABEL};
 use bollard::container::LogOutput;
 use bollard::exec::{CreateExecOptions, StartExecResults};
 use bollard::models::{
-    ContainerUpdateBody, EventMessage, HealthStatusEnum, RestartPolicy, RestartPolicyNameEnum,
+    ContainerInspectResponse, ContainerStateStatusEnum, ContainerUpdateBody, EventMessage,
+    HealthStatusEnum, PortMap, RestartPolicy, RestartPolicyNameEnum,
 };
 use bollard::query_parameters::{
-    EventsOptions, KillContainerOptions, ListContainersOptions, LogsOptions, StopContainerOptions,
+    EventsOptions, ListContainersOptions, LogsOptions, StopContainerOptions,
 };
 use futures_util::stream::{self, BoxStream, StreamExt};
 use std::collections::{HashMap, VecDeque};
@@ -98,7 +102,14 @@ pub async fn containers(
     Ok(listed
         .into_iter()
         .filter_map(|summary| {
-            let service = summary.labels?.get(SERVICE_LABEL)?.clone();
+            let labels = summary.labels?;
+            if labels
+                .get(ONEOFF_LABEL)
+                .is_some_and(|oneoff| oneoff == "True")
+            {
+                return None;
+            }
+            let service = labels.get(SERVICE_LABEL)?.clone();
             Some(ContainerInfo {
                 id: summary.id?,
                 service,
@@ -122,40 +133,99 @@ pub async fn stop(api: &bollard::Docker, id: &str) -> Result<(), DockerError> {
         .map_err(failed(format!("stop container {}", short(id))))
 }
 
-pub async fn kill(api: &bollard::Docker, id: &str) -> Result<(), DockerError> {
-    api.kill_container(id, None::<KillContainerOptions>)
-        .await
-        .map_err(failed(format!("kill container {}", short(id))))
-}
-
 pub async fn inspect(api: &bollard::Docker, id: &str) -> Result<Inspection, DockerError> {
     let found = api
         .inspect_container(id, None)
         .await
         .map_err(failed(format!("inspect container {}", short(id))))?;
+    Ok(inspection(found))
+}
+
+fn inspection(found: ContainerInspectResponse) -> Inspection {
     let state = found.state.unwrap_or_default();
     let health = state.health.unwrap_or_default();
     let last_health_check = health.log.unwrap_or_default().pop().map(|run| {
         let output = run.output.unwrap_or_default().trim().to_owned();
         (run.exit_code.unwrap_or(-1), output)
     });
-    let address = found
-        .network_settings
-        .and_then(|settings| settings.networks)
+    let config = found.config.unwrap_or_default();
+    let health_command = config
+        .healthcheck
+        .and_then(|check| check.test)
+        .and_then(|test| exec_form(test, config.shell));
+    let settings = found.network_settings.unwrap_or_default();
+    let address = settings
+        .networks
         .unwrap_or_default()
         .into_values()
         .find_map(|endpoint| endpoint.ip_address?.parse().ok());
-    Ok(Inspection {
-        running: state.running.unwrap_or(false),
+    let exit_code = state.exit_code.unwrap_or(-1);
+    Inspection {
+        state: match state.status {
+            Some(ContainerStateStatusEnum::RUNNING) => ContainerState::Running,
+            Some(ContainerStateStatusEnum::PAUSED) => ContainerState::Paused,
+            Some(ContainerStateStatusEnum::RESTARTING) => ContainerState::Restarting,
+            Some(ContainerStateStatusEnum::REMOVING) => ContainerState::Removing,
+            Some(ContainerStateStatusEnum::STOPPING) => ContainerState::Stopping,
+            Some(ContainerStateStatusEnum::EXITED) => ContainerState::Exited { code: exit_code },
+            Some(ContainerStateStatusEnum::DEAD) => ContainerState::Dead,
+            _ => ContainerState::Created,
+        },
         started_at: state.started_at.as_deref().and_then(parse_rfc3339),
-        healthy: match health.status {
-            Some(HealthStatusEnum::HEALTHY) => Some(true),
-            Some(HealthStatusEnum::UNHEALTHY | HealthStatusEnum::STARTING) => Some(false),
+        health: match health.status {
+            Some(HealthStatusEnum::HEALTHY) => Some(Health::Healthy),
+            Some(HealthStatusEnum::UNHEALTHY) => Some(Health::Unhealthy),
+            Some(HealthStatusEnum::STARTING) => Some(Health::Starting),
             _ => None,
         },
         last_health_check,
+        health_command,
+        restarts: found
+            .restart_count
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0),
+        ports: published(settings.ports.unwrap_or_default()),
         address,
-    })
+    }
+}
+
+/// A healthcheck's `test` as the command the engine runs: `CMD` words as
+/// they are, a `CMD-SHELL` line through the container's shell; `None` for
+/// `NONE` or no test.
+fn exec_form(test: Vec<String>, shell: Option<Vec<String>>) -> Option<Vec<String>> {
+    let (form, words) = test.split_first()?;
+    match form.as_str() {
+        "CMD" if !words.is_empty() => Some(words.to_vec()),
+        "CMD-SHELL" => {
+            let shell = shell.filter(|shell| !shell.is_empty());
+            let shell = shell.unwrap_or_else(|| vec!["/bin/sh".to_owned(), "-c".to_owned()]);
+            Some(shell.into_iter().chain([words.join(" ")]).collect())
+        }
+        _ => None,
+    }
+}
+
+/// The ports published on the host, sorted, each binding once.
+fn published(ports: PortMap) -> Vec<PublishedPort> {
+    let mut published: Vec<PublishedPort> = ports
+        .into_iter()
+        .flat_map(|(target, bindings)| {
+            bindings
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |binding| {
+                    let host_ip = binding.host_ip.filter(|ip| !ip.is_empty());
+                    PublishedPort {
+                        host_ip: host_ip.unwrap_or_else(|| "0.0.0.0".to_owned()),
+                        host_port: binding.host_port.unwrap_or_default(),
+                        target: target.clone(),
+                    }
+                })
+        })
+        .collect();
+    published.sort();
+    published.dedup();
+    published
 }
 
 pub async fn exec(
@@ -280,6 +350,17 @@ pub async fn tail(
         .await)
 }
 
+pub async fn printed(
+    api: &bollard::Docker,
+    id: &str,
+    since: Option<SystemTime>,
+    text: &str,
+) -> Result<bool, DockerError> {
+    Ok(log_lines(api, id, since, false, None)
+        .any(|line| std::future::ready(line.contains(text)))
+        .await)
+}
+
 /// The short form of a container ID, as `docker ps` shows it.
 fn short(id: &str) -> &str {
     &id[..id.len().min(12)]
@@ -321,5 +402,40 @@ mod tests {
         assert_eq!(container_event(healthy).unwrap().kind, EventKind::Healthy);
         let exec = message("exec_start: sh -c true", &[]);
         assert_eq!(container_event(exec), None);
+    }
+
+    fn words(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    #[test]
+    fn healthcheck_tests_become_the_commands_the_engine_runs() {
+        let shell = exec_form(words(&["CMD-SHELL", "test -f /tmp/ready"]), None);
+        assert_eq!(shell, Some(words(&["/bin/sh", "-c", "test -f /tmp/ready"])));
+        let own_shell = Some(words(&["/bin/bash", "-c"]));
+        let shell = exec_form(words(&["CMD-SHELL", "pg_isready"]), own_shell);
+        assert_eq!(shell, Some(words(&["/bin/bash", "-c", "pg_isready"])));
+        let plain = exec_form(words(&["CMD", "redis-cli", "ping"]), None);
+        assert_eq!(plain, Some(words(&["redis-cli", "ping"])));
+        assert_eq!(exec_form(words(&["NONE"]), None), None);
+        assert_eq!(exec_form(vec![], None), None);
+    }
+
+    #[test]
+    fn published_ports_are_listed_once_each() {
+        use bollard::models::PortBinding;
+        let binding = |ip: &str, port: &str| PortBinding {
+            host_ip: Some(ip.to_owned()),
+            host_port: Some(port.to_owned()),
+        };
+        let ports = PortMap::from([
+            (
+                "8080/tcp".to_owned(),
+                Some(vec![binding("", "3000"), binding("0.0.0.0", "3000")]),
+            ),
+            ("9000/tcp".to_owned(), None),
+        ]);
+        let shown: Vec<String> = published(ports).iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["0.0.0.0:3000->8080/tcp"]);
     }
 }

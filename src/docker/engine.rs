@@ -37,7 +37,7 @@ pub struct LogLine {
     pub text: String,
 }
 
-/// One container of the project.
+/// One container of the project (not a one-off container of `run`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerInfo {
     pub id: String,
@@ -45,16 +45,94 @@ pub struct ContainerInfo {
     pub running: bool,
 }
 
+/// Where a container is in its life, in the engine's terms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ContainerState {
+    #[default]
+    Created,
+    Running,
+    Paused,
+    Restarting,
+    Removing,
+    Stopping,
+    Exited {
+        code: i64,
+    },
+    Dead,
+}
+
+impl ContainerState {
+    pub fn running(self) -> bool {
+        self == ContainerState::Running
+    }
+
+    /// The engine's name for it: `created`, `running`, `exited`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            ContainerState::Created => "created",
+            ContainerState::Running => "running",
+            ContainerState::Paused => "paused",
+            ContainerState::Restarting => "restarting",
+            ContainerState::Removing => "removing",
+            ContainerState::Stopping => "stopping",
+            ContainerState::Exited { .. } => "exited",
+            ContainerState::Dead => "dead",
+        }
+    }
+}
+
+/// The status of a container's Compose healthcheck.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Starting,
+    Healthy,
+    Unhealthy,
+}
+
+impl Health {
+    /// The engine's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Health::Starting => "starting",
+            Health::Healthy => "healthy",
+            Health::Unhealthy => "unhealthy",
+        }
+    }
+}
+
+/// A container port published on the host.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PublishedPort {
+    /// `0.0.0.0`, `::`, `127.0.0.1`, ...
+    pub host_ip: String,
+    pub host_port: String,
+    /// `8080/tcp`
+    pub target: String,
+}
+
+impl std::fmt::Display for PublishedPort {
+    /// As `docker ps` shows it: `0.0.0.0:3000->8080/tcp`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}->{}", self.host_ip, self.host_port, self.target)
+    }
+}
+
 /// What the engine knows of one container.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inspection {
-    pub running: bool,
+    pub state: ContainerState,
     /// When its current run began.
     pub started_at: Option<SystemTime>,
     /// The Compose healthcheck's status, where it has one.
-    pub healthy: Option<bool>,
+    pub health: Option<Health>,
     /// The last run of the Compose healthcheck: its exit code and output.
     pub last_health_check: Option<(i64, String)>,
+    /// The Compose healthcheck's command, as `exec` runs it (a shell form
+    /// through the container's shell).
+    pub health_command: Option<Vec<String>>,
+    /// Restarts by the engine's restart policy.
+    pub restarts: u32,
+    pub ports: Vec<PublishedPort>,
     /// Its address on its network, which the host can reach.
     pub address: Option<IpAddr>,
 }
@@ -114,12 +192,12 @@ pub trait Engine: Send + Sync + 'static {
     /// Container starts, exits and health changes of the project's
     /// containers, from now on, until the stream is dropped.
     fn events(&self, project: &str) -> BoxStream<'static, ContainerEvent>;
-    /// Every container of the project, running or not.
+    /// Every container of the project, running or not, except the one-off
+    /// containers of `run`.
     fn containers<'a>(&'a self, project: &'a str) -> Pending<'a, Vec<ContainerInfo>>;
     fn start<'a>(&'a self, id: &'a str) -> Pending<'a, ()>;
     /// Stops gracefully (SIGTERM, then SIGKILL after the container's grace).
     fn stop<'a>(&'a self, id: &'a str) -> Pending<'a, ()>;
-    fn kill<'a>(&'a self, id: &'a str) -> Pending<'a, ()>;
     fn inspect<'a>(&'a self, id: &'a str) -> Pending<'a, Inspection>;
     /// Runs `command` (no shell) in the running container.
     fn exec<'a>(&'a self, id: &'a str, command: &'a [String]) -> Pending<'a, Executed>;
@@ -136,6 +214,14 @@ pub trait Engine: Send + Sync + 'static {
         since: Option<SystemTime>,
         count: usize,
     ) -> Pending<'a, Vec<String>>;
+    /// Whether a line it printed since `since` (in any run without)
+    /// contains `text`.
+    fn printed<'a>(
+        &'a self,
+        id: &'a str,
+        since: Option<SystemTime>,
+        text: &'a str,
+    ) -> Pending<'a, bool>;
 
     /// `docker compose build SERVICES`.
     fn build<'a>(

@@ -3,8 +3,8 @@
 //! clock (paused in those tests), with a journal of every action asked.
 
 use super::engine::{
-    BuildOutput, Built, ContainerEvent, ContainerInfo, Create, Down, Engine, EventKind, Executed,
-    Inspection, Pending, RunOutput,
+    BuildOutput, Built, ContainerEvent, ContainerInfo, ContainerState, Create, Down, Engine,
+    EventKind, Executed, Health, Inspection, Pending, RunOutput,
 };
 use super::{DockerError, Project};
 use crate::signals::Interrupts;
@@ -38,6 +38,9 @@ pub struct Behaviour {
     pub test: Option<(Vec<String>, i64, Duration)>,
     /// Its Compose healthcheck passes as soon as it runs.
     pub healthy: bool,
+    /// What `exec` in its container gives; without, `true` succeeds and
+    /// any other command fails.
+    pub exec: Option<Executed>,
 }
 
 /// An action the runtime asked for, with the service it was for.
@@ -47,7 +50,7 @@ pub enum Action {
     Create(Vec<String>),
     Start(String),
     Stop(String),
-    Kill(String),
+    Exec(String, Vec<String>),
     Run(String),
     Down { at_once: bool },
 }
@@ -63,6 +66,8 @@ struct State {
     logs: HashMap<String, Vec<mpsc::UnboundedSender<String>>>,
     /// The lines of each container's current run, for streams that follow later.
     printed: HashMap<String, Vec<String>>,
+    /// What `inspect` says of the containers a test placed.
+    placed: HashMap<String, Inspection>,
     next_id: u64,
     /// How long `build` and `down` take.
     build_takes: Duration,
@@ -86,6 +91,21 @@ impl FakeEngine {
             }
         }
         engine
+    }
+
+    /// A container of `service` that exists already, as `inspection`
+    /// describes it, having printed `lines` since it started; its ID.
+    pub fn place(&self, service: &str, inspection: Inspection, lines: &[&str]) -> String {
+        let mut state = self.lock();
+        let id = format!("{service}-placed");
+        let running = inspection.state.running();
+        state
+            .containers
+            .insert(service.to_owned(), (id.clone(), running));
+        let lines = lines.iter().map(|line| (*line).to_owned()).collect();
+        state.printed.insert(id.clone(), lines);
+        state.placed.insert(id.clone(), inspection);
+        id
     }
 
     /// `build` and `down` take this long.
@@ -271,38 +291,39 @@ impl Engine for FakeEngine {
         .boxed()
     }
 
-    fn kill<'a>(&'a self, id: &'a str) -> Pending<'a, ()> {
-        async move {
-            let service = FakeEngine::service_of(&self.lock(), id).ok_or_else(|| unknown(id))?;
-            self.record(Action::Kill(service.clone()));
-            self.exit(&service, 137);
-            Ok(())
-        }
-        .boxed()
-    }
-
     fn inspect<'a>(&'a self, id: &'a str) -> Pending<'a, Inspection> {
         let state = self.lock();
-        let inspection = FakeEngine::service_of(&state, id).map(|service| Inspection {
-            running: state.containers[&service].1,
-            healthy: state
-                .behaviour
-                .get(&service)
-                .is_some_and(|b| b.healthy)
-                .then_some(true),
-            address: Some(std::net::Ipv4Addr::LOCALHOST.into()),
-            ..Inspection::default()
-        });
+        let inspection = match state.placed.get(id) {
+            Some(placed) => Some(placed.clone()),
+            None => FakeEngine::service_of(&state, id).map(|service| {
+                let healthy = state.behaviour.get(&service).is_some_and(|b| b.healthy);
+                Inspection {
+                    state: match state.containers[&service].1 {
+                        true => ContainerState::Running,
+                        false => ContainerState::Created,
+                    },
+                    health: healthy.then_some(Health::Healthy),
+                    address: Some(std::net::Ipv4Addr::LOCALHOST.into()),
+                    ..Inspection::default()
+                }
+            }),
+        };
         async move { inspection.ok_or_else(|| unknown(id)) }.boxed()
     }
 
-    fn exec<'a>(&'a self, _id: &'a str, command: &'a [String]) -> Pending<'a, Executed> {
-        let exit_code = i64::from(command.first().is_none_or(|c| c != "true"));
+    fn exec<'a>(&'a self, id: &'a str, command: &'a [String]) -> Pending<'a, Executed> {
         async move {
-            Ok(Executed {
-                exit_code,
+            let service = FakeEngine::service_of(&self.lock(), id).ok_or_else(|| unknown(id))?;
+            self.record(Action::Exec(service.clone(), command.to_vec()));
+            let scripted = self
+                .lock()
+                .behaviour
+                .get(&service)
+                .and_then(|b| b.exec.clone());
+            Ok(scripted.unwrap_or_else(|| Executed {
+                exit_code: i64::from(command.first().is_none_or(|c| c != "true")),
                 output: String::new(),
-            })
+            }))
         }
         .boxed()
     }
@@ -328,6 +349,16 @@ impl Engine for FakeEngine {
         _count: usize,
     ) -> Pending<'a, Vec<String>> {
         async { Ok(Vec::new()) }.boxed()
+    }
+
+    fn printed<'a>(
+        &'a self,
+        id: &'a str,
+        _since: Option<SystemTime>,
+        text: &'a str,
+    ) -> Pending<'a, bool> {
+        let lines = self.lock().printed.get(id).cloned().unwrap_or_default();
+        async move { Ok(lines.iter().any(|line| line.contains(text))) }.boxed()
     }
 
     fn build<'a>(

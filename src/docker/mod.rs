@@ -7,7 +7,6 @@
 mod api;
 mod compose_cli;
 pub mod connection;
-pub mod containers;
 mod engine;
 #[cfg(test)]
 pub mod fake;
@@ -17,14 +16,16 @@ mod time;
 
 pub use compose_cli::{ComposeCli, Docker, built_locally, describe};
 pub use engine::{
-    BuildOutput, Built, ContainerEvent, ContainerInfo, Create, Down, Engine, EventKind, Executed,
-    Inspection, LogLine, Pending, RunOutput,
+    BuildOutput, Built, ContainerEvent, ContainerInfo, ContainerState, Create, Down, Engine,
+    EventKind, Executed, Health, Inspection, LogLine, Pending, PublishedPort, RunOutput,
 };
 
 use futures_util::FutureExt;
-use futures_util::stream::BoxStream;
+use futures_util::stream::{self, BoxStream, StreamExt};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
+use tokio::sync::OnceCell;
 
 /// How long the daemon may take to answer before exo says it is unreachable.
 pub(crate) const DAEMON_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -32,6 +33,8 @@ pub(crate) const DAEMON_TIMEOUT: Duration = Duration::from_millis(1500);
 /// The labels Compose puts on the containers it makes.
 const PROJECT_LABEL: &str = "com.docker.compose.project";
 const SERVICE_LABEL: &str = "com.docker.compose.service";
+/// `True` on the one-off containers of `docker compose run`.
+const ONEOFF_LABEL: &str = "com.docker.compose.oneoff";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DockerError {
@@ -97,7 +100,11 @@ pub struct Project {
 #[derive(Clone)]
 pub struct DockerEngine {
     api: bollard::Docker,
-    cli: Docker,
+    /// Found at once by [`DockerEngine::connect`]; after
+    /// [`DockerEngine::connect_api`], by the first action that needs it.
+    cli: Arc<OnceCell<Docker>>,
+    context: Option<String>,
+    engine_version: String,
 }
 
 impl DockerEngine {
@@ -105,31 +112,48 @@ impl DockerEngine {
     /// `DOCKER_CONTEXT`, the current context), checks that its daemon
     /// answers, and finds Compose, at once.
     pub async fn connect(context: Option<&str>) -> Result<DockerEngine, DockerError> {
+        let (engine, cli) = tokio::join!(Self::connect_api(context), Docker::find(context));
+        let engine = engine?;
+        let mut cli = cli?;
+        cli.engine_version = engine.engine_version.clone();
+        let _ = engine.cli.set(cli);
+        Ok(engine)
+    }
+
+    /// As [`DockerEngine::connect`], without looking for Compose (which
+    /// takes a `docker compose version`): for commands that only ask the
+    /// Engine API.
+    pub async fn connect_api(context: Option<&str>) -> Result<DockerEngine, DockerError> {
         let (endpoint, api) = connection::connect(context)?;
         let unreachable = |message: String| DockerError::DaemonUnreachable {
             host: Some(endpoint.host.to_string()),
             message,
         };
-        let version = async {
-            match tokio::time::timeout(DAEMON_TIMEOUT, api.version()).await {
-                Err(_) => Err(unreachable(format!(
-                    "no answer within {} ms",
-                    DAEMON_TIMEOUT.as_millis()
-                ))),
-                Ok(Err(err)) => Err(unreachable(err.to_string())),
-                Ok(Ok(version)) => Ok(version.version.unwrap_or_default()),
-            }
-        };
-        let (engine_version, cli) = tokio::join!(version, Docker::find(context));
-        let engine_version = engine_version?;
-        let mut cli = cli?;
-        cli.engine_version = engine_version;
-        Ok(DockerEngine { api, cli })
+        let engine_version = match tokio::time::timeout(DAEMON_TIMEOUT, api.version()).await {
+            Err(_) => Err(unreachable(format!(
+                "no answer within {} ms",
+                DAEMON_TIMEOUT.as_millis()
+            ))),
+            Ok(Err(err)) => Err(unreachable(err.to_string())),
+            Ok(Ok(version)) => Ok(version.version.unwrap_or_default()),
+        }?;
+        Ok(DockerEngine {
+            api,
+            cli: Arc::default(),
+            context: context.map(str::to_owned),
+            engine_version,
+        })
     }
 
-    /// The Compose CLI driver.
-    pub fn cli(&self) -> &Docker {
-        &self.cli
+    /// The Compose CLI driver, found now if it was not yet.
+    async fn compose(&self) -> Result<&Docker, DockerError> {
+        self.cli
+            .get_or_try_init(|| async {
+                let mut cli = Docker::find(self.context.as_deref()).await?;
+                cli.engine_version = self.engine_version.clone();
+                Ok(cli)
+            })
+            .await
     }
 }
 
@@ -148,10 +172,6 @@ impl Engine for DockerEngine {
 
     fn stop<'a>(&'a self, id: &'a str) -> Pending<'a, ()> {
         api::stop(&self.api, id).boxed()
-    }
-
-    fn kill<'a>(&'a self, id: &'a str) -> Pending<'a, ()> {
-        api::kill(&self.api, id).boxed()
     }
 
     fn inspect<'a>(&'a self, id: &'a str) -> Pending<'a, Inspection> {
@@ -179,13 +199,22 @@ impl Engine for DockerEngine {
         api::tail(&self.api, id, since, count).boxed()
     }
 
+    fn printed<'a>(
+        &'a self,
+        id: &'a str,
+        since: Option<SystemTime>,
+        text: &'a str,
+    ) -> Pending<'a, bool> {
+        api::printed(&self.api, id, since, text).boxed()
+    }
+
     fn build<'a>(
         &'a self,
         project: &'a Project,
         services: &'a [String],
         output: BuildOutput,
     ) -> Pending<'a, Built> {
-        self.cli.build(project, services, output).boxed()
+        async move { self.compose().await?.build(project, services, output).await }.boxed()
     }
 
     fn create<'a>(
@@ -194,15 +223,29 @@ impl Engine for DockerEngine {
         services: &'a [String],
         how: Create,
     ) -> Pending<'a, ()> {
-        self.cli.create(project, services, how).boxed()
+        async move { self.compose().await?.create(project, services, how).await }.boxed()
     }
 
     fn run(&self, project: &Project, service: &str) -> BoxStream<'static, RunOutput> {
-        self.cli.run(project, service)
+        if let Some(cli) = self.cli.get() {
+            return cli.run(project, service);
+        }
+        let (engine, project, service) = (self.clone(), project.clone(), service.to_owned());
+        stream::once(async move {
+            match engine.compose().await {
+                Ok(cli) => cli.run(&project, &service),
+                Err(err) => {
+                    let said = [RunOutput::Line(err.to_string()), RunOutput::Exited(-1)];
+                    stream::iter(said).boxed()
+                }
+            }
+        })
+        .flatten()
+        .boxed()
     }
 
     fn down<'a>(&'a self, project: &'a Project, how: Down) -> Pending<'a, ()> {
-        self.cli.down(project, how).boxed()
+        async move { self.compose().await?.down(project, how).await }.boxed()
     }
 
     fn pass_through<'a>(
@@ -211,6 +254,10 @@ impl Engine for DockerEngine {
         args: &'a [String],
         interrupts: &'a mut crate::signals::Interrupts,
     ) -> Pending<'a, i32> {
-        self.cli.pass_through(project, args, interrupts).boxed()
+        async move {
+            let cli = self.compose().await?;
+            cli.pass_through(project, args, interrupts).await
+        }
+        .boxed()
     }
 }

@@ -8,7 +8,7 @@ use super::checks;
 use super::plan::{Node, Readiness};
 use super::rebuild;
 use super::supervisor::{Context, Effect, Input, State, Supervisor};
-use crate::docker::{Engine, EventKind, Project};
+use crate::docker::{Engine, EventKind, Health, Project};
 use crate::model::WatchAction;
 use crate::probe::Attempt;
 use futures_util::StreamExt;
@@ -337,7 +337,7 @@ impl ContainerTask {
                 // Already healthy (it ran before): no event will say so.
                 let inspection = self.links.engine.inspect(&id).await;
                 inspection
-                    .is_ok_and(|i| i.healthy == Some(true))
+                    .is_ok_and(|i| i.health == Some(Health::Healthy))
                     .then_some(Input::Healthy)
             }
             Readiness::Log { .. } => None,

@@ -25,6 +25,10 @@ fn status_judges_every_kind_of_check_and_names_a_stopped_container() {
         assert_eq!(entry["state"], "running", "{entry}");
         assert_eq!(entry["ready"]["result"], "ready", "{entry}");
     }
+    // The healthcheck's command ran in the container now.
+    let cmd = entries.iter().find(|e| e["name"] == "cmd").expect("cmd");
+    let detail = cmd["ready"]["detail"].as_str().unwrap_or_default();
+    assert!(detail.starts_with("healthcheck exited with 0"), "{cmd}");
     let checks: Vec<&str> = entries.iter().filter_map(|e| e["check"].as_str()).collect();
     for kind in ["http :", "tcp :", "log \"", "healthcheck", "running"] {
         assert!(
