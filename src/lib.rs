@@ -19,6 +19,7 @@ pub mod exit;
 pub mod git;
 pub mod graph;
 pub mod kubernetes;
+pub mod lifecycle;
 pub mod model;
 pub mod output;
 pub mod paths;

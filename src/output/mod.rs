@@ -3,11 +3,13 @@
 
 mod deploy;
 pub mod deployment;
+mod lifecycle;
 mod logs;
 mod progress;
 mod status;
 
 pub use deploy::DeployProgress;
+pub use lifecycle::busy_port_hint;
 pub use logs::LogFormat;
 pub use progress::Progress;
 

@@ -1,10 +1,13 @@
 //! The state of each container while the application comes up.
 
+use super::lifecycle::changed_files;
 use super::logs::{LogFormat, LogStyle};
 use crate::docker::LogLine;
+use crate::lifecycle::{Settled, Step};
 use indexmap::IndexMap;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// One line per container: a spinner on a terminal, plain lines otherwise.
@@ -76,6 +79,38 @@ impl Progress {
             }
             None => self.plain(name, state),
         }
+    }
+
+    /// A container's new step on its way.
+    pub fn step(&self, name: &str, step: &Step) {
+        self.state(name, &step.to_string());
+    }
+
+    /// Where a container's start ended.
+    pub fn settled(&self, name: &str, settled: &Settled) {
+        self.done(name, &settled.to_string(), settled.is_good());
+    }
+
+    /// A container's watched files changed.
+    pub fn changed(&self, name: &str, paths: &[PathBuf]) {
+        self.state(name, &changed_files(paths));
+    }
+
+    /// A container exited once everything was ready: said among its lines.
+    pub fn exited(&self, name: &str, code: i64) {
+        let text = Settled::Exited { code }.to_string();
+        self.log(&LogLine {
+            service: name.to_owned(),
+            text,
+        });
+    }
+
+    /// A line of a failed rebuild's output, among the container's lines.
+    pub fn rebuild_output(&self, name: &str, line: &str) {
+        self.log(&LogLine {
+            service: name.to_owned(),
+            text: format!("rebuild: {line}"),
+        });
     }
 
     /// A container's log line, on stdout, above the live lines.

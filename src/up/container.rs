@@ -9,6 +9,7 @@ use super::plan::{Node, Readiness};
 use super::rebuild;
 use super::supervisor::{Context, Effect, Input, State, Supervisor};
 use crate::docker::{Engine, EventKind, Health, Project};
+use crate::lifecycle::{Failure, Settled, Step};
 use crate::model::WatchAction;
 use crate::probe::Attempt;
 use futures_util::StreamExt;
@@ -49,11 +50,15 @@ pub enum News {
     /// Its state changed.
     State(State),
     /// A new state to show.
-    Show(String),
-    /// A final state, good or bad.
-    Done { text: String, ok: bool },
-    /// A line it printed (or one about it, among its lines).
+    Show(Step),
+    /// Where its start ended, good or bad.
+    Done(Settled),
+    /// A line it printed.
     Line(String),
+    /// It exited, once everything was ready.
+    Exited { code: i64 },
+    /// A line of the output of a failed rebuild of its image.
+    RebuildOutput(String),
     /// The last thing its readiness or health check saw.
     Checked(String),
     /// A new run began at `since`, in the container `id`.
@@ -61,7 +66,7 @@ pub enum News {
     /// It restarted and is ready again: dependents may follow.
     Restarted { at: Instant },
     /// The application cannot become ready because of it.
-    Failed(String),
+    Failed(Failure),
 }
 
 /// What a container task starts from.
@@ -204,8 +209,7 @@ impl ContainerTask {
             }
             Err(why) => {
                 if matches!(self.setup.supervisor.state(), State::Starting { .. }) {
-                    let text = format!("starting: {why}");
-                    self.report(News::Show(text));
+                    self.report(News::Show(Step::NotReadyYet(why.clone())));
                 }
                 self.report(News::Checked(why));
                 None
@@ -267,8 +271,7 @@ impl ContainerTask {
                     }
                     Err(why) => {
                         for line in why.lines() {
-                            let text = format!("rebuild: {line}");
-                            self.report(News::Line(text));
+                            self.report(News::RebuildOutput(line.to_owned()));
                         }
                         Input::Rebuilt { ok: false }
                     }
@@ -285,10 +288,10 @@ impl ContainerTask {
                     self.setup.node.clone(),
                 ));
             }
-            Effect::Show(text) => self.report(News::Show(text)),
-            Effect::Done { text, ok } => self.report(News::Done { text, ok }),
-            Effect::Log(text) => self.report(News::Line(text)),
-            Effect::Fail(why) => self.report(News::Failed(why)),
+            Effect::Show(step) => self.report(News::Show(step)),
+            Effect::Done(settled) => self.report(News::Done(settled)),
+            Effect::Exited { code } => self.report(News::Exited { code }),
+            Effect::Fail(failure) => self.report(News::Failed(failure)),
         }
         None
     }

@@ -6,7 +6,7 @@ use super::plan::{Plan, Readiness};
 use super::session::{View, join};
 use super::supervisor::State;
 use crate::docker::Engine;
-use crate::output::Printer;
+use crate::output::{Printer, busy_port_hint};
 use indexmap::IndexMap;
 
 /// Log lines shown per container.
@@ -37,7 +37,7 @@ pub async fn explain(
             _ => continue,
         };
         printer.error(&problem);
-        if let Some(hint) = port_hint(view.failure.as_deref()) {
+        if let Some(hint) = view.failure.as_ref().and_then(busy_port_hint) {
             printer.detail(hint);
         }
         printer.detail(&format!("readiness: {}", node.readiness.describe()));
@@ -75,28 +75,5 @@ pub async fn explain(
                 printer.detail(&format!("  {line}"));
             }
         }
-    }
-}
-
-/// A hint for a host port that another process holds.
-fn port_hint(failure: Option<&str>) -> Option<&'static str> {
-    let failure = failure?;
-    let busy = ["port is already allocated", "address already in use"];
-    busy.iter().any(|b| failure.contains(b)).then_some(
-        "hint: another process holds that host port: stop it, or give the dependency another \
-         `host-port` in application.yml",
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_busy_port_gets_a_hint() {
-        let daemon = "could not start: Bind for 0.0.0.0:5432 failed: port is already allocated";
-        assert!(port_hint(Some(daemon)).unwrap().contains("host-port"));
-        assert_eq!(port_hint(Some("exited with code 1")), None);
-        assert_eq!(port_hint(None), None);
     }
 }

@@ -9,6 +9,7 @@ use super::plan::Plan;
 use super::supervisor::{State, Supervisor};
 use super::{Outcome, UpOptions};
 use crate::docker::{ContainerEvent, Engine, LogLine, Project};
+use crate::lifecycle::Failure;
 use crate::output::Progress;
 use crate::signals::Interrupts;
 use crate::watch::{Change, FileWatch};
@@ -31,7 +32,7 @@ pub struct View {
     /// When its current run began.
     pub since: Option<SystemTime>,
     /// Why it failed, once it did.
-    pub failure: Option<String>,
+    pub failure: Option<Failure>,
     pub last_check: Option<String>,
     pub lines: VecDeque<String>,
     controls: mpsc::UnboundedSender<Control>,
@@ -225,8 +226,7 @@ impl<'a> Session<'a> {
 
     fn on_change(&mut self, change: Change) {
         if let Some(view) = self.views.get(&change.service) {
-            self.progress
-                .state(&change.service, &describe_change(&change));
+            self.progress.changed(&change.service, &change.paths);
             let _ = view.controls.send(Control::Changed(change.action));
         }
     }
@@ -241,8 +241,19 @@ impl<'a> Session<'a> {
                     self.start_what_can_start();
                 }
             }
-            News::Show(text) => self.progress.state(&name, &text),
-            News::Done { text, ok } => self.progress.done(&name, &text, ok),
+            News::Show(step) => self.progress.step(&name, &step),
+            News::Done(settled) => self.progress.settled(&name, &settled),
+            News::Exited { code } => {
+                if !self.options.detach {
+                    self.progress.exited(&name, code);
+                }
+            }
+            News::RebuildOutput(text) => {
+                if !self.options.detach {
+                    self.progress.rebuild_output(&name, &text);
+                }
+                view.lines.push_back(text);
+            }
             News::Line(text) => {
                 if view.lines.len() == KEPT_LINES {
                     view.lines.pop_front();
@@ -269,25 +280,12 @@ impl<'a> Session<'a> {
                     }
                 }
             }
-            News::Failed(why) => {
-                view.failure = Some(why);
+            News::Failed(failure) => {
+                view.failure = Some(failure);
                 return Some(Outcome::Failed);
             }
         }
         None
-    }
-}
-
-/// E.g. `changed: src/app.js and 3 more`.
-fn describe_change(change: &Change) -> String {
-    let first = change
-        .paths
-        .first()
-        .map(|path| path.display().to_string())
-        .unwrap_or_default();
-    match change.paths.len() {
-        0 | 1 => format!("changed: {first}"),
-        n => format!("changed: {first} and {} more", n - 1),
     }
 }
 

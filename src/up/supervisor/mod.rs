@@ -4,7 +4,7 @@
 //! without Docker.
 
 use super::backoff::{Backoff, Decision};
-use crate::compose::format_duration;
+use crate::lifecycle::{Cause, Exit, Failure, Settled, Step};
 use crate::model::{RestartPolicy, WatchAction};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -94,33 +94,36 @@ impl Supervisor {
             return Vec::new();
         }
         if self.pending.take() == Some(WatchAction::Rebuild) {
-            return self.rebuild(false, "rebuilding".into());
+            return self.rebuild(false, None);
         }
-        let text = if running {
-            "already running"
-        } else {
-            "starting"
-        };
-        self.start(cx, text.into())
+        self.start(
+            cx,
+            Step::Starting {
+                already_running: running,
+            },
+        )
     }
 
-    fn start(&mut self, cx: Context, text: String) -> Vec<Effect> {
+    fn start(&mut self, cx: Context, step: Step) -> Vec<Effect> {
         self.state = State::Starting { since: cx.now };
         self.run_began = Some(cx.now);
         self.follow = None;
         // Shown first: the line marks exo's decision, before `docker start`.
-        vec![Effect::Show(text), Effect::Start]
+        vec![Effect::Show(step), Effect::Start]
     }
 
-    fn rebuild(&mut self, old_running: bool, text: String) -> Vec<Effect> {
+    fn rebuild(&mut self, old_running: bool, cause: Option<Cause>) -> Vec<Effect> {
         self.state = State::Rebuilding { old_running };
-        vec![Effect::Rebuild, Effect::Show(text)]
+        vec![Effect::Rebuild, Effect::Show(Step::Rebuilding(cause))]
     }
 
-    fn stop_then_start(&mut self, text: String) -> Vec<Effect> {
+    fn stop_then_start(&mut self, cause: Cause) -> Vec<Effect> {
         self.state = State::Restarting;
         self.timer = None;
-        vec![Effect::StopThenStart, Effect::Show(text)]
+        vec![
+            Effect::StopThenStart,
+            Effect::Show(Step::Restarting(Some(cause))),
+        ]
     }
 
     fn on_ready(&mut self, cx: Context) -> Vec<Effect> {
@@ -129,24 +132,20 @@ impl Supervisor {
         };
         self.state = State::Ready;
         let mut effects = vec![
-            Effect::Done {
-                text: format!(
-                    "ready in {:.1} s ({})",
-                    cx.now.duration_since(since).as_secs_f64(),
-                    self.readiness
-                ),
-                ok: true,
-            },
+            Effect::Done(Settled::Ready {
+                took: cx.now.duration_since(since),
+                check: self.readiness.clone(),
+            }),
             Effect::WatchHealth,
         ];
         if std::mem::take(&mut self.restarted) {
             effects.push(Effect::RestartDependents);
         }
         if let Some(action) = self.pending.take() {
-            effects.extend(self.act_on_change(action, "changed while starting"));
+            effects.extend(self.act_on_change(action, Cause::ChangedWhileStarting));
         } else if let Some(name) = self.follow.take() {
             self.restarted = true;
-            effects.extend(self.stop_then_start(format!("restarting after {name}")));
+            effects.extend(self.stop_then_start(Cause::Dependency(name)));
         }
         effects
     }
@@ -157,7 +156,7 @@ impl Supervisor {
             State::Unhealthy => {
                 self.state = State::Ready;
                 self.timer = None;
-                vec![Effect::Show("healthy again".into())]
+                vec![Effect::Show(Step::HealthyAgain)]
             }
             _ => Vec::new(),
         }
@@ -180,18 +179,13 @@ impl Supervisor {
             return self.on_crash(code, cx);
         }
         if cx.all_ready {
-            vec![Effect::Log(format!("exited with code {code}"))]
+            vec![Effect::Exited { code }]
         } else if was_ready && code == 0 {
             Vec::new()
         } else {
             vec![
-                Effect::Done {
-                    text: format!("exited with code {code}"),
-                    ok: false,
-                },
-                Effect::Fail(format!(
-                    "exited with code {code} before the application was ready"
-                )),
+                Effect::Done(Settled::Exited { code }),
+                Effect::Fail(Failure::ExitedBeforeReady { code }),
             ]
         }
     }
@@ -205,11 +199,10 @@ impl Supervisor {
             return self.on_crash(-1, cx);
         }
         vec![
-            Effect::Done {
-                text: "could not start".into(),
-                ok: false,
-            },
-            Effect::Fail(format!("could not start: {message}")),
+            Effect::Done(Settled::CouldNotStart),
+            Effect::Fail(Failure::CouldNotStart {
+                message: message.to_owned(),
+            }),
         ]
     }
 
@@ -225,28 +218,30 @@ impl Supervisor {
             Decision::Restart { delay, attempt } => {
                 self.state = State::Crashed;
                 self.timer = Some((cx.now + delay, Timer::Restart));
-                let what = if code == -1 {
-                    "could not start".to_owned()
+                let exit = if code == -1 {
+                    Exit::NotStarted
                 } else {
-                    format!("crashed (exit {code})")
+                    Exit::Code(code)
                 };
-                vec![Effect::Show(format!(
-                    "{what}, restarting in {} (attempt {attempt})",
-                    format_duration(delay)
-                ))]
+                vec![Effect::Show(Step::Crashed {
+                    exit,
+                    restart_in: delay,
+                    attempt,
+                })]
             }
             Decision::GiveUp { crashes, window } => {
                 self.state = State::GaveUp;
-                let text = format!(
-                    "gave up: {crashes} crashes within {} (exit {code})",
-                    format_duration(window)
-                );
-                let mut effects = vec![Effect::Done {
-                    text: text.clone(),
-                    ok: false,
-                }];
+                let mut effects = vec![Effect::Done(Settled::GaveUp {
+                    crashes,
+                    window,
+                    code,
+                })];
                 if cx.needed && !cx.all_ready {
-                    effects.push(Effect::Fail(format!("{text}, and others need it")));
+                    effects.push(Effect::Fail(Failure::GaveUp {
+                        crashes,
+                        window,
+                        code,
+                    }));
                 }
                 effects
             }
@@ -258,20 +253,16 @@ impl Supervisor {
             State::Ready => {
                 self.state = State::Unhealthy;
                 let Some(after) = self.unhealthy_after.filter(|_| self.backoff.is_some()) else {
-                    return vec![Effect::Show("unhealthy".into())];
+                    return vec![Effect::Show(Step::Unhealthy { restart_in: None })];
                 };
                 self.timer = Some((cx.now + after, Timer::Unhealthy));
-                vec![Effect::Show(format!(
-                    "unhealthy; restarting in {} unless it recovers",
-                    format_duration(after)
-                ))]
+                vec![Effect::Show(Step::Unhealthy {
+                    restart_in: Some(after),
+                })]
             }
             State::Starting { .. } if !cx.all_ready => vec![
-                Effect::Done {
-                    text: "unhealthy".into(),
-                    ok: false,
-                },
-                Effect::Fail("is unhealthy".into()),
+                Effect::Done(Settled::Unhealthy),
+                Effect::Fail(Failure::Unhealthy),
             ],
             _ => Vec::new(),
         }
@@ -281,10 +272,7 @@ impl Supervisor {
         match (self.timer.take(), self.state) {
             (Some((_, Timer::Unhealthy)), State::Unhealthy) => {
                 let after = self.unhealthy_after.unwrap_or_default();
-                self.stop_then_start(format!(
-                    "unhealthy for {}, restarting",
-                    format_duration(after)
-                ))
+                self.stop_then_start(Cause::UnhealthyFor(after))
             }
             (Some((_, Timer::Restart)), State::Crashed) => self.restart(cx),
             _ => Vec::new(),
@@ -302,9 +290,9 @@ impl Supervisor {
         self.restarted = true;
         // A restart about to happen already sees any change; a rebuild does not.
         if self.pending.take() == Some(WatchAction::Rebuild) {
-            return self.rebuild(false, "rebuilding".into());
+            return self.rebuild(false, None);
         }
-        self.start(cx, "restarting".into())
+        self.start(cx, Step::Restarting(None))
     }
 
     fn on_changed(&mut self, action: WatchAction) -> Vec<Effect> {
@@ -322,21 +310,21 @@ impl Supervisor {
             | State::Unhealthy
             | State::Crashed
             | State::Stopped { .. }
-            | State::GaveUp => self.act_on_change(action, "files changed"),
+            | State::GaveUp => self.act_on_change(action, Cause::FilesChanged),
         }
     }
 
     /// New code deserves a fresh start: the crash count starts over.
-    fn act_on_change(&mut self, action: WatchAction, why: &str) -> Vec<Effect> {
+    fn act_on_change(&mut self, action: WatchAction, cause: Cause) -> Vec<Effect> {
         if let Some(backoff) = self.backoff.as_mut() {
             backoff.forget();
         }
         self.restarted = true;
         match action {
-            WatchAction::Restart => self.stop_then_start(format!("{why}, restarting")),
+            WatchAction::Restart => self.stop_then_start(cause),
             WatchAction::Rebuild => {
                 let old_running = matches!(self.state, State::Ready | State::Unhealthy);
-                self.rebuild(old_running, format!("{why}, rebuilding"))
+                self.rebuild(old_running, Some(cause))
             }
         }
     }
@@ -346,26 +334,18 @@ impl Supervisor {
             return Vec::new();
         };
         if self.pending.take() == Some(WatchAction::Rebuild) {
-            return self.rebuild(
-                old_running && !ok,
-                "changed while rebuilding, rebuilding".into(),
-            );
+            return self.rebuild(old_running && !ok, Some(Cause::ChangedWhileRebuilding));
         }
         if ok {
             self.restarted = true;
-            return self.start(cx, "rebuilt, starting".into());
+            return self.start(cx, Step::StartingRebuilt);
         }
         if old_running {
             self.state = State::Ready;
-            vec![Effect::Show(
-                "rebuild failed; the old container keeps running".into(),
-            )]
+            vec![Effect::Show(Step::RebuildFailedOldRuns)]
         } else {
             self.state = State::Stopped { code: -1 };
-            vec![Effect::Done {
-                text: "rebuild failed; waiting for the next change".into(),
-                ok: false,
-            }]
+            vec![Effect::Done(Settled::RebuildFailed)]
         }
     }
 
@@ -380,7 +360,7 @@ impl Supervisor {
         match self.state {
             State::Ready | State::Unhealthy => {
                 self.restarted = true;
-                self.stop_then_start(format!("restarting after {name}"))
+                self.stop_then_start(Cause::Dependency(name))
             }
             State::Starting { .. } => {
                 self.follow = Some(name);

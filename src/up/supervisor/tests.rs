@@ -1,4 +1,5 @@
 use super::*;
+use crate::lifecycle::{Cause, Exit, Failure, Settled, Step};
 use std::time::Duration;
 
 fn policy() -> RestartPolicy {
@@ -42,16 +43,21 @@ fn ready(clock: &mut Clock) -> Supervisor {
     let mut supervisor = Supervisor::new("tcp :80".into(), false, Some(policy()));
     assert_eq!(
         supervisor.handle(Input::NeedsReady { running: false }, clock.cx(false)),
-        [Effect::Show("starting".into()), Effect::Start]
+        [
+            Effect::Show(Step::Starting {
+                already_running: false
+            }),
+            Effect::Start
+        ]
     );
     let effects = supervisor.handle(Input::Ready, clock.after(1500));
     assert_eq!(
         effects,
         [
-            Effect::Done {
-                text: "ready in 1.5 s (tcp :80)".into(),
-                ok: true
-            },
+            Effect::Done(Settled::Ready {
+                took: Duration::from_millis(1500),
+                check: "tcp :80".into()
+            }),
             Effect::WatchHealth
         ]
     );
@@ -75,16 +81,21 @@ fn a_crash_restarts_after_the_backoff_and_a_dependent_follows() {
     assert_eq!(supervisor.state(), State::Crashed);
     assert_eq!(
         effects,
-        [Effect::Show(
-            "crashed (exit 1), restarting in 200ms (attempt 1)".into()
-        )]
+        [Effect::Show(Step::Crashed {
+            exit: Exit::Code(1),
+            restart_in: Duration::from_millis(200),
+            attempt: 1
+        })]
     );
     assert_eq!(
         supervisor.deadline(),
         Some(clock.now + Duration::from_millis(200))
     );
     let effects = supervisor.handle(Input::TimerDue, clock.after(200));
-    assert_eq!(effects, [Effect::Show("restarting".into()), Effect::Start]);
+    assert_eq!(
+        effects,
+        [Effect::Show(Step::Restarting(None)), Effect::Start]
+    );
     let effects = supervisor.handle(Input::Ready, clock.after(300));
     assert!(effects.contains(&Effect::RestartDependents));
 }
@@ -104,11 +115,16 @@ fn too_many_crashes_give_up_and_fail_the_start_only_if_needed() {
     assert_eq!(
         effects,
         [
-            Effect::Done {
-                text: "gave up: 3 crashes within 1m (exit 3)".into(),
-                ok: false
-            },
-            Effect::Fail("gave up: 3 crashes within 1m (exit 3), and others need it".into())
+            Effect::Done(Settled::GaveUp {
+                crashes: 3,
+                window: Duration::from_secs(60),
+                code: 3
+            }),
+            Effect::Fail(Failure::GaveUp {
+                crashes: 3,
+                window: Duration::from_secs(60),
+                code: 3
+            })
         ]
     );
 }
@@ -121,9 +137,7 @@ fn an_unsupervised_container_that_exits_before_ready_fails_the_start() {
     let effects = supervisor.handle(Input::Died { code: 2 }, clock.cx(false));
     assert_eq!(
         effects.last(),
-        Some(&Effect::Fail(
-            "exited with code 2 before the application was ready".into()
-        ))
+        Some(&Effect::Fail(Failure::ExitedBeforeReady { code: 2 }))
     );
     assert_eq!(supervisor.state(), State::Stopped { code: 2 });
 }
@@ -139,7 +153,7 @@ fn unhealthy_for_too_long_restarts_unless_it_recovers() {
     );
     assert_eq!(
         supervisor.handle(Input::Healthy, clock.after(10)),
-        [Effect::Show("healthy again".into())]
+        [Effect::Show(Step::HealthyAgain)]
     );
     // Recovering ended the first spell's timer.
     assert_eq!(supervisor.deadline(), None);
@@ -148,7 +162,9 @@ fn unhealthy_for_too_long_restarts_unless_it_recovers() {
     assert_eq!(supervisor.state(), State::Restarting);
     assert_eq!(
         effects[1],
-        Effect::Show("unhealthy for 5s, restarting".into())
+        Effect::Show(Step::Restarting(Some(Cause::UnhealthyFor(
+            Duration::from_secs(5)
+        ))))
     );
     // Its exit is exo's stop, not a crash.
     assert!(
@@ -172,7 +188,10 @@ fn a_file_change_restarts_a_ready_container() {
         },
         clock.after(10),
     );
-    assert_eq!(effects[1], Effect::Show("files changed, restarting".into()));
+    assert_eq!(
+        effects[1],
+        Effect::Show(Step::Restarting(Some(Cause::FilesChanged)))
+    );
     // More changes while it restarts are seen by the start to come.
     assert!(
         supervisor
@@ -207,7 +226,7 @@ fn changes_while_starting_coalesce_into_one_more_restart() {
     assert_eq!(effects[2], Effect::StopThenStart);
     assert_eq!(
         effects[3],
-        Effect::Show("changed while starting, restarting".into())
+        Effect::Show(Step::Restarting(Some(Cause::ChangedWhileStarting)))
     );
 }
 
@@ -222,16 +241,11 @@ fn a_rebuild_keeps_the_old_container_when_it_fails() {
         supervisor.handle(change, clock.after(10)),
         [
             Effect::Rebuild,
-            Effect::Show("files changed, rebuilding".into())
+            Effect::Show(Step::Rebuilding(Some(Cause::FilesChanged)))
         ]
     );
     let effects = supervisor.handle(Input::Rebuilt { ok: false }, clock.after(10));
-    assert_eq!(
-        effects,
-        [Effect::Show(
-            "rebuild failed; the old container keeps running".into()
-        )]
-    );
+    assert_eq!(effects, [Effect::Show(Step::RebuildFailedOldRuns)]);
     assert_eq!(supervisor.state(), State::Ready);
 }
 
@@ -255,7 +269,7 @@ fn a_rebuild_starts_the_new_container_and_a_change_meanwhile_rebuilds_again() {
     let effects = supervisor.handle(Input::Rebuilt { ok: true }, clock.after(10));
     assert_eq!(
         effects,
-        [Effect::Show("rebuilt, starting".into()), Effect::Start]
+        [Effect::Show(Step::StartingRebuilt), Effect::Start]
     );
 }
 
@@ -312,7 +326,10 @@ fn a_dependent_follows_only_when_configured() {
         at: clock.now + Duration::from_millis(5),
     };
     let effects = follower.handle(restarted.clone(), clock.after(10));
-    assert_eq!(effects[1], Effect::Show("restarting after db".into()));
+    assert_eq!(
+        effects[1],
+        Effect::Show(Step::Restarting(Some(Cause::Dependency("db".into()))))
+    );
     let mut loner = Supervisor::new("running".into(), false, None);
     loner.handle(Input::NeedsReady { running: false }, clock.cx(false));
     loner.handle(Input::Ready, clock.after(10));
@@ -327,10 +344,10 @@ fn health_readiness_waits_for_the_healthy_event() {
     let effects = supervisor.handle(Input::Healthy, clock.after(2000));
     assert_eq!(
         effects[0],
-        Effect::Done {
-            text: "ready in 2.0 s (healthcheck)".into(),
-            ok: true
-        }
+        Effect::Done(Settled::Ready {
+            took: Duration::from_secs(2),
+            check: "healthcheck".into()
+        })
     );
 }
 
@@ -365,7 +382,11 @@ fn a_dependency_restarting_while_its_dependent_starts_restarts_it_once_ready() {
     assert!(follower.handle(during_start, clock.after(10)).is_empty());
     let effects = follower.handle(Input::Ready, clock.after(10));
     assert!(effects.contains(&Effect::StopThenStart), "{effects:?}");
-    assert!(effects.contains(&Effect::Show("restarting after db".into())));
+    assert!(
+        effects.contains(&Effect::Show(Step::Restarting(Some(Cause::Dependency(
+            "db".into()
+        )))))
+    );
 }
 
 #[test]
@@ -381,9 +402,11 @@ fn a_failed_start_of_a_supervised_container_backs_off() {
     );
     assert_eq!(
         effects,
-        [Effect::Show(
-            "could not start, restarting in 200ms (attempt 1)".into()
-        )]
+        [Effect::Show(Step::Crashed {
+            exit: Exit::NotStarted,
+            restart_in: Duration::from_millis(200),
+            attempt: 1
+        })]
     );
     assert_eq!(supervisor.state(), State::Crashed);
     let mut unsupervised = Supervisor::new("running".into(), false, None);
@@ -396,6 +419,8 @@ fn a_failed_start_of_a_supervised_container_backs_off() {
     );
     assert_eq!(
         effects.last(),
-        Some(&Effect::Fail("could not start: no".into()))
+        Some(&Effect::Fail(Failure::CouldNotStart {
+            message: "no".into()
+        }))
     );
 }

@@ -2,6 +2,7 @@
 //! inputs it is fed, the effects it asks for, and what it knows of the
 //! application around it.
 
+use crate::lifecycle::{Failure, Settled, Step};
 use crate::model::WatchAction;
 use tokio::time::Instant;
 
@@ -104,13 +105,13 @@ pub enum Effect {
     /// host-side.
     WatchHealth,
     /// Show the container's new state.
-    Show(String),
-    /// Show a final state, good or bad.
-    Done { text: String, ok: bool },
-    /// A line in the log stream, among the container's own.
-    Log(String),
+    Show(Step),
+    /// Show where its start ended, good or bad.
+    Done(Settled),
+    /// Say, among its log lines, that it exited (once everything was ready).
+    Exited { code: i64 },
     /// The application cannot become ready because of this container.
-    Fail(String),
+    Fail(Failure),
 }
 
 /// What a timer does when it runs out.

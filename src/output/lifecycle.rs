@@ -1,0 +1,234 @@
+//! The words for what happens to a container while exo runs the
+//! application ([`crate::lifecycle`]), as its progress line and its reasons.
+
+use crate::compose::format_duration;
+use crate::lifecycle::{Cause, Exit, Failure, Settled, Step};
+use std::fmt;
+use std::path::PathBuf;
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Starting {
+                already_running: false,
+            } => f.write_str("starting"),
+            Step::Starting {
+                already_running: true,
+            } => f.write_str("already running"),
+            Step::Restarting(None) => f.write_str("restarting"),
+            Step::Restarting(Some(Cause::Dependency(name))) => write!(f, "restarting after {name}"),
+            Step::Restarting(Some(Cause::UnhealthyFor(after))) => {
+                write!(f, "unhealthy for {}, restarting", format_duration(*after))
+            }
+            Step::Restarting(Some(cause)) => write!(f, "{}, restarting", Changed(cause)),
+            Step::Rebuilding(None) => f.write_str("rebuilding"),
+            Step::Rebuilding(Some(cause)) => write!(f, "{}, rebuilding", Changed(cause)),
+            Step::StartingRebuilt => f.write_str("rebuilt, starting"),
+            Step::NotReadyYet(why) => write!(f, "starting: {why}"),
+            Step::Crashed {
+                exit,
+                restart_in,
+                attempt,
+            } => {
+                match exit {
+                    Exit::Code(code) => write!(f, "crashed (exit {code})")?,
+                    Exit::NotStarted => f.write_str("could not start")?,
+                }
+                write!(
+                    f,
+                    ", restarting in {} (attempt {attempt})",
+                    format_duration(*restart_in)
+                )
+            }
+            Step::Unhealthy { restart_in: None } => f.write_str("unhealthy"),
+            Step::Unhealthy {
+                restart_in: Some(after),
+            } => write!(
+                f,
+                "unhealthy; restarting in {} unless it recovers",
+                format_duration(*after)
+            ),
+            Step::HealthyAgain => f.write_str("healthy again"),
+            Step::RebuildFailedOldRuns => {
+                f.write_str("rebuild failed; the old container keeps running")
+            }
+        }
+    }
+}
+
+/// A change of files as the reason for a restart or rebuild.
+struct Changed<'a>(&'a Cause);
+
+impl fmt::Display for Changed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.0 {
+            Cause::ChangedWhileStarting => "changed while starting",
+            Cause::ChangedWhileRebuilding => "changed while rebuilding",
+            _ => "files changed",
+        })
+    }
+}
+
+impl fmt::Display for Settled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Settled::Ready { took, check } => {
+                write!(f, "ready in {:.1} s ({check})", took.as_secs_f64())
+            }
+            Settled::Exited { code } => write!(f, "exited with code {code}"),
+            Settled::CouldNotStart => f.write_str("could not start"),
+            Settled::GaveUp {
+                crashes,
+                window,
+                code,
+            } => write!(
+                f,
+                "gave up: {crashes} crashes within {} (exit {code})",
+                format_duration(*window)
+            ),
+            Settled::Unhealthy => f.write_str("unhealthy"),
+            Settled::RebuildFailed => f.write_str("rebuild failed; waiting for the next change"),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::ExitedBeforeReady { code } => {
+                write!(
+                    f,
+                    "exited with code {code} before the application was ready"
+                )
+            }
+            Failure::CouldNotStart { message } => write!(f, "could not start: {message}"),
+            Failure::GaveUp {
+                crashes,
+                window,
+                code,
+            } => write!(
+                f,
+                "{}, and others need it",
+                Settled::GaveUp {
+                    crashes: *crashes,
+                    window: *window,
+                    code: *code
+                }
+            ),
+            Failure::Unhealthy => f.write_str("is unhealthy"),
+        }
+    }
+}
+
+/// A hint for a failure to start because another process holds a host port.
+pub fn busy_port_hint(failure: &Failure) -> Option<&'static str> {
+    let Failure::CouldNotStart { message } = failure else {
+        return None;
+    };
+    let busy = ["port is already allocated", "address already in use"];
+    busy.iter().any(|b| message.contains(b)).then_some(
+        "hint: another process holds that host port: stop it, or give the dependency another \
+         `host-port` in application.yml",
+    )
+}
+
+/// E.g. `changed: src/app.js and 3 more`.
+pub(super) fn changed_files(paths: &[PathBuf]) -> String {
+    let first = paths
+        .first()
+        .map(|path| path.display().to_string())
+        .unwrap_or_default();
+    match paths.len() {
+        0 | 1 => format!("changed: {first}"),
+        n => format!("changed: {first} and {} more", n - 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn steps_in_words() {
+        let cases = [
+            (
+                Step::Starting {
+                    already_running: true,
+                },
+                "already running",
+            ),
+            (Step::Restarting(None), "restarting"),
+            (
+                Step::Restarting(Some(Cause::Dependency("db".into()))),
+                "restarting after db",
+            ),
+            (
+                Step::Restarting(Some(Cause::UnhealthyFor(Duration::from_secs(5)))),
+                "unhealthy for 5s, restarting",
+            ),
+            (
+                Step::Restarting(Some(Cause::ChangedWhileStarting)),
+                "changed while starting, restarting",
+            ),
+            (
+                Step::Rebuilding(Some(Cause::ChangedWhileRebuilding)),
+                "changed while rebuilding, rebuilding",
+            ),
+            (
+                Step::Crashed {
+                    exit: Exit::NotStarted,
+                    restart_in: Duration::from_millis(200),
+                    attempt: 2,
+                },
+                "could not start, restarting in 200ms (attempt 2)",
+            ),
+            (
+                Step::Unhealthy {
+                    restart_in: Some(Duration::from_secs(5)),
+                },
+                "unhealthy; restarting in 5s unless it recovers",
+            ),
+        ];
+        for (step, words) in cases {
+            assert_eq!(step.to_string(), words);
+        }
+    }
+
+    #[test]
+    fn ends_and_failures_in_words() {
+        let ready = Settled::Ready {
+            took: Duration::from_millis(1500),
+            check: "tcp :80".into(),
+        };
+        assert_eq!(ready.to_string(), "ready in 1.5 s (tcp :80)");
+        let gave_up = Failure::GaveUp {
+            crashes: 3,
+            window: Duration::from_secs(60),
+            code: 2,
+        };
+        assert_eq!(
+            gave_up.to_string(),
+            "gave up: 3 crashes within 1m (exit 2), and others need it"
+        );
+        let busy = Failure::CouldNotStart {
+            message: "Bind for 0.0.0.0:5432 failed: port is already allocated".into(),
+        };
+        assert!(busy_port_hint(&busy).unwrap().contains("host-port"));
+        assert_eq!(
+            busy_port_hint(&Failure::ExitedBeforeReady { code: 1 }),
+            None
+        );
+    }
+
+    #[test]
+    fn changed_files_are_counted() {
+        let paths = [
+            PathBuf::from("src/app.js"),
+            PathBuf::from("b"),
+            PathBuf::from("c"),
+        ];
+        assert_eq!(changed_files(&paths), "changed: src/app.js and 2 more");
+        assert_eq!(changed_files(&paths[..1]), "changed: src/app.js");
+    }
+}
