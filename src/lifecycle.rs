@@ -29,6 +29,8 @@ pub enum Exit {
 /// A container's new state, while it is on its way somewhere.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
+    /// Waits for these to be ready before it starts.
+    WaitingFor(Vec<String>),
     Starting {
         /// Its container already ran: exo takes its run over.
         already_running: bool,
@@ -101,4 +103,32 @@ pub enum Failure {
         code: i64,
     },
     Unhealthy,
+}
+
+/// Why the application did not become ready, for one container at fault.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    pub name: String,
+    pub problem: Problem,
+    /// Its readiness check, described.
+    pub readiness: String,
+    pub last_check: Option<LastCheck>,
+    /// Its last log lines.
+    pub lines: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    Failed(Failure),
+    /// Still starting when exo stopped waiting, after this long.
+    NotReadyAfter(Duration),
+}
+
+/// What its readiness check saw last.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LastCheck {
+    /// The engine's healthcheck command exited with `code`, saying `said`.
+    Healthcheck { code: i64, said: String },
+    /// A host-side check or a log line, as the check described it.
+    Seen(String),
 }

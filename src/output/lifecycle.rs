@@ -1,14 +1,16 @@
 //! The words for what happens to a container while exo runs the
 //! application ([`crate::lifecycle`]), as its progress line and its reasons.
 
+use super::{Printer, counted};
 use crate::compose::format_duration;
-use crate::lifecycle::{Cause, Exit, Failure, Settled, Step};
+use crate::lifecycle::{Cause, Exit, Explanation, Failure, LastCheck, Problem, Settled, Step};
 use std::fmt;
 use std::path::PathBuf;
 
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Step::WaitingFor(needs) => write!(f, "waiting for {}", needs.join(", ")),
             Step::Starting {
                 already_running: false,
             } => f.write_str("starting"),
@@ -120,8 +122,56 @@ impl fmt::Display for Failure {
     }
 }
 
+impl Printer {
+    /// Why the application did not become ready, for one container.
+    pub fn explain(&mut self, why: &Explanation) {
+        let name = &why.name;
+        match &why.problem {
+            Problem::Failed(failure) => {
+                self.error(&format!("`{name}` {failure}"));
+                if let Some(hint) = busy_port_hint(failure) {
+                    self.detail(hint);
+                }
+            }
+            Problem::NotReadyAfter(waited) => self.error(&format!(
+                "`{name}` was not ready after {:.1} s",
+                waited.as_secs_f64()
+            )),
+        }
+        self.detail(&format!("readiness: {}", why.readiness));
+        match &why.last_check {
+            Some(LastCheck::Healthcheck { code, said }) if said.is_empty() => {
+                self.detail(&format!("last check: healthcheck exited with {code}"));
+            }
+            Some(LastCheck::Healthcheck { code, said }) => {
+                self.detail(&format!(
+                    "last check: healthcheck exited with {code}: {said}"
+                ));
+            }
+            Some(LastCheck::Seen(seen)) => self.detail(&format!("last check: {seen}")),
+            None => {}
+        }
+        if why.lines.is_empty() {
+            self.detail("no log lines");
+            return;
+        }
+        self.detail(&format!("last {}:", counted(why.lines.len(), "log line")));
+        for line in &why.lines {
+            self.detail(&format!("  {line}"));
+        }
+    }
+
+    /// A container that never started: what it still waited for.
+    pub fn never_started(&mut self, name: &str, needs: &[String]) {
+        self.warn(&format!(
+            "`{name}` never started: it waits for {}",
+            needs.join(", ")
+        ));
+    }
+}
+
 /// A hint for a failure to start because another process holds a host port.
-pub fn busy_port_hint(failure: &Failure) -> Option<&'static str> {
+fn busy_port_hint(failure: &Failure) -> Option<&'static str> {
     let Failure::CouldNotStart { message } = failure else {
         return None;
     };
@@ -159,6 +209,10 @@ mod tests {
                 "already running",
             ),
             (Step::Restarting(None), "restarting"),
+            (
+                Step::WaitingFor(vec!["db".into(), "cache".into()]),
+                "waiting for db, cache",
+            ),
             (
                 Step::Restarting(Some(Cause::Dependency("db".into()))),
                 "restarting after db",

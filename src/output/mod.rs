@@ -9,7 +9,6 @@ mod progress;
 mod status;
 
 pub use deploy::DeployProgress;
-pub use lifecycle::busy_port_hint;
 pub use logs::LogFormat;
 pub use progress::Progress;
 

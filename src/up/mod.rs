@@ -24,7 +24,7 @@ use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
 use crate::watch::{self, FileWatch, Method, Target};
 use indexmap::IndexMap;
-use session::{Session, join};
+use session::Session;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -185,7 +185,7 @@ fn watch_files(
     if targets.is_empty() {
         return None;
     }
-    let watched: Vec<&String> = targets.iter().map(|t| &t.service).collect();
+    let watched: Vec<&str> = targets.iter().map(|t| t.service.as_str()).collect();
     match watch::start(targets.clone(), options.poll) {
         Ok(files) => {
             let how = match &files.method {
@@ -195,7 +195,7 @@ fn watch_files(
                     crate::compose::format_duration(*interval)
                 ),
             };
-            printer.status("Watching", &format!("files of {}{how}", join(&watched)));
+            printer.status("Watching", &format!("files of {}{how}", watched.join(", ")));
             Some(files)
         }
         Err(err) => {

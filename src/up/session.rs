@@ -9,7 +9,7 @@ use super::plan::Plan;
 use super::supervisor::{State, Supervisor};
 use super::{Outcome, UpOptions};
 use crate::docker::{ContainerEvent, Engine, LogLine, Project};
-use crate::lifecycle::Failure;
+use crate::lifecycle::{Failure, Step};
 use crate::output::Progress;
 use crate::signals::Interrupts;
 use crate::watch::{Change, FileWatch};
@@ -197,10 +197,11 @@ impl<'a> Session<'a> {
             if view.state != State::Waiting {
                 continue;
             }
-            let missing: Vec<&String> = node
+            let missing: Vec<String> = node
                 .needs
                 .iter()
                 .filter(|need| !self.views[*need].state.satisfies_needs())
+                .cloned()
                 .collect();
             if missing.is_empty() {
                 let _ = view.controls.send(Control::NeedsReady);
@@ -209,8 +210,7 @@ impl<'a> Session<'a> {
                     since: tokio::time::Instant::now(),
                 };
             } else {
-                self.progress
-                    .state(name, &format!("waiting for {}", join(&missing)));
+                self.progress.step(name, &Step::WaitingFor(missing));
             }
         }
     }
@@ -287,12 +287,4 @@ impl<'a> Session<'a> {
         }
         None
     }
-}
-
-pub fn join(names: &[&String]) -> String {
-    names
-        .iter()
-        .map(|n| n.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
