@@ -132,3 +132,62 @@ pub enum LastCheck {
     /// A host-side check or a log line, as the check described it.
     Seen(String),
 }
+
+/// What the runtime says about the application as a whole.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Building {
+        services: Vec<String>,
+    },
+    BuildFailed,
+    CreateFailed(String),
+    /// Everything is ready, `took` after the start, and exo returns.
+    ReadyDetached {
+        names: Vec<String>,
+        took: Duration,
+    },
+    /// Files of these services are watched, natively or by polling.
+    Watching {
+        services: Vec<String>,
+        polling: Option<(Duration, String)>,
+    },
+    NotWatching(String),
+    Stopping {
+        project: String,
+    },
+    /// `docker compose down` failed.
+    DownFailed,
+    /// A second Ctrl-C: the containers are killed.
+    Killing {
+        project: String,
+    },
+}
+
+/// A test's line while `exo test` runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestStep {
+    Running,
+    Passed { took: Duration },
+    Failed { exit_code: i32, took: Duration },
+    Interrupted,
+    StoppedByFailFast,
+}
+
+/// What `exo test` says about its run as a whole.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestNotice {
+    BuildingTestImages {
+        roles: Vec<String>,
+    },
+    /// The test image of `role` (or, without a role, the end-to-end tests'
+    /// image) did not build; the last lines of its build.
+    ImageFailed {
+        role: Option<String>,
+        last_lines: Vec<String>,
+    },
+    StartingApplication,
+    BuildingEndToEndImage,
+    Removing {
+        project: String,
+    },
+}

@@ -3,7 +3,9 @@
 
 use super::{Printer, counted};
 use crate::compose::format_duration;
-use crate::lifecycle::{Cause, Exit, Explanation, Failure, LastCheck, Problem, Settled, Step};
+use crate::lifecycle::{
+    Cause, Exit, Explanation, Failure, LastCheck, Notice, Problem, Settled, Step,
+};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -123,6 +125,46 @@ impl fmt::Display for Failure {
 }
 
 impl Printer {
+    /// What the runtime says about the whole application.
+    pub fn notice(&mut self, notice: &Notice) {
+        match notice {
+            Notice::Building { services } => {
+                self.status("Building", &format!("images of {}", services.join(", ")));
+            }
+            Notice::BuildFailed => {
+                self.error("building the images failed (see the build output above)");
+            }
+            Notice::CreateFailed(why) => {
+                self.error(&format!("creating the containers failed: {why}"));
+            }
+            Notice::ReadyDetached { names, took } => self.status(
+                "Ready",
+                &format!("{} in {:.1} s", names.join(", "), took.as_secs_f64()),
+            ),
+            Notice::Watching { services, polling } => {
+                let how = match polling {
+                    None => String::new(),
+                    Some((interval, reason)) => format!(
+                        " by polling every {} ({reason})",
+                        format_duration(*interval)
+                    ),
+                };
+                self.status(
+                    "Watching",
+                    &format!("files of {}{how}", services.join(", ")),
+                );
+            }
+            Notice::NotWatching(why) => self.warn(&format!("not watching files: {why}")),
+            Notice::Stopping { project } => {
+                self.status("Stopping", &format!("{project} (Ctrl-C again to kill)"));
+            }
+            Notice::DownFailed => {
+                self.warn("`docker compose down` failed; run `exo compose down` to clean up");
+            }
+            Notice::Killing { project } => self.status("Killing", project),
+        }
+    }
+
     /// Why the application did not become ready, for one container.
     pub fn explain(&mut self, why: &Explanation) {
         let name = &why.name;

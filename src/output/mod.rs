@@ -7,6 +7,7 @@ mod lifecycle;
 mod logs;
 mod progress;
 mod status;
+mod testing;
 
 pub use deploy::DeployProgress;
 pub use logs::LogFormat;

@@ -19,6 +19,7 @@ pub use summary::summary;
 
 use crate::compose;
 use crate::docker::{DockerError, Down, Engine, Project};
+use crate::lifecycle::TestNotice;
 use crate::model::{Application, ServiceSource};
 use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
@@ -217,10 +218,9 @@ async fn remove_everything(
     project: &Project,
     printer: &mut Printer,
 ) -> Result<(), TestError> {
-    printer.status(
-        "Removing",
-        &format!("the test containers of {}", project.name),
-    );
+    printer.test_notice(&TestNotice::Removing {
+        project: project.name.clone(),
+    });
     let down = Down {
         volumes: true,
         at_once: true,

@@ -6,6 +6,7 @@ use super::{BUILD_LINES_SHOWN, TestError, TestOptions};
 use super::{END_TO_END, Schedule, TestCase, Verdict};
 use crate::compose::{END_TO_END_SERVICE, Mode};
 use crate::docker::{Create, Engine, LogLine, Project, RunOutput};
+use crate::lifecycle::{TestNotice, TestStep};
 use crate::model::Application;
 use crate::output::Printer;
 use crate::signals::Interrupts;
@@ -78,7 +79,9 @@ impl Run<'_> {
         let mut plan = Plan::new(app, Mode::Test, roles)?;
         plan.nodes
             .retain(|_, node| node.kind == NodeKind::Dependency);
-        printer.status("Building", &format!("test images of {}", roles.join(", ")));
+        printer.test_notice(&TestNotice::BuildingTestImages {
+            roles: roles.to_vec(),
+        });
         let mut builds = tokio::spawn(build_images(
             self.engine.clone(),
             project.clone(),
@@ -106,10 +109,10 @@ impl Run<'_> {
             match result {
                 Ok(()) => runnable.push((role.clone(), role)),
                 Err(output) => {
-                    printer.error(&format!("`{role}`: its test image did not build"));
-                    let lines: Vec<&str> = output.lines().collect();
-                    let shown = &lines[lines.len().saturating_sub(BUILD_LINES_SHOWN)..];
-                    printer.detail(&shown.join("\n"));
+                    printer.test_notice(&TestNotice::ImageFailed {
+                        role: Some(role.clone()),
+                        last_lines: last_lines(&output),
+                    });
                     if let Some(case) = self.cases.get_mut(&role) {
                         case.verdict = Verdict::BuildFailed;
                         case.output = output;
@@ -203,7 +206,7 @@ impl Run<'_> {
         printer: &mut Printer,
     ) -> Result<(), TestError> {
         let plan = Plan::new(app, Mode::Development, &[])?;
-        printer.status("Starting", "the application for its end-to-end tests");
+        printer.test_notice(&TestNotice::StartingApplication);
         let options = self.up_options();
         let outcome = up::up(self.engine, project, &plan, &options, interrupts, printer).await?;
         let verdict = match outcome {
@@ -231,7 +234,7 @@ impl Run<'_> {
             self.set_all(&[END_TO_END.to_owned()], &verdict);
             return Ok(());
         }
-        printer.status("Building", "the end-to-end tests' image");
+        printer.test_notice(&TestNotice::BuildingEndToEndImage);
         let built = tokio::select! {
             built = build_image(self.engine.as_ref(), project, END_TO_END_SERVICE) => built,
             () = interrupts.recv() => {
@@ -241,9 +244,10 @@ impl Run<'_> {
             }
         };
         if let Err(output) = built {
-            printer.error("the end-to-end tests' image did not build");
-            let lines: Vec<&str> = output.lines().collect();
-            printer.detail(&lines[lines.len().saturating_sub(BUILD_LINES_SHOWN)..].join("\n"));
+            printer.test_notice(&TestNotice::ImageFailed {
+                role: None,
+                last_lines: last_lines(&output),
+            });
             if let Some(case) = self.cases.get_mut(END_TO_END) {
                 case.verdict = Verdict::BuildFailed;
                 case.output = output;
@@ -277,7 +281,7 @@ impl Run<'_> {
         };
         loop {
             while let Some(name) = schedule.start_next() {
-                progress.state(&name, "running");
+                progress.test_step(&name, &TestStep::Running);
                 let run = self.engine.run(project, service_of[name.as_str()]);
                 let task = tokio::spawn(run_one(run, name.clone(), sender.clone()));
                 running.insert(name, (task, Instant::now()));
@@ -290,7 +294,7 @@ impl Run<'_> {
                     self.interrupted = true;
                     for (name, (task, began)) in running.drain(..) {
                         task.abort();
-                        progress.done(&name, "interrupted", false);
+                        progress.test_step(&name, &TestStep::Interrupted);
                         if let Some(case) = self.cases.get_mut(&name) {
                             case.duration = Some(began.elapsed());
                         }
@@ -314,12 +318,12 @@ impl Run<'_> {
                         };
                         let took = began.elapsed();
                         let passed = exit_code == 0;
-                        let text = if passed {
-                            format!("passed in {:.1} s", took.as_secs_f64())
+                        let step = if passed {
+                            TestStep::Passed { took }
                         } else {
-                            format!("failed (exit code {exit_code}) in {:.1} s", took.as_secs_f64())
+                            TestStep::Failed { exit_code, took }
                         };
-                        progress.done(&name, &text, passed);
+                        progress.test_step(&name, &step);
                         if let Some(case) = self.cases.get_mut(&name) {
                             case.duration = Some(took);
                             case.verdict = if passed { Verdict::Passed } else { Verdict::Failed { exit_code } };
@@ -328,7 +332,7 @@ impl Run<'_> {
                         for other in &cancelled {
                             if let Some((task, began)) = running.shift_remove(other) {
                                 task.abort();
-                                progress.done(other, "stopped by --fail-fast", false);
+                                progress.test_step(other, &TestStep::StoppedByFailFast);
                                 if let Some(case) = self.cases.get_mut(other) {
                                     case.duration = Some(began.elapsed());
                                 }
@@ -379,4 +383,13 @@ async fn run_one(
         }
     }
     let _ = events.send(Event::Ended { name, exit_code });
+}
+
+/// The last lines of a build's output, shown when it failed.
+fn last_lines(output: &str) -> Vec<String> {
+    let lines: Vec<&str> = output.lines().collect();
+    lines[lines.len().saturating_sub(BUILD_LINES_SHOWN)..]
+        .iter()
+        .map(|line| (*line).to_owned())
+        .collect()
 }

@@ -20,6 +20,7 @@ mod tests;
 pub use plan::{Node, NodeKind, Plan, Readiness, UnknownRole};
 
 use crate::docker::{BuildOutput, Built, Create, DockerError, Down, Engine, Project};
+use crate::lifecycle::Notice;
 use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
 use crate::watch::{self, FileWatch, Method, Target};
@@ -79,13 +80,15 @@ pub async fn up(
         .collect();
     let began = Instant::now();
     if options.build && !services.is_empty() {
-        printer.status("Building", &format!("images of {}", services.join(", ")));
+        printer.notice(&Notice::Building {
+            services: services.clone(),
+        });
         let built = tokio::select! {
             built = engine.build(project, &services, BuildOutput::Shown) => built?,
             () = interrupts.recv() => return Ok(Outcome::Interrupted),
         };
         if built != Built::Done {
-            printer.error("building the images failed (see the build output above)");
+            printer.notice(&Notice::BuildFailed);
             return Ok(Outcome::BuildFailed);
         }
     }
@@ -93,7 +96,7 @@ pub async fn up(
     let existing = match create(engine.as_ref(), project, plan, options, &names).await {
         Ok(existing) => existing,
         Err(err) => {
-            printer.error(&format!("creating the containers failed: {err}"));
+            printer.notice(&Notice::CreateFailed(err.to_string()));
             if !options.detach {
                 stop(engine.as_ref(), project, interrupts, printer).await?;
             }
@@ -112,14 +115,10 @@ pub async fn up(
     drop(events);
     match outcome {
         Outcome::Ready if options.detach => {
-            printer.status(
-                "Ready",
-                &format!(
-                    "{} in {:.1} s",
-                    names.join(", "),
-                    began.elapsed().as_secs_f64()
-                ),
-            );
+            printer.notice(&Notice::ReadyDetached {
+                names,
+                took: began.elapsed(),
+            });
             Ok(Outcome::Ready)
         }
         Outcome::Failed | Outcome::TimedOut => {
@@ -185,21 +184,18 @@ fn watch_files(
     if targets.is_empty() {
         return None;
     }
-    let watched: Vec<&str> = targets.iter().map(|t| t.service.as_str()).collect();
-    match watch::start(targets.clone(), options.poll) {
+    let services = targets.iter().map(|t| t.service.clone()).collect();
+    match watch::start(targets, options.poll) {
         Ok(files) => {
-            let how = match &files.method {
-                Method::Native => String::new(),
-                Method::Polling { interval, reason } => format!(
-                    " by polling every {} ({reason})",
-                    crate::compose::format_duration(*interval)
-                ),
+            let polling = match &files.method {
+                Method::Native => None,
+                Method::Polling { interval, reason } => Some((*interval, reason.clone())),
             };
-            printer.status("Watching", &format!("files of {}{how}", watched.join(", ")));
+            printer.notice(&Notice::Watching { services, polling });
             Some(files)
         }
         Err(err) => {
-            printer.warn(&format!("not watching files: {err}"));
+            printer.notice(&Notice::NotWatching(err.to_string()));
             None
         }
     }
@@ -213,10 +209,9 @@ pub async fn stop(
     interrupts: &mut Interrupts,
     printer: &mut Printer,
 ) -> Result<(), DockerError> {
-    printer.status(
-        "Stopping",
-        &format!("{} (Ctrl-C again to kill)", project.name),
-    );
+    printer.notice(&Notice::Stopping {
+        project: project.name.clone(),
+    });
     let gently = Down {
         volumes: false,
         at_once: false,
@@ -224,12 +219,12 @@ pub async fn stop(
     tokio::select! {
         done = engine.down(project, gently) => {
             if done.is_err() {
-                printer.warn("`docker compose down` failed; run `exo compose down` to clean up");
+                printer.notice(&Notice::DownFailed);
             }
             Ok(())
         }
         () = interrupts.recv() => {
-            printer.status("Killing", &project.name);
+            printer.notice(&Notice::Killing { project: project.name.clone() });
             let at_once = Down { volumes: false, at_once: true };
             engine.down(project, at_once).await
         }
