@@ -10,8 +10,8 @@ mod status;
 pub use deploy::DeployProgress;
 pub use logs::LogFormat;
 pub use progress::Progress;
+pub use status::StatusFormat;
 
-use crate::cli::ColorChoice;
 use crate::config::{Problem, ProblemDiagnostic};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use std::io::{IsTerminal, Write};
@@ -43,6 +43,14 @@ fn paint_diff(diff: &str, color: bool) -> String {
         }
     }
     out
+}
+
+/// Whether exo may colour what it prints: `Auto` colours on a terminal,
+/// `Never` (`--no-color`, `NO_COLOR`) nowhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Never,
 }
 
 pub struct Printer {
