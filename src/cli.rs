@@ -26,38 +26,23 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The options of every command; [`crate::commands::Settings`] resolves
+/// them, with the environment, before the command runs.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// The application directory (default: the nearest directory upwards
-    /// from the current one that holds application.yml)
-    #[arg(
-        short = 'C',
-        long = "app",
-        value_name = "DIR",
-        global = true,
-        env = "EXO_APP"
-    )]
+    /// The application directory (also EXO_APP; default: the nearest
+    /// directory upwards from the current one that holds application.yml)
+    #[arg(short = 'C', long = "app", value_name = "DIR", global = true)]
     pub app: Option<PathBuf>,
 
     /// Do not colour the output (also when NO_COLOR is set)
     #[arg(long, global = true)]
     pub no_color: bool,
-}
 
-impl GlobalArgs {
-    pub fn color_choice(&self) -> ColorChoice {
-        if self.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-            ColorChoice::Never
-        } else {
-            ColorChoice::Auto
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColorChoice {
-    Auto,
-    Never,
+    /// The Docker context to use (default: DOCKER_HOST, then DOCKER_CONTEXT,
+    /// then the docker CLI's current context)
+    #[arg(long, value_name = "NAME", global = true)]
+    pub context: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

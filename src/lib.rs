@@ -45,7 +45,8 @@ use clap::Parser;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-/// Parses the arguments, runs the command, and maps the outcome to an exit code.
+/// Parses the arguments, resolves the settings, runs the command, and maps
+/// the outcome to an exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -59,6 +60,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             };
         }
     };
-    let mut printer = output::Printer::new(cli.global.color_choice());
-    commands::run(&cli, &mut printer).into()
+    let settings = commands::Settings::resolve(&cli.global);
+    let mut printer = output::Printer::new(settings.color);
+    commands::run(&cli.command, &settings, &mut printer).into()
 }

@@ -3,7 +3,11 @@
 use clap::{Args, Subcommand};
 
 #[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "The swarm manager is the engine of `--context NAME` (default: DOCKER_HOST, then DOCKER_CONTEXT, then the current context)."
+)]
 pub struct DeployArgs {
     #[command(subcommand)]
     pub command: Option<DeployCommand>,
@@ -16,11 +20,6 @@ pub struct DeployArgs {
     /// (building and pushing the images is not counted)
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub wait_timeout: u64,
-
-    /// The Docker context of a swarm manager (default: DOCKER_HOST, then
-    /// DOCKER_CONTEXT, then the current context)
-    #[arg(long, value_name = "NAME", global = true)]
-    pub context: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,15 +1,19 @@
 //! `exo add ROLE --template NAME | --image IMAGE | --repo URL`, and
 //! `exo add ID --dependency IMAGE`.
 
-use super::{CommandError, Workspace};
-use crate::cli::{AddArgs, Cli, ServiceKind};
+use super::{CommandError, Settings, Workspace};
+use crate::cli::{AddArgs, ServiceKind};
 use crate::exit::ExitStatus;
 use crate::model::ServiceType;
 use crate::output::Printer;
 use crate::scaffold::{self, AddRequest, AddSource};
 
-pub fn run(cli: &Cli, args: &AddArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
-    let workspace = Workspace::load(cli)?;
+pub fn run(
+    settings: &Settings,
+    args: &AddArgs,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
+    let workspace = Workspace::load(settings)?;
     if let Some(image) = &args.dependency {
         let request = AddRequest {
             role: args.role.clone(),

@@ -1,13 +1,12 @@
 //! `exo check`: load and validate, write nothing.
 
-use super::{CommandError, Workspace};
-use crate::cli::Cli;
+use super::{CommandError, Settings, Workspace};
 use crate::exit::ExitStatus;
 use crate::model::ServiceSource;
 use crate::output::Printer;
 
-pub fn run(cli: &Cli, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
-    let workspace = Workspace::load(cli)?;
+pub fn run(settings: &Settings, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
+    let workspace = Workspace::load(settings)?;
     let app = &workspace.app;
     let files = app
         .services

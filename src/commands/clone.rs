@@ -1,13 +1,17 @@
 //! `exo clone [URL [DIR]]`: an application and its services' repositories.
 
 use super::run::runtime;
-use super::{CommandError, Workspace};
-use crate::cli::{Cli, CloneArgs};
+use super::{CommandError, Settings, Workspace};
+use crate::cli::CloneArgs;
 use crate::clone::{self, Fetched};
 use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
 
-pub fn run(cli: &Cli, args: &CloneArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
+pub fn run(
+    settings: &Settings,
+    args: &CloneArgs,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
     runtime()?.block_on(async {
         let (dir, fetched) = match &args.url {
             Some(url) => {
@@ -18,7 +22,7 @@ pub fn run(cli: &Cli, args: &CloneArgs, printer: &mut Printer) -> Result<ExitSta
                 }
                 (dir, fetched)
             }
-            None => (Workspace::find(cli)?, Fetched::Existing),
+            None => (Workspace::find(settings)?, Fetched::Existing),
         };
         let missing = clone::missing_services(&dir).inspect_err(|_| fetched.undo(&dir))?;
         if missing.is_empty() {

@@ -2,8 +2,8 @@
 //! project name. `up` is exo's; everything else passes through.
 
 use super::run::{connect, mode, prepare, project, runtime, start};
-use super::{CommandError, Workspace};
-use crate::cli::{Cli, ComposeArgs, ComposeUpArgs, ShortcutArgs};
+use super::{CommandError, Settings, Workspace};
+use crate::cli::{ComposeArgs, ComposeUpArgs, ShortcutArgs};
 use crate::docker::Docker;
 use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
@@ -17,7 +17,7 @@ const WITHOUT_DAEMON: [&str; 3] = ["config", "convert", "version"];
 
 /// `exo up|down|ps|logs ARGS`: the same as `exo compose up|down|ps|logs ARGS`.
 pub fn shortcut(
-    cli: &Cli,
+    settings: &Settings,
     command: &str,
     args: &ShortcutArgs,
     printer: &mut Printer,
@@ -30,35 +30,35 @@ pub fn shortcut(
             .collect(),
     };
     if command == "up" {
-        return up(cli, &args, "exo up", printer);
+        return up(settings, &args, "exo up", printer);
     }
-    run(cli, &args, printer)
+    run(settings, &args, printer)
 }
 
 pub fn run(
-    cli: &Cli,
+    settings: &Settings,
     args: &ComposeArgs,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
     if args.args.first().map(String::as_str) == Some("up") {
-        return up(cli, args, "exo compose up", printer);
+        return up(settings, args, "exo compose up", printer);
     }
     let command = args.args.iter().find(|arg| !arg.starts_with('-'));
     let needs_daemon = !(command.is_some_and(|c| WITHOUT_DAEMON.contains(&c.as_str()))
         || args.args.iter().any(|arg| arg == "--help" || arg == "-h"));
-    let workspace = Workspace::load(cli)?;
+    let workspace = Workspace::load(settings)?;
     prepare(&workspace, printer)?;
     let mode = mode(&args.project);
     let project = project(&workspace, &args.project, mode);
     runtime()?.block_on(async {
         let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
         let code = if needs_daemon {
-            let engine = connect().await?;
+            let engine = connect(settings.context()).await?;
             engine
                 .pass_through(&project, &args.args, &mut interrupts)
                 .await?
         } else {
-            let docker = Docker::find(None).await?;
+            let docker = Docker::find(settings.context()).await?;
             docker
                 .pass_through(&project, &args.args, &mut interrupts)
                 .await?
@@ -72,7 +72,7 @@ pub fn run(
 }
 
 fn up(
-    cli: &Cli,
+    settings: &Settings,
     args: &ComposeArgs,
     name: &'static str,
     printer: &mut Printer,
@@ -110,5 +110,5 @@ fn up(
             color: printer.log_color() && !up.no_color,
         },
     };
-    start(cli, &args.project, &up.roles, &options, printer)
+    start(settings, &args.project, &up.roles, &options, printer)
 }

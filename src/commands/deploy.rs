@@ -1,8 +1,8 @@
 //! `exo deploy ENV`, `exo deploy status ENV`, `exo deploy rm ENV`.
 
 use super::run::{prepare, runtime};
-use super::{CommandError, Workspace};
-use crate::cli::{Cli, DeployArgs, DeployCommand};
+use super::{CommandError, Settings, Workspace};
+use crate::cli::{DeployArgs, DeployCommand};
 use crate::compose::stack::stack_name;
 use crate::deploy::{self, DeployError, Outcome};
 use crate::docker::swarm::{Engine, SwarmError};
@@ -11,12 +11,12 @@ use crate::output::Printer;
 use std::time::Duration;
 
 pub fn run(
-    cli: &Cli,
+    settings: &Settings,
     args: &DeployArgs,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
-    let workspace = Workspace::load(cli)?;
-    let context = args.context.as_deref();
+    let workspace = Workspace::load(settings)?;
+    let context = settings.context();
     match &args.command {
         Some(DeployCommand::Status { env }) => {
             let stack = known_stack(&workspace, env)?;

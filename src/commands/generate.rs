@@ -1,14 +1,14 @@
 //! `exo generate [--check]`: write the Compose files, or compare them.
 
-use super::{CommandError, Workspace, deployment_files};
-use crate::cli::{Cli, GenerateArgs};
+use super::{CommandError, Settings, Workspace, deployment_files};
+use crate::cli::GenerateArgs;
 use crate::compose::{self, Mode};
 use crate::exit::ExitStatus;
 use crate::output::Printer;
 use std::path::Path;
 
 pub fn run(
-    cli: &Cli,
+    settings: &Settings,
     args: &GenerateArgs,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
@@ -19,7 +19,7 @@ pub fn run(
         ));
         return Ok(ExitStatus::Usage);
     }
-    let workspace = Workspace::load(cli)?;
+    let workspace = Workspace::load(settings)?;
     if args.check {
         let deployment = deployment_files::check(&workspace, printer)?;
         return Ok(check(

@@ -1,16 +1,20 @@
 //! `exo graph [--format dot|mermaid]`: what starts after what, and when each
 //! container counts as ready.
 
-use super::{CommandError, Workspace};
-use crate::cli::{Cli, GraphArgs, GraphFormat};
+use super::{CommandError, Settings, Workspace};
+use crate::cli::{GraphArgs, GraphFormat};
 use crate::compose::Mode;
 use crate::diagram;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
 use crate::up::Plan;
 
-pub fn run(cli: &Cli, args: &GraphArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
-    let workspace = Workspace::load(cli)?;
+pub fn run(
+    settings: &Settings,
+    args: &GraphArgs,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
+    let workspace = Workspace::load(settings)?;
     let mode = if args.production {
         Mode::Production
     } else {

@@ -1,15 +1,19 @@
 //! `exo init [NAME]`: a new application.yml.
 
-use super::CommandError;
-use crate::cli::{Cli, InitArgs};
+use super::{CommandError, Settings};
+use crate::cli::InitArgs;
 use crate::config::suggest_name;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
 use crate::scaffold;
 use std::path::PathBuf;
 
-pub fn run(cli: &Cli, args: &InitArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
-    let dir = match &cli.global.app {
+pub fn run(
+    settings: &Settings,
+    args: &InitArgs,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
+    let dir = match &settings.app {
         Some(dir) => dir.clone(),
         None => std::env::current_dir().map_err(|source| CommandError::Write {
             path: PathBuf::from("."),

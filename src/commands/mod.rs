@@ -12,12 +12,13 @@ mod graph;
 mod init;
 mod run;
 mod schema;
+mod settings;
 mod status;
 mod template;
 mod test;
 mod update;
 
-use crate::cli::{Cli, Command};
+use crate::cli::Command;
 use crate::clone::CloneError;
 use crate::config::{self, LoadError};
 use crate::exit::ExitStatus;
@@ -28,27 +29,30 @@ use crate::templates::TemplateError;
 use crate::testing::TestError;
 use std::path::PathBuf;
 
-pub fn run(cli: &Cli, printer: &mut Printer) -> ExitStatus {
-    let result = match &cli.command {
-        Command::Generate(args) => generate::run(cli, args, printer),
-        Command::Check => check::run(cli, printer),
-        Command::Run(args) => run::run(cli, args, printer),
-        Command::Compose(args) => compose::run(cli, args, printer),
-        Command::Init(args) => init::run(cli, args, printer),
-        Command::Add(args) => add::run(cli, args, printer),
-        Command::Template(command) => template::run(cli, command, printer),
-        Command::Clone(args) => clone::run(cli, args, printer),
-        Command::Update(args) => update::run(cli, args, printer),
-        Command::Test(args) => test::run(cli, args, printer),
-        Command::Status(args) => status::run(cli, args, printer),
-        Command::Up(args) => compose::shortcut(cli, "up", args, printer),
-        Command::Down(args) => compose::shortcut(cli, "down", args, printer),
-        Command::Ps(args) => compose::shortcut(cli, "ps", args, printer),
-        Command::Logs(args) => compose::shortcut(cli, "logs", args, printer),
-        Command::Graph(args) => graph::run(cli, args, printer),
+pub use settings::Settings;
+
+/// Runs `command` with the settings resolved from the global options.
+pub fn run(command: &Command, settings: &Settings, printer: &mut Printer) -> ExitStatus {
+    let result = match command {
+        Command::Generate(args) => generate::run(settings, args, printer),
+        Command::Check => check::run(settings, printer),
+        Command::Run(args) => run::run(settings, args, printer),
+        Command::Compose(args) => compose::run(settings, args, printer),
+        Command::Init(args) => init::run(settings, args, printer),
+        Command::Add(args) => add::run(settings, args, printer),
+        Command::Template(command) => template::run(settings, command, printer),
+        Command::Clone(args) => clone::run(settings, args, printer),
+        Command::Update(args) => update::run(settings, args, printer),
+        Command::Test(args) => test::run(settings, args, printer),
+        Command::Status(args) => status::run(settings, args, printer),
+        Command::Up(args) => compose::shortcut(settings, "up", args, printer),
+        Command::Down(args) => compose::shortcut(settings, "down", args, printer),
+        Command::Ps(args) => compose::shortcut(settings, "ps", args, printer),
+        Command::Logs(args) => compose::shortcut(settings, "logs", args, printer),
+        Command::Graph(args) => graph::run(settings, args, printer),
         Command::Schema(args) => schema::run(args, printer),
         Command::Completions(args) => Ok(completions::run(args, printer)),
-        Command::Deploy(args) => deploy::run(cli, args, printer),
+        Command::Deploy(args) => deploy::run(settings, args, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -254,28 +258,26 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    pub fn load(cli: &Cli) -> Result<Self, CommandError> {
-        let dir = Self::find(cli)?;
+    pub fn load(settings: &Settings) -> Result<Self, CommandError> {
+        let dir = Self::find(settings)?;
         let app = config::load(&dir)?;
         Ok(Workspace { dir, app })
     }
 
-    /// The application's directory (`-C DIR`, or the nearest upwards with
-    /// application.yml), without loading it.
-    pub fn find(cli: &Cli) -> Result<PathBuf, CommandError> {
-        let start = match &cli.global.app {
-            Some(dir) => dir.clone(),
-            None => std::env::current_dir().map_err(|source| LoadError::Read {
-                path: PathBuf::from("."),
-                source,
-            })?,
-        };
-        let dir = match &cli.global.app {
-            Some(dir) if !dir.is_dir() => return Err(CommandError::NoSuchDirectory(dir.clone())),
-            Some(dir) if dir.join(config::APPLICATION_FILE).is_file() => dir.clone(),
-            Some(dir) => return Err(LoadError::NotFound { start: dir.clone() }.into()),
-            None => config::find_application_dir(&start)?,
-        };
-        Ok(dir)
+    /// The application's directory (`-C DIR` or `EXO_APP`, or the nearest
+    /// upwards with application.yml), without loading it.
+    pub fn find(settings: &Settings) -> Result<PathBuf, CommandError> {
+        match &settings.app {
+            Some(dir) if !dir.is_dir() => Err(CommandError::NoSuchDirectory(dir.clone())),
+            Some(dir) if dir.join(config::APPLICATION_FILE).is_file() => Ok(dir.clone()),
+            Some(dir) => Err(LoadError::NotFound { start: dir.clone() }.into()),
+            None => {
+                let start = std::env::current_dir().map_err(|source| LoadError::Read {
+                    path: PathBuf::from("."),
+                    source,
+                })?;
+                Ok(config::find_application_dir(&start)?)
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! `exo run`: the application in the foreground.
 
-use super::{CommandError, Workspace, generate};
-use crate::cli::{Cli, ProjectArgs, RunArgs};
+use super::{CommandError, Settings, Workspace, generate};
+use crate::cli::{ProjectArgs, RunArgs};
 use crate::compose::{self, Mode};
 use crate::docker::{DockerEngine, Engine, Project};
 use crate::exit::ExitStatus;
@@ -11,7 +11,11 @@ use crate::up::{self, Outcome, Plan, UpOptions, WatchOptions};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub fn run(cli: &Cli, args: &RunArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
+pub fn run(
+    settings: &Settings,
+    args: &RunArgs,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
     let options = UpOptions {
         detach: false,
         supervise: true,
@@ -23,26 +27,26 @@ pub fn run(cli: &Cli, args: &RunArgs, printer: &mut Printer) -> Result<ExitStatu
             color: printer.log_color(),
         },
     };
-    start(cli, &args.project, &args.roles, &options, printer)
+    start(settings, &args.project, &args.roles, &options, printer)
 }
 
 /// Loads, regenerates stale files, connects to Docker, then brings the
 /// application up; shared with `exo compose up`.
 pub fn start(
-    cli: &Cli,
+    settings: &Settings,
     project_args: &ProjectArgs,
     roles: &[String],
     options: &UpOptions,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
-    let workspace = Workspace::load(cli)?;
+    let workspace = Workspace::load(settings)?;
     let mode = mode(project_args);
     let plan = Plan::new(&workspace.app, mode, roles)?;
     prepare(&workspace, printer)?;
     let project = project(&workspace, project_args, mode);
     runtime()?.block_on(async {
         let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
-        let engine = connect().await?;
+        let engine = connect(settings.context()).await?;
         let outcome = up::up(&engine, &project, &plan, options, &mut interrupts, printer).await?;
         Ok(match outcome {
             Outcome::Ready => ExitStatus::Success,
@@ -53,9 +57,10 @@ pub fn start(
     })
 }
 
-/// The engine of the docker CLI's current endpoint.
-pub async fn connect() -> Result<Arc<dyn Engine>, CommandError> {
-    Ok(Arc::new(DockerEngine::connect(None).await?))
+/// The engine of `context` (`--context`), or else of the docker CLI's
+/// current endpoint.
+pub async fn connect(context: Option<&str>) -> Result<Arc<dyn Engine>, CommandError> {
+    Ok(Arc::new(DockerEngine::connect(context).await?))
 }
 
 pub fn mode(args: &ProjectArgs) -> Mode {

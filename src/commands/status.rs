@@ -1,28 +1,32 @@
 //! `exo status`: the running project as exo judges it.
 
 use super::run::{mode, project, runtime};
-use super::{CommandError, Workspace};
-use crate::cli::{Cli, StatusArgs};
+use super::{CommandError, Settings, Workspace};
+use crate::cli::{StatusArgs, StatusFormat};
 use crate::docker::DockerEngine;
 use crate::exit::ExitStatus;
-use crate::output::Printer;
+use crate::output::{self, Printer};
 use crate::up::Plan;
 
 pub fn run(
-    cli: &Cli,
+    settings: &Settings,
     args: &StatusArgs,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
-    let workspace = Workspace::load(cli)?;
+    let workspace = Workspace::load(settings)?;
     let mode = mode(&args.project);
     let project = project(&workspace, &args.project, mode);
     let plan = Plan::new(&workspace.app, mode, &[])?;
     let report = runtime()?.block_on(async {
-        let engine = DockerEngine::connect_api(None).await?;
+        let engine = DockerEngine::connect_api(settings.context()).await?;
         let now = std::time::SystemTime::now();
         Ok::<_, CommandError>(crate::status::status(&engine, &project.name, &plan, now).await?)
     })?;
-    printer.status_report(&report, args.format);
+    let format = match args.format {
+        StatusFormat::Table => output::StatusFormat::Table,
+        StatusFormat::Json => output::StatusFormat::Json,
+    };
+    printer.status_report(&report, format);
     Ok(if report.all_ready() {
         ExitStatus::Success
     } else {

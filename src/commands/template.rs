@@ -1,7 +1,7 @@
 //! `exo template list | add NAME GIT_URL | remove NAME`.
 
-use super::{CommandError, Workspace};
-use crate::cli::{Cli, TemplateCommand};
+use super::{CommandError, Settings, Workspace};
+use crate::cli::TemplateCommand;
 use crate::config::LoadError;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
@@ -9,19 +9,19 @@ use crate::templates::{self, Origin};
 use std::path::PathBuf;
 
 pub fn run(
-    cli: &Cli,
+    settings: &Settings,
     command: &TemplateCommand,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
     match command {
         TemplateCommand::List => {
             // Outside an application the built-in templates are still listed.
-            let (dir, list) = match Workspace::find(cli) {
+            let (dir, list) = match Workspace::find(settings) {
                 Ok(dir) => {
                     let list = templates::list(&dir)?;
                     (dir, list)
                 }
-                Err(CommandError::Load(LoadError::NotFound { .. })) if cli.global.app.is_none() => {
+                Err(CommandError::Load(LoadError::NotFound { .. })) if settings.app.is_none() => {
                     (PathBuf::new(), templates::built_in())
                 }
                 Err(err) => return Err(err),
@@ -43,7 +43,7 @@ pub fn run(
             printer.table(&["NAME", "FROM", "DESCRIPTION"], &rows);
         }
         TemplateCommand::Add { name, url } => {
-            let dir = Workspace::find(cli)?;
+            let dir = Workspace::find(settings)?;
             let path = templates::add(&dir, name, url)?;
             let shown = path
                 .strip_prefix(&dir)
@@ -56,7 +56,7 @@ pub fn run(
             );
         }
         TemplateCommand::Remove { name } => {
-            let dir = Workspace::find(cli)?;
+            let dir = Workspace::find(settings)?;
             let path = templates::remove(&dir, name)?;
             let shown = path
                 .strip_prefix(&dir)

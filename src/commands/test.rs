@@ -1,8 +1,8 @@
 //! `exo test`: the services' tests and the application's end-to-end tests.
 
 use super::run::{connect, prepare, runtime};
-use super::{CommandError, Workspace};
-use crate::cli::{Cli, TestArgs};
+use super::{CommandError, Settings, Workspace};
+use crate::cli::TestArgs;
 use crate::compose::{self, Mode};
 use crate::docker::Project;
 use crate::exit::ExitStatus;
@@ -13,9 +13,13 @@ use crate::testing::{self, Conclusion, Selection, TestOptions};
 use std::path::Path;
 use std::time::Duration;
 
-pub fn run(cli: &Cli, args: &TestArgs, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
-    let workspace = Workspace::load(cli)?;
-    let roles = if args.roles.is_empty() && cli.global.app.is_none() {
+pub fn run(
+    settings: &Settings,
+    args: &TestArgs,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
+    let workspace = Workspace::load(settings)?;
+    let roles = if args.roles.is_empty() && settings.app.is_none() {
         service_here(&workspace.app, &workspace.dir)
             .into_iter()
             .collect()
@@ -45,7 +49,7 @@ pub fn run(cli: &Cli, args: &TestArgs, printer: &mut Printer) -> Result<ExitStat
     };
     let report = runtime()?.block_on(async {
         let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
-        let engine = connect().await?;
+        let engine = connect(settings.context()).await?;
         let report = testing::run(
             &engine,
             &project,

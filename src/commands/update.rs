@@ -1,7 +1,7 @@
 //! `exo update [--dry-run] [--major]`.
 
-use super::{CommandError, Workspace};
-use crate::cli::{Cli, UpdateArgs};
+use super::{CommandError, Settings, Workspace};
+use crate::cli::UpdateArgs;
 use crate::config::APPLICATION_FILE;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
@@ -9,11 +9,11 @@ use crate::scaffold::write_atomically;
 use crate::update::{self, Skipped};
 
 pub fn run(
-    cli: &Cli,
+    settings: &Settings,
     args: &UpdateArgs,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
-    let workspace = Workspace::load(cli)?;
+    let workspace = Workspace::load(settings)?;
     let path = workspace.dir.join(APPLICATION_FILE);
     let text = std::fs::read_to_string(&path).map_err(|source| CommandError::Write {
         path: path.clone(),
@@ -24,7 +24,9 @@ pub fn run(
         printer.status("Current", "application.yml names no image");
         return Ok(ExitStatus::Success);
     }
-    let failures = update::check(&mut images, args.major, crate::docker::built_locally);
+    let failures = update::check(&mut images, args.major, |image| {
+        crate::docker::built_locally(image, settings.context())
+    });
     let rows: Vec<Vec<String>> = images
         .iter()
         .map(|image| {

@@ -127,14 +127,19 @@ impl Docker {
     }
 }
 
-/// Whether `image` is in the local engine without having come from a
-/// registry (no repository digest): built here, so that no registry has
-/// newer tags of it. False when Docker cannot tell.
-pub fn built_locally(image: &str) -> bool {
+/// Whether `image` is in the engine of `context` (the docker CLI's
+/// `--context`; `None`: its default) without having come from a registry
+/// (no repository digest): built here, so that no registry has newer tags
+/// of it. False when Docker cannot tell.
+pub fn built_locally(image: &str, context: Option<&str>) -> bool {
     let Ok(docker) = which::which("docker") else {
         return false;
     };
-    std::process::Command::new(docker)
+    let mut command = std::process::Command::new(docker);
+    if let Some(context) = context {
+        command.args(["--context", context]);
+    }
+    command
         .args([
             "image",
             "inspect",

@@ -12,8 +12,8 @@ mod testing;
 pub use deploy::DeployProgress;
 pub use logs::LogFormat;
 pub use progress::Progress;
+pub use status::StatusFormat;
 
-use crate::cli::ColorChoice;
 use crate::config::{Problem, ProblemDiagnostic};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use std::io::{IsTerminal, Write};
@@ -45,6 +45,14 @@ fn paint_diff(diff: &str, color: bool) -> String {
         }
     }
     out
+}
+
+/// Whether exo may colour what it prints: `Auto` colours on a terminal,
+/// `Never` (`--no-color`, `NO_COLOR`) nowhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Never,
 }
 
 pub struct Printer {

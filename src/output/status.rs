@@ -1,9 +1,17 @@
 //! What `exo status` prints: a table for people, JSON for scripts.
 
 use super::Printer;
-use crate::cli::StatusFormat;
 use crate::status::{Judgement, Report};
 use std::io::Write;
+
+/// How `exo status` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFormat {
+    /// A table for people.
+    Table,
+    /// JSON for scripts.
+    Json,
+}
 
 impl Printer {
     /// The report on stdout; a line on stderr when nothing runs.

@@ -123,3 +123,89 @@ fn the_everyday_commands_have_their_help() {
         insta::assert_snapshot!(format!("help_{command}"), help(&[command, "--help"]));
     }
 }
+
+#[test]
+fn exo_app_names_the_application_and_the_flag_wins_over_it() {
+    exo()
+        .arg("check")
+        .env("EXO_APP", "/nonexistent/app")
+        .assert()
+        .code(2)
+        .stderr(contains("/nonexistent/app: no such directory"))
+        .stderr(contains("`-C DIR` (or EXO_APP)"));
+    exo()
+        .args(["check", "-C", "fixtures/minimal"])
+        .env("EXO_APP", "/nonexistent/app")
+        .current_dir(crate::common::root())
+        .assert()
+        .success();
+}
+
+#[test]
+fn the_docker_context_is_a_global_option() {
+    let help = help(&["--help"]);
+    assert!(help.contains("--context <NAME>"), "{help}");
+    assert!(help.contains("DOCKER_CONTEXT"), "{help}");
+    for command in ["run", "test", "status", "compose", "ps", "deploy"] {
+        exo()
+            .args([command, "--help"])
+            .assert()
+            .success()
+            .stdout(contains("--context <NAME>"));
+    }
+}
+
+/// Every command that reaches the engine asks the context of `--context`,
+/// before or after the command; one that does not exist stops it with exit
+/// 3 before any container is touched (no Docker needed).
+#[test]
+fn an_unknown_docker_context_is_named_with_exit_3() {
+    let app = crate::common::temp_copy(&crate::common::root().join("fixtures/minimal"));
+    let config = tempfile::tempdir().unwrap();
+    let commands: [&[&str]; 8] = [
+        &["--context", "nonexistent", "status"],
+        &["status", "--context", "nonexistent"],
+        &["--context", "nonexistent", "ps"],
+        &["--context", "nonexistent", "down"],
+        &["--context", "nonexistent", "compose", "ps"],
+        &["--context", "nonexistent", "up", "-d", "--wait"],
+        &["run", "--context", "nonexistent", "--no-watch"],
+        &["test", "--context", "nonexistent"],
+    ];
+    for args in commands {
+        exo()
+            .arg("-C")
+            .arg(app.path())
+            .args(args)
+            .env("DOCKER_CONFIG", config.path())
+            .env("DOCKER_HOST", "tcp://127.0.0.1:1")
+            .assert()
+            .code(3)
+            .stderr(contains("the Docker context `nonexistent` does not exist"))
+            .stderr(contains("hint: list the contexts with `docker context ls`"));
+    }
+}
+
+/// The `default` context exists everywhere: the engine's API and Compose
+/// both take it (`docker --context default compose ps`).
+#[test]
+fn a_docker_context_that_exists_is_used() {
+    if crate::docker::require_docker().is_none() {
+        return;
+    }
+    let app = crate::common::temp_copy(&crate::common::root().join("fixtures/minimal"));
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .args(["--context", "default", "ps"])
+        .assert()
+        .success()
+        .stdout(contains("SERVICE"));
+    exo()
+        .arg("-C")
+        .arg(app.path())
+        .args(["status", "--context", "default"])
+        .assert()
+        .code(1)
+        .stdout(contains("not created"));
+}

@@ -86,6 +86,27 @@ fn an_unreachable_engine_exits_3() {
 }
 
 #[test]
+fn the_context_flag_is_accepted_after_the_environment() {
+    let app = temp_copy(&root().join("fixtures/shop"));
+    let config = tempfile::tempdir().unwrap();
+    let commands: [&[&str]; 4] = [
+        &["deploy", "staging", "--context", "nonexistent"],
+        &["--context", "nonexistent", "deploy", "staging"],
+        &["deploy", "status", "staging", "--context", "nonexistent"],
+        &["deploy", "rm", "staging", "--context", "nonexistent"],
+    ];
+    for args in commands {
+        exo_in(app.path())
+            .args(args)
+            .env("DOCKER_CONFIG", config.path())
+            .env("DOCKER_HOST", "tcp://127.0.0.1:1")
+            .assert()
+            .code(3)
+            .stderr(contains("the Docker context `nonexistent` does not exist"));
+    }
+}
+
+#[test]
 fn an_engine_outside_swarm_mode_exits_3_and_stays_so() {
     if require_docker().is_none() {
         return;

@@ -12,7 +12,10 @@ fn an_unreachable_engine_is_exit_3_with_a_hint() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("did not answer"), "{stderr}");
+    assert!(
+        stderr.contains("cannot reach the Docker daemon at tcp://127.0.0.1:1"),
+        "{stderr}"
+    );
     assert!(stderr.contains("hint: start the Docker daemon"), "{stderr}");
 }
 
