@@ -18,8 +18,20 @@ REBUILD=0
 say() { printf 'swarm-node-image: %s\n' "$*"; }
 die() { printf 'swarm-node-image: ERROR: %s\n' "$*" >&2; exit 1; }
 
-if ((!REBUILD)) && [[ -n "$(docker images -q --filter "label=$LABEL" "$IMAGE")" ]]; then
+present() { [[ -n "$(docker images -q --filter "label=$LABEL" "$IMAGE")" ]]; }
+
+if ((!REBUILD)) && present; then
     say "$IMAGE present"
+    exit 0
+fi
+
+# Two test runs at once (two clones, or CI beside a developer) would build it
+# twice and remove each other's intermediate image: the first builds, the
+# others wait here and then find it.
+exec 9>"${TMPDIR:-/tmp}/exo-swarm-node-image.lock"
+flock 9
+if ((!REBUILD)) && present; then
+    say "$IMAGE present (built meanwhile by another run)"
     exit 0
 fi
 
@@ -37,7 +49,10 @@ mirror=$({ grep -rhoE '^URIs: *http[^ ]*/debian/?$|^deb +http[^ ]*/debian/? ' \
 [[ -n "$mirror" ]] || mirror=http://deb.debian.org/debian
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/exo-swarm-node.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+# The imported root file system, removed once the node image is built (or
+# the build failed).
+ROOTFS=exo-swarm-node-rootfs:$$
+trap 'rm -rf "$TMP"; docker rmi "$ROOTFS" >/dev/null 2>&1 || true' EXIT
 
 say "debootstrap from $mirror (about 4 minutes)"
 log="$TMP/debootstrap.log"
@@ -47,7 +62,7 @@ if ! debootstrap --variant=minbase --include=docker.io,iptables,procps,ca-certif
     die "debootstrap failed"
 fi
 rm -rf "$TMP/rootfs/var/cache/apt/archives/"*.deb "$TMP/rootfs/var/lib/apt/lists/"*
-tar -C "$TMP/rootfs" -c . | docker import - exo-swarm-node-rootfs:1 >/dev/null
+tar -C "$TMP/rootfs" -c . | docker import - "$ROOTFS" >/dev/null
 
 mkdir -p "$TMP/ctx"
 cat >"$TMP/ctx/entrypoint" <<'SH'
@@ -64,8 +79,8 @@ mount | awk '$5 == "cgroup" { print $3, $6 }' | while read -r path opts; do
 done
 exec dockerd --host unix:///var/run/docker.sock --host tcp://0.0.0.0:2375 "$@"
 SH
-cat >"$TMP/ctx/Dockerfile" <<'DOCKERFILE'
-FROM exo-swarm-node-rootfs:1
+cat >"$TMP/ctx/Dockerfile" <<DOCKERFILE
+FROM $ROOTFS
 COPY entrypoint /usr/local/bin/exo-node-entrypoint
 RUN chmod 755 /usr/local/bin/exo-node-entrypoint
 VOLUME /var/lib/docker
@@ -74,5 +89,4 @@ LABEL org.exo.swarm-node=1
 ENTRYPOINT ["/usr/local/bin/exo-node-entrypoint"]
 DOCKERFILE
 docker build -q -t "$IMAGE" "$TMP/ctx" >/dev/null
-docker rmi exo-swarm-node-rootfs:1 >/dev/null
 say "built $IMAGE ($(docker image ls "$IMAGE" --format '{{.Size}}'))"
