@@ -5,7 +5,7 @@
 
 use crate::compose;
 use crate::model::{Application, ServiceSource};
-use crate::up::{NodeKind, Plan};
+use crate::plan::{NodeKind, Plan};
 
 /// One box: its name and the lines under it.
 struct Item {

@@ -23,6 +23,7 @@ pub mod lifecycle;
 pub mod model;
 pub mod output;
 pub mod paths;
+pub mod plan;
 pub mod probe;
 pub mod registry;
 pub mod scaffold;

@@ -3,8 +3,8 @@
 //! `docker compose ps` cannot show for HTTP, TCP or log-line readiness.
 
 use crate::docker::{ContainerState, DockerError, Engine, Inspection};
+use crate::plan::{Node, NodeKind, Plan, Readiness};
 use crate::probe::{self, Attempt};
-use crate::up::{Node, NodeKind, Plan, Readiness};
 use serde::Serialize;
 use std::net::SocketAddr;
 use std::time::SystemTime;

@@ -7,7 +7,7 @@ use crate::compose::Mode;
 use crate::diagram;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
-use crate::up::Plan;
+use crate::plan::Plan;
 
 pub fn run(
     settings: &Settings,

@@ -65,7 +65,7 @@ pub enum CommandError {
     #[error(transparent)]
     Docker(#[from] crate::docker::DockerError),
     #[error(transparent)]
-    UnknownRole(#[from] crate::up::UnknownRole),
+    UnknownRole(#[from] crate::plan::UnknownRole),
     #[error(transparent)]
     Scaffold(#[from] ScaffoldError),
     #[error(transparent)]

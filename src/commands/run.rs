@@ -6,8 +6,9 @@ use crate::compose::{self, Mode};
 use crate::docker::{DockerEngine, Engine, Project};
 use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
+use crate::plan::Plan;
 use crate::signals::Interrupts;
-use crate::up::{self, Outcome, Plan, UpOptions, WatchOptions};
+use crate::up::{self, Outcome, UpOptions, WatchOptions};
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -6,7 +6,7 @@ use crate::cli::{StatusArgs, StatusFormat};
 use crate::docker::DockerEngine;
 use crate::exit::ExitStatus;
 use crate::output::{self, Printer};
-use crate::up::Plan;
+use crate::plan::Plan;
 
 pub fn run(
     settings: &Settings,

@@ -3,8 +3,8 @@
 //! Health from the engine's healthcheck and log readiness arrive through
 //! the engine's events and the log stream instead.
 
-use super::plan::{Node, Readiness};
 use crate::docker::Engine;
+use crate::plan::{Node, Readiness};
 use crate::probe::{self, Attempt};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use std::net::SocketAddr;

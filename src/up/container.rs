@@ -5,12 +5,12 @@
 //! decides for the whole application.
 
 use super::checks;
-use super::plan::{Node, Readiness};
 use super::rebuild;
 use super::supervisor::{Context, Effect, Input, State, Supervisor};
 use crate::docker::{Engine, EventKind, Health, Project};
 use crate::lifecycle::{Failure, Settled, Step};
 use crate::model::WatchAction;
+use crate::plan::{Node, Readiness};
 use crate::probe::Attempt;
 use futures_util::StreamExt;
 use futures_util::stream::{BoxStream, SelectAll};

@@ -2,12 +2,12 @@
 //! what went wrong, its readiness check's last result, and its last lines.
 
 use super::Outcome;
-use super::plan::{Plan, Readiness};
 use super::session::View;
 use super::supervisor::State;
 use crate::docker::Engine;
 use crate::lifecycle::{Explanation, LastCheck, Problem};
 use crate::output::Printer;
+use crate::plan::{Plan, Readiness};
 use indexmap::IndexMap;
 
 /// Log lines shown per container.

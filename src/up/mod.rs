@@ -10,18 +10,16 @@ mod backoff;
 mod checks;
 mod container;
 mod failure;
-mod plan;
 mod rebuild;
 mod session;
 mod supervisor;
 #[cfg(test)]
 mod tests;
 
-pub use plan::{Node, NodeKind, Plan, Readiness, UnknownRole};
-
 use crate::docker::{BuildOutput, Built, Create, DockerError, Down, Engine, Project};
 use crate::lifecycle::Notice;
 use crate::output::{LogFormat, Printer};
+use crate::plan::{NodeKind, Plan};
 use crate::signals::Interrupts;
 use crate::watch::{self, FileWatch, Method, Target};
 use indexmap::IndexMap;

@@ -5,12 +5,12 @@
 //! Every task is tracked, and ended when the session ends.
 
 use super::container::{ContainerTask, Control, Links, News, Report, Setup};
-use super::plan::Plan;
 use super::supervisor::{State, Supervisor};
 use super::{Outcome, UpOptions};
 use crate::docker::{ContainerEvent, Engine, LogLine, Project};
 use crate::lifecycle::{Failure, Step};
 use crate::output::Progress;
+use crate::plan::Plan;
 use crate::signals::Interrupts;
 use crate::watch::{Change, FileWatch};
 use futures_util::StreamExt;
@@ -75,7 +75,7 @@ impl<'a> Session<'a> {
                 node: node.clone(),
                 supervisor: Supervisor::new(
                     node.readiness.describe(),
-                    node.readiness == super::Readiness::Healthy,
+                    node.readiness == crate::plan::Readiness::Healthy,
                     policy,
                 ),
                 supervised,

@@ -1,12 +1,12 @@
 //! The runtime against the fake engine, on tokio's paused clock: every
 //! timer, backoff and stop takes the time the test says, and no Docker.
 
-use super::plan::{Node, NodeKind, Plan, Readiness};
 use super::{Outcome, UpOptions, up};
 use crate::docker::fake::{Action, Behaviour, FakeEngine, Script};
 use crate::docker::{Engine, Project};
 use crate::model::RestartPolicy;
 use crate::output::{LogFormat, Printer};
+use crate::plan::{Node, NodeKind, Plan, Readiness};
 use crate::signals::Interrupts;
 use std::sync::Arc;
 use std::time::Duration;
