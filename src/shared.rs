@@ -61,6 +61,10 @@ fn copy_tree(from: &Path, to: &Path) -> Result<usize, SharedError> {
         to: to.to_path_buf(),
         source,
     };
+    // A link where a directory goes would be written through.
+    if is_link(to) {
+        return Err(SharedError::Link(to.to_path_buf()));
+    }
     std::fs::create_dir_all(to).map_err(io)?;
     let mut written = 0;
     for entry in std::fs::read_dir(from).map_err(io)? {
@@ -72,8 +76,7 @@ fn copy_tree(from: &Path, to: &Path) -> Result<usize, SharedError> {
         } else if kind.is_dir() {
             written += copy_tree(&source, &target)?;
         } else if !same_content(&source, &target) {
-            // A link where the file goes would be written through.
-            if target.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
+            if is_link(&target) {
                 return Err(SharedError::Link(target));
             }
             std::fs::copy(&source, &target).map_err(|source_err| SharedError::Io {
@@ -85,6 +88,10 @@ fn copy_tree(from: &Path, to: &Path) -> Result<usize, SharedError> {
         }
     }
     Ok(written)
+}
+
+fn is_link(path: &Path) -> bool {
+    path.symlink_metadata().is_ok_and(|m| m.is_symlink())
 }
 
 fn same_content(a: &Path, b: &Path) -> bool {
@@ -144,5 +151,20 @@ mod tests {
         let err = copy_into_services(dir, &app).unwrap_err();
         assert!(matches!(err, SharedError::Link(_)), "{err}");
         assert!(!dir.join("web/shared/passwd").exists());
+    }
+
+    #[test]
+    fn a_link_in_the_service_where_a_shared_directory_goes_is_not_written_through() {
+        let temp = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let dir = temp.path();
+        std::fs::create_dir_all(dir.join("shared/deep")).unwrap();
+        std::fs::write(dir.join("shared/deep/a.txt"), "shared\n").unwrap();
+        std::fs::create_dir_all(dir.join("web/shared")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.join("web/shared/deep")).unwrap();
+        let app = app(dir, "shared");
+        let err = copy_into_services(dir, &app).unwrap_err();
+        assert!(matches!(err, SharedError::Link(_)), "{err}");
+        assert!(!elsewhere.path().join("a.txt").exists());
     }
 }

@@ -56,7 +56,7 @@ pub fn readiness(probe: Option<&Probe>, port: Option<u16>) -> Readiness {
     match &probe.check {
         Check::Http { path, port: own } => {
             readiness.check = "http";
-            readiness.path = Some(path.clone());
+            readiness.path = Some(literal(path));
             readiness.port = own.or(port);
         }
         Check::Tcp { port: own } => {
@@ -66,7 +66,7 @@ pub fn readiness(probe: Option<&Probe>, port: Option<u16>) -> Readiness {
         Check::Command(_) => readiness.check = "healthy",
         Check::Log { text } => {
             readiness.check = "log";
-            readiness.text = Some(text.clone());
+            readiness.text = Some(literal(text));
         }
     }
     readiness
@@ -95,17 +95,18 @@ pub fn watch(policy: &WatchPolicy) -> Option<WatchMetadata> {
         return None;
     }
     let rules = policy.effective_rules();
+    let literals = |paths: &[String]| FlowSeq(paths.iter().map(|path| literal(path)).collect());
     Some(WatchMetadata {
-        paths: FlowSeq(if policy.paths.is_empty() {
-            vec![".".to_owned()]
+        paths: if policy.paths.is_empty() {
+            FlowSeq(vec![".".to_owned()])
         } else {
-            policy.paths.clone()
-        }),
-        ignore: (!policy.ignore.is_empty()).then(|| FlowSeq(policy.ignore.clone())),
+            literals(&policy.paths)
+        },
+        ignore: (!policy.ignore.is_empty()).then(|| literals(&policy.ignore)),
         rules: rules
             .iter()
             .map(|rule| WatchRuleMetadata {
-                paths: FlowSeq(rule.paths.clone()),
+                paths: literals(&rule.paths),
                 action: rule.action.name(),
             })
             .collect(),

@@ -8,6 +8,7 @@
 mod application;
 pub mod catalog;
 mod checks;
+mod command;
 mod dependency;
 mod duration;
 mod excerpt;
@@ -19,6 +20,7 @@ mod problem;
 mod reader;
 mod remote;
 mod service;
+mod variables;
 pub mod yaml;
 
 pub use application::{is_application_name, is_role};

@@ -3,10 +3,9 @@
 //! every problem of a file.
 
 use super::duration::{OutOfRange, compose_range, parse_duration, spelled_duration};
-use super::names::{image_problem, is_environment_name, is_variable_name, suggest};
+use super::names::{image_problem, suggest};
 use super::problem::{Problem, Problems, Site, SourceFile};
 use super::yaml::{Node, Value};
-use indexmap::IndexMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -176,17 +175,28 @@ impl<'p> Reader<'p> {
     }
 
     /// A scalar read as text (`port: 80` and `port: "80"` are both "80").
+    /// Every text of the configuration reaches Docker as a variable, an
+    /// argument or a path, none of which can hold a NUL character: the
+    /// engine refuses it only when the container starts.
     pub fn string(&mut self, node: &Node, path: &str) -> Option<Located<String>> {
-        match node.value.scalar_text() {
-            Some(value) => Some(Located {
-                value,
-                site: self.site(node),
-            }),
-            None => {
-                self.wrong_type(node, path, "a string");
-                None
-            }
+        let Some(value) = node.value.scalar_text() else {
+            self.wrong_type(node, path, "a string");
+            return None;
+        };
+        if value.contains('\0') {
+            let problem = Problem::at(
+                self.site(node),
+                format!("`{path}` holds a NUL character, which Docker cannot pass on"),
+            )
+            .label("NUL character (`\\0`)")
+            .help("remove the `\\0`: environment values, commands and paths end at a NUL");
+            self.report(problem);
+            return None;
         }
+        Some(Located {
+            value,
+            site: self.site(node),
+        })
     }
 
     /// A string that must not be empty.
@@ -398,55 +408,6 @@ impl<'p> Reader<'p> {
                 .help(help),
         );
         None
-    }
-
-    /// Environment variables: names to text values (`KEY:` alone is empty).
-    pub fn environment(&mut self, node: &Node, path: &str) -> IndexMap<String, String> {
-        let mut variables = IndexMap::new();
-        for (key, name, value) in self.entries(node, path) {
-            if !is_environment_name(name) {
-                let problem = Problem::at(
-                    self.site(key),
-                    format!("`{name}` in `{path}` is not a valid environment variable name"),
-                )
-                .label("invalid name")
-                .help("use letters, digits, `_`, `.` and `-`, starting with a letter or `_`");
-                self.report(problem);
-                continue;
-            }
-            let text = match &value.value {
-                Value::Null => Some(String::new()),
-                _ => self
-                    .string(value, &format!("{path}.{name}"))
-                    .map(|s| s.value),
-            };
-            if let Some(text) = text {
-                variables.insert(name.to_owned(), text);
-            }
-        }
-        variables
-    }
-
-    /// Names of secrets: each must be a valid variable name.
-    pub fn secrets(&mut self, node: &Node, path: &str) -> Vec<String> {
-        let mut names = Vec::new();
-        for name in self.string_list(node, path) {
-            if is_variable_name(&name.value) {
-                names.push(name.value);
-            } else {
-                let problem = Problem::at(
-                    name.site,
-                    format!(
-                        "secret `{}` in `{path}` is not a valid variable name",
-                        name.value
-                    ),
-                )
-                .label("invalid name")
-                .help("secrets are passed as `${NAME}`; use letters, digits and `_`");
-                self.report(problem);
-            }
-        }
-        names
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::DependencySites;
 use super::application::read_dependency_data;
+use super::command::read_command;
 use super::dependency::read_dependencies;
 use super::policy::{read_restart, read_watch};
 use super::probe::read_probe;
@@ -138,12 +139,10 @@ fn read_development(reader: &mut Reader, node: &Node, file: &mut ServiceFile) {
         let scripts = reader.fields(n, "development.scripts", &["run", "test"]);
         development.run = scripts
             .get("run")
-            .and_then(|n| reader.non_empty_string(n, "development.scripts.run"))
-            .map(|s| s.value);
+            .and_then(|n| read_command(reader, n, "development.scripts.run"));
         development.test = scripts
             .get("test")
-            .and_then(|n| reader.non_empty_string(n, "development.scripts.test"))
-            .map(|s| s.value);
+            .and_then(|n| read_command(reader, n, "development.scripts.test"));
     }
     development.health_check = fields
         .get("health-check")

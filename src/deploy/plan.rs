@@ -110,7 +110,11 @@ pub fn plan(
                 fingerprint,
                 after: service.exo.after.clone(),
                 node_label: service.exo.node_label.clone(),
-                ready_log: service.exo.ready_log.clone(),
+                ready_log: service
+                    .exo
+                    .ready_log
+                    .as_deref()
+                    .map(|text| interpolate(text, &mut lookup)),
             },
         );
     }
@@ -174,7 +178,7 @@ fn definition(
         constraints: deploy
             .placement
             .as_ref()
-            .map(|p| p.constraints.clone())
+            .map(|p| p.constraints.iter().map(|c| resolve(c)).collect())
             .unwrap_or_default(),
         nano_cpus: limits
             .and_then(|l| l.cpus.as_deref())
@@ -309,5 +313,35 @@ mod tests {
         app.remote.environments["staging"].registry = None;
         let err = plan(&app, &dir, "staging", &|_| None).unwrap_err();
         assert!(matches!(err, DeployError::NoRegistry { .. }));
+    }
+
+    /// The stack file writes a `$` of the configuration as `$$`, as Compose
+    /// and the docker CLI read it; the Swarm gets the `$` back.
+    #[test]
+    fn a_dollar_in_a_ready_line_or_a_placement_reaches_the_swarm_as_written() {
+        use crate::model::{Check, Probe};
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/shop");
+        let mut app = crate::config::load(&dir).unwrap();
+        app.services["worker"].config.development.health_check = Some(Probe::new(Check::Log {
+            text: "ready for $5".to_owned(),
+        }));
+        app.services["api"].config.remote.placement = vec!["node.labels.zone == $a".to_owned()];
+        let stack = crate::compose::stack::compile_stack(
+            &app,
+            "staging",
+            &app.remote.environments["staging"],
+        );
+        let text = crate::compose::stack::render_stack(&stack);
+        assert!(text.contains("ready-log: ready for $$5"), "{text}");
+        assert!(text.contains("node.labels.zone == $$a"), "{text}");
+        let plan = plan(&app, &dir, "staging", &|_| None).unwrap();
+        assert_eq!(
+            plan.services["worker"].ready_log.as_deref(),
+            Some("ready for $5")
+        );
+        assert_eq!(
+            plan.services["api"].definition.constraints,
+            ["node.labels.zone == $a"]
+        );
     }
 }

@@ -349,9 +349,8 @@ impl Run<'_> {
     }
 }
 
-/// Runs one test's `docker compose run` to its end, forwarding its lines,
-/// Forwards one test's lines, then its exit code. Aborting the task ends
-/// the run.
+/// Forwards the lines of one test's `docker compose run`, then its exit
+/// code. Aborting the task ends the run.
 async fn run_one(
     mut run: BoxStream<'static, RunOutput>,
     name: String,

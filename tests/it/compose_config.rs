@@ -175,3 +175,68 @@ fn finds_secret_references() {
     let names: Vec<&str> = referenced_variables(text).into_iter().collect();
     assert_eq!(names, ["DB_PW", "PW", "TOKEN"]);
 }
+
+/// Every `$` of the configuration reaches Compose as a `$`: in variables,
+/// commands, paths and exo's own `x-exo` settings, none is read as a
+/// variable of the host (Compose would warn, fill in the host's value or,
+/// for `${X:?}`, refuse the file).
+#[test]
+fn dollar_signs_reach_compose_as_written() {
+    let Some(prefix) = require_compose() else {
+        return;
+    };
+    let app = tempfile::tempdir().expect("a temporary directory");
+    let service = app.path().join("we$b");
+    std::fs::create_dir(&service).expect("create the service directory");
+    std::fs::write(
+        app.path().join("application.yml"),
+        "name: dollars\nlocal:\n  environment-variables:\n    SHARED: 'a $A ${B:?no}'\nservices:\n  web:\n    location: './we$b'\n",
+    )
+    .expect("write application.yml");
+    std::fs::write(
+        service.join("service.yml"),
+        "type: private\ndevelopment:\n  port: 80\n  scripts: {run: 'echo $HOME'}\n  health-check: {http: '/h?$x=${y}'}\n  watch:\n    ignore: ['$ig']\n    rules: [{paths: ['${p:?no}/**'], action: restart}]\nlocal:\n  environment-variables: {OWN: '$OWN'}\n",
+    )
+    .expect("write service.yml");
+    std::fs::write(service.join("Dockerfile"), "FROM exo-base/busybox:1\n").expect("Dockerfile");
+    let generated = exo()
+        .arg("-C")
+        .arg(app.path())
+        .arg("generate")
+        .output()
+        .expect("run exo generate");
+    assert!(generated.status.success(), "{generated:?}");
+
+    let file = app.path().join(Mode::Development.file_name());
+    let mut command = compose(
+        &prefix,
+        [
+            "-f".as_ref(),
+            file.as_os_str(),
+            "config".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+    );
+    command.current_dir(app.path());
+    let output = output_within(&mut command, CONFIG_TIMEOUT).expect("run compose config");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // `config` does not print a service's `x-exo`: a `$` left single there
+    // shows as a warning, or as a refusal for `${p:?no}`.
+    assert!(!stderr.contains("not set"), "{stderr}");
+    let config: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("compose config prints JSON");
+    // `config` prints values escaped again, so each `$` shows as `$$`.
+    let printed = |value: &str| value.replace('$', "$$");
+    let web = &config["services"]["web"];
+    assert_eq!(web["environment"]["SHARED"], printed("a $A ${B:?no}"));
+    assert_eq!(web["environment"]["OWN"], printed("$OWN"));
+    assert_eq!(web["command"][1], printed("$HOME"));
+    assert!(
+        web["build"]["context"]
+            .as_str()
+            .is_some_and(|c| c.ends_with(&printed("/we$b"))),
+        "{web}"
+    );
+}

@@ -184,7 +184,7 @@ fn service_entry(
         .or_else(|| service.config.development.health_check.clone());
     let healthcheck = swarm_healthcheck(probe.as_ref(), port);
     let ready_log = match probe.as_ref().map(|p| &p.check) {
-        Some(Check::Log { text }) if healthcheck.is_none() => Some(text.clone()),
+        Some(Check::Log { text }) if healthcheck.is_none() => Some(literal(text)),
         _ => None,
     };
     let published: Vec<PublishedPort> = match (ports.get(&service.role), port) {
@@ -310,7 +310,9 @@ fn deploy(
     Deploy {
         endpoint_mode: "dnsrr",
         replicas,
-        placement: (!constraints.is_empty()).then_some(Placement { constraints }),
+        placement: (!constraints.is_empty()).then(|| Placement {
+            constraints: constraints.iter().map(|c| literal(c)).collect(),
+        }),
         resources,
         restart_policy: RestartPolicy {
             condition: "on-failure",
