@@ -18,6 +18,7 @@ APT_PACKAGES=(busybox-static hyperfine redis-server git docker-registry libxml2-
 BUSYBOX_IMAGE=exo-base/busybox:1
 REDIS_IMAGE=exo-base/redis:1
 DOCKER_TIMEOUT=20
+DOCKER_START_WAIT=90
 
 REBUILD=0
 for arg in "$@"; do
@@ -142,9 +143,29 @@ fi
 # ---------------------------------------------------------------------------
 # 3. Docker daemon
 # ---------------------------------------------------------------------------
-if ! engine_version=$(timeout "$DOCKER_TIMEOUT" docker info --format '{{.ServerVersion}}' 2>"$TMP/docker-info.err") \
-        || [[ -z "$engine_version" ]]; then
-    die "cannot reach the Docker daemon (is dockerd running, and may this user use it?${DOCKER_HOST:+ DOCKER_HOST=$DOCKER_HOST}): $(tail -n 1 "$TMP/docker-info.err")"
+engine_version() {
+    timeout "$DOCKER_TIMEOUT" docker info --format '{{.ServerVersion}}' 2>"$TMP/docker-info.err"
+}
+# A fresh machine may still be starting its daemon, or (in CI) may not have
+# started it at all: as root, with the local socket, start it and wait.
+local_daemon() {
+    [[ -z "${DOCKER_HOST:-}" || "$DOCKER_HOST" == unix:///var/run/docker.sock ]] \
+        && [[ $(id -u) == 0 ]] && command -v dockerd >/dev/null
+}
+if ! engine_version=$(engine_version) || [[ -z "$engine_version" ]]; then
+    if local_daemon && ! pgrep -x dockerd >/dev/null; then
+        say "docker: the daemon is not running; starting it (log in /var/log/dockerd.log)"
+        if ! service docker start >"$TMP/docker-start.log" 2>&1; then
+            nohup dockerd >>/var/log/dockerd.log 2>&1 </dev/null &
+        fi
+    fi
+    say "docker: waiting up to ${DOCKER_START_WAIT}s for the daemon"
+    deadline=$((SECONDS + DOCKER_START_WAIT))
+    until engine_version=$(engine_version) && [[ -n "$engine_version" ]]; do
+        ((SECONDS < deadline)) \
+            || die "cannot reach the Docker daemon (is dockerd running, and may this user use it?${DOCKER_HOST:+ DOCKER_HOST=$DOCKER_HOST}): $(tail -n 1 "$TMP/docker-info.err")"
+        sleep 1
+    done
 fi
 say "docker: engine $engine_version reachable"
 
