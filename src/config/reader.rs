@@ -179,7 +179,7 @@ impl<'p> Reader<'p> {
     /// argument or a path, none of which can hold a NUL character: the
     /// engine refuses it only when the container starts.
     pub fn string(&mut self, node: &Node, path: &str) -> Option<Located<String>> {
-        let Some(value) = node.value.scalar_text() else {
+        let Some(value) = node.text() else {
             self.wrong_type(node, path, "a string");
             return None;
         };

@@ -21,6 +21,27 @@ pub struct Span {
 pub struct Node {
     pub value: Value,
     pub span: Span,
+    /// A number's or boolean's text as written (`00123`, `1.50`, `True`),
+    /// for a setting that takes text: the value alone would change it.
+    pub written: Option<Box<str>>,
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Self {
+        Node {
+            value,
+            span,
+            written: None,
+        }
+    }
+
+    /// The text of a scalar as a string field reads it: as written.
+    pub fn text(&self) -> Option<String> {
+        match &self.written {
+            Some(written) => Some(written.to_string()),
+            None => self.value.scalar_text(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -223,6 +244,18 @@ mod tests {
         assert_eq!(&source[key.span.offset..][..key.span.len], "port");
         assert_eq!(value.value, Value::Int(8080));
         assert_eq!(&source[value.span.offset..][..value.span.len], "8080");
+    }
+
+    #[test]
+    fn numbers_and_booleans_keep_their_text_as_written() {
+        let root = parse("a: 00123\nb: 1.50\nc: True\nd: &n 0x1F\ne: *n\nf: text\n").unwrap();
+        let texts: Vec<_> = map_entries(&root)
+            .iter()
+            .map(|(_, value)| value.text())
+            .collect();
+        let expected = ["00123", "1.50", "True", "0x1F", "0x1F", "text"];
+        assert_eq!(texts, expected.map(|text| Some(text.to_string())));
+        assert_eq!(map_entries(&root)[2].1.value, Value::Bool(true));
     }
 
     #[test]

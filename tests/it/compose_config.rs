@@ -199,34 +199,7 @@ fn dollar_signs_reach_compose_as_written() {
     )
     .expect("write service.yml");
     std::fs::write(service.join("Dockerfile"), "FROM exo-base/busybox:1\n").expect("Dockerfile");
-    let generated = exo()
-        .arg("-C")
-        .arg(app.path())
-        .arg("generate")
-        .output()
-        .expect("run exo generate");
-    assert!(generated.status.success(), "{generated:?}");
-
-    let file = app.path().join(Mode::Development.file_name());
-    let mut command = compose(
-        &prefix,
-        [
-            "-f".as_ref(),
-            file.as_os_str(),
-            "config".as_ref(),
-            "--format".as_ref(),
-            "json".as_ref(),
-        ],
-    );
-    command.current_dir(app.path());
-    let output = output_within(&mut command, CONFIG_TIMEOUT).expect("run compose config");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    // `config` does not print a service's `x-exo`: a `$` left single there
-    // shows as a warning, or as a refusal for `${p:?no}`.
-    assert!(!stderr.contains("not set"), "{stderr}");
-    let config: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("compose config prints JSON");
+    let config = compose_config_of(&prefix, app.path());
     // `config` prints values escaped again, so each `$` shows as `$$`.
     let printed = |value: &str| value.replace('$', "$$");
     let web = &config["services"]["web"];
@@ -239,4 +212,77 @@ fn dollar_signs_reach_compose_as_written() {
             .is_some_and(|c| c.ends_with(&printed("/we$b"))),
         "{web}"
     );
+}
+
+/// A number or boolean given to a setting that takes text reaches Compose
+/// as written: `00123` is not `123`, `1.50` not `1.5`, `True` not `true`.
+#[test]
+fn numbers_reach_compose_as_written() {
+    let Some(prefix) = require_compose() else {
+        return;
+    };
+    let app = tempfile::tempdir().expect("a temporary directory");
+    let service = app.path().join("web");
+    std::fs::create_dir(&service).expect("create the service directory");
+    std::fs::write(
+        app.path().join("application.yml"),
+        "name: numbers\nservices:\n  web:\n    location: ./web\n",
+    )
+    .expect("write application.yml");
+    let values = [
+        ("ZIP", "00123"),
+        ("RATIO", "1.50"),
+        ("FLAG", "True"),
+        ("MASK", "0x1F"),
+        ("BIG", "12345678901234567890"),
+        ("COUNT", "1_000"),
+    ];
+    let environment: String = values
+        .iter()
+        .map(|(name, value)| format!("    {name}: {value}\n"))
+        .collect();
+    std::fs::write(
+        service.join("service.yml"),
+        format!("type: worker\ndevelopment:\n  scripts: {{run: sleep 1}}\nlocal:\n  environment-variables:\n{environment}"),
+    )
+    .expect("write service.yml");
+    std::fs::write(service.join("Dockerfile"), "FROM exo-base/busybox:1\n").expect("Dockerfile");
+    let config = compose_config_of(&prefix, app.path());
+    for (name, value) in values {
+        assert_eq!(
+            config["services"]["web"]["environment"][name], value,
+            "{name}"
+        );
+    }
+}
+
+/// `exo generate` in `app`, then what `docker compose config` makes of the
+/// development file, failing on any warning about unset variables.
+fn compose_config_of(prefix: &[String], app: &std::path::Path) -> serde_json::Value {
+    let generated = exo()
+        .arg("-C")
+        .arg(app)
+        .arg("generate")
+        .output()
+        .expect("run exo generate");
+    assert!(generated.status.success(), "{generated:?}");
+    let file = app.join(Mode::Development.file_name());
+    let mut command = compose(
+        prefix,
+        [
+            "-f".as_ref(),
+            file.as_os_str(),
+            "config".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+    );
+    command.current_dir(app);
+    let output = output_within(&mut command, CONFIG_TIMEOUT).expect("run compose config");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // `config` does not print a service's `x-exo`: a `$` left single there
+    // shows as a warning, or as a refusal for `${p:?no}`.
+    assert!(!stderr.contains("not set"), "{stderr}");
+    serde_json::from_slice(&output.stdout).expect("compose config prints JSON")
 }

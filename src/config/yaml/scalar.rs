@@ -24,6 +24,14 @@ pub fn resolve(text: String, style: ScalarStyle, tag: Option<&Tag>) -> Result<Va
     }
 }
 
+/// Whether a scalar may read as a number or a boolean, whose text is then
+/// kept as written (a cheap test, so that most text is not copied).
+pub fn may_be_typed(text: &str, tag: Option<&Tag>) -> bool {
+    tag.is_some()
+        || text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
+        || boolean(text).is_some()
+}
+
 /// Whether a plain scalar reads as no value: such a key is the empty text.
 pub fn is_null(text: &str) -> bool {
     matches!(text, "" | "~" | "null" | "Null" | "NULL")

@@ -112,10 +112,9 @@ pub fn build(source: &str) -> Result<Node, TreeError> {
             _ => {}
         }
     }
-    Ok(builder.root.unwrap_or(Node {
-        value: Value::Null,
-        span: Span::default(),
-    }))
+    Ok(builder
+        .root
+        .unwrap_or(Node::new(Value::Null, Span::default())))
 }
 
 /// The parser's error; an alias to no anchor is named in the words people
@@ -180,10 +179,7 @@ impl Builder {
             } else {
                 text
             };
-            let node = Node {
-                value: Value::String(text),
-                span,
-            };
+            let node = Node::new(Value::String(text), span);
             if anchor != 0 {
                 self.remember(anchor, &node);
             }
@@ -196,8 +192,15 @@ impl Builder {
             }
             return Ok(());
         }
+        let written = scalar::may_be_typed(&text, tag).then(|| text.clone().into_boxed_str());
         let value = resolve(text, style, tag).map_err(|message| TreeError::rule(message, span))?;
-        let node = Node { value, span };
+        let written =
+            written.filter(|_| matches!(value, Value::Int(_) | Value::Float(_) | Value::Bool(_)));
+        let node = Node {
+            value,
+            span,
+            written,
+        };
         if anchor != 0 {
             self.remember(anchor, &node);
         }
@@ -239,10 +242,7 @@ impl Builder {
             Collection::Seq(items) => Value::Seq(items),
             Collection::Map { entries, .. } => Value::Map(merged(entries)?),
         };
-        let node = Node {
-            value,
-            span: frame.span,
-        };
+        let node = Node::new(value, frame.span);
         if frame.anchor != 0 {
             self.remember(frame.anchor, &node);
         }
