@@ -14,6 +14,7 @@ mod duration;
 mod excerpt;
 mod files;
 mod names;
+mod parallel;
 mod policy;
 mod probe;
 mod problem;
@@ -198,37 +199,12 @@ fn read_service_files(
         })
         .collect();
     // Threads only pay off for hundreds of files.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(wanted.len().div_ceil(200))
-        .max(1);
-    let chunk = wanted.len().div_ceil(threads).max(1);
-    type Read = (Result<Option<ServiceFile>, LoadError>, Problems);
-    let read: Vec<Vec<Read>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = wanted
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(_, location)| {
-                            let mut found = Problems::default();
-                            (read_service_file(dir, location, &mut found), found)
-                        })
-                        .collect::<Vec<Read>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+    let read = parallel::map_in_order(&wanted, 200, |(_, location)| {
+        let mut found = Problems::default();
+        (read_service_file(dir, location, &mut found), found)
     });
     let mut files = IndexMap::with_capacity(wanted.len());
-    for ((role, _), (file, found)) in wanted.iter().zip(read.into_iter().flatten()) {
+    for ((role, _), (file, found)) in wanted.iter().zip(read) {
         problems.extend(found.into_vec());
         if let Some(file) = file? {
             files.insert((*role).to_owned(), file);
