@@ -4,7 +4,7 @@
 
 use crate::config::{self, APPLICATION_FILE, LoadError, SERVICE_FILE, ServiceRepository};
 use crate::git::{self, GitError};
-use crate::output::Progress;
+use crate::lifecycle::CloneStep;
 use std::path::{Path, PathBuf};
 use tokio::task::JoinSet;
 
@@ -105,12 +105,12 @@ pub fn missing_services(dir: &Path) -> Result<Vec<ServiceRepository>, CloneError
         .collect())
 }
 
-/// Clones every service in parallel, showing one line per service. If any
+/// Clones every service in parallel, reporting each one's steps. If any
 /// fails, every directory created here is removed again.
 pub async fn clone_services(
     dir: &Path,
     services: &[ServiceRepository],
-    progress: &Progress,
+    report: impl Fn(&str, &CloneStep),
 ) -> Result<(), CloneError> {
     for service in services {
         crate::paths::inside(dir, &dir.join(&service.location))?;
@@ -130,7 +130,12 @@ pub async fn clone_services(
     }
     let mut tasks = JoinSet::new();
     for service in services {
-        progress.state(&service.role, &format!("cloning {}", service.url));
+        report(
+            &service.role,
+            &CloneStep::Cloning {
+                url: service.url.clone(),
+            },
+        );
         let service = service.clone();
         let target = dir.join(&service.location);
         tasks.spawn(async move {
@@ -150,13 +155,19 @@ pub async fn clone_services(
             continue;
         };
         match result {
-            Ok(()) => progress.done(
+            Ok(()) => report(
                 &service.role,
-                &format!("cloned into {}", service.location),
-                true,
+                &CloneStep::Cloned {
+                    location: service.location.clone(),
+                },
             ),
             Err(message) => {
-                progress.done(&service.role, &format!("failed: {message}"), false);
+                report(
+                    &service.role,
+                    &CloneStep::Failed {
+                        message: message.clone(),
+                    },
+                );
                 failures.push(ServiceFailure {
                     role: service.role,
                     message,

@@ -191,3 +191,11 @@ pub enum TestNotice {
         project: String,
     },
 }
+
+/// A service repository's line while `exo clone` fetches it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CloneStep {
+    Cloning { url: String },
+    Cloned { location: String },
+    Failed { message: String },
+}

@@ -35,7 +35,9 @@ pub fn run(
             color: false,
         };
         let progress = printer.progress(&roles, format);
-        let result = clone::clone_services(&dir, &missing, &progress).await;
+        let result =
+            clone::clone_services(&dir, &missing, |role, step| progress.clone_step(role, step))
+                .await;
         drop(progress);
         result.inspect_err(|_| fetched.undo(&dir))?;
         let count = missing.len();

@@ -3,7 +3,7 @@
 use super::lifecycle::changed_files;
 use super::logs::{LogFormat, LogStyle};
 use crate::docker::LogLine;
-use crate::lifecycle::{Settled, Step};
+use crate::lifecycle::{CloneStep, Settled, Step};
 use indexmap::IndexMap;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
@@ -89,6 +89,17 @@ impl Progress {
     /// Where a container's start ended.
     pub fn settled(&self, name: &str, settled: &Settled) {
         self.done(name, &settled.to_string(), settled.is_good());
+    }
+
+    /// A service repository's step in `exo clone`.
+    pub fn clone_step(&self, name: &str, step: &CloneStep) {
+        match step {
+            CloneStep::Cloning { url } => self.state(name, &format!("cloning {url}")),
+            CloneStep::Cloned { location } => {
+                self.done(name, &format!("cloned into {location}"), true)
+            }
+            CloneStep::Failed { message } => self.done(name, &format!("failed: {message}"), false),
+        }
     }
 
     /// A container's watched files changed.
