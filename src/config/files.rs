@@ -35,7 +35,8 @@ pub fn read(dir: &Path, name: &str) -> Result<Read, LoadError> {
         source,
     };
     // Only a link needs resolving: a plain file is in its directory.
-    let is_link = path.symlink_metadata().map_err(io)?.is_symlink();
+    let own = path.symlink_metadata().map_err(io)?;
+    let is_link = own.is_symlink();
     let real = if is_link {
         let Ok(real) = path.canonicalize() else {
             return Ok(Read::Refused(refused(
@@ -60,7 +61,11 @@ pub fn read(dir: &Path, name: &str) -> Result<Read, LoadError> {
     } else {
         path.clone()
     };
-    let meta = std::fs::metadata(&real).map_err(io)?;
+    let meta = if is_link {
+        std::fs::metadata(&real).map_err(io)?
+    } else {
+        own
+    };
     if !meta.is_file() {
         return Ok(Read::Refused(refused(
             name,
@@ -68,7 +73,10 @@ pub fn read(dir: &Path, name: &str) -> Result<Read, LoadError> {
             "a configuration file is an ordinary file of YAML text",
         )));
     }
-    let mut bytes = Vec::new();
+    // Sized from the metadata, the file is read in one call and a last
+    // one that finds its end (a large application reads thousands).
+    let expected = meta.len().min(MAX_FILE_BYTES) as usize + 1;
+    let mut bytes = Vec::with_capacity(expected);
     std::fs::File::open(&real)
         .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
         .map_err(io)?;
