@@ -335,23 +335,29 @@ fn judge(
     changed: bool,
 ) -> Judgement {
     let update = state.and_then(|s| s.update_state.as_deref());
+    let ours = |t: &&TaskState| t.fingerprint.as_deref() == Some(service.fingerprint.as_str());
+    let running = |t: &&TaskState| t.desired_state == "running" && t.state == "running";
+    let desired = service.definition.replicas;
     if changed {
         match update {
-            Some("rollback_completed" | "rollback_paused") => {
-                return Judgement::Failed { rolled_back: true };
+            // Swarm says so once it has replaced the new tasks, before the
+            // previous version's are running again: "rolled back" waits for
+            // them, so that the previous version answers when exo says it.
+            Some("rollback_completed") => {
+                let previous = tasks.iter().filter(|t| !ours(t)).filter(running).count();
+                return if previous as u64 >= desired {
+                    Judgement::Failed { rolled_back: true }
+                } else {
+                    Judgement::RollingBack
+                };
             }
+            Some("rollback_paused") => return Judgement::Failed { rolled_back: true },
             Some("rollback_started") => return Judgement::RollingBack,
             Some("paused") => return Judgement::Failed { rolled_back: false },
             _ => {}
         }
     }
-    let ours = |t: &&TaskState| t.fingerprint.as_deref() == Some(service.fingerprint.as_str());
-    let desired = service.definition.replicas;
-    let ready = tasks
-        .iter()
-        .filter(ours)
-        .filter(|t| t.desired_state == "running" && t.state == "running")
-        .count() as u64;
+    let ready = tasks.iter().filter(ours).filter(running).count() as u64;
     let failed = tasks.iter().filter(ours).filter(|t| t.failed()).count();
     let updating = changed && update == Some("updating");
     if ready >= desired && !updating {

@@ -22,6 +22,8 @@ enum Behaviour {
 struct Cluster {
     services: Vec<ServiceState>,
     polls: HashMap<String, u32>,
+    /// The poll at which Swarm rolled each service back.
+    rolled_back_at: HashMap<String, u32>,
     registry: Vec<String>,
     log: Vec<String>,
     labels: Vec<String>,
@@ -132,6 +134,10 @@ impl Swarm for FakeSwarm {
             *n += 1;
             *n
         };
+        let rolled_back_at = *cluster
+            .rolled_back_at
+            .entry(id.to_owned())
+            .or_insert(u32::MAX);
         let service = cluster.services.iter_mut().find(|s| s.id == id).unwrap();
         let task = |state: &str, fingerprint: &Option<String>| TaskState {
             id: format!("{id}-{polls}"),
@@ -148,7 +154,8 @@ impl Swarm for FakeSwarm {
             timestamp: format!("2026-01-01T00:00:{polls:02}Z"),
         };
         let updating = service.update_state.as_deref() == Some("updating");
-        Ok(match self.behaviour(service) {
+        let rolled_back = service.update_state.as_deref() == Some("rollback_completed");
+        let tasks = match self.behaviour(service) {
             Behaviour::HealthyAfter(n) if polls > n => {
                 if updating {
                     service.update_state = Some("completed".into());
@@ -159,16 +166,28 @@ impl Swarm for FakeSwarm {
             }
             Behaviour::HealthyAfter(_) => vec![task("starting", &service.fingerprint)],
             Behaviour::Crashes if updating => {
-                // Swarm rolls the failed update back to the previous version.
+                // Swarm rolls the failed update back to the previous version,
+                // and says so while the previous version's task still starts.
                 service.update_state = Some("rollback_completed".into());
-                service.fingerprint = service.update_message.take();
-                vec![task("failed", &service.fingerprint)]
+                let new =
+                    std::mem::replace(&mut service.fingerprint, service.update_message.take());
+                vec![task("failed", &new), task("starting", &service.fingerprint)]
             }
+            Behaviour::Crashes if rolled_back && polls <= rolled_back_at.saturating_add(1) => {
+                vec![task("starting", &service.fingerprint)]
+            }
+            Behaviour::Crashes if rolled_back => (0..service.replicas)
+                .map(|_| task("running", &service.fingerprint))
+                .collect(),
             Behaviour::Silent => vec![task("running", &service.fingerprint)],
             Behaviour::Crashes => (0..polls)
                 .map(|_| task("failed", &service.fingerprint))
                 .collect(),
-        })
+        };
+        if service.update_state.as_deref() == Some("rollback_completed") && !rolled_back {
+            cluster.rolled_back_at.insert(id.to_owned(), polls);
+        }
+        Ok(tasks)
     }
     async fn logs(&self, _: &str, _: usize) -> Vec<String> {
         vec!["api: cannot start".to_owned()]
@@ -346,12 +365,25 @@ async fn a_failed_update_is_rolled_back_and_reported() {
         cluster: Mutex::new(std::mem::take(&mut *good.cluster.lock().unwrap())),
     };
     let changed = shop_plan(|app| app.services["worker"].config.remote.replicas = 2);
-    let (outcome, _) = run(&crashing, &changed).await;
+    let (outcome, events) = run(&crashing, &changed).await;
     let Outcome::Failed(failure) = outcome else {
         panic!("{outcome:?}")
     };
     assert_eq!(failure.service, "worker");
     assert!(failure.rolled_back);
+    // Swarm said "rollback completed" while the previous version's task
+    // was starting: exo said "rolling back" until it ran.
+    let worker: Vec<&ServiceStep> = events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Service { name, step } if name == "worker" => Some(step),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        worker[worker.len() - 2..],
+        [&ServiceStep::RollingBack, &ServiceStep::Failed]
+    );
 }
 
 #[tokio::test(start_paused = true)]
