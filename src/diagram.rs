@@ -3,7 +3,6 @@
 //! it (dashed for a service's `depends-on`). Graphviz's dot language and
 //! Mermaid flowcharts; pure text from the start plan.
 
-use crate::compose;
 use crate::model::{Application, ServiceSource};
 use crate::plan::{NodeKind, Plan};
 
@@ -33,7 +32,7 @@ struct Arrow {
 }
 
 fn layout(app: &Application, plan: &Plan) -> (Vec<Item>, Vec<Arrow>) {
-    let dependencies = compose::all_dependencies(app);
+    let dependencies = crate::deployed::all_dependencies(app);
     let boxes: Vec<Item> = plan
         .nodes
         .iter()

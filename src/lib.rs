@@ -13,6 +13,7 @@ pub mod commands;
 pub mod compose;
 pub mod config;
 pub mod deploy;
+pub mod deployed;
 pub mod diagram;
 pub mod docker;
 pub mod exit;
@@ -37,7 +38,6 @@ pub mod testing;
 pub mod up;
 pub mod update;
 pub mod watch;
-pub mod workloads;
 
 /// The catalog lives in the config layer; this name is kept for callers.
 pub use config::catalog;

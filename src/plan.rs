@@ -1,8 +1,10 @@
 //! Which containers to start, what each waits for, and how exo decides that
 //! each is ready. Pure: built from the model, tested without Docker.
 
-use crate::compose::{self, Mode};
-use crate::model::{Application, Check, Probe, RestartPolicy, ServiceSource, WatchPolicy};
+use crate::deployed::{
+    self, Container, Deployment, DeploymentError, Kind, Mode, ReadyCheck, Target,
+};
+use crate::model::{Application, Probe, RestartPolicy, ServiceSource, WatchPolicy};
 use indexmap::IndexMap;
 use std::time::Duration;
 
@@ -87,58 +89,45 @@ pub struct UnknownRole {
     pub known: String,
 }
 
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PlanError {
+    #[error(transparent)]
+    UnknownRole(#[from] UnknownRole),
+    #[error(transparent)]
+    Deployment(#[from] DeploymentError),
+}
+
 impl Plan {
     /// The plan for `roles` (all services when empty), with the services they
     /// depend on and every dependency they use.
-    pub fn new(app: &Application, mode: Mode, roles: &[String]) -> Result<Plan, UnknownRole> {
+    pub fn new(app: &Application, mode: Mode, roles: &[String]) -> Result<Plan, PlanError> {
+        let deployment = deployed::deploy(app, Target::Local(mode))?;
+        Plan::of(app, &deployment, roles)
+    }
+
+    /// The plan of a local deployment of `app`.
+    pub fn of(
+        app: &Application,
+        deployment: &Deployment,
+        roles: &[String],
+    ) -> Result<Plan, PlanError> {
+        let mode = deployment.mode.unwrap_or(Mode::Development);
         let selected = select(app, mode, roles)?;
-        let dependencies = compose::all_dependencies(app);
         let mut nodes = IndexMap::new();
-        let used: Vec<&String> = app
-            .dependencies
-            .keys()
-            .chain(
-                selected
-                    .iter()
-                    .flat_map(|role| app.services[role].config.dependencies.keys()),
-            )
-            .collect();
+        let used = app.dependencies.keys().chain(
+            selected
+                .iter()
+                .flat_map(|role| app.services[role].config.dependencies.keys()),
+        );
         for id in used {
-            if nodes.contains_key(id) {
-                continue;
+            if let Some(container) = deployment.get(id).filter(|_| !nodes.contains_key(id)) {
+                nodes.insert(id.clone(), node(container));
             }
-            let dependency = &dependencies[id];
-            let node = node(
-                NodeKind::Dependency,
-                Vec::new(),
-                dependency.health_check.as_ref(),
-                dependency.port,
-            );
-            nodes.insert(id.clone(), node);
         }
         for role in &selected {
-            let service = &app.services[role];
-            let mut needs: Vec<String> = app
-                .dependencies
-                .keys()
-                .chain(service.config.dependencies.keys())
-                .cloned()
-                .collect();
-            needs.dedup();
-            needs.extend(service.config.development.depends_on.iter().cloned());
-            let probe = compose::readiness_probe(service, mode);
-            let port = compose::container_port(service, mode);
-            let mut node = node(NodeKind::Service, needs, probe.as_ref(), port);
-            let restart = &service.config.development.restart;
-            node.restart = restart.on_crash.then(|| restart.clone());
-            let watch = &service.config.development.watch;
-            node.watch = match &service.source {
-                ServiceSource::Location(location) if watch.enabled && mode == Mode::Development => {
-                    Some((location.clone(), watch.clone()))
-                }
-                _ => None,
-            };
-            nodes.insert(role.clone(), node);
+            if let Some(container) = deployment.get(role) {
+                nodes.insert(role.clone(), node(container));
+            }
         }
         Ok(Plan { nodes })
     }
@@ -202,47 +191,51 @@ fn select(app: &Application, mode: Mode, roles: &[String]) -> Result<Vec<String>
         .collect())
 }
 
-/// Readiness from a probe and the container's port: what `x-exo.readiness`
-/// says in the Compose file.
-fn node(kind: NodeKind, needs: Vec<String>, probe: Option<&Probe>, port: Option<u16>) -> Node {
-    let readiness = match (probe.map(|p| &p.check), port) {
-        (Some(Check::Command(_)), _) => Readiness::Healthy,
-        (Some(Check::Http { path, port: own }), port) => match own.or(port) {
-            Some(port) => Readiness::Http {
-                path: path.clone(),
-                port,
-            },
-            None => Readiness::Running,
+/// A container as the runtime starts and judges it.
+fn node(container: &Container) -> Node {
+    let readiness = match &container.readiness.check {
+        ReadyCheck::Running => Readiness::Running,
+        ReadyCheck::Command(_) => Readiness::Healthy,
+        ReadyCheck::Tcp { port } => Readiness::Tcp { port: *port },
+        ReadyCheck::Http { path, port } => Readiness::Http {
+            path: path.clone(),
+            port: *port,
         },
-        (Some(Check::Tcp { port: own }), port) => own
-            .or(port)
-            .map_or(Readiness::Running, |port| Readiness::Tcp { port }),
-        (Some(Check::Log { text }), _) => Readiness::Log { text: text.clone() },
-        (None, Some(port)) => Readiness::Tcp { port },
-        (None, None) => Readiness::Running,
+        ReadyCheck::Log { text } => Readiness::Log { text: text.clone() },
     };
-    let timeout = probe.map_or(Probe::DEFAULT_TIMEOUT, |p| p.timeout);
-    let poll = probe.map_or(POLL, |p| p.interval.min(POLL));
+    let timing = &container.readiness.timing;
+    let declared = container.readiness.declared;
     Node {
-        kind,
-        needs,
+        kind: if container.kind == Kind::Dependency {
+            NodeKind::Dependency
+        } else {
+            NodeKind::Service
+        },
+        needs: container.waits_for.iter().map(|w| w.id.clone()).collect(),
         readiness,
-        timeout,
-        poll,
-        interval: probe
-            .map(|p| p.interval)
-            .filter(|interval| *interval != Probe::DEFAULT_INTERVAL)
+        timeout: timing.timeout,
+        poll: if declared {
+            timing.interval.min(POLL)
+        } else {
+            POLL
+        },
+        interval: Some(timing.interval)
+            .filter(|interval| declared && *interval != Probe::DEFAULT_INTERVAL)
             .unwrap_or(GENTLE_INTERVAL),
-        retries: probe.map_or(Probe::DEFAULT_RETRIES, |p| p.retries),
-        restart: None,
-        watch: None,
+        retries: timing.retries,
+        restart: container.restart.clone().filter(|r| r.on_crash),
+        watch: container
+            .watch
+            .clone()
+            .zip(container.location().map(str::to_owned))
+            .map(|(policy, location)| (location, policy)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Dependency, Development, Service, ServiceConfig, ServiceType};
+    use crate::model::{Check, Dependency, Development, Service, ServiceConfig, ServiceType};
 
     fn service(role: &str, port: Option<u16>, depends_on: &[&str]) -> Service {
         let mut config = ServiceConfig::image_only();
@@ -318,7 +311,11 @@ mod tests {
 
     #[test]
     fn unknown_roles_are_named() {
-        let err = Plan::new(&app(), Mode::Development, &["wbe".into()]).unwrap_err();
+        let Err(PlanError::UnknownRole(err)) =
+            Plan::new(&app(), Mode::Development, &["wbe".into()])
+        else {
+            panic!("an unknown role is refused");
+        };
         assert_eq!(err.role, "wbe");
         assert_eq!(err.known, "web, api, worker");
     }

@@ -3,7 +3,6 @@
 use super::run::{prepare, runtime};
 use super::{CommandError, Settings, Workspace};
 use crate::cli::{DeployArgs, DeployCommand};
-use crate::compose::stack::stack_name;
 use crate::deploy::{self, DeployError, Outcome};
 use crate::docker::swarm::{Engine, SwarmError};
 use crate::exit::ExitStatus;
@@ -95,7 +94,10 @@ fn known_stack(workspace: &Workspace, env: &str) -> Result<String, DeployError> 
             target: deployment.target.name(),
         });
     }
-    Ok(stack_name(&workspace.app, env))
+    Ok(crate::deployed::swarm::stack_name_of(
+        &crate::deployed::project_name(&workspace.app.name),
+        env,
+    ))
 }
 
 pub fn report(err: &DeployError, printer: &mut Printer) -> ExitStatus {
@@ -110,6 +112,7 @@ pub fn report(err: &DeployError, printer: &mut Printer) -> ExitStatus {
         | DeployError::NoRegistry { .. }
         | DeployError::MissingVariables { .. } => ExitStatus::Usage,
         DeployError::Read { .. } => ExitStatus::Io,
+        DeployError::Deployment(_) => ExitStatus::Usage,
         DeployError::Swarm(SwarmError::NotManager { .. } | SwarmError::Unreachable { .. }) => {
             ExitStatus::Docker
         }

@@ -4,10 +4,10 @@
 
 use super::generate::write;
 use super::{CommandError, Workspace};
+use crate::deployed::{self, DeploymentError, Warning};
 use crate::exit::ExitStatus;
 use crate::model::{Application, Target};
 use crate::output::{Printer, deployment};
-use crate::workloads::{self, PlanError, Warning};
 use crate::{kubernetes, terraform};
 use std::path::Path;
 
@@ -61,8 +61,8 @@ pub fn generate(
     dir: &Path,
     kind: Kind,
     environment: Option<&str>,
-) -> Result<Generated, PlanError> {
-    let environments = workloads::environments(app, kind.target(), environment)?;
+) -> Result<Generated, DeploymentError> {
+    let environments = deployed::environments(app, kind.target(), environment)?;
     match kind {
         Kind::Kubernetes => {
             let mut generated = Generated {
@@ -148,7 +148,7 @@ pub fn check(workspace: &Workspace, printer: &mut Printer) -> Result<usize, Comm
     let dir = &workspace.dir;
     // Each run that made files: (kind, environment or all, command).
     let mut runs: Vec<(Kind, Option<String>)> = Vec::new();
-    if let Ok(names) = workloads::environments(app, Target::Kubernetes, None) {
+    if let Ok(names) = deployed::environments(app, Target::Kubernetes, None) {
         runs.extend(
             names
                 .into_iter()
@@ -157,7 +157,7 @@ pub fn check(workspace: &Workspace, printer: &mut Printer) -> Result<usize, Comm
         );
     }
     let terraform_main = dir.join(terraform::DIRECTORY).join("main.tf");
-    if workloads::environments(app, Target::Aws, None).is_ok() && terraform_main.is_file() {
+    if deployed::environments(app, Target::Aws, None).is_ok() && terraform_main.is_file() {
         runs.push((Kind::Terraform, None));
     }
     let mut stale = 0;

@@ -24,7 +24,7 @@ pub fn run(
         let deployment = deployment_files::check(&workspace, printer)?;
         return Ok(check(
             &workspace.dir,
-            &render_all(&workspace),
+            &render_all(&workspace)?,
             deployment,
             printer,
         ));
@@ -44,16 +44,14 @@ pub fn run(
 
 /// Each file's name and text: the three Compose files, then the stack file
 /// of every Swarm environment.
-fn render_all(workspace: &Workspace) -> Vec<(String, String)> {
-    let compose_files = Mode::ALL.iter().map(|mode| {
-        (
-            mode.file_name().to_owned(),
-            compose::render(&compose::compile(&workspace.app, *mode)),
-        )
-    });
-    compose_files
-        .chain(compose::stack::render_stacks(&workspace.app))
-        .collect()
+fn render_all(workspace: &Workspace) -> Result<Vec<(String, String)>, CommandError> {
+    let mut files = Vec::new();
+    for mode in Mode::ALL {
+        let file = compose::local(&workspace.app, mode)?;
+        files.push((mode.file_name().to_owned(), compose::render(&file)));
+    }
+    files.extend(compose::stack::render_stacks(&workspace.app)?);
+    Ok(files)
 }
 
 /// Writes the Compose files whose content changed; returns each file's name
@@ -61,7 +59,7 @@ fn render_all(workspace: &Workspace) -> Vec<(String, String)> {
 /// so that they never run a stale file.
 pub fn write_all(workspace: &Workspace) -> Result<Vec<(String, bool)>, CommandError> {
     let mut written = Vec::new();
-    for (name, text) in render_all(workspace) {
+    for (name, text) in render_all(workspace)? {
         let path = workspace.dir.join(&name);
         let current = std::fs::read_to_string(&path).is_ok_and(|current| current == text);
         if !current {

@@ -57,6 +57,15 @@ pub fn run(command: &Command, settings: &Settings, printer: &mut Printer) -> Exi
     result.unwrap_or_else(|err| report(&err, printer))
 }
 
+impl From<crate::plan::PlanError> for CommandError {
+    fn from(err: crate::plan::PlanError) -> Self {
+        match err {
+            crate::plan::PlanError::UnknownRole(unknown) => CommandError::UnknownRole(unknown),
+            crate::plan::PlanError::Deployment(err) => CommandError::Deployment(err),
+        }
+    }
+}
+
 /// A failure that ends a command; rendered once, here.
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -81,7 +90,7 @@ pub enum CommandError {
     #[error(transparent)]
     Path(#[from] crate::paths::PathError),
     #[error(transparent)]
-    Plan(#[from] crate::workloads::PlanError),
+    Deployment(#[from] crate::deployed::DeploymentError),
     #[error(transparent)]
     Shared(#[from] crate::shared::SharedError),
     #[error(transparent)]
@@ -147,7 +156,7 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             ExitStatus::Usage
         }
         CommandError::Clone(err) => report_clone(err, printer),
-        CommandError::Plan(err) => {
+        CommandError::Deployment(err) | CommandError::Test(TestError::Deployment(err)) => {
             printer.error(&crate::output::deployment::plan_error(err));
             ExitStatus::Usage
         }

@@ -2,7 +2,7 @@
 
 use super::{CommandError, Settings, Workspace, generate};
 use crate::cli::{ProjectArgs, RunArgs};
-use crate::compose::{self, Mode};
+use crate::compose::Mode;
 use crate::docker::{DockerEngine, Engine, Project};
 use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
@@ -102,7 +102,7 @@ pub fn project(workspace: &Workspace, args: &ProjectArgs, mode: Mode) -> Project
         name: args
             .project_name
             .clone()
-            .unwrap_or_else(|| compose::project_name(&workspace.app.name)),
+            .unwrap_or_else(|| crate::deployed::project_name(&workspace.app.name)),
     }
 }
 

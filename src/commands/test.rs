@@ -3,7 +3,7 @@
 use super::run::{connect, prepare, runtime};
 use super::{CommandError, Settings, Workspace};
 use crate::cli::TestArgs;
-use crate::compose::{self, Mode};
+use crate::compose::Mode;
 use crate::docker::Project;
 use crate::exit::ExitStatus;
 use crate::model::{Application, ServiceSource};
@@ -30,10 +30,9 @@ pub fn run(
     prepare(&workspace, printer)?;
     let project = Project {
         file: workspace.dir.join(Mode::Test.file_name()),
-        name: args
-            .project_name
-            .clone()
-            .unwrap_or_else(|| compose::project_name(&format!("{}tests", workspace.app.name))),
+        name: args.project_name.clone().unwrap_or_else(|| {
+            crate::deployed::project_name(&format!("{}tests", workspace.app.name))
+        }),
         app_dir: workspace.dir.clone(),
     };
     let options = TestOptions {

@@ -5,6 +5,7 @@
 
 use super::document::{Build, ComposeFile, ComposeService, Environment, ServiceMetadata};
 use super::{Mode, compile, literal, metadata};
+use crate::deployed::{self, DeploymentError, Readiness, Target};
 use crate::model::{Application, ServiceSource};
 use std::path::Path;
 
@@ -18,9 +19,15 @@ pub const END_TO_END_SERVICE: &str = "end_to_end";
 /// published on the host, no directory is mounted (the images' own copies
 /// are tested, as in test.yml), images are tagged for `project`, and build
 /// contexts are absolute, since the file lives elsewhere.
-pub fn end_to_end(app: &Application, app_dir: &Path, project: &str) -> Option<ComposeFile> {
-    let tests = app.tests.as_ref()?;
-    let mut file = compile(app, Mode::Development);
+pub fn end_to_end(
+    app: &Application,
+    app_dir: &Path,
+    project: &str,
+) -> Result<Option<ComposeFile>, DeploymentError> {
+    let Some(tests) = app.tests.as_ref() else {
+        return Ok(None);
+    };
+    let mut file = compile(&deployed::deploy(app, Target::Local(Mode::Development))?);
     file.name = project.to_owned();
     file.exo.mode = "end-to-end";
     for service in file.services.values_mut() {
@@ -55,13 +62,13 @@ pub fn end_to_end(app: &Application, app_dir: &Path, project: &str) -> Option<Co
         init: Some(true),
         exo: ServiceMetadata {
             kind: "end-to-end",
-            readiness: metadata::readiness(None, None),
+            readiness: metadata::readiness(&Readiness::running()),
             ..ServiceMetadata::default()
         },
         ..ComposeService::default()
     };
     file.services.insert(END_TO_END_SERVICE.to_owned(), suite);
-    Some(file)
+    Ok(Some(file))
 }
 
 #[cfg(test)]
@@ -73,7 +80,9 @@ mod tests {
     fn the_application_runs_beside_its_suite() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/apps/features");
         let app = crate::config::load(&dir).expect("tests/apps/features loads");
-        let file = end_to_end(&app, Path::new("/app"), "featurestests").expect("it has tests");
+        let file = end_to_end(&app, Path::new("/app"), "featurestests")
+            .unwrap()
+            .expect("it has tests");
         let text = render(&file);
         insta::assert_snapshot!(text);
     }

@@ -1,113 +1,55 @@
-//! Builds one Compose file from the application model.
+//! Writes one local mode's deployment as a Compose file.
 
 use super::document::{
     Build, ComposeFile, ComposeService, DependsOn, Environment, FileMetadata, ServiceMetadata,
 };
-use super::environment::{
-    SharedVariables, container_port, dependency_environment, dependency_volumes, host_ports,
-    service_environment, volume_name,
-};
-use super::{Mode, literal, metadata, project_name};
+use super::{literal, metadata, values};
 use crate::config::catalog;
-use crate::model::{Application, Dependency, Probe, Service, ServiceSource};
+use crate::deployed::{Container, Deployment, Image, Kind, Mode, ReadyCheck, Tag};
 use indexmap::IndexMap;
 use serde_saphyr::RcAnchor;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// The Compose file of `mode` for `app`.
-pub fn compile(app: &Application, mode: Mode) -> ComposeFile {
-    let dependencies = all_dependencies(app);
-    let ports = host_ports(app, &dependencies, mode);
-    let project = match mode {
-        Mode::Test => project_name(&format!("{}tests", app.name)),
-        Mode::Development | Mode::Production => project_name(&app.name),
+/// The Compose file of a local deployment (`deployed::Target::Local`).
+pub fn compile(deployment: &Deployment) -> ComposeFile {
+    let mode = deployment.mode.unwrap_or(Mode::Production);
+    let text = |variables: &BTreeMap<String, crate::deployed::Value>| {
+        values::texts(variables, &deployment.required_secrets)
     };
-    let shared = SharedVariables::new(app, &dependencies, &ports, mode);
-    let anchor = |variables: &BTreeMap<String, String>| {
-        (!variables.is_empty()).then(|| RcAnchor(Rc::new(variables.clone())))
+    let anchor = |variables: BTreeMap<String, String>| {
+        (!variables.is_empty()).then(|| RcAnchor(Rc::new(variables)))
     };
-    let endpoints = anchor(&shared.endpoints);
-    let application = anchor(&shared.application);
+    let endpoints = anchor(text(&deployment.endpoints));
+    let application = anchor(text(&deployment.application_variables));
     let mut services = BTreeMap::new();
     let mut volumes = BTreeMap::new();
-    for (id, dependency) in &dependencies {
-        for path in &dependency.persist {
-            volumes.insert(volume_name(id, path), None);
+    for container in &deployment.containers {
+        for (name, _) in container.named_volumes() {
+            volumes.insert(name, None);
         }
-        services.insert(id.clone(), dependency_service(app, id, dependency, mode));
-    }
-    for service in app.services.values() {
-        if mode == Mode::Test && matches!(service.source, ServiceSource::Image(_)) {
-            continue;
-        }
-        let mut compose = service_entry(service, &project, &ports, mode);
+        let mut compose = entry(deployment, container, mode);
         compose.environment = Environment {
-            endpoints: endpoints.clone(),
-            application: application.clone(),
-            variables: service_environment(app, service, &shared),
+            endpoints: endpoints
+                .clone()
+                .filter(|_| container.kind != Kind::Dependency),
+            application: application
+                .clone()
+                .filter(|_| container.kind != Kind::Dependency),
+            variables: text(&container.variables),
         };
-        compose.depends_on = depends_on(app, service, &dependencies, mode);
-        services.insert(service.role.clone(), compose);
+        services.insert(container.id.clone(), compose);
     }
     ComposeFile {
-        name: project,
+        name: deployment.project.clone(),
         endpoints,
         application,
         services,
         volumes,
         exo: FileMetadata {
-            application: app.name.clone(),
+            application: deployment.application.clone(),
             mode: mode.name(),
         },
-    }
-}
-
-/// Application dependencies, then those of services in role order that the
-/// application does not define itself (0.37: the application's wins).
-pub fn all_dependencies(app: &Application) -> IndexMap<String, Dependency> {
-    let mut all = app.dependencies.clone();
-    let mut services: Vec<&Service> = app.services.values().collect();
-    services.sort_by(|a, b| a.role.cmp(&b.role));
-    for service in services {
-        for (id, dependency) in &service.config.dependencies {
-            all.entry(id.clone()).or_insert_with(|| dependency.clone());
-        }
-    }
-    all
-}
-
-/// A dependency's container; in test it publishes no port, so that tests can
-/// run while the application runs.
-fn dependency_service(
-    app: &Application,
-    id: &str,
-    dependency: &Dependency,
-    mode: Mode,
-) -> ComposeService {
-    ComposeService {
-        image: Some(dependency.image.clone()),
-        ports: match (dependency.host_port, dependency.port) {
-            (Some(host), Some(port)) if mode != Mode::Test => vec![format!("{host}:{port}")],
-            _ => Vec::new(),
-        },
-        volumes: dependency_volumes(id, dependency),
-        environment: Environment {
-            variables: dependency_environment(app, id, dependency, mode),
-            ..Environment::default()
-        },
-        healthcheck: dependency
-            .health_check
-            .as_ref()
-            .and_then(metadata::healthcheck),
-        restart: Some("on-failure"),
-        exo: ServiceMetadata {
-            kind: "dependency",
-            catalog: catalog::lookup(&dependency.image).map(|e| e.name.clone()),
-            readiness: metadata::readiness(dependency.health_check.as_ref(), dependency.port),
-            ..ServiceMetadata::default()
-        },
-        ..ComposeService::default()
     }
 }
 
@@ -116,151 +58,106 @@ fn dependency_service(
 /// (`-p`, `COMPOSE_PROJECT_NAME`, else the file's `name:`) as in Compose's
 /// own default image names, so that two projects of one application never
 /// overwrite each other's images. Compose sets `COMPOSE_PROJECT_NAME` for
-/// interpolation; the default is for Compose versions that do not. The tag
-/// is the mode because development and production share a project.
-fn image_name(project: &str, role: &str, mode: Mode) -> String {
-    format!(
-        "${{COMPOSE_PROJECT_NAME:-{project}}}-{}:{}",
-        role.to_lowercase(),
-        mode.name()
-    )
-}
-
-fn service_entry(
-    service: &Service,
-    project: &str,
-    ports: &BTreeMap<String, u16>,
-    mode: Mode,
-) -> ComposeService {
-    let development = &service.config.development;
-    let port = container_port(service, mode);
-    let (image, build, mount) = match &service.source {
-        ServiceSource::Location(location) => {
+/// interpolation; the default is for Compose versions that do not.
+fn image(deployment: &Deployment, image: &Image) -> (String, Option<Build>) {
+    match image {
+        Image::Pulled(name) => (name.clone(), None),
+        Image::Built(build) => {
+            let role = build
+                .name
+                .strip_prefix(&format!("{}-", deployment.project))
+                .unwrap_or(&build.name);
+            let tag = match &build.tag {
+                Tag::Mode(mode) => mode.name().to_owned(),
+                Tag::Variable(variable) => format!("${{{variable}:-latest}}"),
+                Tag::Fixed(tag) => (*tag).to_owned(),
+            };
             // A `$` in a path is a `$`, not a variable of the host.
-            let context = if location == "." {
+            let context = if build.location == "." {
                 "..".to_owned()
             } else {
-                literal(&format!("../{location}"))
+                literal(&format!("../{}", build.location))
             };
-            let mount = (mode == Mode::Development).then(|| format!("{context}:/mnt"));
+            let name = format!(
+                "${{COMPOSE_PROJECT_NAME:-{}}}-{role}:{tag}",
+                deployment.project
+            );
             let build = Build {
                 context,
-                dockerfile: mode.dockerfile().to_owned(),
+                dockerfile: build.dockerfile.to_owned(),
             };
-            let image = image_name(project, &service.role, mode);
-            (Some(image), Some(build), mount)
+            (name, Some(build))
         }
-        ServiceSource::Image(image) => (Some(image.clone()), None, None),
-    };
-    let command = match mode {
-        Mode::Development => development.run.as_deref().map(literal),
-        Mode::Test => development.test.as_deref().map(literal),
-        Mode::Production => None,
-    };
-    let probe = readiness_probe(service, mode);
+    }
+}
+
+fn entry(deployment: &Deployment, container: &Container, mode: Mode) -> ComposeService {
+    let (image, build) = image(deployment, &container.image);
+    let mount = build
+        .as_ref()
+        .filter(|_| mode == Mode::Development)
+        .map(|b| format!("{}:/mnt", b.context));
+    let mut volumes: Vec<String> = container
+        .named_volumes()
+        .into_iter()
+        .map(|(name, path)| format!("{name}:{path}"))
+        .collect();
+    volumes.extend(mount);
+    let dependency = container.kind == Kind::Dependency;
     ComposeService {
-        image,
+        image: Some(image),
         build,
-        command,
-        ports: match (ports.get(&service.role), port) {
+        command: container.command.as_deref().map(literal),
+        ports: match (container.host_port, container.port) {
             (Some(host), Some(port)) => vec![format!("{host}:{port}")],
             _ => Vec::new(),
         },
-        volumes: mount.into_iter().collect(),
-        healthcheck: probe.as_ref().and_then(metadata::healthcheck),
+        volumes,
+        environment: Environment::default(),
+        depends_on: depends_on(deployment, container),
+        healthcheck: metadata::healthcheck(&container.readiness),
         // An init as PID 1 forwards signals, so that a stop takes no 10 s.
-        init: (mode != Mode::Production).then_some(true),
-        restart: match mode {
-            Mode::Test => None,
-            Mode::Development if !development.restart.on_crash => Some("no"),
-            Mode::Development | Mode::Production => Some("on-failure"),
+        init: (!dependency && mode != Mode::Production).then_some(true),
+        restart: match (&container.restart, mode) {
+            _ if dependency => Some("on-failure"),
+            (_, Mode::Test) => None,
+            (Some(restart), Mode::Development) if !restart.on_crash => Some("no"),
+            _ => Some("on-failure"),
         },
         exo: ServiceMetadata {
-            kind: "service",
-            service_type: Some(service.config.kind.name()),
-            depends_on: if mode == Mode::Test {
-                Vec::new()
-            } else {
-                development.depends_on.clone()
+            kind: if dependency { "dependency" } else { "service" },
+            service_type: match container.kind {
+                Kind::Service(kind) => Some(kind.name()),
+                Kind::Dependency => None,
             },
-            // A test container runs its tests, not the service: nothing to probe.
-            readiness: if mode == Mode::Test {
-                metadata::readiness(None, None)
-            } else {
-                metadata::readiness(probe.as_ref(), port)
+            catalog: match &container.image {
+                Image::Pulled(name) if dependency => catalog::lookup(name).map(|e| e.name.clone()),
+                _ => None,
             },
-            restart: (mode == Mode::Development).then(|| metadata::restart(&development.restart)),
-            watch: if mode == Mode::Development
-                && matches!(service.source, ServiceSource::Location(_))
-            {
-                metadata::watch(&development.watch)
-            } else {
-                None
-            },
-            ..ServiceMetadata::default()
-        },
-        ..ComposeService::default()
-    }
-}
-
-/// `development.health-check` in development and test; in production,
-/// 0.37's `production.health-check` path.
-pub fn readiness_probe(service: &Service, mode: Mode) -> Option<Probe> {
-    match mode {
-        Mode::Development | Mode::Test => service.config.development.health_check.clone(),
-        Mode::Production => service.config.production.health_check.as_ref().map(|path| {
-            Probe::new(crate::model::Check::Http {
-                path: path.clone(),
-                port: None,
-            })
-        }),
-    }
-}
-
-/// Dependencies first (sorted, each once), then the services named by
-/// `depends-on`. A Compose healthcheck makes the condition `service_healthy`.
-fn depends_on(
-    app: &Application,
-    service: &Service,
-    dependencies: &IndexMap<String, Dependency>,
-    mode: Mode,
-) -> IndexMap<String, DependsOn> {
-    let mut ids: Vec<&String> = app
-        .dependencies
-        .keys()
-        .chain(service.config.dependencies.keys())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    let mut conditions = IndexMap::new();
-    for id in ids {
-        let healthy = dependencies
-            .get(id)
-            .and_then(|d| d.health_check.as_ref())
-            .and_then(metadata::healthcheck)
-            .is_some();
-        conditions.insert(id.clone(), condition(healthy));
-    }
-    if mode != Mode::Test {
-        for role in &service.config.development.depends_on {
-            let healthy = app
-                .services
-                .get(role)
-                .and_then(|s| readiness_probe(s, mode))
-                .and_then(|p| metadata::healthcheck(&p))
-                .is_some();
-            conditions.insert(role.clone(), condition(healthy));
-        }
-    }
-    conditions
-}
-
-fn condition(healthy: bool) -> DependsOn {
-    DependsOn {
-        condition: if healthy {
-            "service_healthy"
-        } else {
-            "service_started"
+            depends_on: container.depends_on.clone(),
+            readiness: metadata::readiness(&container.readiness),
+            restart: container.restart.as_ref().map(metadata::restart),
+            watch: container.watch.as_ref().and_then(metadata::watch),
         },
     }
+}
+
+/// What the container waits for; a Compose healthcheck makes the
+/// condition `service_healthy`.
+fn depends_on(deployment: &Deployment, container: &Container) -> IndexMap<String, DependsOn> {
+    container
+        .waits_for
+        .iter()
+        .map(|wait| {
+            let healthy = deployment
+                .get(&wait.id)
+                .is_some_and(|target| matches!(target.readiness.check, ReadyCheck::Command(_)));
+            let condition = if healthy {
+                "service_healthy"
+            } else {
+                "service_started"
+            };
+            (wait.id.clone(), DependsOn { condition })
+        })
+        .collect()
 }

@@ -1,75 +1,66 @@
 //! Readiness, restart and watch settings: the Compose `healthcheck` where
 //! Compose can run the check itself, and `x-exo` for everything else.
 
-use super::document::{Healthcheck, Readiness, RestartMetadata, WatchMetadata, WatchRuleMetadata};
+use super::document::{
+    Healthcheck, Readiness as ReadinessMetadata, RestartMetadata, WatchMetadata, WatchRuleMetadata,
+};
 use super::{format_duration, literal};
-use crate::model::{Check, CommandLine, Probe, RestartPolicy, WatchPolicy};
+use crate::deployed::{Readiness, ReadyCheck, Timing};
+use crate::model::{CommandLine, RestartPolicy, WatchPolicy};
 use serde_saphyr::FlowSeq;
 
 /// A Compose healthcheck for checks that run inside the container.
 /// `start_interval` is written only when asked for: Docker Engines before 25
 /// refuse to create a container that has it.
-pub fn healthcheck(probe: &Probe) -> Option<Healthcheck> {
-    let Check::Command(command) = &probe.check else {
+pub fn healthcheck(readiness: &Readiness) -> Option<Healthcheck> {
+    let ReadyCheck::Command(command) = &readiness.check else {
         return None;
     };
+    Some(command_healthcheck(command, &readiness.timing))
+}
+
+/// A command as a Compose healthcheck with `timing`.
+pub fn command_healthcheck(command: &CommandLine, timing: &Timing) -> Healthcheck {
     let test = match command {
         CommandLine::Shell(line) => vec!["CMD-SHELL".to_owned(), literal(line)],
         CommandLine::Exec(words) => std::iter::once("CMD".to_owned())
             .chain(words.iter().map(|word| literal(word)))
             .collect(),
     };
-    Some(Healthcheck {
+    Healthcheck {
         test: FlowSeq(test),
-        interval: format_duration(probe.interval),
-        timeout: format_duration(probe.timeout),
-        retries: probe.retries,
-        start_period: format_duration(probe.start_period),
-        start_interval: probe.start_interval.map(format_duration),
-    })
+        interval: format_duration(timing.interval),
+        timeout: format_duration(timing.timeout),
+        retries: timing.retries,
+        start_period: format_duration(timing.start_period),
+        start_interval: timing.start_interval.map(format_duration),
+    }
 }
 
-/// How exo will decide readiness. Without a probe: a port that accepts
-/// connections, or else a running container.
-pub fn readiness(probe: Option<&Probe>, port: Option<u16>) -> Readiness {
-    let Some(probe) = probe else {
-        return match port {
-            Some(port) => Readiness {
-                check: "tcp",
-                port: Some(port),
-                ..Readiness::default()
-            },
-            None => Readiness {
-                check: "running",
-                ..Readiness::default()
-            },
-        };
+/// How exo will decide readiness, as `x-exo.readiness` says it; the timing
+/// only where the YAML set a check.
+pub fn readiness(readiness: &Readiness) -> ReadinessMetadata {
+    let timing = readiness.timing;
+    let mut metadata = ReadinessMetadata {
+        check: readiness.check.kind(),
+        ..ReadinessMetadata::default()
     };
-    let mut readiness = Readiness {
-        check: "running",
-        interval: Some(format_duration(probe.interval)),
-        timeout: Some(format_duration(probe.timeout)),
-        start_period: Some(format_duration(probe.start_period)),
-        retries: Some(probe.retries),
-        ..Readiness::default()
-    };
-    match &probe.check {
-        Check::Http { path, port: own } => {
-            readiness.check = "http";
-            readiness.path = Some(literal(path));
-            readiness.port = own.or(port);
-        }
-        Check::Tcp { port: own } => {
-            readiness.check = "tcp";
-            readiness.port = own.or(port);
-        }
-        Check::Command(_) => readiness.check = "healthy",
-        Check::Log { text } => {
-            readiness.check = "log";
-            readiness.text = Some(literal(text));
-        }
+    if readiness.declared {
+        metadata.interval = Some(format_duration(timing.interval));
+        metadata.timeout = Some(format_duration(timing.timeout));
+        metadata.start_period = Some(format_duration(timing.start_period));
+        metadata.retries = Some(timing.retries);
     }
-    readiness
+    match &readiness.check {
+        ReadyCheck::Http { path, port } => {
+            metadata.path = Some(literal(path));
+            metadata.port = Some(*port);
+        }
+        ReadyCheck::Tcp { port } => metadata.port = Some(*port),
+        ReadyCheck::Log { text } => metadata.text = Some(literal(text)),
+        ReadyCheck::Running | ReadyCheck::Command(_) => {}
+    }
+    metadata
 }
 
 pub fn restart(policy: &RestartPolicy) -> RestartMetadata {

@@ -1,56 +1,27 @@
-//! The compiler from the application model to Compose files. Pure: no file
-//! or process is touched here, so the same model gives the same bytes.
+//! The Compose writer: a deployment (`crate::deployed`) as Compose files,
+//! the three local ones and Swarm's stack files. Pure: no file or process is
+//! touched here, so the same model gives the same bytes.
 
 mod document;
 mod end_to_end;
-mod environment;
 mod generate;
 mod metadata;
 pub mod stack;
+mod values;
 
-pub use crate::config::constant_case;
 pub use document::ComposeFile;
 pub use end_to_end::{END_TO_END_SERVICE, end_to_end};
-pub use environment::{container_port, endpoints, host_variable, service_data};
-pub use generate::{all_dependencies, compile, readiness_probe};
+pub use generate::compile;
 
+use crate::deployed::{self, DeploymentError, Target};
+use crate::model::Application;
 use std::time::Duration;
 
-/// The three files exo writes, as 0.37 named them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Development,
-    Production,
-    Test,
-}
+pub use crate::deployed::Mode;
 
-impl Mode {
-    /// In the order 0.37 wrote and checked them.
-    pub const ALL: [Mode; 3] = [Mode::Test, Mode::Development, Mode::Production];
-
-    /// Path relative to the application directory.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Mode::Development => "docker-compose/run_development.yml",
-            Mode::Production => "docker-compose/run_production.yml",
-            Mode::Test => "docker-compose/test.yml",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Development => "development",
-            Mode::Production => "production",
-            Mode::Test => "test",
-        }
-    }
-
-    pub fn dockerfile(self) -> &'static str {
-        match self {
-            Mode::Production => "Dockerfile.prod",
-            Mode::Development | Mode::Test => "Dockerfile.dev",
-        }
-    }
+/// The Compose file of `mode` for `app`.
+pub fn local(app: &Application, mode: Mode) -> Result<ComposeFile, DeploymentError> {
+    Ok(compile(&deployed::deploy(app, Target::Local(mode))?))
 }
 
 /// The first line of every generated file.
@@ -114,15 +85,6 @@ fn unquote_merge_keys(yaml: &str) -> String {
     text
 }
 
-/// Compose project name: 0.37's rule, lowercase letters and digits only.
-pub fn project_name(application: &str) -> String {
-    application
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
 /// A value that Compose must pass on as written: `$` would start an
 /// interpolation of the host's environment, so it is doubled.
 pub fn literal(value: &str) -> String {
@@ -150,12 +112,6 @@ pub fn format_duration(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn project_names_follow_0_37() {
-        assert_eq!(project_name("$Space-Tweet_123"), "spacetweet123");
-        assert_eq!(project_name("Space   Tweet  123"), "spacetweet123");
-    }
 
     #[test]
     fn durations_read_back_by_compose() {

@@ -12,7 +12,7 @@ mod rollout;
 mod status;
 
 pub use content::content_tag;
-pub use plan::{Plan, PlannedService, interpolate, plan};
+pub use plan::{Plan, PlannedService, plan};
 pub use remove::{Removal, remove};
 pub use rollout::{Event, Failure, ImageStep, Outcome, ServiceStep, rollout};
 pub use status::{ServiceStatus, StackStatus, status};
@@ -40,6 +40,8 @@ pub enum DeployError {
     },
     #[error(transparent)]
     Swarm(#[from] SwarmError),
+    #[error(transparent)]
+    Deployment(#[from] crate::deployed::DeploymentError),
 }
 
 impl DeployError {

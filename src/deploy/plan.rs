@@ -1,24 +1,23 @@
-//! What `exo deploy ENV` will do: the stack file of the environment with
-//! every variable resolved (image tags by content, secrets from exo's
-//! environment) as service definitions, in the order they start.
+//! What `exo deploy ENV` will do: the environment's Swarm deployment (the
+//! same model the stack file is written from) with every value resolved
+//! (image tags by content, secrets from exo's environment) as service
+//! definitions, in the order they start.
 
 use super::DeployError;
 use super::content::content_tag;
-use crate::compose::stack::{StackFile, StackService, compile_stack, tag_variable};
-use crate::config::parse_duration;
+use crate::deployed::{self, Container, Deployment, Image, Part, Tag, Target, Value, swarm};
 use crate::docker::swarm::{HealthSpec, ImageBuild, ServiceDefinition};
-use crate::model::{Application, ServiceSource, Target};
+use crate::model::{Application, CommandLine, Target as Engine};
 use indexmap::IndexMap;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub stack: String,
     pub network: String,
-    /// By the name in the stack file, in file order.
+    /// By the container's id, dependencies then services, each sorted.
     pub services: IndexMap<String, PlannedService>,
     /// The images to build and push, by role.
     pub builds: Vec<(String, ImageBuild)>,
@@ -44,77 +43,69 @@ pub fn plan(
     env: &str,
     variable: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Plan, DeployError> {
-    let Some(deployment) = app.remote.environments.get(env) else {
+    let Some(settings) = app.remote.environments.get(env) else {
         return Err(DeployError::UnknownEnvironment {
             name: env.to_owned(),
             known: app.remote.environments.keys().cloned().collect(),
         });
     };
-    if deployment.target != Target::Swarm {
+    if settings.target != Engine::Swarm {
         return Err(DeployError::NotSwarm {
             name: env.to_owned(),
-            target: deployment.target.name(),
+            target: settings.target.name(),
         });
     }
-    let file = compile_stack(app, env, deployment);
-    let mut values = BTreeMap::new();
+    let deployment = deployed::deploy(app, Target::swarm(env))?;
+    let mut tags = BTreeMap::new();
     let mut builds = Vec::new();
-    for service in app.services.values() {
-        let ServiceSource::Location(location) = &service.source else {
+    for container in &deployment.containers {
+        let Image::Built(build) = &container.image else {
             continue;
         };
-        if deployment.registry.is_none() {
+        if build.registry.is_none() {
             return Err(DeployError::NoRegistry {
                 name: env.to_owned(),
             });
         }
-        let context = dir.join(location);
-        let dockerfile = crate::compose::Mode::Production.dockerfile();
-        let tag = content_tag(&context, dockerfile).map_err(|source| DeployError::Read {
+        let context = dir.join(&build.location);
+        let tag = content_tag(&context, build.dockerfile).map_err(|source| DeployError::Read {
             path: context.clone(),
             source,
         })?;
-        let image = &file.services[&service.role].image;
-        let repository = image.split_once(":${").map_or(image.as_str(), |(r, _)| r);
         builds.push((
-            service.role.clone(),
+            container.id.clone(),
             ImageBuild {
                 context,
-                dockerfile: dockerfile.to_owned(),
-                reference: format!("{repository}:{tag}"),
+                dockerfile: build.dockerfile.to_owned(),
+                reference: format!("{}:{tag}", build.repository()),
             },
         ));
-        values.insert(tag_variable(&service.role), tag);
+        tags.insert(container.id.clone(), tag);
     }
+    // Built in application order, as the services are listed.
+    builds.sort_by_key(|(role, _)| app.services.get_index_of(role));
     let mut missing = Vec::new();
-    let mut lookup = |name: &str| -> Option<String> {
-        if let Some(value) = values.get(name) {
-            return Some(value.clone());
-        }
+    let mut secret = |name: &str| -> String {
         let value = variable(name);
         if value.is_none() && !missing.iter().any(|m| m == name) {
             missing.push(name.to_owned());
         }
-        value
+        value.unwrap_or_default()
     };
-    let stack = file.exo.stack.clone();
+    let stack = swarm::stack_name(&deployment);
     let network = format!("{stack}_default");
     let mut services = IndexMap::new();
-    for (name, service) in &file.services {
-        let definition = definition(&file, name, service, &network, &mut lookup);
+    for container in &deployment.containers {
+        let definition = definition(&deployment, container, &stack, &network, &tags, &mut secret);
         let fingerprint = fingerprint(&definition);
         services.insert(
-            name.clone(),
+            container.id.clone(),
             PlannedService {
                 definition,
                 fingerprint,
-                after: service.exo.after.clone(),
-                node_label: service.exo.node_label.clone(),
-                ready_log: service
-                    .exo
-                    .ready_log
-                    .as_deref()
-                    .map(|text| interpolate(text, &mut lookup)),
+                after: container.waits_for.iter().map(|w| w.id.clone()).collect(),
+                node_label: swarm::node_label(&stack, container),
+                ready_log: swarm::ready_log(container).map(str::to_owned),
             },
         );
     }
@@ -130,106 +121,78 @@ pub fn plan(
 }
 
 fn definition(
-    file: &StackFile,
-    name: &str,
-    service: &StackService,
+    deployment: &Deployment,
+    container: &Container,
+    stack: &str,
     network: &str,
-    lookup: &mut dyn FnMut(&str) -> Option<String>,
+    tags: &BTreeMap<String, String>,
+    secret: &mut dyn FnMut(&str) -> String,
 ) -> ServiceDefinition {
-    let mut resolve = |text: &str| interpolate(text, lookup);
-    let mut environment: BTreeMap<String, String> = BTreeMap::new();
-    if let Some(endpoints) = &service.environment.endpoints {
-        environment.extend(endpoints.0.iter().map(|(k, v)| (k.clone(), v.clone())));
-    }
-    for (key, value) in &service.environment.variables {
-        environment.insert(key.clone(), resolve(value));
-    }
-    let deploy = &service.deploy;
-    let limits = deploy.resources.as_ref().map(|r| &r.limits);
+    let environment = deployment
+        .variables(container)
+        .into_iter()
+        .map(|(name, value)| format!("{name}={}", resolve(&value, secret)))
+        .collect();
+    let image = match &container.image {
+        Image::Built(build) => match (&build.tag, tags.get(&container.id)) {
+            (Tag::Variable(_), Some(tag)) => format!("{}:{tag}", build.repository()),
+            _ => build.repository(),
+        },
+        Image::Pulled(name) => name.clone(),
+    };
+    let readiness = &container.readiness;
     ServiceDefinition {
-        name: format!("{}_{name}", file.exo.stack),
-        alias: name.to_owned(),
-        stack: file.exo.stack.clone(),
+        name: format!("{stack}_{}", container.id),
+        alias: container.id.clone(),
+        stack: stack.to_owned(),
         network: network.to_owned(),
-        image: resolve(&service.image),
-        environment: environment
-            .into_iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect(),
-        ports: service
-            .ports
-            .iter()
-            .map(|p| (p.target, p.published))
-            .collect(),
-        volumes: service
-            .volumes
-            .iter()
-            .filter_map(|v| v.split_once(':'))
-            .map(|(volume, path)| (volume.to_owned(), path.to_owned()))
-            .collect(),
-        healthcheck: service.healthcheck.as_ref().map(|h| HealthSpec {
-            test: h.test.0.iter().map(|word| resolve(word)).collect(),
-            interval: duration(&h.interval),
-            timeout: duration(&h.timeout),
-            retries: h.retries,
-            start_period: duration(&h.start_period),
+        image,
+        environment,
+        ports: match (container.port, container.host_port) {
+            (Some(port), Some(published)) => vec![(port, published)],
+            _ => Vec::new(),
+        },
+        volumes: container.named_volumes(),
+        healthcheck: swarm::in_container_check(&readiness.check).map(|command| HealthSpec {
+            test: match command {
+                CommandLine::Shell(line) => vec!["CMD-SHELL".to_owned(), line],
+                CommandLine::Exec(words) => {
+                    std::iter::once("CMD".to_owned()).chain(words).collect()
+                }
+            },
+            interval: readiness.timing.interval,
+            timeout: readiness.timing.timeout,
+            retries: readiness.timing.retries,
+            start_period: readiness.timing.start_period,
         }),
-        replicas: u64::from(deploy.replicas),
-        constraints: deploy
-            .placement
-            .as_ref()
-            .map(|p| p.constraints.iter().map(|c| resolve(c)).collect())
-            .unwrap_or_default(),
-        nano_cpus: limits
-            .and_then(|l| l.cpus.as_deref())
-            .and_then(|c| c.parse::<f64>().ok())
-            .map(|cores| (cores * 1e9).round() as i64),
-        memory_bytes: limits
-            .and_then(|l| l.memory.as_deref())
-            .and_then(|m| m.strip_suffix('M'))
-            .and_then(|m| m.parse::<i64>().ok())
-            .map(|mib| mib * 1024 * 1024),
-        restart_delay: duration(&deploy.restart_policy.delay),
-        update_order: deploy.update_config.order.to_owned(),
-        monitor: duration(&deploy.update_config.monitor),
-    }
-}
-
-fn duration(text: &str) -> Duration {
-    parse_duration(text).unwrap_or_default()
-}
-
-/// What the docker CLI does with a stack file's values: `$$` is a `$`,
-/// `${NAME}`, `${NAME:-default}` and `${NAME:?why}` (required: exo's
-/// production credentials) are variables.
-pub fn interpolate(text: &str, lookup: &mut dyn FnMut(&str) -> Option<String>) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        if let Some(after) = rest.strip_prefix("$$") {
-            out.push('$');
-            rest = after;
-        } else if let Some(end) = rest.find('}').filter(|_| rest.starts_with("${")) {
-            let inner = &rest[2..end];
-            let (name, default) = match inner.split_once(":-") {
-                Some((name, default)) => (name, Some(default)),
-                None => (inner.split_once(":?").map_or(inner, |(name, _)| name), None),
-            };
-            let value = match default {
-                Some(default) => lookup(name).unwrap_or_else(|| default.to_owned()),
-                None => lookup(name).unwrap_or_default(),
-            };
-            out.push_str(&value);
-            rest = &rest[end + 1..];
+        replicas: u64::from(container.replicas),
+        constraints: swarm::constraints(stack, container),
+        nano_cpus: container.cores().map(|cores| (cores * 1e9).round() as i64),
+        memory_bytes: container.memory.map(|mib| i64::from(mib) * 1024 * 1024),
+        restart_delay: swarm::RESTART_DELAY,
+        update_order: if swarm::start_first(container) {
+            "start-first"
         } else {
-            out.push('$');
-            rest = &rest[1..];
+            "stop-first"
         }
+        .to_owned(),
+        monitor: swarm::MONITOR,
     }
-    out.push_str(rest);
-    out
+}
+
+/// A value with its secrets from exo's environment.
+fn resolve(value: &Value, secret: &mut dyn FnMut(&str) -> String) -> String {
+    match value {
+        Value::Literal(text) => text.clone(),
+        Value::Secret(name) => secret(name),
+        Value::Template(parts) => parts
+            .iter()
+            .map(|part| match part {
+                Part::Text(text) => text.clone(),
+                Part::Secret(name) => secret(name),
+            })
+            .collect(),
+    }
 }
 
 fn fingerprint(definition: &ServiceDefinition) -> String {
@@ -240,19 +203,6 @@ fn fingerprint(definition: &ServiceDefinition) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn interpolation_as_the_docker_cli_does_it() {
-        let mut lookup = |name: &str| (name == "TAG").then(|| "sha-1".to_owned());
-        assert_eq!(interpolate("a:${TAG:-latest}", &mut lookup), "a:sha-1");
-        assert_eq!(interpolate("a:${NONE:-latest}", &mut lookup), "a:latest");
-        assert_eq!(
-            interpolate("$$5 and $${HOME}", &mut lookup),
-            "$5 and ${HOME}"
-        );
-        assert_eq!(interpolate("${NONE}", &mut lookup), "");
-        assert_eq!(interpolate("${TAG:?set TAG: needed}", &mut lookup), "sha-1");
-    }
 
     fn shop() -> (std::path::PathBuf, Application) {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/shop");
@@ -306,10 +256,10 @@ mod tests {
         let (dir, mut app) = shop();
         let err = plan(&app, &dir, "prod", &|_| None).unwrap_err();
         assert!(matches!(err, DeployError::UnknownEnvironment { .. }));
-        app.remote.environments["staging"].target = Target::Kubernetes;
+        app.remote.environments["staging"].target = Engine::Kubernetes;
         let err = plan(&app, &dir, "staging", &|_| None).unwrap_err();
         assert!(matches!(err, DeployError::NotSwarm { .. }));
-        app.remote.environments["staging"].target = Target::Swarm;
+        app.remote.environments["staging"].target = Engine::Swarm;
         app.remote.environments["staging"].registry = None;
         let err = plan(&app, &dir, "staging", &|_| None).unwrap_err();
         assert!(matches!(err, DeployError::NoRegistry { .. }));
@@ -327,9 +277,7 @@ mod tests {
         }));
         app.services["api"].config.remote.placement = vec!["node.labels.zone == $a".to_owned()];
         let stack = crate::compose::stack::compile_stack(
-            &app,
-            "staging",
-            &app.remote.environments["staging"],
+            &crate::compose::stack::swarm(&app, "staging").unwrap(),
         );
         let text = crate::compose::stack::render_stack(&stack);
         assert!(text.contains("ready-log: ready for $$5"), "{text}");

@@ -7,8 +7,13 @@
 
 mod pod;
 
-use crate::model::{Application, Check, ServiceType};
-use crate::workloads::{self, Kind, Plan, PlanError, Warning, Workload};
+use crate::model::{Application, ServiceType};
+// Kubernetes has its own `Container` and `Deployment`: the deployed model's are
+// called by what they are here, a workload and the plan of them.
+use crate::deployed::{
+    self, Container as Workload, Deployment as Plan, DeploymentError, Kind, ReadyCheck, Target,
+    Warning,
+};
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Namespace, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodTemplateSpec,
@@ -52,10 +57,16 @@ pub fn secret_name(app: &Application) -> String {
 }
 
 /// The manifests of the Kubernetes environment `environment`.
-pub fn generate(app: &Application, environment: &str) -> Result<Manifests, PlanError> {
+pub fn generate(app: &Application, environment: &str) -> Result<Manifests, DeploymentError> {
     let namespace = namespace(app, environment);
     let hosts = |name: &str| format!("{name}.{namespace}.svc");
-    let plan = workloads::plan(app, environment, &hosts)?;
+    let plan = deployed::deploy(
+        app,
+        Target::Remote {
+            environment,
+            hosts: &hosts,
+        },
+    )?;
     let directory = format!("kubernetes/{environment}");
     let header = header(environment);
     let mut files = Vec::new();
@@ -71,7 +82,7 @@ pub fn generate(app: &Application, environment: &str) -> Result<Manifests, PlanE
         "manifests/00-namespace.yaml".to_owned(),
         format!("{header}{}", yaml(&namespace_object)),
     ));
-    for workload in &plan.workloads {
+    for workload in &plan.containers {
         let comments = comments(workload, &plan.warnings);
         let documents = objects(&plan, workload, &namespace, &secret_name(app));
         files.push((
@@ -117,7 +128,7 @@ fn header(environment: &str) -> String {
 /// What Kubernetes cannot do for this workload, said where it is read.
 fn comments(workload: &Workload, warnings: &[Warning]) -> String {
     let mut text = String::new();
-    if let Some(Check::Log { text: line }) = workload.probe.as_ref().map(|p| &p.check) {
+    if let ReadyCheck::Log { text: line } = &workload.readiness.check {
         text.push_str(&format!(
             "# {} is ready once it prints \"{}\" in exo; Kubernetes has no probe\n# for a log line, so it counts as ready once its container runs.\n",
             workload.name,
@@ -176,7 +187,7 @@ fn labels(plan: &Plan, workload: &Workload) -> BTreeMap<String, String> {
     );
     labels.insert(
         "app.kubernetes.io/instance".to_owned(),
-        format!("{}-{}", plan.application, plan.environment_name),
+        format!("{}-{}", plan.application, plan.environment_name()),
     );
     labels
 }
@@ -190,7 +201,7 @@ fn objects(plan: &Plan, workload: &Workload, namespace: &str, secret: &str) -> V
         ..ObjectMeta::default()
     };
     let mut documents = Vec::new();
-    let (literals, _) = pod::environment(&workload.variables, secret);
+    let (literals, _) = pod::environment(&plan.variables(workload), secret);
     if !literals.is_empty() {
         documents.push(yaml(&ConfigMap {
             metadata: metadata.clone(),
@@ -209,7 +220,7 @@ fn objects(plan: &Plan, workload: &Workload, namespace: &str, secret: &str) -> V
                 .map(|sum| BTreeMap::from([("checksum/config".to_owned(), sum)])),
             ..ObjectMeta::default()
         }),
-        spec: Some(pod::pod_spec(workload, secret, volumes)),
+        spec: Some(pod::pod_spec(plan, workload, secret, volumes)),
     };
     let replicas = Some(i32::try_from(workload.replicas).unwrap_or(i32::MAX));
     let select = LabelSelector {
@@ -228,7 +239,7 @@ fn objects(plan: &Plan, workload: &Workload, namespace: &str, secret: &str) -> V
             ..Deployment::default()
         }));
     } else {
-        let volumes = workload.volumes();
+        let volumes = workload.cluster_volumes();
         documents.push(yaml(&StatefulSet {
             metadata: metadata.clone(),
             spec: Some(StatefulSetSpec {

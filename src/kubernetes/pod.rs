@@ -1,8 +1,12 @@
 //! A workload's pod: its container with probes, variables and resources,
 //! and one init container per workload it waits for, in start order.
 
-use crate::model::{Check, CommandLine, Probe};
-use crate::workloads::{Part, Value, WAIT_IMAGE, Workload};
+use crate::model::CommandLine;
+// Kubernetes has its own `Container`: the deployed model's is a workload here.
+use crate::deployed::{
+    Container as Workload, Deployment as Plan, Image, Part, ReadyCheck, Tag, Timing, Value,
+    WAIT_IMAGE,
+};
 use k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, ExecAction,
     HTTPGetAction, PodSpec, Probe as KubeProbe, ResourceRequirements, SecretKeySelector,
@@ -15,15 +19,22 @@ use std::time::Duration;
 
 /// The pod of `workload`; `secret` names the Secret that holds the values
 /// of its secrets, and `volumes` the claims mounted at its persisted paths.
-pub fn pod_spec(workload: &Workload, secret: &str, volumes: &[(String, String)]) -> PodSpec {
+pub fn pod_spec(
+    plan: &Plan,
+    workload: &Workload,
+    secret: &str,
+    volumes: &[(String, String)],
+) -> PodSpec {
     let init_containers: Vec<Container> = workload
         .waits_for
         .iter()
-        .map(|wait| Container {
-            name: format!("wait-for-{}", wait.name),
-            image: Some(WAIT_IMAGE.to_owned()),
-            command: Some(vec!["sh".into(), "-c".into(), wait.script()]),
-            ..Container::default()
+        .filter_map(|wait| {
+            Some(Container {
+                name: format!("wait-for-{}", wait.name),
+                image: Some(WAIT_IMAGE.to_owned()),
+                command: Some(vec!["sh".into(), "-c".into(), wait.script()?]),
+                ..Container::default()
+            })
         })
         .collect();
     PodSpec {
@@ -31,37 +42,39 @@ pub fn pod_spec(workload: &Workload, secret: &str, volumes: &[(String, String)])
         // Service, which clashes with the catalog's `<ID>_PORT`.
         enable_service_links: Some(false),
         init_containers: (!init_containers.is_empty()).then_some(init_containers),
-        containers: vec![container(workload, secret, volumes)],
+        containers: vec![container(plan, workload, secret, volumes)],
         ..PodSpec::default()
     }
 }
 
-fn container(workload: &Workload, secret: &str, volumes: &[(String, String)]) -> Container {
-    let probe = workload
-        .probe
-        .as_ref()
-        .and_then(|p| handler(p, workload.port));
+fn container(
+    plan: &Plan,
+    workload: &Workload,
+    secret: &str,
+    volumes: &[(String, String)],
+) -> Container {
+    let timing = workload.readiness.timing;
+    let probe = handler(&workload.readiness.check);
     let timed = |threshold: u32| {
-        probe.clone().map(|(probe, timing)| KubeProbe {
+        probe.clone().map(|probe| KubeProbe {
             period_seconds: Some(seconds(timing.interval)),
             timeout_seconds: Some(seconds(timing.timeout)),
             failure_threshold: Some(i32::try_from(threshold).unwrap_or(i32::MAX)),
             ..probe
         })
     };
-    let retries = workload.probe.as_ref().map_or(1, |p| p.retries);
-    // Failures during the start period do not count, as in Compose.
-    let startup = workload.probe.as_ref().map_or(0, |p| {
-        let interval = p.interval.as_millis().max(1);
-        u32::try_from(p.start_period.as_millis().div_ceil(interval)).unwrap_or(u32::MAX)
-    });
-    let (literals, env) = environment(&workload.variables, secret);
+    let retries = timing.retries;
+    let startup = start_allowance(&timing);
+    let (literals, env) = environment(&plan.variables(workload), secret);
     Container {
         name: workload.name.clone(),
-        image: Some(if workload.built {
-            format!("{}:{}", workload.image, crate::workloads::BUILT_TAG)
-        } else {
-            workload.image.clone()
+        image: Some(match &workload.image {
+            Image::Built(build) => match &build.tag {
+                Tag::Fixed(tag) => format!("{}:{tag}", build.repository()),
+                Tag::Mode(mode) => format!("{}:{}", build.repository(), mode.name()),
+                Tag::Variable(_) => build.repository(),
+            },
+            Image::Pulled(name) => name.clone(),
         }),
         ports: workload.port.map(|port| {
             vec![ContainerPort {
@@ -158,26 +171,33 @@ fn template(parts: &[Part]) -> String {
         .collect()
 }
 
+/// Failures during the start period do not count, as in Compose: the
+/// number of periods it lasts.
+fn start_allowance(timing: &Timing) -> u32 {
+    let interval = timing.interval.as_millis().max(1);
+    u32::try_from(timing.start_period.as_millis().div_ceil(interval)).unwrap_or(u32::MAX)
+}
+
 /// The probe's action; `None` for a log line, which Kubernetes cannot
-/// watch, and for a port check of a workload without a port.
-fn handler(probe: &Probe, port: Option<u16>) -> Option<(KubeProbe, Probe)> {
-    let action = match &probe.check {
-        Check::Http { path, port: own } => KubeProbe {
+/// watch, and for a workload judged by running.
+fn handler(check: &ReadyCheck) -> Option<KubeProbe> {
+    let action = match check {
+        ReadyCheck::Http { path, port } => KubeProbe {
             http_get: Some(HTTPGetAction {
                 path: Some(path.clone()),
-                port: IntOrString::Int(i32::from(own.or(port)?)),
+                port: IntOrString::Int(i32::from(*port)),
                 ..HTTPGetAction::default()
             }),
             ..KubeProbe::default()
         },
-        Check::Tcp { port: own } => KubeProbe {
+        ReadyCheck::Tcp { port } => KubeProbe {
             tcp_socket: Some(TCPSocketAction {
-                port: IntOrString::Int(i32::from(own.or(port)?)),
+                port: IntOrString::Int(i32::from(*port)),
                 host: None,
             }),
             ..KubeProbe::default()
         },
-        Check::Command(command) => KubeProbe {
+        ReadyCheck::Command(command) => KubeProbe {
             exec: Some(ExecAction {
                 command: Some(match command {
                     CommandLine::Shell(text) => vec!["/bin/sh".into(), "-c".into(), text.clone()],
@@ -186,9 +206,9 @@ fn handler(probe: &Probe, port: Option<u16>) -> Option<(KubeProbe, Probe)> {
             }),
             ..KubeProbe::default()
         },
-        Check::Log { .. } => return None,
+        ReadyCheck::Log { .. } | ReadyCheck::Running => return None,
     };
-    Some((action, probe.clone()))
+    Some(action)
 }
 
 /// Whole seconds, at least 1: Kubernetes counts nothing finer.

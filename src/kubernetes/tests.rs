@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{CommandLine, Probe};
+use crate::model::{Check, CommandLine, Probe};
 use std::path::Path;
 
 fn fixture() -> Application {

@@ -1,7 +1,7 @@
 //! The words about generated deployment files: what a target cannot
 //! express, and how to fix a configuration it cannot deploy.
 
-use crate::workloads::{PlanError, Warning};
+use crate::deployed::{DeploymentError, Warning};
 
 /// A warning for `target` ("Kubernetes", "ECS").
 pub fn warning(target: &str, warning: &Warning) -> String {
@@ -23,32 +23,32 @@ pub fn warning(target: &str, warning: &Warning) -> String {
 
 /// What to do about an environment or application that cannot be
 /// generated.
-pub fn plan_error(err: &PlanError) -> String {
+pub fn plan_error(err: &DeploymentError) -> String {
     let hint = match err {
-        PlanError::NoEnvironment { target } => format!(
+        DeploymentError::NoEnvironment { target } => format!(
             "add one to application.yml:\n    remote:\n      environments:\n        production:\n          target: {target}"
         ),
-        PlanError::UnknownEnvironment { known, .. } if known.is_empty() => {
+        DeploymentError::UnknownEnvironment { known, .. } if known.is_empty() => {
             "application.yml has no `remote.environments`".to_owned()
         }
-        PlanError::UnknownEnvironment { known, .. } => {
+        DeploymentError::UnknownEnvironment { known, .. } => {
             format!("the environments are: {}", known.join(", "))
         }
-        PlanError::WrongTarget { actual, .. } => match *actual {
+        DeploymentError::WrongTarget { actual, .. } => match *actual {
             "aws" => "generate it with `exo generate terraform`, or change its `target`".to_owned(),
             "kubernetes" => {
                 "generate it with `exo generate kubernetes`, or change its `target`".to_owned()
             }
             _ => "deploy it with `exo deploy`, or change its `target`".to_owned(),
         },
-        PlanError::Cycle(_) => "remove one of these `depends-on` entries".to_owned(),
-        PlanError::BadName { .. } | PlanError::NameClash { .. } => {
+        DeploymentError::Cycle(_) => "remove one of these `depends-on` entries".to_owned(),
+        DeploymentError::BadName { .. } | DeploymentError::NameClash { .. } => {
             "rename the service or dependency: clusters name things in lowercase letters, digits and hyphens, starting with a letter".to_owned()
         }
-        PlanError::MissingSecretArn { name, environment } => format!(
+        DeploymentError::MissingSecretArn { name, environment } => format!(
             "add `secret-arns: {{{name}: arn:...}}` to `remote.environments.{environment}`, or its `region` and `account-id` (the secret is then the SSM parameter /<application>/{environment}/{name})"
         ),
-        PlanError::MissingUrl { role, environment } => format!(
+        DeploymentError::MissingUrl { role, environment } => format!(
             "add `remote.environments.{environment}.url` to the service.yml of {role}: the load balancer routes by host name"
         ),
     };

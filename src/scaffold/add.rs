@@ -161,7 +161,7 @@ fn add_dependency(
 
 /// What the catalog gives the dependency `id` of `image`, as comment lines.
 fn catalog_comments(id: &str, image: &str) -> Vec<String> {
-    let prefix = crate::compose::constant_case(id);
+    let prefix = crate::config::constant_case(id);
     let Some(entry) = crate::catalog::lookup(image) else {
         return vec![
             "not in exo's catalog: add `port:` and `health-check:` so that services".to_owned(),

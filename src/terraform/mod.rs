@@ -11,8 +11,9 @@ mod service;
 mod task;
 mod variables;
 
-use crate::model::{Application, Target};
-use crate::workloads::{self, Plan, PlanError, Warning};
+use crate::deployed::Target;
+use crate::deployed::{self, Deployment, DeploymentError, Warning};
+use crate::model::{Application, Target as Engine};
 
 /// The generated files, relative to the application, and what ECS cannot
 /// express.
@@ -32,13 +33,22 @@ pub fn dns_namespace(app: &Application, environment: &str) -> String {
 
 /// The shared files, and the variables file of each of `environments`
 /// (which must be AWS environments).
-pub fn generate(app: &Application, environments: &[String]) -> Result<TerraformFiles, PlanError> {
-    let first = environments.first().ok_or(PlanError::NoEnvironment {
-        target: Target::Aws.name(),
+pub fn generate(
+    app: &Application,
+    environments: &[String],
+) -> Result<TerraformFiles, DeploymentError> {
+    let first = environments.first().ok_or(DeploymentError::NoEnvironment {
+        target: Engine::Aws.name(),
     })?;
     // Host names inside main.tf follow the environment it is applied to.
     let interpolated = |name: &str| format!("{name}.{}", hcl::interpolate("local.namespace"));
-    let shared = workloads::plan(app, first, &interpolated)?;
+    let shared = deployed::deploy(
+        app,
+        Target::Remote {
+            environment: first,
+            hosts: &interpolated,
+        },
+    )?;
     let mut warnings = shared.warnings.clone();
     let header = header();
     let mut files = vec![
@@ -64,7 +74,13 @@ pub fn generate(app: &Application, environments: &[String]) -> Result<TerraformF
     for environment in environments {
         let namespace = dns_namespace(app, environment);
         let hosts = |name: &str| format!("{name}.{namespace}");
-        let plan: Plan = workloads::plan(app, environment, &hosts)?;
+        let plan: Deployment = deployed::deploy(
+            app,
+            Target::Remote {
+                environment,
+                hosts: &hosts,
+            },
+        )?;
         let (text, mut more) = variables::values(app, &plan)?;
         files.push((
             format!("{DIRECTORY}/{environment}.tfvars"),

@@ -5,8 +5,8 @@
 
 use super::hcl::{Block, Body, Expr, file, interpolate, key, raw, string};
 use super::service::workload_blocks;
+use crate::deployed::{Container, Deployment, Kind};
 use crate::model::ServiceType;
-use crate::workloads::{Kind, Plan, Workload};
 
 pub(super) fn block(kind: &str, labels: &[&str], body: Body) -> Block {
     Block {
@@ -20,14 +20,14 @@ pub(super) fn object(items: Vec<(&str, Expr)>) -> Expr {
     Expr::Object(items.into_iter().map(|(k, v)| (key(k), v)).collect())
 }
 
-fn public(plan: &Plan) -> Vec<&Workload> {
-    plan.workloads
+fn public(plan: &Deployment) -> Vec<&Container> {
+    plan.containers
         .iter()
         .filter(|w| w.kind == Kind::Service(ServiceType::Public) && w.port.is_some())
         .collect()
 }
 
-pub fn main(plan: &Plan) -> String {
+pub fn main(plan: &Deployment) -> String {
     let app = &plan.application;
     let mut blocks = vec![
         block(
@@ -134,8 +134,8 @@ pub fn main(plan: &Plan) -> String {
     blocks.extend(roles());
     blocks.extend(security_groups(!public(plan).is_empty()));
     blocks.extend(load_balancer(plan));
-    for workload in &plan.workloads {
-        blocks.extend(workload_blocks(plan, workload));
+    for workload in &plan.containers {
+        blocks.extend(workload_blocks(workload));
     }
     file(&blocks)
 }
@@ -285,7 +285,7 @@ fn security_groups(public: bool) -> Vec<Block> {
 
 /// One application load balancer for every public service, each on its
 /// own host name; HTTPS when there is a certificate.
-fn load_balancer(plan: &Plan) -> Vec<Block> {
+fn load_balancer(plan: &Deployment) -> Vec<Block> {
     if public(plan).is_empty() {
         return Vec::new();
     }
@@ -349,7 +349,7 @@ fn load_balancer(plan: &Plan) -> Vec<Block> {
     ]
 }
 
-pub fn outputs(plan: &Plan) -> String {
+pub fn outputs(plan: &Deployment) -> String {
     let mut blocks = vec![
         block(
             "output",

@@ -6,16 +6,16 @@
 use super::hcl::{Block, Body, Expr, raw, string};
 use super::resources::block;
 use super::task::{file_system, task_definition};
-use crate::model::{Check, ServiceType};
-use crate::workloads::{Kind, Plan, Workload};
+use crate::deployed::{Container, Kind, ReadyCheck};
+use crate::model::ServiceType;
 
-pub fn workload_blocks(plan: &Plan, workload: &Workload) -> Vec<Block> {
+pub fn workload_blocks(workload: &Container) -> Vec<Block> {
     let name = workload.name.as_str();
     let mut blocks = Vec::new();
     if !workload.persist.is_empty() {
         blocks.extend(file_system(workload));
     }
-    blocks.push(task_definition(plan, workload));
+    blocks.push(task_definition(workload));
     if workload.port.is_some() {
         blocks.push(block(
             "resource",
@@ -47,11 +47,11 @@ pub fn workload_blocks(plan: &Plan, workload: &Workload) -> Vec<Block> {
     blocks
 }
 
-fn target_group(workload: &Workload) -> Vec<Block> {
+fn target_group(workload: &Container) -> Vec<Block> {
     let name = workload.name.as_str();
     let port = i64::from(workload.port.unwrap_or_default());
-    let path = match workload.probe.as_ref().map(|p| &p.check) {
-        Some(Check::Http { path, .. }) => path.clone(),
+    let path = match &workload.readiness.check {
+        ReadyCheck::Http { path, .. } => path.clone(),
         _ => "/".to_owned(),
     };
     vec![
@@ -103,7 +103,7 @@ fn target_group(workload: &Workload) -> Vec<Block> {
 
 /// The ECS service; Terraform creates it once the services it waits for
 /// are steady (their tasks running and healthy).
-fn service(workload: &Workload, public: bool) -> Block {
+fn service(workload: &Container, public: bool) -> Block {
     let name = workload.name.as_str();
     let mut body = Body::new()
         .attr("name", string(name))
@@ -150,9 +150,8 @@ fn service(workload: &Workload, public: bool) -> Block {
         );
     }
     let mut after: Vec<String> = workload
-        .waits_for
-        .iter()
-        .map(|w| format!("aws_ecs_service.{}", w.name))
+        .askable_waits()
+        .map(|(w, _)| format!("aws_ecs_service.{}", w.name))
         .collect();
     if public {
         after.push(format!("aws_lb_listener_rule.{name}"));

@@ -5,13 +5,13 @@
 
 use super::hcl::{Block, Body, Expr, interpolate, raw, string};
 use super::resources::{block, object};
-use crate::model::{Check, CommandLine};
-use crate::workloads::{Plan, WAIT_IMAGE, Wait, Workload};
+use crate::deployed::{Container, Image, ReadyCheck, WAIT_IMAGE, Wait};
+use crate::model::CommandLine;
 use std::time::Duration;
 
 /// An EFS file system for a workload that persists, mounted in every
 /// subnet, with an access point (which creates its directory) per volume.
-pub fn file_system(workload: &Workload) -> Vec<Block> {
+pub fn file_system(workload: &Container) -> Vec<Block> {
     let name = workload.name.as_str();
     let mut blocks = vec![
         block(
@@ -38,7 +38,7 @@ pub fn file_system(workload: &Workload) -> Vec<Block> {
                 .attr("security_groups", raw("[aws_security_group.tasks.id]")),
         ),
     ];
-    for (volume, _) in workload.volumes() {
+    for (volume, _) in workload.cluster_volumes() {
         blocks.push(block(
             "resource",
             &["aws_efs_access_point", &format!("{name}-{volume}")],
@@ -81,35 +81,29 @@ fn log_configuration(name: &str) -> Expr {
 }
 
 /// A waiter: runs until the workload it waits for answers, then exits 0.
-fn waiter(wait: &Wait, name: &str) -> Expr {
+fn waiter(wait: &Wait, script: String, name: &str) -> Expr {
     object(vec![
         ("name", string(format!("wait-for-{}", wait.name))),
         ("image", string(WAIT_IMAGE)),
         ("essential", raw("false")),
         (
             "command",
-            Expr::List(vec![string("sh"), string("-c"), string(wait.script())]),
+            Expr::List(vec![string("sh"), string("-c"), string(script)]),
         ),
         ("logConfiguration", log_configuration(name)),
     ])
 }
 
-pub fn task_definition(plan: &Plan, workload: &Workload) -> Block {
+pub fn task_definition(workload: &Container) -> Block {
     let name = workload.name.as_str();
-    let image = if workload.built {
-        let bare = plan
-            .environment
-            .registry
-            .as_deref()
-            .and_then(|r| workload.image.strip_prefix(&format!("{r}/")))
-            .unwrap_or(&workload.image);
-        string(format!(
-            "{}{bare}:{}",
+    let image = match &workload.image {
+        Image::Built(build) => string(format!(
+            "{}{}:{}",
             interpolate("local.registry"),
+            build.name,
             interpolate("var.image_tag")
-        ))
-    } else {
-        string(workload.image.clone())
+        )),
+        Image::Pulled(name) => string(name.clone()),
     };
     let mut container = vec![
         ("name", string(name)),
@@ -146,11 +140,15 @@ pub fn task_definition(plan: &Plan, workload: &Workload) -> Block {
     if let Some(check) = health_check(workload) {
         container.push(("healthCheck", check));
     }
-    if !workload.waits_for.is_empty() {
-        let conditions = workload
-            .waits_for
+    let waits: Vec<(&Wait, String)> = workload
+        .waits_for
+        .iter()
+        .filter_map(|wait| Some((wait, wait.script()?)))
+        .collect();
+    if !waits.is_empty() {
+        let conditions = waits
             .iter()
-            .map(|wait| {
+            .map(|(wait, _)| {
                 object(vec![
                     ("containerName", string(format!("wait-for-{}", wait.name))),
                     ("condition", string("SUCCESS")),
@@ -159,7 +157,7 @@ pub fn task_definition(plan: &Plan, workload: &Workload) -> Block {
             .collect();
         container.push(("dependsOn", Expr::List(conditions)));
     }
-    let volumes = workload.volumes();
+    let volumes = workload.cluster_volumes();
     if !volumes.is_empty() {
         let mounts = volumes
             .iter()
@@ -173,7 +171,10 @@ pub fn task_definition(plan: &Plan, workload: &Workload) -> Block {
         container.push(("mountPoints", Expr::List(mounts)));
     }
     container.push(("logConfiguration", log_configuration(name)));
-    let mut containers: Vec<Expr> = workload.waits_for.iter().map(|w| waiter(w, name)).collect();
+    let mut containers: Vec<Expr> = waits
+        .into_iter()
+        .map(|(wait, script)| waiter(wait, script, name))
+        .collect();
     containers.push(object(container));
     let (cpu, memory) = fargate_size(workload.cpu, workload.memory);
     let mut body = Body::new()
@@ -222,11 +223,11 @@ pub fn task_definition(plan: &Plan, workload: &Workload) -> Block {
 /// A command check as the container's health check (within ECS's
 /// limits); HTTP and TCP checks are asked from outside, by waiters and
 /// the load balancer, as a container may have no tool to ask itself.
-fn health_check(workload: &Workload) -> Option<Expr> {
-    let probe = workload.probe.as_ref()?;
-    let Check::Command(command) = &probe.check else {
+fn health_check(workload: &Container) -> Option<Expr> {
+    let ReadyCheck::Command(command) = &workload.readiness.check else {
         return None;
     };
+    let probe = &workload.readiness.timing;
     let test = match command {
         CommandLine::Shell(line) => vec![string("CMD-SHELL"), string(line.clone())],
         CommandLine::Exec(words) => std::iter::once(string("CMD"))

@@ -104,14 +104,14 @@ fn a_public_service_needs_its_url_and_secrets_an_arn() {
     web.config.remote.environments.shift_remove("production");
     assert!(matches!(
         generate(&app, &["production".into()]),
-        Err(PlanError::MissingUrl { .. })
+        Err(DeploymentError::MissingUrl { .. })
     ));
     let mut app = fixture();
     let production = app.remote.environments.get_mut("production").unwrap();
     production.region = None;
     assert!(matches!(
         generate(&app, &["production".into()]),
-        Err(PlanError::MissingSecretArn { .. })
+        Err(DeploymentError::MissingSecretArn { .. })
     ));
 }
 

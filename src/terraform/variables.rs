@@ -2,8 +2,8 @@
 //! what differs between environments, secrets as ARNs only.
 
 use super::hcl::{Body, Expr, attributes, file, key, raw, string};
+use crate::deployed::{Deployment, DeploymentError, Value, Warning};
 use crate::model::Application;
-use crate::workloads::{Plan, PlanError, Value, Warning};
 
 struct Declaration {
     name: &'static str,
@@ -110,8 +110,11 @@ pub fn declarations() -> String {
 
 /// `<env>.tfvars`. A variable built from a secret (a URL with a password)
 /// cannot be assembled by ECS: it is left out, with a warning.
-pub fn values(app: &Application, plan: &Plan) -> Result<(String, Vec<Warning>), PlanError> {
-    let environment = &plan.environment;
+pub fn values(
+    app: &Application,
+    plan: &Deployment,
+) -> Result<(String, Vec<Warning>), DeploymentError> {
+    let environment = plan.settings();
     let text = |value: &Option<String>| match value {
         Some(v) => string(v.clone()),
         None => raw("null"),
@@ -120,10 +123,10 @@ pub fn values(app: &Application, plan: &Plan) -> Result<(String, Vec<Warning>), 
     let mut variables = Vec::new();
     let mut secrets = Vec::new();
     let mut urls = Vec::new();
-    for workload in &plan.workloads {
+    for workload in &plan.containers {
         let mut literal = Vec::new();
         let mut secret = Vec::new();
-        for (name, value) in &workload.variables {
+        for (name, value) in &plan.variables(workload) {
             match value {
                 Value::Literal(v) => literal.push((key(name), string(v.clone()))),
                 Value::Secret(s) => secret.push((key(name), string(arn(app, plan, s)?))),
@@ -140,7 +143,7 @@ pub fn values(app: &Application, plan: &Plan) -> Result<(String, Vec<Warning>), 
         }
     }
     let body = Body::new()
-        .attr("environment", string(plan.environment_name.clone()))
+        .attr("environment", string(plan.environment_name().to_owned()))
         .attr("region", text(&environment.region))
         .attr("account_id", text(&environment.account_id))
         .attr("registry", text(&environment.registry))
@@ -156,19 +159,20 @@ pub fn values(app: &Application, plan: &Plan) -> Result<(String, Vec<Warning>), 
 
 /// The secret's ARN: the environment's `secret-arns`, else the SSM
 /// parameter `/<application>/<env>/<NAME>` of its region and account.
-fn arn(app: &Application, plan: &Plan, name: &str) -> Result<String, PlanError> {
-    let environment = &plan.environment;
+fn arn(app: &Application, plan: &Deployment, name: &str) -> Result<String, DeploymentError> {
+    let environment = plan.settings();
     if let Some(arn) = environment.secret_arns.get(name) {
         return Ok(arn.clone());
     }
     match (&environment.region, &environment.account_id) {
         (Some(region), Some(account)) => Ok(format!(
             "arn:aws:ssm:{region}:{account}:parameter/{}/{}/{name}",
-            app.name, plan.environment_name
+            app.name,
+            plan.environment_name()
         )),
-        _ => Err(PlanError::MissingSecretArn {
+        _ => Err(DeploymentError::MissingSecretArn {
             name: name.to_owned(),
-            environment: plan.environment_name.clone(),
+            environment: plan.environment_name().to_owned(),
         }),
     }
 }

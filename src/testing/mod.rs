@@ -45,12 +45,23 @@ pub struct TestOptions {
     pub logs: LogFormat,
 }
 
+impl From<crate::plan::PlanError> for TestError {
+    fn from(err: crate::plan::PlanError) -> Self {
+        match err {
+            crate::plan::PlanError::UnknownRole(unknown) => TestError::UnknownRole(unknown),
+            crate::plan::PlanError::Deployment(err) => TestError::Deployment(err),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum TestError {
     #[error(transparent)]
     Docker(#[from] DockerError),
     #[error(transparent)]
     UnknownRole(#[from] UnknownRole),
+    #[error(transparent)]
+    Deployment(#[from] crate::deployed::DeploymentError),
     #[error("cannot write the end-to-end Compose file {}: {source}", path.display())]
     Write {
         path: std::path::PathBuf,
@@ -155,7 +166,7 @@ pub async fn run(
                 .await?;
         }
         let stopped = run.interrupted || (options.fail_fast && run.any_failed());
-        let file = compose::end_to_end(app, app_dir, &project.name)
+        let file = compose::end_to_end(app, app_dir, &project.name)?
             .filter(|_| selection.end_to_end && !stopped);
         if selection.end_to_end && stopped {
             let reason = if run.interrupted {

@@ -153,7 +153,7 @@ fn compat_applications_give_valid_kubernetes_manifests() {
 fn compat_applications_give_formatted_terraform() {
     let mut generated = 0;
     for (name, app) in compat_applications() {
-        let Ok(environments) = exo::workloads::environments(&app, Target::Aws, None) else {
+        let Ok(environments) = exo::deployed::environments(&app, Target::Aws, None) else {
             continue;
         };
         let files =
@@ -173,7 +173,7 @@ fn compat_applications_give_formatted_terraform() {
 /// Every secret the application names, with a value no file may contain.
 fn secret_values(app: &Application) -> Vec<(String, String)> {
     let mut names: Vec<String> = app.secrets.clone();
-    for dependency in exo::compose::all_dependencies(app).values() {
+    for dependency in exo::deployed::all_dependencies(app).values() {
         names.extend(dependency.secrets.clone());
     }
     for environment in app.remote.environments.values() {
@@ -305,7 +305,7 @@ fn the_remote_fixture_through_the_command_line() {
 fn no_secret_value_lands_in_the_compat_applications_terraform() {
     let mut checked = 0;
     for (name, app) in compat_applications() {
-        if exo::workloads::environments(&app, Target::Aws, None).is_err() {
+        if exo::deployed::environments(&app, Target::Aws, None).is_err() {
             continue;
         }
         let temp = temp_copy(&compat_dir().join(&name));

@@ -13,16 +13,9 @@ pub use document::{
 pub use probe::swarm_healthcheck;
 
 use super::document::Environment;
-use super::environment::{
-    SharedVariables, container_port, dependency_environment, dependency_volumes, host_ports,
-    service_environment, volume_name,
-};
-use super::generate::{all_dependencies, readiness_probe};
-use super::{Mode, constant_case, literal, project_name};
-use crate::model::{
-    Application, Check, Dependency, Environment as Deployment, Service, ServiceSource,
-};
-use indexmap::IndexMap;
+use super::{format_duration, literal, values};
+use crate::deployed::{self, Container, Deployment, DeploymentError, Image, Kind, Target, swarm};
+use crate::model::Application;
 use serde_saphyr::RcAnchor;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -32,66 +25,33 @@ pub fn stack_file_name(env: &str) -> String {
     format!("docker-compose/deploy_{env}.yml")
 }
 
-/// The stack's name on the cluster: `<project>-<env>`, e.g. `shop-staging`.
-pub fn stack_name(app: &Application, env: &str) -> String {
-    format!("{}-{env}", project_name(&app.name))
+/// The Swarm deployment of `env` (which must exist in
+/// `app.remote.environments`).
+pub fn swarm(app: &Application, env: &str) -> Result<Deployment, DeploymentError> {
+    deployed::deploy(app, Target::swarm(env))
 }
 
-/// The variable that carries a service's image tag, e.g. `EXO_TAG_API`.
-pub fn tag_variable(role: &str) -> String {
-    format!("EXO_TAG_{}", constant_case(role))
-}
-
-/// The image repository of a service built from its location, without a tag.
-pub fn image_repository(app: &Application, deployment: &Deployment, role: &str) -> String {
-    let name = format!("{}-{}", project_name(&app.name), role.to_lowercase());
-    match &deployment.registry {
-        Some(registry) => format!("{registry}/{name}"),
-        None => name,
-    }
-}
-
-/// The stack file of `env` (which must exist in `app.remote.environments`).
-pub fn compile_stack(app: &Application, env: &str, deployment: &Deployment) -> StackFile {
-    let dependencies = all_dependencies(app);
-    let ports = host_ports(app, &dependencies, Mode::Production);
-    let shared = SharedVariables::new(app, &dependencies, &ports, Mode::Production);
+/// The stack file of a Swarm deployment.
+pub fn compile_stack(deployment: &Deployment) -> StackFile {
+    let text = |variables| values::texts(variables, &deployment.required_secrets);
     let endpoints =
-        (!shared.endpoints.is_empty()).then(|| RcAnchor(Rc::new(shared.endpoints.clone())));
-    let stack = stack_name(app, env);
+        (!deployment.endpoints.is_empty()).then(|| RcAnchor(Rc::new(text(&deployment.endpoints))));
+    let stack = swarm::stack_name(deployment);
     let mut services = BTreeMap::new();
     let mut volumes = BTreeMap::new();
-    for (id, dependency) in &dependencies {
-        for path in &dependency.persist {
-            volumes.insert(volume_name(id, path), None);
+    for container in &deployment.containers {
+        for (name, _) in container.named_volumes() {
+            volumes.insert(name, None);
         }
-        services.insert(id.clone(), dependency_service(app, &stack, id, dependency));
-    }
-    for service in app.services.values() {
-        let mut variables = service_environment(app, service, &shared);
-        // The stack file repeats the application's values in each service
-        // rather than merging an anchor: its own values win, as in Compose.
-        for (name, value) in &shared.application {
-            variables
-                .entry(name.clone())
-                .or_insert_with(|| value.clone());
-        }
-        let own = service.config.remote.environments.get(env);
-        let extra = [
-            Some((&deployment.environment, &deployment.secrets)),
-            own.map(|o| (&o.environment, &o.secrets)),
-        ];
-        for (values, secrets) in extra.into_iter().flatten() {
-            add_variables(&mut variables, values, secrets);
-        }
-        variables.retain(|name, _| !shared.endpoints.contains_key(name));
-        let mut entry = service_entry(app, service, deployment, &ports, &dependencies);
+        let mut entry = stack_service(&stack, container);
         entry.environment = Environment {
-            endpoints: endpoints.clone(),
+            endpoints: endpoints
+                .clone()
+                .filter(|_| container.kind != Kind::Dependency),
             application: None,
-            variables,
+            variables: text(&container.variables),
         };
-        services.insert(service.role.clone(), entry);
+        services.insert(container.id.clone(), entry);
     }
     StackFile {
         version: "3.8",
@@ -99,8 +59,8 @@ pub fn compile_stack(app: &Application, env: &str, deployment: &Deployment) -> S
         services,
         volumes,
         exo: StackMetadata {
-            application: app.name.clone(),
-            environment: env.to_owned(),
+            application: deployment.application.clone(),
+            environment: deployment.environment_name().to_owned(),
             stack,
         },
     }
@@ -134,88 +94,61 @@ pub fn render_stack(file: &StackFile) -> String {
 }
 
 /// Every Swarm environment of `app` with its file name and text.
-pub fn render_stacks(app: &Application) -> Vec<(String, String)> {
+pub fn render_stacks(app: &Application) -> Result<Vec<(String, String)>, DeploymentError> {
     app.remote
         .environments
         .iter()
         .filter(|(_, deployment)| deployment.target == crate::model::Target::Swarm)
-        .map(|(env, deployment)| {
-            (
+        .map(|(env, _)| {
+            Ok((
                 stack_file_name(env),
-                render_stack(&compile_stack(app, env, deployment)),
-            )
+                render_stack(&compile_stack(&swarm(app, env)?)),
+            ))
         })
         .collect()
 }
 
-fn add_variables(
-    variables: &mut BTreeMap<String, String>,
-    values: &IndexMap<String, String>,
-    secrets: &[String],
-) {
-    for (name, value) in values {
-        variables.insert(name.clone(), literal(value));
-    }
-    for name in secrets {
-        variables.insert(name.clone(), format!("${{{name}}}"));
-    }
-}
-
-fn service_entry(
-    app: &Application,
-    service: &Service,
-    deployment: &Deployment,
-    ports: &BTreeMap<String, u16>,
-    dependencies: &IndexMap<String, Dependency>,
-) -> StackService {
-    let port = container_port(service, Mode::Production);
-    let (image, tag_variable) = match &service.source {
-        ServiceSource::Location(_) => {
-            let variable = tag_variable(&service.role);
-            let repository = image_repository(app, deployment, &service.role);
-            (
-                format!("{repository}:${{{variable}:-latest}}"),
-                Some(variable),
-            )
-        }
-        ServiceSource::Image(image) => (image.clone(), None),
+/// A container as a Swarm service: its image (a built one tagged by
+/// content through its variable), a health check that runs inside it, its
+/// published ports, and the `deploy` settings.
+fn stack_service(stack: &str, container: &Container) -> StackService {
+    let dependency = container.kind == Kind::Dependency;
+    let (image, tag_variable) = match &container.image {
+        Image::Built(build) => match &build.tag {
+            deployed::Tag::Variable(variable) => (
+                format!("{}:${{{variable}:-latest}}", literal(&build.repository())),
+                Some(variable.clone()),
+            ),
+            deployed::Tag::Mode(_) | deployed::Tag::Fixed(_) => {
+                (literal(&build.repository()), None)
+            }
+        },
+        Image::Pulled(name) => (name.clone(), None),
     };
-    let probe = readiness_probe(service, Mode::Production)
-        .or_else(|| service.config.development.health_check.clone());
-    let healthcheck = swarm_healthcheck(probe.as_ref(), port);
-    let ready_log = match probe.as_ref().map(|p| &p.check) {
-        Some(Check::Log { text }) if healthcheck.is_none() => Some(literal(text)),
-        _ => None,
-    };
-    let published: Vec<PublishedPort> = match (ports.get(&service.role), port) {
-        (Some(published), Some(target)) => vec![host_port(*published, target)],
+    let healthcheck = swarm_healthcheck(&container.readiness);
+    let ready_log = swarm::ready_log(container).map(literal);
+    let ports: Vec<PublishedPort> = match (container.host_port, container.port) {
+        (Some(published), Some(target)) => vec![host_port(published, target)],
         _ => Vec::new(),
     };
-    let remote = &service.config.remote;
-    let mut after: Vec<String> = app
-        .dependencies
-        .keys()
-        .chain(service.config.dependencies.keys())
-        .filter(|id| dependencies.contains_key(*id))
-        .cloned()
-        .collect();
-    after.sort();
-    after.dedup();
-    after.extend(service.config.development.depends_on.iter().cloned());
     StackService {
         image,
-        volumes: Vec::new(),
+        volumes: container
+            .named_volumes()
+            .into_iter()
+            .map(|(name, path)| format!("{name}:{path}"))
+            .collect(),
         environment: Environment::default(),
         deploy: deploy(
-            remote.replicas,
-            remote.placement.clone(),
-            limits(remote.cores(), remote.memory),
-            !published.is_empty(),
+            container.replicas,
+            swarm::constraints(stack, container),
+            limits(container.cores(), container.memory),
+            swarm::start_first(container),
         ),
-        ports: published,
+        ports,
         exo: StackServiceMetadata {
-            kind: "service",
-            after,
+            kind: if dependency { "dependency" } else { "service" },
+            after: container.waits_for.iter().map(|w| w.id.clone()).collect(),
             readiness: match (&healthcheck, &ready_log) {
                 (Some(_), _) => "healthy",
                 (None, Some(_)) => "log",
@@ -223,50 +156,7 @@ fn service_entry(
             },
             ready_log,
             tag_variable,
-            node_label: None,
-        },
-        healthcheck,
-    }
-}
-
-fn dependency_service(
-    app: &Application,
-    stack: &str,
-    id: &str,
-    dependency: &Dependency,
-) -> StackService {
-    let healthcheck = swarm_healthcheck(dependency.health_check.as_ref(), dependency.port);
-    let ports: Vec<PublishedPort> = match (dependency.host_port, dependency.port) {
-        (Some(published), Some(target)) => vec![host_port(published, target)],
-        _ => Vec::new(),
-    };
-    // A local volume lives on one node: the dependency must always run there.
-    let node_label = (!dependency.persist.is_empty()).then(|| format!("exo.{stack}.{id}"));
-    let constraints: Vec<String> = node_label
-        .iter()
-        .map(|label| format!("node.labels.{label} == true"))
-        .collect();
-    StackService {
-        image: dependency.image.clone(),
-        volumes: dependency_volumes(id, dependency),
-        environment: Environment {
-            endpoints: None,
-            application: None,
-            variables: dependency_environment(app, id, dependency, Mode::Production),
-        },
-        deploy: deploy(1, constraints, None, !ports.is_empty()),
-        ports,
-        exo: StackServiceMetadata {
-            kind: "dependency",
-            after: Vec::new(),
-            readiness: if healthcheck.is_some() {
-                "healthy"
-            } else {
-                "running"
-            },
-            ready_log: None,
-            tag_variable: None,
-            node_label,
+            node_label: swarm::node_label(stack, container),
         },
         healthcheck,
     }
@@ -294,18 +184,17 @@ fn limits(cores: Option<f64>, memory_mib: Option<u32>) -> Option<Resources> {
 }
 
 /// Restart after a failure; roll out one task at a time and roll back when
-/// the new version fails. A task that holds a host port must stop before its
-/// successor can take the port on the same node.
+/// the new version fails.
 fn deploy(
     replicas: u32,
     constraints: Vec<String>,
     resources: Option<Resources>,
-    host_ports: bool,
+    start_first: bool,
 ) -> Deploy {
-    let order = if host_ports {
-        "stop-first"
-    } else {
+    let order = if start_first {
         "start-first"
+    } else {
+        "stop-first"
     };
     Deploy {
         endpoint_mode: "dnsrr",
@@ -316,19 +205,19 @@ fn deploy(
         resources,
         restart_policy: RestartPolicy {
             condition: "on-failure",
-            delay: "2s".to_owned(),
+            delay: format_duration(swarm::RESTART_DELAY),
         },
         update_config: UpdateConfig {
             parallelism: 1,
             order,
             failure_action: Some("rollback"),
-            monitor: "5s".to_owned(),
+            monitor: format_duration(swarm::MONITOR),
         },
         rollback_config: UpdateConfig {
             parallelism: 1,
             order,
             failure_action: None,
-            monitor: "5s".to_owned(),
+            monitor: format_duration(swarm::MONITOR),
         },
     }
 }

@@ -8,7 +8,7 @@ fn shop() -> Application {
 }
 
 fn staging(app: &Application) -> StackFile {
-    compile_stack(app, "staging", &app.remote.environments["staging"])
+    compile_stack(&swarm(app, "staging").unwrap())
 }
 
 #[test]
@@ -92,7 +92,10 @@ fn environment_settings_secrets_and_limits() {
     api.memory = Some(256);
     api.replicas = 3;
     api.placement = vec!["node.role == worker".to_owned()];
-    let stack = compile_stack(&app, "prod", &deployment);
+    app.remote
+        .environments
+        .insert("prod".to_owned(), deployment);
+    let stack = compile_stack(&swarm(&app, "prod").unwrap());
     let api = &stack.services["api"];
     assert_eq!(api.environment.variables["API_TOKEN"], "${API_TOKEN}");
     assert_eq!(api.environment.variables["PRICE"], "$$5");
@@ -115,7 +118,7 @@ fn persisted_dependencies_are_pinned_to_a_labelled_node() {
         crate::model::Dependency {
             image: "postgres:16".to_owned(),
             persist: vec!["/var/lib/postgresql/data".to_owned()],
-            environment: IndexMap::new(),
+            environment: indexmap::IndexMap::new(),
             secrets: Vec::new(),
             port: Some(5432),
             host_port: None,
@@ -143,6 +146,7 @@ fn only_swarm_environments_get_a_file() {
         .environments
         .insert("prod".to_owned(), Environment::new(Target::Aws));
     let files: Vec<String> = render_stacks(&app)
+        .unwrap()
         .into_iter()
         .map(|(name, _)| name)
         .collect();

@@ -401,11 +401,9 @@ async fn the_timeout_names_what_is_not_ready() {
     let Outcome::TimedOut(pending) = outcome else {
         panic!("{outcome:?}")
     };
-    assert_eq!(
-        pending[0],
-        ("api".to_owned(), "waiting for cache".to_owned())
-    );
-    assert!(pending.contains(&("cache".to_owned(), "0/1 ready".to_owned())));
+    // In start order: the dependency first, then what waits for it.
+    assert_eq!(pending[0], ("cache".to_owned(), "0/1 ready".to_owned()));
+    assert!(pending.contains(&("api".to_owned(), "waiting for cache".to_owned())));
 }
 
 #[tokio::test(start_paused = true)]

@@ -55,7 +55,9 @@ fn generate(app: &Path) -> Result<Vec<(Mode, String)>, String> {
         .map(|&mode| {
             (
                 mode,
-                exo::compose::render(&exo::compose::compile(&model, mode)),
+                exo::compose::render(
+                    &exo::compose::local(&model, mode).expect("a local deployment"),
+                ),
             )
         })
         .collect())

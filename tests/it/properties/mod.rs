@@ -68,7 +68,7 @@ pub(super) fn load_dir(dir: &Path) -> Outcome {
     match config::load(dir) {
         Ok(app) => {
             for mode in Mode::ALL {
-                let file = compose::compile(&app, mode);
+                let file = compose::local(&app, mode).expect("a local deployment");
                 let text = compose::render(&file);
                 assert!(
                     text.starts_with(compose::HEADER),

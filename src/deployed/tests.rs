@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::{Application, Service, Target as Engine};
 use std::path::Path;
 
 fn fixture() -> Application {
@@ -10,25 +11,35 @@ fn hosts(name: &str) -> String {
     format!("{name}.test.svc")
 }
 
-fn workload<'a>(plan: &'a Plan, name: &str) -> &'a Workload {
-    plan.workloads.iter().find(|w| w.name == name).unwrap()
+fn plan(app: &Application, environment: &str) -> Result<Deployment, DeploymentError> {
+    deploy(
+        app,
+        Target::Remote {
+            environment,
+            hosts: &hosts,
+        },
+    )
+}
+
+fn workload<'a>(plan: &'a Deployment, name: &str) -> &'a Container {
+    plan.containers.iter().find(|w| w.name == name).unwrap()
 }
 
 #[test]
 fn dependencies_come_first_then_services_each_sorted() {
-    let plan = plan(&fixture(), "staging", &hosts).unwrap();
-    let names: Vec<&str> = plan.workloads.iter().map(|w| w.name.as_str()).collect();
+    let plan = plan(&fixture(), "staging").unwrap();
+    let names: Vec<&str> = plan.containers.iter().map(|w| w.name.as_str()).collect();
     assert_eq!(names, ["cache", "db", "api", "jobs", "mailer", "web"]);
 }
 
 #[test]
 fn a_service_waits_for_its_dependencies_then_its_depends_on() {
-    let plan = plan(&fixture(), "staging", &hosts).unwrap();
+    let plan = plan(&fixture(), "staging").unwrap();
     let web = workload(&plan, "web");
     let order: Vec<&str> = web.waits_for.iter().map(|w| w.name.as_str()).collect();
     assert_eq!(order, ["cache", "db", "api"]);
     assert_eq!(web.waits_for[2].host, "api.test.svc");
-    assert_eq!(web.waits_for[2].port, 4000);
+    assert_eq!(web.waits_for[2].port, Some(4000));
     // A dependency waits for nothing.
     assert!(workload(&plan, "db").waits_for.is_empty());
 }
@@ -45,11 +56,11 @@ fn an_http_checked_target_is_waited_for_over_http() {
         .development
         .depends_on
         .clear();
-    let plan = plan(&app, "staging", &hosts).unwrap();
+    let plan = plan(&app, "staging").unwrap();
     let wait = workload(&plan, "api").waits_for.last().unwrap().clone();
     assert_eq!(wait.http_path.as_deref(), Some("/health"));
     assert_eq!(
-        wait.script(),
+        wait.script().unwrap(),
         "until wget -q -T 2 -O /dev/null 'http://web.test.svc:8080/health'; do echo 'waiting for web'; sleep 1; done"
     );
 }
@@ -63,10 +74,10 @@ fn a_cycle_is_an_error_naming_it() {
         .config
         .development
         .depends_on = vec!["web".into()];
-    let err = plan(&app, "staging", &hosts).unwrap_err();
+    let err = plan(&app, "staging").unwrap_err();
     assert_eq!(
         err,
-        PlanError::Cycle(vec![
+        DeploymentError::Cycle(vec![
             "web".into(),
             "api".into(),
             "mailer".into(),
@@ -84,7 +95,7 @@ fn waiting_for_a_workload_without_a_port_is_a_warning() {
         .config
         .development
         .depends_on = vec!["jobs".into()];
-    let plan = plan(&app, "staging", &hosts).unwrap();
+    let plan = plan(&app, "staging").unwrap();
     assert!(plan.warnings.contains(&Warning::CannotWait {
         workload: "web".into(),
         target: "jobs".into()
@@ -97,7 +108,7 @@ fn waiting_for_a_workload_without_a_port_is_a_warning() {
 
 #[test]
 fn secrets_are_names_and_values_built_from_them_are_templates() {
-    let plan = plan(&fixture(), "staging", &hosts).unwrap();
+    let plan = plan(&fixture(), "staging").unwrap();
     let web = workload(&plan, "web");
     assert_eq!(
         web.variables["API_TOKEN"],
@@ -111,15 +122,15 @@ fn secrets_are_names_and_values_built_from_them_are_templates() {
             Part::Text("@db.test.svc:5432/postgres".into()),
         ])
     );
-    let secrets: Vec<&str> = web.secrets.iter().map(String::as_str).collect();
+    let secrets: Vec<String> = plan.secrets(web).into_iter().collect();
     assert_eq!(secrets, ["API_TOKEN", "POSTGRES_PASSWORD"]);
 }
 
 #[test]
 fn endpoints_use_the_target_hosts_and_the_environment_url() {
-    let plan = plan(&fixture(), "staging", &hosts).unwrap();
-    let jobs = workload(&plan, "jobs");
-    let literal = |name: &str| match &jobs.variables[name] {
+    let plan = plan(&fixture(), "staging").unwrap();
+    let variables = plan.variables(workload(&plan, "jobs"));
+    let literal = |name: &str| match &variables[name] {
         Value::Literal(text) => text.clone(),
         other => panic!("{name} is {other:?}"),
     };
@@ -144,9 +155,9 @@ fn the_service_variables_win_over_the_environment_ones() {
         .get_mut("production")
         .unwrap();
     env.environment.insert("LOG_LEVEL".into(), "debug".into());
-    let plan = plan(&app, "production", &hosts).unwrap();
+    let plan = plan(&app, "production").unwrap();
     assert_eq!(
-        workload(&plan, "web").variables["LOG_LEVEL"],
+        plan.variables(workload(&plan, "web"))["LOG_LEVEL"],
         Value::Literal("debug".into())
     );
 }
@@ -155,24 +166,24 @@ fn the_service_variables_win_over_the_environment_ones() {
 fn environments_are_chosen_by_target() {
     let app = fixture();
     assert_eq!(
-        environments(&app, Target::Kubernetes, None).unwrap(),
+        environments(&app, Engine::Kubernetes, None).unwrap(),
         ["staging"]
     );
     assert_eq!(
-        environments(&app, Target::Aws, None).unwrap(),
+        environments(&app, Engine::Aws, None).unwrap(),
         ["production"]
     );
     assert!(matches!(
-        environments(&app, Target::Aws, Some("staging")),
-        Err(PlanError::WrongTarget { .. })
+        environments(&app, Engine::Aws, Some("staging")),
+        Err(DeploymentError::WrongTarget { .. })
     ));
     assert!(matches!(
-        environments(&app, Target::Swarm, None),
-        Err(PlanError::NoEnvironment { target: "swarm" })
+        environments(&app, Engine::Swarm, None),
+        Err(DeploymentError::NoEnvironment { target: "swarm" })
     ));
     assert!(matches!(
-        environments(&app, Target::Aws, Some("qa")),
-        Err(PlanError::UnknownEnvironment { .. })
+        environments(&app, Engine::Aws, Some("qa")),
+        Err(DeploymentError::UnknownEnvironment { .. })
     ));
 }
 
@@ -188,8 +199,8 @@ fn names_that_clusters_refuse_are_errors() {
         },
     );
     assert!(matches!(
-        plan(&app, "staging", &hosts),
-        Err(PlanError::BadName { .. })
+        plan(&app, "staging"),
+        Err(DeploymentError::BadName { .. })
     ));
     app.services.shift_remove("2fa");
     app.services.insert(
@@ -201,8 +212,8 @@ fn names_that_clusters_refuse_are_errors() {
     );
     app.services.insert("web".into(), web);
     assert!(matches!(
-        plan(&app, "staging", &hosts),
-        Err(PlanError::NameClash { .. })
+        plan(&app, "staging"),
+        Err(DeploymentError::NameClash { .. })
     ));
 }
 
@@ -215,9 +226,10 @@ fn without_a_health_check_a_port_is_the_probe_as_locally() {
         .config
         .development
         .health_check = None;
-    let plan = plan(&app, "staging", &hosts).unwrap();
-    let probe = workload(&plan, "api").probe.clone().unwrap();
-    assert_eq!(probe.check, Check::Tcp { port: None });
+    let first = plan(&app, "staging").unwrap();
+    let readiness = &workload(&first, "api").readiness;
+    assert_eq!(readiness.check, ReadyCheck::Tcp { port: 4000 });
+    assert!(!readiness.declared);
     // Nothing to probe without a port.
     app.services
         .get_mut("jobs")
@@ -225,6 +237,6 @@ fn without_a_health_check_a_port_is_the_probe_as_locally() {
         .config
         .development
         .health_check = None;
-    let plan = super::plan(&app, "staging", &hosts).unwrap();
-    assert!(workload(&plan, "jobs").probe.is_none());
+    let plan = plan(&app, "staging").unwrap();
+    assert_eq!(workload(&plan, "jobs").readiness.check, ReadyCheck::Running);
 }

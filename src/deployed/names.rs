@@ -1,13 +1,13 @@
 //! The names of workloads in a cluster: DNS labels, one per role and
 //! dependency id.
 
-use super::PlanError;
-use crate::compose::all_dependencies;
+use super::DeploymentError;
+use super::build::all_dependencies;
 use crate::model::Application;
 use std::collections::BTreeMap;
 
 /// Each role and dependency id's name in a cluster: lowercase, a DNS label.
-pub fn names(app: &Application) -> Result<BTreeMap<String, String>, PlanError> {
+pub fn names(app: &Application) -> Result<BTreeMap<String, String>, DeploymentError> {
     let ids = all_dependencies(app)
         .into_keys()
         .chain(app.services.keys().cloned());
@@ -28,10 +28,10 @@ pub fn names(app: &Application) -> Result<BTreeMap<String, String>, PlanError> {
             None
         };
         if let Some(reason) = reason {
-            return Err(PlanError::BadName { id, reason });
+            return Err(DeploymentError::BadName { id, reason });
         }
         if let Some(first) = owners.insert(name.clone(), id.clone()) {
-            return Err(PlanError::NameClash {
+            return Err(DeploymentError::NameClash {
                 first,
                 second: id,
                 name,
