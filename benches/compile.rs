@@ -28,7 +28,7 @@ use std::time::Duration;
 fn compile_all(app: &Application) -> Vec<String> {
     Mode::ALL
         .iter()
-        .map(|mode| compose::render(&compose::compile(app, *mode)))
+        .map(|mode| compose::render(&compose::local(app, *mode).unwrap()))
         .collect()
 }
 
@@ -60,15 +60,15 @@ fn benches(c: &mut Criterion) {
     });
     // The pure compiler alone (model to Compose document), then the YAML text.
     c.bench_function("compile_model_1000_services_all_modes", |b| {
-        b.iter(|| Mode::ALL.map(|mode| compose::compile(black_box(&app), mode)))
+        b.iter(|| Mode::ALL.map(|mode| compose::local(black_box(&app), mode).unwrap()))
     });
-    let documents = Mode::ALL.map(|mode| compose::compile(&app, mode));
+    let documents = Mode::ALL.map(|mode| compose::local(&app, mode).unwrap());
     c.bench_function("render_1000_services_all_modes", |b| {
         b.iter(|| documents.iter().map(compose::render).collect::<Vec<_>>())
     });
     for mode in Mode::ALL {
         c.bench_function(&format!("compile_1000_services_{}", mode.name()), |b| {
-            b.iter(|| compose::render(&compose::compile(black_box(&app), mode)))
+            b.iter(|| compose::render(&compose::local(black_box(&app), mode).unwrap()))
         });
     }
     c.bench_function("load_1000_services", |b| {

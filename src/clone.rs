@@ -184,3 +184,17 @@ pub async fn clone_services(
     failures.sort_by(|a, b| a.role.cmp(&b.role));
     Err(CloneError::Services(failures))
 }
+
+impl crate::exit::Exit for CloneError {
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        use crate::exit::ExitStatus;
+        match self {
+            CloneError::Load(LoadError::Invalid(_)) | CloneError::NotEmpty(_) => ExitStatus::Usage,
+            CloneError::Outside(err) => err.exit_status(),
+            CloneError::Io { .. } | CloneError::Load(_) => ExitStatus::Io,
+            CloneError::Git(_) | CloneError::NotAnApplication { .. } | CloneError::Services(_) => {
+                ExitStatus::Failure
+            }
+        }
+    }
+}

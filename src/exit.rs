@@ -46,3 +46,10 @@ impl From<ExitStatus> for ExitCode {
         ExitCode::from(status.code())
     }
 }
+
+/// An error that knows how it ends a command. Each error type answers
+/// with an exhaustive match, so that a new variant cannot compile without
+/// its status.
+pub trait Exit {
+    fn exit_status(&self) -> ExitStatus;
+}

@@ -70,3 +70,11 @@ pub fn clone_blocking(url: &str, target: &Path, shallow: bool) -> Result<(), Git
         })?;
     runtime.block_on(clone(url, target, shallow))
 }
+
+impl crate::exit::Exit for GitError {
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        match self {
+            GitError::NotInstalled | GitError::Clone { .. } => crate::exit::ExitStatus::Failure,
+        }
+    }
+}

@@ -67,6 +67,15 @@ pub fn inside(root: &Path, path: &Path) -> Result<PathBuf, PathError> {
     }
 }
 
+impl crate::exit::Exit for PathError {
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        match self {
+            PathError::Outside { .. } => crate::exit::ExitStatus::Usage,
+            PathError::Io { .. } => crate::exit::ExitStatus::Io,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

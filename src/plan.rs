@@ -232,6 +232,15 @@ fn node(container: &Container) -> Node {
     }
 }
 
+impl crate::exit::Exit for PlanError {
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        match self {
+            PlanError::UnknownRole(_) => crate::exit::ExitStatus::Usage,
+            PlanError::Deployment(err) => err.exit_status(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

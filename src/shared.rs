@@ -101,6 +101,17 @@ fn same_content(a: &Path, b: &Path) -> bool {
     }
 }
 
+impl crate::exit::Exit for SharedError {
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        use crate::exit::ExitStatus;
+        match self {
+            SharedError::Path(err) => err.exit_status(),
+            SharedError::Link(_) | SharedError::Missing(_) => ExitStatus::Usage,
+            SharedError::Io { .. } => ExitStatus::Io,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

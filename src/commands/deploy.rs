@@ -4,7 +4,7 @@ use super::run::{prepare, runtime};
 use super::{CommandError, Settings, Workspace};
 use crate::cli::{DeployArgs, DeployCommand};
 use crate::deploy::{self, DeployError, Outcome};
-use crate::docker::swarm::{Engine, SwarmError};
+use crate::docker::swarm::Engine;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
 use std::time::Duration;
@@ -100,22 +100,11 @@ fn known_stack(workspace: &Workspace, env: &str) -> Result<String, DeployError> 
     ))
 }
 
-pub fn report(err: &DeployError, printer: &mut Printer) -> ExitStatus {
+/// Says what went wrong, with its hint.
+pub fn report(err: &DeployError, printer: &mut Printer) {
     let message = match err.hint() {
         Some(hint) => format!("{err}\n  hint: {hint}"),
         None => err.to_string(),
     };
     printer.error(&message);
-    match err {
-        DeployError::UnknownEnvironment { .. }
-        | DeployError::NotSwarm { .. }
-        | DeployError::NoRegistry { .. }
-        | DeployError::MissingVariables { .. } => ExitStatus::Usage,
-        DeployError::Read { .. } => ExitStatus::Io,
-        DeployError::Deployment(_) => ExitStatus::Usage,
-        DeployError::Swarm(SwarmError::NotManager { .. } | SwarmError::Unreachable { .. }) => {
-            ExitStatus::Docker
-        }
-        DeployError::Swarm(_) => ExitStatus::Failure,
-    }
 }

@@ -21,7 +21,7 @@ mod update;
 use crate::cli::Command;
 use crate::clone::CloneError;
 use crate::config::{self, LoadError};
-use crate::exit::ExitStatus;
+use crate::exit::{Exit, ExitStatus};
 use crate::model::Application;
 use crate::output::Printer;
 use crate::scaffold::ScaffoldError;
@@ -105,100 +105,57 @@ pub enum CommandError {
     },
 }
 
-fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
-    match err {
-        CommandError::Load(LoadError::Invalid(problems)) => {
-            printer.problems(problems);
-            ExitStatus::Usage
-        }
-        CommandError::Load(err @ LoadError::NotFound { .. }) => {
-            printer.error(&format!(
-                "{err}\n  hint: run exo inside an application, or give its directory with `-C DIR`; `exo init` starts a new application here"
-            ));
-            ExitStatus::Usage
-        }
-        CommandError::NoSuchDirectory(_) => {
-            printer.error(&format!(
-                "{err}\n  hint: `-C DIR` (or EXO_APP) names the application's directory"
-            ));
-            ExitStatus::Usage
-        }
-        CommandError::Load(LoadError::Read { .. })
-        | CommandError::Write { .. }
-        | CommandError::Runtime(_) => {
-            printer.error(&err.to_string());
-            ExitStatus::Io
-        }
-        CommandError::Docker(docker) => {
-            printer.error(&format!("{docker}\n  hint: {}", docker.hint()));
-            ExitStatus::Docker
-        }
-        CommandError::Connection(err) => {
-            printer.error(&format!("{err}\n  hint: {}", err.hint()));
-            ExitStatus::Docker
-        }
-        CommandError::Path(err) | CommandError::Shared(crate::shared::SharedError::Path(err)) => {
-            report_path(err, printer)
-        }
-        CommandError::Shared(
-            err @ (crate::shared::SharedError::Link(_) | crate::shared::SharedError::Missing(_)),
-        ) => {
-            printer.error(&err.to_string());
-            ExitStatus::Usage
-        }
-        CommandError::Shared(err) => {
-            printer.error(&err.to_string());
-            ExitStatus::Io
-        }
-        CommandError::UnknownRole(unknown)
-        | CommandError::Test(TestError::UnknownRole(unknown)) => {
-            printer.error(&unknown.to_string());
-            ExitStatus::Usage
-        }
-        CommandError::Clone(err) => report_clone(err, printer),
-        CommandError::Deployment(err) | CommandError::Test(TestError::Deployment(err)) => {
-            printer.error(&crate::output::deployment::plan_error(err));
-            ExitStatus::Usage
-        }
-        CommandError::Deploy(err) => deploy::report(err, printer),
-        CommandError::Scaffold(ScaffoldError::Invalid(problems)) => {
-            printer.problems(problems);
-            ExitStatus::Usage
-        }
-        CommandError::Scaffold(ScaffoldError::Template(err)) | CommandError::Template(err) => {
-            report_template(err, printer)
-        }
-        CommandError::Scaffold(err) => {
-            let message = match err.hint() {
-                Some(hint) => format!("{err}\n  hint: {hint}"),
-                None => err.to_string(),
-            };
-            printer.error(&message);
-            match err {
-                ScaffoldError::BadName(_)
-                | ScaffoldError::BadRole(_)
-                | ScaffoldError::BadLocation(_)
-                | ScaffoldError::Exists(_)
-                | ScaffoldError::ApplicationExists(_)
-                | ScaffoldError::Outside(_) => ExitStatus::Usage,
-                ScaffoldError::Io { .. } => ExitStatus::Io,
-                _ => ExitStatus::Failure,
-            }
-        }
-        CommandError::Test(TestError::Docker(docker)) => {
-            printer.error(&format!("{docker}\n  hint: {}", docker.hint()));
-            ExitStatus::Docker
-        }
-        CommandError::Test(err @ TestError::Write { .. }) => {
-            printer.error(&err.to_string());
-            ExitStatus::Io
+impl Exit for CommandError {
+    fn exit_status(&self) -> ExitStatus {
+        match self {
+            CommandError::Load(err) => err.exit_status(),
+            CommandError::Docker(err) => err.exit_status(),
+            CommandError::UnknownRole(_) | CommandError::NoSuchDirectory(_) => ExitStatus::Usage,
+            CommandError::Scaffold(err) => err.exit_status(),
+            CommandError::Template(err) => err.exit_status(),
+            CommandError::Clone(err) => err.exit_status(),
+            CommandError::Test(err) => err.exit_status(),
+            CommandError::Connection(err) => err.exit_status(),
+            CommandError::Path(err) => err.exit_status(),
+            CommandError::Deployment(err) => err.exit_status(),
+            CommandError::Shared(err) => err.exit_status(),
+            CommandError::Deploy(err) => err.exit_status(),
+            CommandError::Runtime(_) | CommandError::Write { .. } => ExitStatus::Io,
         }
     }
 }
 
-fn report_clone(err: &CloneError, printer: &mut Printer) -> ExitStatus {
+/// Says what went wrong, with a hint where there is one, and ends the
+/// command with the error's own status.
+fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
+    use crate::paths::PathError;
+    let with_hint = |hint: &str| format!("{err}\n  hint: {hint}");
     match err {
-        CloneError::Services(failures) => {
+        CommandError::Load(LoadError::Invalid(problems))
+        | CommandError::Scaffold(ScaffoldError::Invalid(problems))
+        | CommandError::Clone(CloneError::Load(LoadError::Invalid(problems))) => {
+            printer.problems(problems)
+        }
+        CommandError::Load(LoadError::NotFound { .. }) => printer.error(&with_hint(
+            "run exo inside an application, or give its directory with `-C DIR`; `exo init` starts a new application here",
+        )),
+        CommandError::NoSuchDirectory(_) => printer.error(&with_hint(
+            "`-C DIR` (or EXO_APP) names the application's directory",
+        )),
+        CommandError::Docker(docker) | CommandError::Test(TestError::Docker(docker)) => {
+            printer.error(&format!("{docker}\n  hint: {}", docker.hint()))
+        }
+        CommandError::Connection(err) => printer.error(&format!("{err}\n  hint: {}", err.hint())),
+        CommandError::Path(path @ PathError::Outside { .. })
+        | CommandError::Shared(crate::shared::SharedError::Path(path @ PathError::Outside { .. }))
+        | CommandError::Template(TemplateError::Outside(path @ PathError::Outside { .. }))
+        | CommandError::Scaffold(ScaffoldError::Template(TemplateError::Outside(
+            path @ PathError::Outside { .. },
+        )))
+        | CommandError::Clone(CloneError::Outside(path @ PathError::Outside { .. })) => {
+            printer.error(&format!("{path}\n  hint: {}", PathError::HINT))
+        }
+        CommandError::Clone(CloneError::Services(failures)) => {
             for failure in failures {
                 printer.error(&format!(
                     "could not clone the service {}: {}",
@@ -206,58 +163,29 @@ fn report_clone(err: &CloneError, printer: &mut Printer) -> ExitStatus {
                 ));
             }
             printer.error("nothing that this run cloned was kept");
-            ExitStatus::Failure
         }
-        CloneError::Load(LoadError::Invalid(problems)) => {
-            printer.problems(problems);
-            ExitStatus::Usage
+        CommandError::Clone(CloneError::NotEmpty(_)) => {
+            printer.error(&with_hint("give another directory: `exo clone URL DIR`"))
         }
-        CloneError::Outside(err) => report_path(err, printer),
-        CloneError::NotEmpty(_) => {
-            printer.error(&format!(
-                "{err}\n  hint: give another directory: `exo clone URL DIR`"
-            ));
-            ExitStatus::Usage
+        CommandError::Deployment(err) | CommandError::Test(TestError::Deployment(err)) => {
+            printer.error(&crate::output::deployment::plan_error(err))
         }
-        CloneError::Io { .. } | CloneError::Load(_) => {
-            printer.error(&err.to_string());
-            ExitStatus::Io
-        }
-        CloneError::Git(_) | CloneError::NotAnApplication { .. } => {
-            printer.error(&err.to_string());
-            ExitStatus::Failure
-        }
+        CommandError::Deploy(err) => deploy::report(err, printer),
+        CommandError::Scaffold(err) => match err.hint() {
+            Some(hint) => printer.error(&format!("{err}\n  hint: {hint}")),
+            None => printer.error(&err.to_string()),
+        },
+        CommandError::Load(_)
+        | CommandError::Write { .. }
+        | CommandError::Runtime(_)
+        | CommandError::UnknownRole(_)
+        | CommandError::Test(_)
+        | CommandError::Path(_)
+        | CommandError::Shared(_)
+        | CommandError::Template(_)
+        | CommandError::Clone(_) => printer.error(&err.to_string()),
     }
-}
-
-/// A write or delete that the path rule refused; `Io` is a path that could
-/// not be resolved at all.
-fn report_path(err: &crate::paths::PathError, printer: &mut Printer) -> ExitStatus {
-    match err {
-        crate::paths::PathError::Outside { .. } => {
-            printer.error(&format!("{err}\n  hint: {}", crate::paths::PathError::HINT));
-            ExitStatus::Usage
-        }
-        crate::paths::PathError::Io { .. } => {
-            printer.error(&err.to_string());
-            ExitStatus::Io
-        }
-    }
-}
-
-fn report_template(err: &TemplateError, printer: &mut Printer) -> ExitStatus {
-    if let TemplateError::Outside(err) = err {
-        return report_path(err, printer);
-    }
-    printer.error(&err.to_string());
-    match err {
-        TemplateError::Unknown { .. }
-        | TemplateError::BadName(_)
-        | TemplateError::Exists(_)
-        | TemplateError::BuiltIn(_) => ExitStatus::Usage,
-        TemplateError::Io { .. } => ExitStatus::Io,
-        _ => ExitStatus::Failure,
-    }
+    err.exit_status()
 }
 
 /// The application directory and its loaded configuration.

@@ -449,6 +449,16 @@ pub fn suggest_name(name: &str) -> String {
     }
 }
 
+impl crate::exit::Exit for LoadError {
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        use crate::exit::ExitStatus;
+        match self {
+            LoadError::NotFound { .. } | LoadError::Invalid(_) => ExitStatus::Usage,
+            LoadError::Read { .. } => ExitStatus::Io,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

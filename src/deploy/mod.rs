@@ -77,3 +77,23 @@ impl DeployError {
         }
     }
 }
+
+impl crate::exit::Exit for DeployError {
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        use crate::exit::ExitStatus;
+        match self {
+            DeployError::UnknownEnvironment { .. }
+            | DeployError::NotSwarm { .. }
+            | DeployError::NoRegistry { .. }
+            | DeployError::MissingVariables { .. } => ExitStatus::Usage,
+            DeployError::Read { .. } => ExitStatus::Io,
+            DeployError::Swarm(SwarmError::NotManager { .. } | SwarmError::Unreachable { .. }) => {
+                ExitStatus::Docker
+            }
+            DeployError::Swarm(
+                SwarmError::Api { .. } | SwarmError::Build { .. } | SwarmError::Push { .. },
+            ) => ExitStatus::Failure,
+            DeployError::Deployment(err) => err.exit_status(),
+        }
+    }
+}

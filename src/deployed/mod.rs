@@ -408,5 +408,21 @@ pub fn environments(
     Ok(names)
 }
 
+impl crate::exit::Exit for DeploymentError {
+    /// Each is a configuration that the target cannot take.
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        match self {
+            DeploymentError::NoEnvironment { .. }
+            | DeploymentError::UnknownEnvironment { .. }
+            | DeploymentError::WrongTarget { .. }
+            | DeploymentError::Cycle(_)
+            | DeploymentError::BadName { .. }
+            | DeploymentError::NameClash { .. }
+            | DeploymentError::MissingSecretArn { .. }
+            | DeploymentError::MissingUrl { .. } => crate::exit::ExitStatus::Usage,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -232,6 +232,18 @@ fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
+impl crate::exit::Exit for ConnectionError {
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        match self {
+            ConnectionError::UnknownContext { .. }
+            | ConnectionError::BadContext { .. }
+            | ConnectionError::Unsupported { .. }
+            | ConnectionError::NoSocket { .. }
+            | ConnectionError::Client { .. } => crate::exit::ExitStatus::Docker,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

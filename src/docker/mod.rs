@@ -261,3 +261,18 @@ impl Engine for DockerEngine {
         .boxed()
     }
 }
+
+impl crate::exit::Exit for DockerError {
+    /// Whatever went wrong, Docker is the place to look.
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        match self {
+            DockerError::NotInstalled
+            | DockerError::DaemonUnreachable { .. }
+            | DockerError::ComposeMissing
+            | DockerError::ComposeTooOld { .. }
+            | DockerError::Command { .. }
+            | DockerError::Engine { .. }
+            | DockerError::Connection(_) => crate::exit::ExitStatus::Docker,
+        }
+    }
+}

@@ -106,3 +106,21 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), ScaffoldError> {
         .map_err(|e| ScaffoldError::io(path)(e.error))?;
     Ok(())
 }
+
+impl crate::exit::Exit for ScaffoldError {
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        use crate::exit::ExitStatus;
+        match self {
+            ScaffoldError::BadName(_)
+            | ScaffoldError::BadRole(_)
+            | ScaffoldError::BadLocation(_)
+            | ScaffoldError::Exists(_)
+            | ScaffoldError::ApplicationExists(_)
+            | ScaffoldError::Invalid(_) => ExitStatus::Usage,
+            ScaffoldError::Outside(err) => err.exit_status(),
+            ScaffoldError::Template(err) => err.exit_status(),
+            ScaffoldError::Io { .. } => ExitStatus::Io,
+            ScaffoldError::NoServiceFile { .. } | ScaffoldError::Git(_) => ExitStatus::Failure,
+        }
+    }
+}

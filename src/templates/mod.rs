@@ -336,6 +336,24 @@ fn description(service_yml: &[u8]) -> String {
     }
 }
 
+impl crate::exit::Exit for TemplateError {
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        use crate::exit::ExitStatus;
+        match self {
+            TemplateError::Unknown { .. }
+            | TemplateError::BadName(_)
+            | TemplateError::Exists(_)
+            | TemplateError::BuiltIn(_) => ExitStatus::Usage,
+            TemplateError::Io { .. } => ExitStatus::Io,
+            TemplateError::Outside(err) => err.exit_status(),
+            TemplateError::Escapes { .. }
+            | TemplateError::Symlink { .. }
+            | TemplateError::NoServiceFile(_)
+            | TemplateError::Git(_) => ExitStatus::Failure,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -242,6 +242,18 @@ async fn remove_everything(
 
 #[cfg(test)]
 mod runs;
+impl crate::exit::Exit for TestError {
+    fn exit_status(&self) -> crate::exit::ExitStatus {
+        use crate::exit::ExitStatus;
+        match self {
+            TestError::Docker(err) => err.exit_status(),
+            TestError::UnknownRole(_) => ExitStatus::Usage,
+            TestError::Deployment(err) => err.exit_status(),
+            TestError::Write { .. } => ExitStatus::Io,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
