@@ -5,7 +5,8 @@
 //! (b) YAML documents built from maps, lists and scalars whose keys come from
 //! the real vocabulary, as application.yml and as a service.yml; (c) mostly
 //! valid applications with random optional parts, which often load, so that
-//! compiling and rendering see many shapes. `PROPTEST_CASES` raises the
+//! compiling and rendering see many shapes, and every target is checked to
+//! agree with the others (`agreement`). `PROPTEST_CASES` raises the
 //! number of cases for a longer local run.
 //!
 //! `documents` builds (b) and runs (a) and (b); `applications` runs (c).
@@ -79,6 +80,10 @@ pub(super) fn load_dir(dir: &Path) -> Outcome {
                 config::yaml::parse(&text).unwrap_or_else(|err| {
                     panic!("the {} file is not YAML: {err:?}\n{text}", mode.name())
                 });
+            }
+            // Every target agrees with every other and with its writers.
+            if let Err(message) = super::agreement::check(&app) {
+                panic!("the targets disagree: {message}");
             }
             Outcome::Loaded
         }
