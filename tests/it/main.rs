@@ -19,6 +19,7 @@ mod everyday;
 mod generate;
 mod layers;
 mod properties;
+mod reference;
 mod scaffold;
 mod schema;
 mod stack_config;
