@@ -9,6 +9,7 @@ mod compose_config;
 mod deploy_cli;
 mod deployment;
 mod docker;
+mod docs;
 mod e2e_deploy;
 mod e2e_scaffold;
 mod e2e_shared;
