@@ -19,6 +19,7 @@ mod errors;
 mod everyday;
 mod generate;
 mod layers;
+mod links;
 mod properties;
 mod reference;
 mod scaffold;
