@@ -12,3 +12,27 @@ fn the_examples_of_the_readme_and_the_book_run() {
         .case("README.md")
         .case("docs/src/**/*.md");
 }
+
+/// The Mermaid graphs of the example shown in the README and the book (as
+/// diagrams, so trycmd does not run them) are what `exo graph` draws.
+#[test]
+fn the_shown_graphs_of_the_example_are_current() {
+    let output = crate::common::exo()
+        .args(["-C", "fixtures/shop", "graph", "--format", "mermaid"])
+        .current_dir(crate::common::root())
+        .output()
+        .expect("run exo graph");
+    let drawn = String::from_utf8(output.stdout).expect("UTF-8");
+    for page in ["README.md", "docs/src/guide/running.md"] {
+        let text = std::fs::read_to_string(crate::common::root().join(page)).unwrap();
+        let shown = text
+            .split("```mermaid\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .unwrap_or_else(|| panic!("{page} shows no Mermaid graph"));
+        assert_eq!(
+            shown, drawn,
+            "{page}: the Mermaid graph differs from `exo graph`"
+        );
+    }
+}
