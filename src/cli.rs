@@ -5,7 +5,9 @@ mod deploy;
 mod views;
 
 pub use deploy::{DeployArgs, DeployCommand};
-pub use views::{CompletionsArgs, GraphArgs, GraphFormat, SchemaArgs, StatusArgs, StatusFormat};
+pub use views::{
+    CompletionsArgs, GraphArgs, GraphFormat, ManArgs, SchemaArgs, StatusArgs, StatusFormat,
+};
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -103,6 +105,9 @@ pub enum Command {
     /// Write JSON Schemas of application.yml and service.yml into DIR, for
     /// editors to complete and check the files
     Schema(SchemaArgs),
+    /// Write the man pages of exo and of each command (exo.1,
+    /// exo-generate.1, ...) into DIR, e.g. ~/.local/share/man/man1
+    Man(ManArgs),
     /// Print the shell completion script for SHELL (e.g. `exo completions
     /// bash > ~/.local/share/bash-completion/completions/exo`)
     Completions(CompletionsArgs),

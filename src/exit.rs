@@ -1,4 +1,5 @@
-//! Exit codes, the same for every command (listed in the README).
+//! Exit codes, the same for every command (listed in the book's
+//! docs/src/reference/exit-codes.md).
 
 use std::process::ExitCode;
 

@@ -26,6 +26,7 @@ pub mod output;
 pub mod paths;
 pub mod plan;
 pub mod probe;
+pub mod reference;
 pub mod registry;
 pub mod scaffold;
 pub mod schema;

@@ -1,5 +1,6 @@
 //! The arguments of the commands that show the application or serve
-//! editors and shells: `status`, `graph`, `schema`, `completions`.
+//! editors, shells and readers: `status`, `graph`, `schema`, `man`,
+//! `completions`.
 
 use super::ProjectArgs;
 use clap::Args;
@@ -28,6 +29,13 @@ pub enum GraphFormat {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Where to write application.schema.json and service.schema.json
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Where to write the pages (created if missing)
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
 }

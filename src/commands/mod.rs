@@ -10,6 +10,7 @@ mod deployment_files;
 mod generate;
 mod graph;
 mod init;
+mod man;
 mod run;
 mod schema;
 mod settings;
@@ -51,6 +52,7 @@ pub fn run(command: &Command, settings: &Settings, printer: &mut Printer) -> Exi
         Command::Logs(args) => compose::shortcut(settings, "logs", args, printer),
         Command::Graph(args) => graph::run(settings, args, printer),
         Command::Schema(args) => schema::run(args, printer),
+        Command::Man(args) => man::run(args, printer),
         Command::Completions(args) => Ok(completions::run(args, printer)),
         Command::Deploy(args) => deploy::run(settings, args, printer),
     };

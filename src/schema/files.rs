@@ -71,6 +71,8 @@ struct Local {
     /// Containers from images that the services use, by id (the container's
     /// name and `<ID>_HOST`).
     dependencies: Option<BTreeMap<String, Option<Dependency>>>,
+    /// Variables for every service (here: of the application; in
+    /// service.yml: of that service).
     environment_variables: Environment,
     /// Names of variables passed as `${NAME}` from exo's environment.
     secrets: Texts,
@@ -84,7 +86,9 @@ struct Dependency {
     image: Text,
     /// Paths kept in named volumes; `true` for the catalog's data path.
     persist: Option<Persist>,
+    /// Variables of the dependency's container (over the catalog's defaults).
     environment_variables: Environment,
+    /// Names of variables passed to it as `${NAME}` from the environment.
     secrets: Texts,
     /// The port it listens on (the catalog's by default).
     port: Option<Port>,
@@ -120,20 +124,26 @@ struct ServiceEntry {
 struct EndToEndTests {
     /// A directory with a Dockerfile.
     location: Text,
+    /// The command run in the image built from `location`.
     command: Option<Text>,
 }
 
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct ApplicationRemote {
+    /// 0.37's remote dependency templates (`exocom`, `rds`): read and
+    /// checked, not deployed.
     dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
+    /// The deployment environments, by name.
     environments: Option<BTreeMap<String, Option<ApplicationEnvironment>>>,
 }
 
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct RemoteDependency {
+    /// The template's name.
     r#type: Option<Text>,
+    /// The template's settings.
     template_config: Option<BTreeMap<String, Text>>,
 }
 
@@ -147,11 +157,18 @@ struct ApplicationEnvironment {
     registry: Option<Text>,
     /// The Kubernetes namespace (default: the application's name).
     namespace: Option<Text>,
+    /// The application's address in this environment.
     url: Option<Text>,
+    /// AWS: the region.
     region: Option<Text>,
+    /// AWS: the account id.
     account_id: Option<Text>,
+    /// AWS: the certificate of the load balancer's HTTPS listener.
     ssl_certificate_arn: Option<Text>,
+    /// Variables for every service in this environment.
     environment_variables: Environment,
+    /// Names of secrets every service gets in this environment (values are
+    /// never written into the generated files).
     secrets: Texts,
     /// AWS: the ARN (Secrets Manager or SSM) each secret is read from, by name.
     secret_arns: Option<BTreeMap<String, Text>>,
@@ -169,6 +186,7 @@ enum Target {
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ServiceFile {
+    /// `public`, `private` or `worker`.
     r#type: ServiceType,
     /// Informational.
     description: Option<Text>,
@@ -178,7 +196,10 @@ pub struct ServiceFile {
     version: Option<Text>,
     /// Data for the dependencies, by dependency id.
     dependency_data: Option<BTreeMap<String, Value>>,
+    /// How the service runs in development (`exo run`) and in tests.
     development: Option<Development>,
+    /// How the service runs in production (`run_production.yml` and the
+    /// deployments).
     production: Option<Production>,
     /// Dependencies, variables and secrets of this service only.
     local: Option<Local>,
@@ -203,11 +224,16 @@ struct Development {
     port: Option<Port>,
     /// Publish it on this host port (public services get 3000, 3010, ...).
     host_port: Option<Port>,
+    /// The commands of the container.
     scripts: Option<Scripts>,
+    /// When the service is ready (default: its port accepts connections,
+    /// or, without a port, its container runs).
     health_check: Option<HealthCheck>,
     /// Services that must be ready before this one starts.
     depends_on: Texts,
+    /// How `exo run` restarts the service after a crash or while unhealthy.
     restart: Option<Restart>,
+    /// Which file changes restart or rebuild the service under `exo run`.
     watch: Option<Watch>,
 }
 
@@ -223,7 +249,10 @@ struct Scripts {
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct Production {
+    /// The port the service listens on in production (default:
+    /// development's).
     port: Option<Port>,
+    /// Publish it on this host port.
     host_port: Option<Port>,
     /// An HTTP path.
     health_check: Option<Text>,
@@ -261,12 +290,16 @@ struct Check {
     log: Option<Text>,
     /// Another port to check.
     port: Option<Port>,
+    /// Time between checks (default 1s).
     interval: Option<Duration>,
+    /// How long one check may take (default 3s).
     timeout: Option<Duration>,
+    /// Failures during this time after a start do not count (default 0s).
     start_period: Option<Duration>,
-    /// Docker Engine 25 and later only.
+    /// Time between checks during `start-period`; Docker Engine 25 and
+    /// later only.
     start_interval: Option<Duration>,
-    /// Failures in a row that make it unhealthy.
+    /// Failures in a row that make it unhealthy (default 3).
     #[schemars(range(min = 1))]
     retries: Option<u32>,
 }
@@ -296,17 +329,26 @@ enum Restart {
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct RestartPolicy {
+    /// Restart after the container exits with an error or before it was
+    /// ready (default true).
     on_crash: Option<bool>,
+    /// The first delay before a restart (default 200ms).
     initial_delay: Option<Duration>,
+    /// Each further delay is this many times longer (default 2).
     #[schemars(range(min = 1))]
     multiplier: Option<f64>,
+    /// The longest delay (default 10s).
     max_delay: Option<Duration>,
+    /// Running this long starts the delays over (default 30s).
     reset_after: Option<Duration>,
+    /// More crashes than this within `window` and exo gives up (default 5).
     #[schemars(range(min = 1))]
     max_crashes: Option<u32>,
+    /// The time over which crashes are counted (default 1m).
     window: Option<Duration>,
-    /// How long unhealthy before a restart; `false` never.
+    /// How long unhealthy before a restart; `false` never (default 30s).
     on_unhealthy: Option<DurationOrOff>,
+    /// Restart after a service of `depends-on` restarted (default false).
     with_dependencies: Option<bool>,
 }
 
@@ -328,11 +370,19 @@ enum Watch {
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct WatchPolicy {
+    /// Globs of the files watched, in the service directory (default: all).
     paths: Texts,
+    /// Globs of files not watched (also those of .gitignore and
+    /// .dockerignore).
     ignore: Texts,
+    /// What a change no rule matches does (default `restart`).
     action: Option<WatchAction>,
+    /// Actions for some files; the first rule that matches wins.
     rules: Option<Vec<WatchRule>>,
+    /// Changes with less time between them act once (default 150ms).
     debounce: Option<Duration>,
+    /// How often files are polled where native events are unavailable
+    /// (default 500ms).
     poll_interval: Option<Duration>,
 }
 
@@ -346,7 +396,9 @@ enum WatchAction {
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct WatchRule {
+    /// Globs of the files this rule is for.
     paths: Vec<Text>,
+    /// `restart` the container or `rebuild` its image.
     action: WatchAction,
 }
 
@@ -362,14 +414,21 @@ struct ServiceRemote {
     replicas: Option<u32>,
     /// Swarm placement constraints, e.g. `node.role == worker`.
     placement: Texts,
+    /// 0.37's remote dependency templates of this service: read and
+    /// checked, not deployed.
     dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
+    /// Settings of this service in each deployment environment, by name.
     environments: Option<BTreeMap<String, Option<ServiceEnvironment>>>,
 }
 
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct ServiceEnvironment {
+    /// A public service's address (required on AWS).
     url: Option<Text>,
+    /// Variables of this service in this environment (over the
+    /// environment's).
     environment_variables: Environment,
+    /// Names of secrets this service gets in this environment.
     secrets: Texts,
 }
