@@ -1,16 +1,15 @@
 //! `exo compose ARGS`: `docker compose` with the generated file and the
 //! project name. `up` is exo's; everything else passes through.
 
-use super::run::{connect, mode, prepare, project, runtime, start};
+use super::run::{connect, mode, prepare, project, runtime, start, wait_limit};
 use super::{CommandError, Settings, Workspace};
-use crate::cli::{ComposeArgs, ComposeUpArgs, ShortcutArgs};
+use crate::cli::{ComposeArgs, ComposeUpArgs, ProjectArgs, ShortcutArgs, UP_WAIT_SECONDS};
 use crate::docker::Docker;
 use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
-use crate::up::{UpOptions, WatchOptions};
+use crate::up::{AfterFailure, UpOptions, WatchOptions};
 use clap::{CommandFactory, FromArgMatches};
-use std::time::Duration;
 
 /// Compose's commands that read only the files, never the daemon.
 const WITHOUT_DAEMON: [&str; 3] = ["config", "convert", "version"];
@@ -99,11 +98,27 @@ fn up(
             });
         }
     };
+    let detach = up.detach || up.wait;
+    // In the foreground, someone watches and Ctrl-C ends the wait.
+    let wait_timeout = match up.wait_timeout {
+        Some(seconds) => wait_limit(seconds),
+        None if detach => wait_limit(UP_WAIT_SECONDS),
+        None => None,
+    };
+    let after_failure = if up.down_on_failure {
+        AfterFailure::Remove
+    } else {
+        AfterFailure::LeaveAndSay {
+            down: down_command(name, &args.project),
+        }
+    };
     let options = UpOptions {
-        detach: up.detach || up.wait,
-        supervise: !(up.detach || up.wait),
+        detach,
+        supervise: !detach,
         build: !up.build.no_build,
-        wait_timeout: up.wait_timeout.map(Duration::from_secs),
+        wait_timeout,
+        after_failure,
+        mode: mode(&args.project),
         watch: up.watch.then_some(WatchOptions { poll: false }),
         logs: LogFormat {
             prefix: !up.logs.no_log_prefix,
@@ -111,4 +126,24 @@ fn up(
         },
     };
     start(settings, &args.project, &up.roles, &options, printer)
+}
+
+/// The command that removes what `exo up` or `exo compose up` (`up`)
+/// started with these project arguments.
+fn down_command(up: &str, args: &ProjectArgs) -> String {
+    let mut words = vec![up.trim_end_matches(" up").to_owned()];
+    let shortcut = up == "exo up";
+    if shortcut {
+        words.push("down".into());
+    }
+    if let Some(name) = &args.project_name {
+        words.push(format!("-p {name}"));
+    }
+    if args.production {
+        words.push("--production".into());
+    }
+    if !shortcut {
+        words.push("down".into());
+    }
+    words.join(" ")
 }

@@ -4,10 +4,11 @@
 use super::Outcome;
 use super::session::View;
 use super::supervisor::State;
+use crate::compose::Mode;
 use crate::docker::Engine;
-use crate::lifecycle::{Explanation, LastCheck, Problem};
+use crate::lifecycle::{Explanation, HostPortIn, LastCheck, Problem};
 use crate::output::Printer;
-use crate::plan::{Plan, Readiness};
+use crate::plan::{Node, NodeKind, Plan, Readiness};
 use indexmap::IndexMap;
 
 /// Log lines shown per container.
@@ -17,6 +18,7 @@ pub async fn explain(
     engine: &dyn Engine,
     views: &IndexMap<String, View>,
     plan: &Plan,
+    mode: Mode,
     printer: &mut Printer,
     outcome: &Outcome,
 ) {
@@ -57,6 +59,21 @@ pub async fn explain(
             readiness: node.readiness.describe(),
             last_check,
             lines,
+            host_port: host_port_in(name, node, mode),
         });
+    }
+}
+
+/// Where the `host-port` of `name` is set in `mode`.
+pub fn host_port_in(name: &str, node: &Node, mode: Mode) -> HostPortIn {
+    match node.kind {
+        NodeKind::Dependency => HostPortIn::ApplicationYml,
+        NodeKind::Service => HostPortIn::ServiceYml {
+            role: name.to_owned(),
+            section: match mode {
+                Mode::Production => "production",
+                Mode::Development | Mode::Test => "development",
+            },
+        },
     }
 }

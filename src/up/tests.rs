@@ -1,7 +1,8 @@
 //! The runtime against the fake engine, on tokio's paused clock: every
 //! timer, backoff and stop takes the time the test says, and no Docker.
 
-use super::{Outcome, UpOptions, up};
+use super::{AfterFailure, Outcome, UpOptions, up};
+use crate::compose::Mode;
 use crate::docker::fake::{Action, Behaviour, FakeEngine, Script};
 use crate::docker::{Engine, Project};
 use crate::model::RestartPolicy;
@@ -54,6 +55,8 @@ fn foreground() -> UpOptions {
     UpOptions {
         detach: false,
         wait_timeout: None,
+        after_failure: AfterFailure::Remove,
+        mode: Mode::Development,
         supervise: true,
         build: true,
         watch: None,
@@ -69,6 +72,9 @@ fn detached() -> UpOptions {
         detach: true,
         supervise: false,
         wait_timeout: Some(Duration::from_secs(30)),
+        after_failure: AfterFailure::LeaveAndSay {
+            down: "exo down".into(),
+        },
         ..foreground()
     }
 }
