@@ -109,7 +109,7 @@ pub enum Settled {
 
 impl Settled {
     pub fn is_good(&self) -> bool {
-        matches!(self, Settled::Ready { .. })
+        matches!(self, Settled::Ready { .. } | Settled::Exited { code: 0 })
     }
 }
 

@@ -12,6 +12,8 @@ mod container;
 mod failure;
 mod rebuild;
 mod session;
+#[cfg(test)]
+mod standing_tests;
 mod supervisor;
 #[cfg(test)]
 mod tests;

@@ -179,10 +179,12 @@ impl Supervisor {
     }
 
     fn on_died(&mut self, code: i64, cx: Context) -> Vec<Effect> {
+        // A one-shot container without a check may do its work and exit 0
+        // before it has run long enough to be called ready.
+        let finished = code == 0 && matches!(self.timer, Some((_, Timer::MinReady)));
         let was_ready = match self.state {
             State::Ready | State::Unhealthy => true,
-            // A one-shot container without a check that did its work.
-            State::Starting { .. } => code == 0 && matches!(self.timer, Some((_, Timer::MinReady))),
+            State::Starting { .. } => finished,
             State::Rebuilding { .. } => {
                 self.state = State::Rebuilding { old_running: false };
                 return Vec::new();
@@ -197,6 +199,8 @@ impl Supervisor {
         }
         if cx.all_ready {
             vec![Effect::Exited { code }]
+        } else if finished {
+            vec![Effect::Done(Settled::Exited { code })]
         } else if was_ready && code == 0 {
             Vec::new()
         } else {

@@ -56,8 +56,9 @@ fn a_worker_that_crashes_at_once_is_never_ready() {
 fn a_worker_that_exits_0_before_min_ready_did_its_work() {
     let mut clock = Clock::new();
     let mut supervisor = started_worker(&clock);
-    let effects = supervisor.handle(Input::Died { code: 0 }, clock.after(100));
-    assert_eq!(effects, []);
+    clock.now += Duration::from_millis(100);
+    let effects = supervisor.handle(Input::Died { code: 0 }, clock.cx(false));
+    assert_eq!(effects, [Effect::Done(Settled::Exited { code: 0 })]);
     assert_eq!(supervisor.state(), State::Stopped { code: 0 });
     assert!(supervisor.state().satisfies_needs());
 }
