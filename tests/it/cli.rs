@@ -233,7 +233,10 @@ fn a_wait_timeout_beyond_the_maximum_is_a_usage_error() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{args:?}\n{stderr}");
-        assert!(stderr.contains("is not in 0..=604800"), "{args:?}\n{stderr}");
+        assert!(
+            stderr.contains("is not in 0..=604800"),
+            "{args:?}\n{stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{args:?}\n{stderr}");
     }
 }
