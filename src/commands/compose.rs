@@ -10,6 +10,7 @@ use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
 use crate::up::{AfterFailure, UpOptions, WatchOptions};
 use clap::{CommandFactory, FromArgMatches};
+use std::time::Duration;
 
 /// Compose's commands that read only the files, never the daemon.
 const WITHOUT_DAEMON: [&str; 3] = ["config", "convert", "version"];
@@ -99,12 +100,6 @@ fn up(
         }
     };
     let detach = up.detach || up.wait;
-    // In the foreground, someone watches and Ctrl-C ends the wait.
-    let wait_timeout = match up.wait_timeout {
-        Some(seconds) => wait_limit(seconds),
-        None if detach => wait_limit(UP_WAIT_SECONDS),
-        None => None,
-    };
     let after_failure = if up.down_on_failure {
         AfterFailure::Remove
     } else {
@@ -116,7 +111,7 @@ fn up(
         detach,
         supervise: !detach,
         build: !up.build.no_build,
-        wait_timeout,
+        wait_timeout: wait_timeout(up.wait_timeout, detach),
         after_failure,
         mode: mode(&args.project),
         watch: up.watch.then_some(WatchOptions { poll: false }),
@@ -126,6 +121,16 @@ fn up(
         },
     };
     start(settings, &args.project, &up.roles, &options, printer)
+}
+
+/// `--wait-timeout`, or its default: 300 s with `-d` or `--wait`, none in
+/// the foreground, where someone watches and Ctrl-C ends the wait.
+fn wait_timeout(seconds: Option<u64>, detach: bool) -> Option<Duration> {
+    match seconds {
+        Some(seconds) => wait_limit(seconds),
+        None if detach => wait_limit(UP_WAIT_SECONDS),
+        None => None,
+    }
 }
 
 /// The command that removes what `exo up` or `exo compose up` (`up`)
@@ -146,4 +151,38 @@ fn down_command(up: &str, args: &ProjectArgs) -> String {
         words.push("down".into());
     }
     words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn up_detached_waits_300_s_unless_told_otherwise() {
+        assert_eq!(wait_timeout(None, true), Some(Duration::from_secs(300)));
+        assert_eq!(wait_timeout(None, false), None);
+        assert_eq!(wait_timeout(Some(0), true), None);
+        assert_eq!(wait_timeout(Some(7), false), Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn the_down_command_matches_the_up_command() {
+        let named = ProjectArgs {
+            production: true,
+            project_name: Some("ci1".into()),
+        };
+        assert_eq!(
+            down_command("exo up", &named),
+            "exo down -p ci1 --production"
+        );
+        assert_eq!(
+            down_command("exo compose up", &named),
+            "exo compose -p ci1 --production down"
+        );
+        let plain = ProjectArgs {
+            production: false,
+            project_name: None,
+        };
+        assert_eq!(down_command("exo compose up", &plain), "exo compose down");
+    }
 }
