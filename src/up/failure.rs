@@ -6,7 +6,7 @@ use super::session::View;
 use super::supervisor::State;
 use crate::compose::Mode;
 use crate::docker::Engine;
-use crate::lifecycle::{Explanation, HostPortIn, LastCheck, Problem};
+use crate::lifecycle::{Explanation, Failure, HostPortIn, LastCheck, Problem};
 use crate::output::Printer;
 use crate::plan::{Node, NodeKind, Plan, Readiness};
 use indexmap::IndexMap;
@@ -29,6 +29,8 @@ pub async fn explain(
             (None, State::Starting { since }, Outcome::TimedOut) => {
                 Problem::NotReadyAfter(since.elapsed())
             }
+            // Ready once, unhealthy when the wait ran out.
+            (None, State::Unhealthy, Outcome::TimedOut) => Problem::Failed(Failure::Unhealthy),
             (None, State::Waiting, Outcome::TimedOut) => {
                 printer.never_started(name, &node.needs);
                 continue;
