@@ -79,3 +79,35 @@ pub fn host_port_in(name: &str, node: &Node, mode: Mode) -> HostPortIn {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Readiness;
+    use std::time::Duration;
+
+    #[test]
+    fn a_host_port_is_set_where_the_kind_of_container_says() {
+        let mut node = Node {
+            kind: NodeKind::Dependency,
+            needs: Vec::new(),
+            readiness: Readiness::Running,
+            timeout: Duration::from_secs(1),
+            poll: Duration::from_millis(50),
+            interval: Duration::from_secs(10),
+            retries: 3,
+            restart: None,
+            watch: None,
+        };
+        let dependency = host_port_in("db", &node, Mode::Production);
+        assert_eq!(dependency, HostPortIn::ApplicationYml);
+        node.kind = NodeKind::Service;
+        let service = |mode| host_port_in("web", &node, mode);
+        let at = |section| HostPortIn::ServiceYml {
+            role: "web".into(),
+            section,
+        };
+        assert_eq!(service(Mode::Development), at("development"));
+        assert_eq!(service(Mode::Production), at("production"));
+    }
+}
