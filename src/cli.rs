@@ -12,6 +12,21 @@ pub use views::{
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// The longest `--wait-timeout` in seconds (a week): any longer is a usage
+/// error rather than a time no clock can add. `0` waits without a limit.
+pub const MAX_WAIT_SECONDS: u64 = 604_800;
+
+/// `up -d`'s and `up --wait`'s `--wait-timeout` when none is given.
+pub const UP_WAIT_SECONDS: u64 = 300;
+
+/// `exo test`'s `--wait-timeout` when none is given.
+pub const TEST_WAIT_SECONDS: u64 = 120;
+
+/// Seconds of `--wait-timeout`, within `0..=MAX_WAIT_SECONDS`.
+fn wait_seconds() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(..=MAX_WAIT_SECONDS)
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "exo",
@@ -268,7 +283,8 @@ pub struct RunArgs {
     pub logs: LogArgs,
 
     /// Give up if the application is not ready after this many seconds
-    #[arg(long, value_name = "SECONDS")]
+    /// (default and 0: no limit; at most 604800, a week)
+    #[arg(long, value_name = "SECONDS", value_parser = wait_seconds())]
     pub wait_timeout: Option<u64>,
 
     #[command(flatten)]
@@ -344,9 +360,16 @@ pub struct ComposeUpArgs {
     #[arg(long)]
     pub wait: bool,
 
-    /// With --wait: give up after this many seconds
-    #[arg(long, value_name = "SECONDS")]
+    /// Give up when the containers are not all ready after this many
+    /// seconds (with -d or --wait: 300 by default; 0: no limit; at most
+    /// 604800, a week)
+    #[arg(long, value_name = "SECONDS", value_parser = wait_seconds())]
     pub wait_timeout: Option<u64>,
+
+    /// With -d or --wait: stop and remove the containers when they do not
+    /// all become ready (by default they are left running to be looked at)
+    #[arg(long)]
+    pub down_on_failure: bool,
 
     #[command(flatten)]
     pub build: BuildArgs,
@@ -388,8 +411,9 @@ pub struct TestArgs {
     pub fail_fast: bool,
 
     /// Give up when the dependencies (or, before the end-to-end tests, the
-    /// application) are not ready after this many seconds
-    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    /// application) are not ready after this many seconds (0: no limit; at
+    /// most 604800, a week)
+    #[arg(long, value_name = "SECONDS", default_value_t = TEST_WAIT_SECONDS, value_parser = wait_seconds())]
     pub wait_timeout: u64,
 
     #[command(flatten)]

@@ -4,6 +4,13 @@
 
 use std::time::Duration;
 
+/// How long a container without a check (no port, no health check, no log
+/// line: a worker) must keep running before exo counts it ready, as
+/// Kubernetes' `minReadySeconds` does: one that crashes at once is never
+/// called ready. Compose's `--wait` counts such a container ready the
+/// moment it runs.
+pub const MIN_READY: Duration = Duration::from_secs(1);
+
 /// Why exo restarts or rebuilds a container.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cause {
@@ -18,12 +25,24 @@ pub enum Cause {
     UnhealthyFor(Duration),
 }
 
-/// How a run that crashed ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the last run of a container exo gave up on ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exit {
+    /// It ran and exited with this code.
     Code(i64),
-    /// The engine could not start it.
-    NotStarted,
+    /// The engine could not start it, saying `message`.
+    NotStarted { message: String },
+}
+
+/// Where the `host-port` of a container is set: the hint when another
+/// process holds that port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPortIn {
+    /// A dependency's, in application.yml.
+    ApplicationYml,
+    /// A service's, in its service.yml under `section` (`development` or
+    /// `production`).
+    ServiceYml { role: String, section: &'static str },
 }
 
 /// A container's new state, while it is on its way somewhere.
@@ -44,8 +63,14 @@ pub enum Step {
     /// Its readiness check did not pass yet, for this reason.
     NotReadyYet(String),
     Crashed {
-        exit: Exit,
+        code: i64,
         restart_in: Duration,
+        attempt: u32,
+    },
+    /// The engine could not start it, saying `message`: exo tries again.
+    StartFailed {
+        message: String,
+        retry_in: Duration,
         attempt: u32,
     },
     /// Its health check fails; exo restarts it after `restart_in` unless it
@@ -70,10 +95,12 @@ pub enum Settled {
         code: i64,
     },
     CouldNotStart,
+    /// Too many crashes or failed starts within `window`; `last` is how
+    /// the last one ended.
     GaveUp {
         crashes: usize,
         window: Duration,
-        code: i64,
+        last: Exit,
     },
     Unhealthy,
     /// Its rebuild failed and no old container runs: it waits for a change.
@@ -82,7 +109,7 @@ pub enum Settled {
 
 impl Settled {
     pub fn is_good(&self) -> bool {
-        matches!(self, Settled::Ready { .. })
+        matches!(self, Settled::Ready { .. } | Settled::Exited { code: 0 })
     }
 }
 
@@ -96,11 +123,11 @@ pub enum Failure {
     CouldNotStart {
         message: String,
     },
-    /// It crashed too often, and others need it.
+    /// It crashed (or failed to start) too often, and others need it.
     GaveUp {
         crashes: usize,
         window: Duration,
-        code: i64,
+        last: Exit,
     },
     Unhealthy,
 }
@@ -115,6 +142,8 @@ pub struct Explanation {
     pub last_check: Option<LastCheck>,
     /// Its last log lines.
     pub lines: Vec<String>,
+    /// Where its host port is set, should another process hold it.
+    pub host_port: HostPortIn,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +162,40 @@ pub enum LastCheck {
     Seen(String),
 }
 
+/// Where each container stands once every one has settled: what runs,
+/// and what does not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// From the start to this moment.
+    pub took: Duration,
+    pub containers: Vec<(String, Standing)>,
+}
+
+impl Summary {
+    /// How many are ready now.
+    pub fn ready(&self) -> usize {
+        self.containers
+            .iter()
+            .filter(|(_, standing)| *standing == Standing::Ready)
+            .count()
+    }
+}
+
+/// Where one container stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Standing {
+    /// Ready since its last start.
+    Ready,
+    /// A one-shot container that did its work and exited 0.
+    Finished,
+    /// Was ready; its health check fails now.
+    Unhealthy,
+    /// Exo gave up on it; how its last run ended.
+    GaveUp(Exit),
+    /// Anything else: on its way, or stopped.
+    NotReady,
+}
+
 /// What the runtime says about the application as a whole.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
@@ -141,10 +204,12 @@ pub enum Notice {
     },
     BuildFailed,
     CreateFailed(String),
-    /// Everything is ready, `took` after the start, and exo returns.
-    ReadyDetached {
-        names: Vec<String>,
-        took: Duration,
+    /// Everything is ready (or done), and exo returns.
+    ReadyDetached(Summary),
+    /// `up -d` failed and left the containers running to be looked at;
+    /// `down` is the command that removes them.
+    LeftRunning {
+        down: String,
     },
     /// Files of these services are watched, natively or by polling.
     Watching {

@@ -3,6 +3,7 @@
 //! `docker compose ps` cannot show for HTTP, TCP or log-line readiness.
 
 use crate::docker::{ContainerState, DockerError, Engine, Inspection};
+use crate::lifecycle::MIN_READY;
 use crate::plan::{Node, NodeKind, Plan, Readiness};
 use crate::probe::{self, Attempt};
 use serde::Serialize;
@@ -19,9 +20,15 @@ pub struct Report {
 impl Report {
     /// Every container runs and is ready.
     pub fn all_ready(&self) -> bool {
+        self.ready_count() == self.entries.len()
+    }
+
+    /// How many containers run and are ready.
+    pub fn ready_count(&self) -> usize {
         self.entries
             .iter()
-            .all(|entry| matches!(entry.ready, Judgement::Ready(_)))
+            .filter(|entry| matches!(entry.ready, Judgement::Ready(_)))
+            .count()
     }
 
     /// No container of the project exists.
@@ -78,7 +85,7 @@ pub async fn status(
         };
         let ready = match &found {
             Some((id, inspection)) if inspection.state.running() => {
-                judge(engine, node, id, inspection).await?
+                judge(engine, node, id, inspection, now).await?
             }
             _ => Judgement::NotRunning,
         };
@@ -133,10 +140,11 @@ async fn judge(
     node: &Node,
     id: &str,
     inspection: &Inspection,
+    now: SystemTime,
 ) -> Result<Judgement, DockerError> {
     let at = |port: u16| inspection.address.map(|ip| SocketAddr::new(ip, port));
     let attempt = match &node.readiness {
-        Readiness::Running => Ok("running".to_owned()),
+        Readiness::Running => ran_long_enough(inspection, now),
         Readiness::Healthy => healthcheck(engine, node, id, inspection).await,
         Readiness::Tcp { port } => match at(*port) {
             Some(address) => probe::tcp(address, node.timeout).await,
@@ -158,6 +166,22 @@ async fn judge(
         Ok(seen) => Judgement::Ready(seen),
         Err(why) => Judgement::NotReady(why),
     })
+}
+
+/// A container without a check is ready once it has run [`MIN_READY`]
+/// since its last start, as `exo run` judges it.
+fn ran_long_enough(inspection: &Inspection, now: SystemTime) -> Attempt {
+    let uptime = inspection
+        .started_at
+        .map(|started| now.duration_since(started).unwrap_or_default());
+    match uptime {
+        Some(uptime) if uptime < MIN_READY => Err(format!(
+            "running for {:.1} s; ready once it has run {} s",
+            uptime.as_secs_f64(),
+            MIN_READY.as_secs()
+        )),
+        _ => Ok("running".to_owned()),
+    }
 }
 
 /// The container's healthcheck command, run in it once now (the engine's

@@ -17,8 +17,9 @@ pub struct DeployArgs {
     pub env: Option<String>,
 
     /// Give up when the services have not converged after this many seconds
-    /// (building and pushing the images is not counted)
-    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    /// (building and pushing the images is not counted; 0: no limit; at
+    /// most 604800, a week)
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = super::wait_seconds())]
     pub wait_timeout: u64,
 }
 

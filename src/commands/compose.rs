@@ -1,14 +1,14 @@
 //! `exo compose ARGS`: `docker compose` with the generated file and the
 //! project name. `up` is exo's; everything else passes through.
 
-use super::run::{connect, mode, prepare, project, runtime, start};
+use super::run::{connect, mode, prepare, project, runtime, start, wait_limit};
 use super::{CommandError, Settings, Workspace};
-use crate::cli::{ComposeArgs, ComposeUpArgs, ProjectArgs, ShortcutArgs};
+use crate::cli::{ComposeArgs, ComposeUpArgs, ProjectArgs, ShortcutArgs, UP_WAIT_SECONDS};
 use crate::docker::Docker;
 use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
-use crate::up::{UpOptions, WatchOptions};
+use crate::up::{AfterFailure, UpOptions, WatchOptions};
 use clap::{CommandFactory, FromArgMatches};
 use std::time::Duration;
 
@@ -142,11 +142,21 @@ fn up(
             });
         }
     };
+    let detach = up.detach || up.wait;
+    let after_failure = if up.down_on_failure {
+        AfterFailure::Remove
+    } else {
+        AfterFailure::LeaveAndSay {
+            down: down_command(name, &args.project),
+        }
+    };
     let options = UpOptions {
-        detach: up.detach || up.wait,
-        supervise: !(up.detach || up.wait),
+        detach,
+        supervise: !detach,
         build: !up.build.no_build,
-        wait_timeout: up.wait_timeout.map(Duration::from_secs),
+        wait_timeout: wait_timeout(up.wait_timeout, detach),
+        after_failure,
+        mode: mode(&args.project),
         watch: up.watch.then_some(WatchOptions { poll: false }),
         logs: LogFormat {
             prefix: !up.logs.no_log_prefix,
@@ -154,6 +164,36 @@ fn up(
         },
     };
     start(settings, &args.project, &up.roles, &options, printer)
+}
+
+/// `--wait-timeout`, or its default: 300 s with `-d` or `--wait`, none in
+/// the foreground, where someone watches and Ctrl-C ends the wait.
+fn wait_timeout(seconds: Option<u64>, detach: bool) -> Option<Duration> {
+    match seconds {
+        Some(seconds) => wait_limit(seconds),
+        None if detach => wait_limit(UP_WAIT_SECONDS),
+        None => None,
+    }
+}
+
+/// The command that removes what `exo up` or `exo compose up` (`up`)
+/// started with these project arguments.
+fn down_command(up: &str, args: &ProjectArgs) -> String {
+    let mut words = vec![up.trim_end_matches(" up").to_owned()];
+    let shortcut = up == "exo up";
+    if shortcut {
+        words.push("down".into());
+    }
+    if let Some(name) = &args.project_name {
+        words.push(format!("-p {name}"));
+    }
+    if args.production {
+        words.push("--production".into());
+    }
+    if !shortcut {
+        words.push("down".into());
+    }
+    words.join(" ")
 }
 
 #[cfg(test)]
@@ -187,5 +227,34 @@ mod tests {
         let (project, rest) = hoist_project_options(&none, &words("-d -p"));
         assert_eq!(project.project_name, None);
         assert_eq!(rest, ["-d", "-p"]);
+    }
+
+    #[test]
+    fn up_detached_waits_300_s_unless_told_otherwise() {
+        assert_eq!(wait_timeout(None, true), Some(Duration::from_secs(300)));
+        assert_eq!(wait_timeout(None, false), None);
+        assert_eq!(wait_timeout(Some(0), true), None);
+        assert_eq!(wait_timeout(Some(7), false), Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn the_down_command_matches_the_up_command() {
+        let named = ProjectArgs {
+            production: true,
+            project_name: Some("ci1".into()),
+        };
+        assert_eq!(
+            down_command("exo up", &named),
+            "exo down -p ci1 --production"
+        );
+        assert_eq!(
+            down_command("exo compose up", &named),
+            "exo compose -p ci1 --production down"
+        );
+        let plain = ProjectArgs {
+            production: false,
+            project_name: None,
+        };
+        assert_eq!(down_command("exo compose up", &plain), "exo compose down");
     }
 }

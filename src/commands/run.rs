@@ -8,7 +8,7 @@ use crate::exit::ExitStatus;
 use crate::output::{LogFormat, Printer};
 use crate::plan::Plan;
 use crate::signals::Interrupts;
-use crate::up::{self, Outcome, UpOptions, WatchOptions};
+use crate::up::{self, AfterFailure, Outcome, UpOptions, WatchOptions};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,7 +21,9 @@ pub fn run(
         detach: false,
         supervise: true,
         build: !args.build.no_build,
-        wait_timeout: args.wait_timeout.map(Duration::from_secs),
+        wait_timeout: args.wait_timeout.and_then(wait_limit),
+        after_failure: AfterFailure::Remove,
+        mode: mode(&args.project),
         watch: (!args.no_watch).then_some(WatchOptions { poll: args.poll }),
         logs: LogFormat {
             prefix: !args.logs.no_log_prefix,
@@ -62,6 +64,11 @@ pub fn start(
 /// current endpoint.
 pub async fn connect(context: Option<&str>) -> Result<Arc<dyn Engine>, CommandError> {
     Ok(Arc::new(DockerEngine::connect(context).await?))
+}
+
+/// `--wait-timeout SECONDS` as a limit: none for 0.
+pub fn wait_limit(seconds: u64) -> Option<Duration> {
+    (seconds > 0).then(|| Duration::from_secs(seconds))
 }
 
 pub fn mode(args: &ProjectArgs) -> Mode {

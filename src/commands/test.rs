@@ -1,6 +1,6 @@
 //! `exo test`: the services' tests and the application's end-to-end tests.
 
-use super::run::{connect, prepare, runtime};
+use super::run::{connect, prepare, runtime, wait_limit};
 use super::{CommandError, Settings, Workspace};
 use crate::cli::TestArgs;
 use crate::compose::Mode;
@@ -11,7 +11,6 @@ use crate::output::{LogFormat, Printer};
 use crate::signals::Interrupts;
 use crate::testing::{self, Conclusion, Selection, TestOptions};
 use std::path::Path;
-use std::time::Duration;
 
 pub fn run(
     settings: &Settings,
@@ -40,7 +39,7 @@ pub fn run(
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         }),
         fail_fast: args.fail_fast,
-        wait_timeout: Duration::from_secs(args.wait_timeout),
+        wait_timeout: wait_limit(args.wait_timeout),
         logs: LogFormat {
             prefix: !args.logs.no_log_prefix,
             color: printer.log_color(),

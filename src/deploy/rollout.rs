@@ -107,7 +107,10 @@ pub async fn rollout<S: Swarm>(
     }
     swarm.ensure_network(&plan.network, &plan.stack).await?;
     pin_volumes(swarm, plan, &manager.node_id).await?;
-    let deadline = Instant::now() + timeout;
+    // No limit for 0, nor for a time too long to add to the clock.
+    let deadline = Some(timeout)
+        .filter(|t| !t.is_zero())
+        .and_then(|t| Instant::now().checked_add(t));
     let mut phases: IndexMap<&str, Phase> = plan
         .services
         .keys()
@@ -209,7 +212,7 @@ pub async fn rollout<S: Swarm>(
         if phases.values().all(|p| *p == Phase::Converged) {
             return Ok(Outcome::Converged);
         }
-        if Instant::now() >= deadline {
+        if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
             let pending = phases
                 .iter()
                 .filter(|(_, p)| **p != Phase::Converged)

@@ -1,10 +1,11 @@
 //! The words for what happens to a container while exo runs the
 //! application ([`crate::lifecycle`]), as its progress line and its reasons.
 
+use super::summary::ready_detached;
 use super::{Printer, counted};
 use crate::compose::format_duration;
 use crate::lifecycle::{
-    Cause, Exit, Explanation, Failure, LastCheck, Notice, Problem, Settled, Step,
+    Cause, Exit, Explanation, Failure, HostPortIn, LastCheck, Notice, Problem, Settled, Step,
 };
 use std::fmt;
 use std::path::PathBuf;
@@ -30,20 +31,23 @@ impl fmt::Display for Step {
             Step::StartingRebuilt => f.write_str("rebuilt, starting"),
             Step::NotReadyYet(why) => write!(f, "starting: {why}"),
             Step::Crashed {
-                exit,
+                code,
                 restart_in,
                 attempt,
-            } => {
-                match exit {
-                    Exit::Code(code) => write!(f, "crashed (exit {code})")?,
-                    Exit::NotStarted => f.write_str("could not start")?,
-                }
-                write!(
-                    f,
-                    ", restarting in {} (attempt {attempt})",
-                    format_duration(*restart_in)
-                )
-            }
+            } => write!(
+                f,
+                "crashed (exit {code}), restarting in {} (attempt {attempt})",
+                format_duration(*restart_in)
+            ),
+            Step::StartFailed {
+                message,
+                retry_in,
+                attempt,
+            } => write!(
+                f,
+                "could not start: {message}; trying again in {} (attempt {attempt})",
+                format_duration(*retry_in)
+            ),
             Step::Unhealthy { restart_in: None } => f.write_str("unhealthy"),
             Step::Unhealthy {
                 restart_in: Some(after),
@@ -84,10 +88,19 @@ impl fmt::Display for Settled {
             Settled::GaveUp {
                 crashes,
                 window,
-                code,
+                last: Exit::Code(code),
             } => write!(
                 f,
                 "gave up: {crashes} crashes within {} (exit {code})",
+                format_duration(*window)
+            ),
+            Settled::GaveUp {
+                crashes,
+                window,
+                last: Exit::NotStarted { message },
+            } => write!(
+                f,
+                "gave up after {crashes} attempts within {}: could not start: {message}",
                 format_duration(*window)
             ),
             Settled::Unhealthy => f.write_str("unhealthy"),
@@ -109,14 +122,14 @@ impl fmt::Display for Failure {
             Failure::GaveUp {
                 crashes,
                 window,
-                code,
+                last,
             } => write!(
                 f,
                 "{}, and others need it",
                 Settled::GaveUp {
                     crashes: *crashes,
                     window: *window,
-                    code: *code
+                    last: last.clone(),
                 }
             ),
             Failure::Unhealthy => f.write_str("is unhealthy"),
@@ -137,10 +150,11 @@ impl Printer {
             Notice::CreateFailed(why) => {
                 self.error(&format!("creating the containers failed: {why}"));
             }
-            Notice::ReadyDetached { names, took } => self.status(
-                "Ready",
-                &format!("{} in {:.1} s", names.join(", "), took.as_secs_f64()),
-            ),
+            Notice::ReadyDetached(summary) => self.status("Ready", &ready_detached(summary)),
+            Notice::LeftRunning { down } => self.detail(&format!(
+                "the containers are left running to be looked at: `{down}` removes them \
+                 (`--down-on-failure` does it at once)"
+            )),
             Notice::Watching { services, polling } => {
                 let how = match polling {
                     None => String::new(),
@@ -171,8 +185,12 @@ impl Printer {
         match &why.problem {
             Problem::Failed(failure) => {
                 self.error(&format!("`{name}` {failure}"));
-                if let Some(hint) = busy_port_hint(failure) {
-                    self.detail(hint);
+                if let Failure::CouldNotStart { message } = failure {
+                    // It never ran: no check and no lines to show.
+                    if let Some(hint) = busy_port_hint(message, &why.host_port) {
+                        self.detail(&hint);
+                    }
+                    return;
                 }
             }
             Problem::NotReadyAfter(waited) => self.error(&format!(
@@ -212,16 +230,24 @@ impl Printer {
     }
 }
 
-/// A hint for a failure to start because another process holds a host port.
-fn busy_port_hint(failure: &Failure) -> Option<&'static str> {
-    let Failure::CouldNotStart { message } = failure else {
-        return None;
-    };
+/// A hint for a failure to start because another process holds a host
+/// port: where that port is set.
+pub(super) fn busy_port_hint(message: &str, host_port: &HostPortIn) -> Option<String> {
     let busy = ["port is already allocated", "address already in use"];
-    busy.iter().any(|b| message.contains(b)).then_some(
-        "hint: another process holds that host port: stop it, or give the dependency another \
-         `host-port` in application.yml",
-    )
+    if !busy.iter().any(|b| message.contains(b)) {
+        return None;
+    }
+    let there = match host_port {
+        HostPortIn::ApplicationYml => {
+            "give the dependency another `host-port` in application.yml".to_owned()
+        }
+        HostPortIn::ServiceYml { role, section } => {
+            format!("give `{role}` another `host-port` in its service.yml, under `{section}`")
+        }
+    };
+    Some(format!(
+        "hint: another process holds that host port: stop it, or {there}"
+    ))
 }
 
 /// E.g. `changed: src/app.js and 3 more`.
@@ -273,11 +299,20 @@ mod tests {
             ),
             (
                 Step::Crashed {
-                    exit: Exit::NotStarted,
+                    code: 3,
                     restart_in: Duration::from_millis(200),
                     attempt: 2,
                 },
-                "could not start, restarting in 200ms (attempt 2)",
+                "crashed (exit 3), restarting in 200ms (attempt 2)",
+            ),
+            (
+                Step::StartFailed {
+                    message: "Bind for 0.0.0.0:3000 failed: port is already allocated".into(),
+                    retry_in: Duration::from_millis(200),
+                    attempt: 2,
+                },
+                "could not start: Bind for 0.0.0.0:3000 failed: port is already allocated; \
+                 trying again in 200ms (attempt 2)",
             ),
             (
                 Step::Unhealthy {
@@ -301,20 +336,47 @@ mod tests {
         let gave_up = Failure::GaveUp {
             crashes: 3,
             window: Duration::from_secs(60),
-            code: 2,
+            last: Exit::Code(2),
         };
         assert_eq!(
             gave_up.to_string(),
             "gave up: 3 crashes within 1m (exit 2), and others need it"
         );
-        let busy = Failure::CouldNotStart {
-            message: "Bind for 0.0.0.0:5432 failed: port is already allocated".into(),
+        let not_started = Settled::GaveUp {
+            crashes: 6,
+            window: Duration::from_secs(60),
+            last: Exit::NotStarted {
+                message: "address already in use".into(),
+            },
         };
-        assert!(busy_port_hint(&busy).unwrap().contains("host-port"));
         assert_eq!(
-            busy_port_hint(&Failure::ExitedBeforeReady { code: 1 }),
-            None
+            not_started.to_string(),
+            "gave up after 6 attempts within 1m: could not start: address already in use"
         );
+    }
+
+    #[test]
+    fn a_taken_host_port_is_hinted_where_it_is_set() {
+        let busy = "Bind for 0.0.0.0:5432 failed: port is already allocated";
+        assert_eq!(
+            busy_port_hint(busy, &HostPortIn::ApplicationYml).unwrap(),
+            "hint: another process holds that host port: stop it, or give the dependency \
+             another `host-port` in application.yml"
+        );
+        let service = HostPortIn::ServiceYml {
+            role: "web".into(),
+            section: "production",
+        };
+        assert_eq!(
+            busy_port_hint(
+                "listen tcp4 0.0.0.0:3000: bind: address already in use",
+                &service
+            )
+            .unwrap(),
+            "hint: another process holds that host port: stop it, or give `web` another \
+             `host-port` in its service.yml, under `production`"
+        );
+        assert_eq!(busy_port_hint("no such image", &service), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod lifecycle;
 mod logs;
 mod progress;
 mod status;
+mod summary;
 mod testing;
 
 pub use deploy::DeployProgress;

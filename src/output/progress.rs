@@ -147,18 +147,6 @@ impl Progress {
         }
     }
 
-    /// Every container is ready, `took` after the start.
-    pub fn all_ready(&self, count: usize, took: Duration) {
-        let (containers, them) = match count {
-            1 => ("the container is".to_owned(), "it"),
-            n => (format!("all {n} containers are"), "them"),
-        };
-        self.note(&format!(
-            "{containers} ready in {:.1} s; Ctrl-C stops {them}",
-            took.as_secs_f64()
-        ));
-    }
-
     /// Stops drawing; later output is plain.
     pub fn finish(&mut self) {
         if let Some((multi, bars)) = self.live.take() {

@@ -1,7 +1,8 @@
 //! What `exo status` prints: a table for people, JSON for scripts.
 
 use super::Printer;
-use crate::status::{Judgement, Report};
+use crate::status::{Entry, Judgement, Report};
+use serde::Serialize;
 use std::io::Write;
 
 /// How `exo status` prints its report.
@@ -17,7 +18,14 @@ impl Printer {
     /// The report on stdout; a line on stderr when nothing runs.
     pub fn status_report(&mut self, report: &Report, format: StatusFormat) {
         if format == StatusFormat::Json {
-            let json = serde_json::to_string_pretty(report).unwrap_or_default();
+            let json = Json {
+                project: &report.project,
+                ready: report.ready_count(),
+                total: report.entries.len(),
+                summary: summary(report),
+                entries: &report.entries,
+            };
+            let json = serde_json::to_string_pretty(&json).unwrap_or_default();
             let _ = writeln!(std::io::stdout().lock(), "{json}");
             return;
         }
@@ -34,10 +42,43 @@ impl Printer {
             ],
             &rows,
         );
+        self.out(&format!("{}\n", summary(report)));
     }
 }
 
-fn row(entry: &crate::status::Entry) -> Vec<String> {
+/// The report for scripts: how many are ready, in numbers and in words,
+/// then each container.
+#[derive(Serialize)]
+struct Json<'a> {
+    project: &'a str,
+    ready: usize,
+    total: usize,
+    summary: String,
+    entries: &'a [Entry],
+}
+
+/// E.g. `2 of 3 ready; worker exited (3)`: what is ready, and what not.
+fn summary(report: &Report) -> String {
+    let total = report.entries.len();
+    let first = match report.ready_count() {
+        ready if ready == total => format!("all {total} ready"),
+        ready => format!("{ready} of {total} ready"),
+    };
+    let others = report
+        .entries
+        .iter()
+        .filter_map(|entry| match &entry.ready {
+            Judgement::Ready(_) => None,
+            Judgement::NotReady(_) => Some(format!("{} not ready", entry.name)),
+            Judgement::NotRunning => Some(format!("{} {}", entry.name, entry.state)),
+        });
+    std::iter::once(first)
+        .chain(others)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn row(entry: &Entry) -> Vec<String> {
     let ready = match &entry.ready {
         Judgement::Ready(_) => "yes".to_owned(),
         Judgement::NotReady(why) => format!("no: {why}"),
@@ -71,7 +112,43 @@ fn uptime(seconds: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::uptime;
+    use super::*;
+
+    fn entry(name: &str, state: &str, ready: Judgement) -> Entry {
+        Entry {
+            name: name.into(),
+            kind: "service",
+            needs: Vec::new(),
+            state: state.into(),
+            check: "running".into(),
+            ready,
+            health: None,
+            restarts: 0,
+            ports: Vec::new(),
+            uptime_seconds: None,
+        }
+    }
+
+    #[test]
+    fn the_summary_names_what_is_not_ready() {
+        let mut report = Report {
+            project: "shop".into(),
+            entries: vec![
+                entry("db", "running", Judgement::Ready("running".into())),
+                entry("web", "running", Judgement::Ready("running".into())),
+            ],
+        };
+        assert_eq!(summary(&report), "all 2 ready");
+        report
+            .entries
+            .push(entry("worker", "exited (3)", Judgement::NotRunning));
+        let starting = Judgement::NotReady("running for 0.2 s".into());
+        report.entries.push(entry("mailer", "running", starting));
+        assert_eq!(
+            summary(&report),
+            "2 of 4 ready; worker exited (3); mailer not ready"
+        );
+    }
 
     #[test]
     fn uptimes_are_short() {

@@ -165,3 +165,26 @@ async fn exited_containers_show_their_code_and_a_tcp_check_is_made() {
     assert_eq!(report.entries[1].ready, Judgement::NotRunning);
     assert_eq!(report.entries[1].uptime_seconds, None);
 }
+
+/// A worker (no check) the engine has just restarted, as it does in a
+/// crash loop, has not been ready since its last start.
+#[tokio::test]
+async fn a_worker_is_ready_only_once_it_has_run_min_ready() {
+    let mut plan = plan();
+    plan.nodes.retain(|name, _| name == "plain");
+    assert_eq!(plan.nodes["plain"].readiness, Readiness::Running);
+    let engine = FakeEngine::new(&[]);
+    let just_restarted = Inspection {
+        restarts: 4,
+        ..running()
+    };
+    engine.place("plain", just_restarted, &[]);
+    let moments_later = at(STARTED) + Duration::from_millis(300);
+    let report = status(&engine, "p", &plan, moments_later).await.unwrap();
+    let why = "running for 0.3 s; ready once it has run 1 s";
+    assert_eq!(report.entries[0].ready, Judgement::NotReady(why.into()));
+    assert_eq!(report.ready_count(), 0);
+    let report = status(&engine, "p", &plan, at(STARTED + 1)).await.unwrap();
+    assert_eq!(report.entries[0].ready, Judgement::Ready("running".into()));
+    assert!(report.all_ready());
+}

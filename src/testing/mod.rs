@@ -40,8 +40,8 @@ pub struct TestOptions {
     /// Stop at the first failure.
     pub fail_fast: bool,
     /// How long dependencies, and the application before its end-to-end
-    /// suite, may take to become ready.
-    pub wait_timeout: Duration,
+    /// suite, may take to become ready (`None`: no limit).
+    pub wait_timeout: Option<Duration>,
     pub logs: LogFormat,
 }
 

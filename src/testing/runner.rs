@@ -11,7 +11,7 @@ use crate::model::Application;
 use crate::output::Printer;
 use crate::plan::{NodeKind, Plan};
 use crate::signals::Interrupts;
-use crate::up::{self, Outcome, UpOptions};
+use crate::up::{self, AfterFailure, Outcome, UpOptions};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use indexmap::IndexMap;
@@ -169,7 +169,7 @@ impl Run<'_> {
                 reason: format!(
                     "its dependencies ({}) were not ready within {} s",
                     names.join(", "),
-                    self.options.wait_timeout.as_secs()
+                    self.waited()
                 ),
             },
             Outcome::Failed | Outcome::BuildFailed => Verdict::NotRun {
@@ -191,10 +191,17 @@ impl Run<'_> {
             detach: true,
             supervise: false,
             build: true,
-            wait_timeout: Some(self.options.wait_timeout),
+            wait_timeout: self.options.wait_timeout,
+            after_failure: AfterFailure::Leave,
+            mode: Mode::Test,
             watch: None,
             logs: self.options.logs,
         }
+    }
+
+    /// The seconds `--wait-timeout` allowed, which ran out.
+    fn waited(&self) -> u64 {
+        self.options.wait_timeout.unwrap_or_default().as_secs()
     }
 
     /// Brings the whole application up as the end-to-end file describes it,
@@ -222,10 +229,7 @@ impl Run<'_> {
                 reason: "the application's images did not build (see above)".into(),
             }),
             Outcome::TimedOut => Some(Verdict::NotRun {
-                reason: format!(
-                    "the application was not ready within {} s",
-                    self.options.wait_timeout.as_secs()
-                ),
+                reason: format!("the application was not ready within {} s", self.waited()),
             }),
             Outcome::Failed => Some(Verdict::NotRun {
                 reason: "the application failed to start (see above)".into(),

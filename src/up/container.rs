@@ -7,7 +7,7 @@
 use super::checks;
 use super::rebuild;
 use super::supervisor::{Context, Effect, Input, State, Supervisor};
-use crate::docker::{Engine, EventKind, Health, Project};
+use crate::docker::{DockerError, Engine, EventKind, Health, Project};
 use crate::lifecycle::{Failure, Settled, Step};
 use crate::model::WatchAction;
 use crate::plan::{Node, Readiness};
@@ -315,9 +315,12 @@ impl ContainerTask {
             }
         }
         if let Err(err) = self.links.engine.start(&id).await {
-            return Some(Input::StartFailed {
-                message: err.to_string(),
-            });
+            // The engine's own words, e.g. "... port is already allocated".
+            let message = match err {
+                DockerError::Engine { message, .. } => message,
+                other => other.to_string(),
+            };
+            return Some(Input::StartFailed { message });
         }
         if running {
             // Its run goes on: no new run, and its death is this run's.
@@ -334,7 +337,12 @@ impl ContainerTask {
         match self.setup.node.readiness {
             Readiness::Running => {
                 self.report(News::Checked("running".into()));
-                Some(Input::Ready)
+                // A run exo takes over counts from its start.
+                let uptime = match running {
+                    true => SystemTime::now().duration_since(since).unwrap_or_default(),
+                    false => std::time::Duration::ZERO,
+                };
+                Some(Input::Running { uptime })
             }
             Readiness::Healthy => {
                 // Already healthy (it ran before): no event will say so.

@@ -4,10 +4,11 @@
 use super::Outcome;
 use super::session::View;
 use super::supervisor::State;
+use crate::compose::Mode;
 use crate::docker::Engine;
-use crate::lifecycle::{Explanation, LastCheck, Problem};
+use crate::lifecycle::{Explanation, Failure, HostPortIn, LastCheck, Problem};
 use crate::output::Printer;
-use crate::plan::{Plan, Readiness};
+use crate::plan::{Node, NodeKind, Plan, Readiness};
 use indexmap::IndexMap;
 
 /// Log lines shown per container.
@@ -17,6 +18,7 @@ pub async fn explain(
     engine: &dyn Engine,
     views: &IndexMap<String, View>,
     plan: &Plan,
+    mode: Mode,
     printer: &mut Printer,
     outcome: &Outcome,
 ) {
@@ -27,6 +29,8 @@ pub async fn explain(
             (None, State::Starting { since }, Outcome::TimedOut) => {
                 Problem::NotReadyAfter(since.elapsed())
             }
+            // Ready once, unhealthy when the wait ran out.
+            (None, State::Unhealthy, Outcome::TimedOut) => Problem::Failed(Failure::Unhealthy),
             (None, State::Waiting, Outcome::TimedOut) => {
                 printer.never_started(name, &node.needs);
                 continue;
@@ -57,6 +61,53 @@ pub async fn explain(
             readiness: node.readiness.describe(),
             last_check,
             lines,
+            host_port: host_port_in(name, node, mode),
         });
+    }
+}
+
+/// Where the `host-port` of `name` is set in `mode`.
+pub fn host_port_in(name: &str, node: &Node, mode: Mode) -> HostPortIn {
+    match node.kind {
+        NodeKind::Dependency => HostPortIn::ApplicationYml,
+        NodeKind::Service => HostPortIn::ServiceYml {
+            role: name.to_owned(),
+            section: match mode {
+                Mode::Production => "production",
+                Mode::Development | Mode::Test => "development",
+            },
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Readiness;
+    use std::time::Duration;
+
+    #[test]
+    fn a_host_port_is_set_where_the_kind_of_container_says() {
+        let mut node = Node {
+            kind: NodeKind::Dependency,
+            needs: Vec::new(),
+            readiness: Readiness::Running,
+            timeout: Duration::from_secs(1),
+            poll: Duration::from_millis(50),
+            interval: Duration::from_secs(10),
+            retries: 3,
+            restart: None,
+            watch: None,
+        };
+        let dependency = host_port_in("db", &node, Mode::Production);
+        assert_eq!(dependency, HostPortIn::ApplicationYml);
+        node.kind = NodeKind::Service;
+        let service = |mode| host_port_in("web", &node, mode);
+        let at = |section| HostPortIn::ServiceYml {
+            role: "web".into(),
+            section,
+        };
+        assert_eq!(service(Mode::Development), at("development"));
+        assert_eq!(service(Mode::Production), at("production"));
     }
 }

@@ -12,10 +12,13 @@ mod container;
 mod failure;
 mod rebuild;
 mod session;
+#[cfg(test)]
+mod standing_tests;
 mod supervisor;
 #[cfg(test)]
 mod tests;
 
+use crate::compose::Mode;
 use crate::docker::{BuildOutput, Built, Create, DockerError, Down, Engine, Project};
 use crate::lifecycle::Notice;
 use crate::output::{LogFormat, Printer};
@@ -32,6 +35,12 @@ pub struct UpOptions {
     pub detach: bool,
     /// Give up waiting for readiness after this long.
     pub wait_timeout: Option<Duration>,
+    /// What `up -d` does with the containers when they did not all become
+    /// ready (in the foreground, exo always removes them).
+    pub after_failure: AfterFailure,
+    /// The mode of the Compose file: where a service's settings are, for
+    /// hints.
+    pub mode: Mode,
     /// Restart crashed services with their `restart` policy (in the
     /// foreground, where exo stays to do it).
     pub supervise: bool,
@@ -41,6 +50,18 @@ pub struct UpOptions {
     /// Restart or rebuild services whose files change.
     pub watch: Option<WatchOptions>,
     pub logs: LogFormat,
+}
+
+/// What `up -d` does with the containers after a failed start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// Leaves them, silently: the caller removes them (`exo test`).
+    Leave,
+    /// Leaves them running to be looked at, and says that `down` (a
+    /// command line) removes them.
+    LeaveAndSay { down: String },
+    /// Removes them (`--down-on-failure`).
+    Remove,
 }
 
 pub struct WatchOptions {
@@ -113,16 +134,28 @@ pub async fn up(
     drop(events);
     match outcome {
         Outcome::Ready if options.detach => {
-            printer.notice(&Notice::ReadyDetached {
-                names,
-                took: began.elapsed(),
-            });
+            let summary = session.summary(began.elapsed());
+            printer.notice(&Notice::ReadyDetached(summary));
             Ok(Outcome::Ready)
         }
         Outcome::Failed | Outcome::TimedOut => {
-            failure::explain(engine.as_ref(), &session.views, plan, printer, &outcome).await;
-            if !options.detach {
-                stop(engine.as_ref(), project, interrupts, printer).await?;
+            let views = &session.views;
+            failure::explain(
+                engine.as_ref(),
+                views,
+                plan,
+                options.mode,
+                printer,
+                &outcome,
+            )
+            .await;
+            match &options.after_failure {
+                _ if !options.detach => stop(engine.as_ref(), project, interrupts, printer).await?,
+                AfterFailure::Remove => stop(engine.as_ref(), project, interrupts, printer).await?,
+                AfterFailure::LeaveAndSay { down } => {
+                    printer.notice(&Notice::LeftRunning { down: down.clone() })
+                }
+                AfterFailure::Leave => {}
             }
             Ok(outcome)
         }

@@ -5,10 +5,11 @@
 //! Every task is tracked, and ended when the session ends.
 
 use super::container::{ContainerTask, Control, Links, News, Report, Setup};
+use super::failure::host_port_in;
 use super::supervisor::{State, Supervisor};
 use super::{Outcome, UpOptions};
 use crate::docker::{ContainerEvent, Engine, LogLine, Project};
-use crate::lifecycle::{Failure, Step};
+use crate::lifecycle::{Exit, Failure, Settled, Standing, Step, Summary};
 use crate::output::Progress;
 use crate::plan::Plan;
 use crate::signals::Interrupts;
@@ -18,7 +19,7 @@ use futures_util::stream::BoxStream;
 use indexmap::IndexMap;
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
@@ -33,6 +34,8 @@ pub struct View {
     pub since: Option<SystemTime>,
     /// Why it failed, once it did.
     pub failure: Option<Failure>,
+    /// How its last run ended, once exo gave up on it.
+    gave_up: Option<Exit>,
     pub last_check: Option<String>,
     pub lines: VecDeque<String>,
     controls: mpsc::UnboundedSender<Control>,
@@ -98,6 +101,7 @@ impl<'a> Session<'a> {
                     state: State::Waiting,
                     since: None,
                     failure: None,
+                    gave_up: None,
                     last_check: None,
                     lines: VecDeque::new(),
                     controls,
@@ -127,10 +131,11 @@ impl<'a> Session<'a> {
         began: Instant,
     ) -> Outcome {
         self.start_what_can_start();
+        // A timeout too long to add to the clock is no timeout.
         let deadline = self
             .options
             .wait_timeout
-            .map(|t| tokio::time::Instant::now() + t);
+            .and_then(|t| tokio::time::Instant::now().checked_add(t));
         loop {
             if let Some(outcome) = self.settle(began) {
                 return outcome;
@@ -174,19 +179,53 @@ impl<'a> Session<'a> {
         while self.tasks.join_next().await.is_some() {}
     }
 
-    /// Whether the application is now ready, or done.
+    /// Whether the application is now ready, or done. In the foreground
+    /// the start is over once every container has settled, and the summary
+    /// says which are ready and which are not; `up -d` waits until every
+    /// one is ready at the same time (or did its work and exited 0).
     fn settle(&mut self, began: Instant) -> Option<Outcome> {
         if !self.is_all_ready() && self.views.values().all(|v| v.state.is_settled()) {
-            self.all_ready.send_replace(true);
+            let summary = self.summary(began.elapsed());
             if self.options.detach {
+                let ready = summary
+                    .containers
+                    .iter()
+                    .all(|(_, s)| matches!(s, Standing::Ready | Standing::Finished));
+                if !ready {
+                    return None;
+                }
+                self.all_ready.send_replace(true);
                 return Some(Outcome::Ready);
             }
+            self.all_ready.send_replace(true);
             self.progress.finish();
-            self.progress.all_ready(self.views.len(), began.elapsed());
+            self.progress.summary(&summary);
         }
         // Nothing left running, and no file change can revive anything.
         let ended = self.views.values().all(|v| v.state.has_ended());
         (self.is_all_ready() && self.files.is_none() && ended).then_some(Outcome::Ready)
+    }
+
+    /// Where each container stands now, `took` after the start.
+    pub fn summary(&self, took: Duration) -> Summary {
+        let containers = self
+            .views
+            .iter()
+            .map(|(name, view)| {
+                let standing = match view.state {
+                    State::Ready => Standing::Ready,
+                    State::Unhealthy => Standing::Unhealthy,
+                    State::Stopped { code: 0 } => Standing::Finished,
+                    State::GaveUp => view
+                        .gave_up
+                        .clone()
+                        .map_or(Standing::NotReady, Standing::GaveUp),
+                    _ => Standing::NotReady,
+                };
+                (name.clone(), standing)
+            })
+            .collect();
+        Summary { took, containers }
     }
 
     /// Starts every waiting container whose needs are ready; shows what the
@@ -242,7 +281,17 @@ impl<'a> Session<'a> {
                 }
             }
             News::Show(step) => self.progress.step(&name, &step),
-            News::Done(settled) => self.progress.settled(&name, &settled),
+            News::Done(settled) => {
+                self.progress.settled(&name, &settled);
+                if let Settled::GaveUp { last, .. } = settled {
+                    if let Exit::NotStarted { message } = &last {
+                        let node = &self.plan.nodes[&name];
+                        let host_port = host_port_in(&name, node, self.options.mode);
+                        self.progress.start_failure_hint(message, &host_port);
+                    }
+                    view.gave_up = Some(last);
+                }
+            }
             News::Exited { code } => {
                 if !self.options.detach {
                     self.progress.exited(&name, code);

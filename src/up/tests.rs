@@ -1,7 +1,8 @@
 //! The runtime against the fake engine, on tokio's paused clock: every
 //! timer, backoff and stop takes the time the test says, and no Docker.
 
-use super::{Outcome, UpOptions, up};
+use super::{AfterFailure, Outcome, UpOptions, up};
+use crate::compose::Mode;
 use crate::docker::fake::{Action, Behaviour, FakeEngine, Script};
 use crate::docker::{Engine, Project};
 use crate::model::RestartPolicy;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::{Instant, sleep};
 
-fn node(needs: &[&str], readiness: Readiness, restart: Option<RestartPolicy>) -> Node {
+pub(super) fn node(needs: &[&str], readiness: Readiness, restart: Option<RestartPolicy>) -> Node {
     Node {
         kind: NodeKind::Service,
         needs: needs.iter().map(|n| (*n).to_owned()).collect(),
@@ -26,7 +27,7 @@ fn node(needs: &[&str], readiness: Readiness, restart: Option<RestartPolicy>) ->
     }
 }
 
-fn plan(nodes: Vec<(&str, Node)>) -> Plan {
+pub(super) fn plan(nodes: Vec<(&str, Node)>) -> Plan {
     Plan {
         nodes: nodes
             .into_iter()
@@ -35,14 +36,14 @@ fn plan(nodes: Vec<(&str, Node)>) -> Plan {
     }
 }
 
-fn follows() -> RestartPolicy {
+pub(super) fn follows() -> RestartPolicy {
     RestartPolicy {
         with_dependencies: true,
         ..RestartPolicy::default()
     }
 }
 
-fn project() -> Project {
+pub(super) fn project() -> Project {
     Project {
         file: "docker-compose/run_development.yml".into(),
         name: "shop".into(),
@@ -50,10 +51,12 @@ fn project() -> Project {
     }
 }
 
-fn foreground() -> UpOptions {
+pub(super) fn foreground() -> UpOptions {
     UpOptions {
         detach: false,
         wait_timeout: None,
+        after_failure: AfterFailure::Remove,
+        mode: Mode::Development,
         supervise: true,
         build: true,
         watch: None,
@@ -64,24 +67,38 @@ fn foreground() -> UpOptions {
     }
 }
 
-fn detached() -> UpOptions {
+pub(super) fn detached() -> UpOptions {
     UpOptions {
         detach: true,
         supervise: false,
         wait_timeout: Some(Duration::from_secs(30)),
+        after_failure: AfterFailure::LeaveAndSay {
+            down: "exo down".into(),
+        },
         ..foreground()
     }
 }
 
+/// A run that is ready at once (it prints "up") and crashes after `millis`.
 fn crashes_after(millis: u64) -> Script {
     Script {
+        prints: vec!["up".into()],
         exits: Some((Duration::from_millis(millis), 1)),
-        ..Script::default()
     }
 }
 
+/// Ready once it has printed "up", as every run of [`crashes_after`] does.
+fn up_line() -> Readiness {
+    Readiness::Log { text: "up".into() }
+}
+
 /// Runs `up` with Ctrl-C pressed at each of `interrupts` (times from now).
-async fn run(fake: &FakeEngine, plan: &Plan, options: &UpOptions, interrupts: &[u64]) -> Outcome {
+pub(super) async fn run(
+    fake: &FakeEngine,
+    plan: &Plan,
+    options: &UpOptions,
+    interrupts: &[u64],
+) -> Outcome {
     let engine: Arc<dyn Engine> = Arc::new(fake.clone());
     let (press, mut listened) = Interrupts::channel();
     let presses = interrupts.to_vec();
@@ -134,7 +151,11 @@ async fn dependents_start_once_what_they_need_is_ready() {
 #[tokio::test(start_paused = true)]
 async fn a_dependent_stopping_while_its_dependency_restarts_again_ends_after_it() {
     let base = Behaviour {
-        runs: vec![crashes_after(1000), crashes_after(100), Script::default()],
+        runs: vec![
+            crashes_after(1000),
+            crashes_after(100),
+            crashes_after(3_600_000),
+        ],
         ..Behaviour::default()
     };
     let follower = Behaviour {
@@ -143,7 +164,7 @@ async fn a_dependent_stopping_while_its_dependency_restarts_again_ends_after_it(
     };
     let fake = FakeEngine::new(&[("base", base), ("follower", follower)]);
     let plan = plan(vec![
-        ("base", node(&[], Readiness::Running, Some(follows()))),
+        ("base", node(&[], up_line(), Some(follows()))),
         (
             "follower",
             node(&["base"], Readiness::Running, Some(follows())),
@@ -162,12 +183,16 @@ async fn a_dependent_stopping_while_its_dependency_restarts_again_ends_after_it(
 #[tokio::test(start_paused = true)]
 async fn a_dependent_starting_while_its_dependency_restarts_again_restarts_once_more() {
     let base = Behaviour {
-        runs: vec![crashes_after(1000), crashes_after(100), Script::default()],
+        runs: vec![
+            crashes_after(1000),
+            crashes_after(100),
+            crashes_after(3_600_000),
+        ],
         ..Behaviour::default()
     };
     let fake = FakeEngine::new(&[("base", base), ("follower", Behaviour::default())]);
     let plan = plan(vec![
-        ("base", node(&[], Readiness::Running, Some(follows()))),
+        ("base", node(&[], up_line(), Some(follows()))),
         (
             "follower",
             node(&["base"], Readiness::Healthy, Some(follows())),

@@ -473,3 +473,14 @@ async fn a_service_ready_by_a_log_line_waits_for_it() {
         Outcome::TimedOut(vec![("worker".to_owned(), "0/1 ready".to_owned())])
     );
 }
+
+/// `--wait-timeout 0`, or one too long to add to the clock, is no limit.
+#[tokio::test(start_paused = true)]
+async fn a_timeout_of_0_or_beyond_the_clock_is_no_limit() {
+    let plan = shop_plan(|_| {});
+    for timeout in [Duration::ZERO, Duration::MAX] {
+        let swarm = FakeSwarm::new(&[]);
+        let outcome = rollout(&swarm, &plan, timeout, &mut |_| {}).await;
+        assert_eq!(outcome.unwrap(), Outcome::Converged);
+    }
+}

@@ -4,7 +4,7 @@
 //! without Docker.
 
 use super::backoff::{Backoff, Decision};
-use crate::lifecycle::{Cause, Exit, Failure, Settled, Step};
+use crate::lifecycle::{Cause, Exit, Failure, MIN_READY, Settled, Step};
 use crate::model::{RestartPolicy, WatchAction};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -77,6 +77,7 @@ impl Supervisor {
         match input {
             Input::NeedsReady { running } => self.on_needs_ready(running, cx),
             Input::Ready => self.on_ready(cx),
+            Input::Running { uptime } => self.on_running(uptime, cx),
             Input::Healthy => self.on_healthy(cx),
             Input::Died { code } => self.on_died(code, cx),
             Input::Unhealthy => self.on_unhealthy(cx),
@@ -150,6 +151,21 @@ impl Supervisor {
         effects
     }
 
+    /// A container without a check is ready once it has run [`MIN_READY`]
+    /// (`uptime` of it already, when exo takes over a run going on).
+    fn on_running(&mut self, uptime: Duration, cx: Context) -> Vec<Effect> {
+        if !matches!(self.state, State::Starting { .. }) {
+            return Vec::new();
+        }
+        match MIN_READY.checked_sub(uptime).filter(|left| !left.is_zero()) {
+            Some(left) => {
+                self.timer = Some((cx.now + left, Timer::MinReady));
+                Vec::new()
+            }
+            None => self.on_ready(cx),
+        }
+    }
+
     fn on_healthy(&mut self, cx: Context) -> Vec<Effect> {
         match self.state {
             State::Starting { .. } if self.ready_when_healthy => self.on_ready(cx),
@@ -163,9 +179,12 @@ impl Supervisor {
     }
 
     fn on_died(&mut self, code: i64, cx: Context) -> Vec<Effect> {
+        // A one-shot container without a check may do its work and exit 0
+        // before it has run long enough to be called ready.
+        let finished = code == 0 && matches!(self.timer, Some((_, Timer::MinReady)));
         let was_ready = match self.state {
             State::Ready | State::Unhealthy => true,
-            State::Starting { .. } => false,
+            State::Starting { .. } => finished,
             State::Rebuilding { .. } => {
                 self.state = State::Rebuilding { old_running: false };
                 return Vec::new();
@@ -176,10 +195,12 @@ impl Supervisor {
         self.state = State::Stopped { code };
         let crashed = code != 0 || !was_ready;
         if crashed && self.backoff.is_some() {
-            return self.on_crash(code, cx);
+            return self.on_crash(Exit::Code(code), cx);
         }
         if cx.all_ready {
             vec![Effect::Exited { code }]
+        } else if finished {
+            vec![Effect::Done(Settled::Exited { code })]
         } else if was_ready && code == 0 {
             Vec::new()
         } else {
@@ -196,7 +217,8 @@ impl Supervisor {
         }
         self.state = State::Stopped { code: -1 };
         if self.backoff.is_some() {
-            return self.on_crash(-1, cx);
+            let message = message.to_owned();
+            return self.on_crash(Exit::NotStarted { message }, cx);
         }
         vec![
             Effect::Done(Settled::CouldNotStart),
@@ -206,7 +228,9 @@ impl Supervisor {
         ]
     }
 
-    fn on_crash(&mut self, code: i64, cx: Context) -> Vec<Effect> {
+    /// A run that crashed, or a start that failed: restart after the
+    /// backoff, or give up.
+    fn on_crash(&mut self, last: Exit, cx: Context) -> Vec<Effect> {
         let uptime = self
             .run_began
             .map(|began| cx.now.duration_since(began))
@@ -218,29 +242,32 @@ impl Supervisor {
             Decision::Restart { delay, attempt } => {
                 self.state = State::Crashed;
                 self.timer = Some((cx.now + delay, Timer::Restart));
-                let exit = if code == -1 {
-                    Exit::NotStarted
-                } else {
-                    Exit::Code(code)
+                let step = match last {
+                    Exit::Code(code) => Step::Crashed {
+                        code,
+                        restart_in: delay,
+                        attempt,
+                    },
+                    Exit::NotStarted { message } => Step::StartFailed {
+                        message,
+                        retry_in: delay,
+                        attempt,
+                    },
                 };
-                vec![Effect::Show(Step::Crashed {
-                    exit,
-                    restart_in: delay,
-                    attempt,
-                })]
+                vec![Effect::Show(step)]
             }
             Decision::GiveUp { crashes, window } => {
                 self.state = State::GaveUp;
                 let mut effects = vec![Effect::Done(Settled::GaveUp {
                     crashes,
                     window,
-                    code,
+                    last: last.clone(),
                 })];
                 if cx.needed && !cx.all_ready {
                     effects.push(Effect::Fail(Failure::GaveUp {
                         crashes,
                         window,
-                        code,
+                        last,
                     }));
                 }
                 effects
@@ -275,6 +302,7 @@ impl Supervisor {
                 self.stop_then_start(Cause::UnhealthyFor(after))
             }
             (Some((_, Timer::Restart)), State::Crashed) => self.restart(cx),
+            (Some((_, Timer::MinReady)), State::Starting { .. }) => self.on_ready(cx),
             _ => Vec::new(),
         }
     }
@@ -379,5 +407,7 @@ fn strongest(pending: Option<WatchAction>, action: WatchAction) -> Option<WatchA
     }
 }
 
+#[cfg(test)]
+mod start_tests;
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@
 
 use crate::lifecycle::{Failure, Settled, Step};
 use crate::model::WatchAction;
+use std::time::Duration;
 use tokio::time::Instant;
 
 /// Where a container is.
@@ -62,6 +63,10 @@ pub enum Input {
     },
     /// Its readiness check passed.
     Ready,
+    /// It has no check and runs, since `uptime` (zero for a run exo began).
+    Running {
+        uptime: Duration,
+    },
     Died {
         code: i64,
     },
@@ -121,6 +126,8 @@ pub(super) enum Timer {
     Restart,
     /// Restart a container unhealthy for too long.
     Unhealthy,
+    /// A container without a check has run long enough to be ready.
+    MinReady,
 }
 
 /// The application around the container, as the session sees it.
