@@ -5,10 +5,10 @@
 //! application and every test application, and (from `properties`) over
 //! generated applications.
 
-use exo::compose::{self, Mode};
-use exo::deployed::{self, Container, Deployment, DeploymentError, Kind, Target};
-use exo::model::{Application, Environment, ServiceType, Target as Engine};
-use exo::plan::Plan;
+use exo::core::compose::{self, Mode};
+use exo::core::deployed::{self, Container, Deployment, DeploymentError, Kind, Target};
+use exo::core::model::{Application, Environment, ServiceType, Target as Engine};
+use exo::core::plan::Plan;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -160,7 +160,7 @@ fn writers_agree(
     }
     if let Some(kubernetes) = kubernetes {
         let manifests =
-            exo::kubernetes::generate(app, "agree-kubernetes").map_err(|e| e.to_string())?;
+            exo::core::kubernetes::generate(app, "agree-kubernetes").map_err(|e| e.to_string())?;
         for container in &kubernetes.containers {
             let asked: Vec<String> = container
                 .askable_waits()
@@ -213,7 +213,7 @@ fn every_target_agrees_for_every_known_application() {
     for dir in application_dirs() {
         // Some 0.37 applications are invalid on purpose (their specs test
         // the errors).
-        let Ok(app) = exo::config::load(&dir) else {
+        let Ok(app) = exo::core::config::load(&dir) else {
             continue;
         };
         checked += 1;

@@ -24,7 +24,7 @@ fn leftovers(dir: &str, expected: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
 
 #[test]
 fn the_committed_references_are_current() {
-    let files = exo::reference::all();
+    let files = exo::interface::reference::all();
     let expected: BTreeSet<PathBuf> = files.iter().map(|file| file.path.clone()).collect();
     let mut stale = Vec::new();
     for file in &files {
@@ -39,7 +39,10 @@ fn the_committed_references_are_current() {
             stale.push(file.path.clone());
         }
     }
-    for dir in [exo::reference::BOOK_REFERENCE_DIR, exo::reference::MAN_DIR] {
+    for dir in [
+        exo::interface::reference::BOOK_REFERENCE_DIR,
+        exo::interface::reference::MAN_DIR,
+    ] {
         for extra in leftovers(dir, &expected) {
             if blessing() {
                 std::fs::remove_file(root().join(&extra)).unwrap();
@@ -64,7 +67,7 @@ fn exo_man_writes_the_committed_man_pages() {
         .assert()
         .success()
         .stderr(predicates::str::contains("man pages into"));
-    for (name, contents) in exo::reference::man_pages() {
+    for (name, contents) in exo::interface::reference::man_pages() {
         let written = std::fs::read(dir.path().join(&name)).unwrap();
         assert!(
             written == contents,

@@ -19,9 +19,9 @@ fn validator(name: &str) -> jsonschema::Validator {
 /// is text); `None` when it is not YAML.
 fn json_of(path: &Path) -> Option<Value> {
     let text = std::fs::read_to_string(path).ok()?;
-    exo::config::yaml::parse(&text)
+    exo::core::config::yaml::parse(&text)
         .ok()
-        .map(|root| exo::config::json_of(&root))
+        .map(|root| exo::core::config::json_of(&root))
 }
 
 /// The application.yml and each service.yml (of its `location`s) of `app`.
@@ -168,7 +168,8 @@ fn loader_keys(application: &str, service: Option<&str>) -> Vec<String> {
         std::fs::create_dir(app.path().join("web")).unwrap();
         std::fs::write(app.path().join("web/service.yml"), service).unwrap();
     }
-    let Err(exo::config::LoadError::Invalid(problems)) = exo::config::load(app.path()) else {
+    let Err(exo::core::config::LoadError::Invalid(problems)) = exo::core::config::load(app.path())
+    else {
         panic!("{application}\n{service:?}: the stranger key was accepted");
     };
     let problem = problems

@@ -14,8 +14,8 @@
 mod applications;
 mod documents;
 
-use exo::compose::{self, Mode};
-use exo::config::{self, LoadError, ProblemDiagnostic};
+use exo::core::compose::{self, Mode};
+use exo::core::config::{self, LoadError, ProblemDiagnostic};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use proptest::prelude::*;
 use proptest::sample::select;
