@@ -24,7 +24,7 @@ mod service;
 mod variables;
 pub mod yaml;
 
-pub use application::{is_application_name, is_role};
+pub use names::{is_application_name, is_role};
 pub use duration::parse_duration;
 pub use files::MAX_FILE_BYTES;
 pub use names::constant_case;

@@ -1,5 +1,6 @@
 //! `exo generate [--check]`: write the Compose files, or compare them.
 
+use super::files::write;
 use super::{CommandError, Settings, Workspace, deployment_files};
 use crate::core::compose::{self, Mode};
 use crate::core::exit::ExitStatus;
@@ -119,23 +120,3 @@ fn unified_diff(file: &str, current: &str, wanted: &str) -> String {
         .to_string()
 }
 
-/// Writes through a temporary file so that a reader never sees half a file.
-pub(super) fn write(path: &Path, text: &str) -> Result<(), CommandError> {
-    let error = |source| CommandError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(error)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(error)?;
-    // Temporary files are private (0600); these are meant to be read and committed.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let readable = std::fs::Permissions::from_mode(0o644);
-        file.as_file().set_permissions(readable).map_err(error)?;
-    }
-    file.persist(path).map_err(|e| error(e.error))?;
-    Ok(())
-}

@@ -5,7 +5,6 @@
 //! Every task is tracked, and ended when the session ends.
 
 use super::container::{ContainerTask, Control, Links, News, Report, Setup};
-use super::failure::host_port_in;
 use super::supervisor::{State, Supervisor};
 use super::{Outcome, UpOptions};
 use crate::adapters::docker::{ContainerEvent, Engine, LogLine, Project};
@@ -286,7 +285,7 @@ impl<'a> Session<'a> {
                 if let Settled::GaveUp { last, .. } = settled {
                     if let Exit::NotStarted { message } = &last {
                         let node = &self.plan.nodes[&name];
-                        let host_port = host_port_in(&name, node, self.options.mode);
+                        let host_port = node.host_port_in(&name, self.options.mode);
                         self.progress.start_failure_hint(message, &host_port);
                     }
                     view.gave_up = Some(last);
