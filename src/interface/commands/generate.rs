@@ -119,4 +119,3 @@ fn unified_diff(file: &str, current: &str, wanted: &str) -> String {
         .header(&format!("{file} (on disk)"), &format!("{file} (generated)"))
         .to_string()
 }
-

@@ -8,7 +8,7 @@ use crate::adapters::docker::Engine;
 use crate::core::compose::Mode;
 use crate::core::lifecycle::{Explanation, Failure, LastCheck, Problem};
 use crate::core::plan::{Plan, Readiness};
-use crate::interface::output::Printer;
+use crate::ops::report::Reporter;
 use indexmap::IndexMap;
 
 /// Log lines shown per container.
@@ -19,7 +19,7 @@ pub async fn explain(
     views: &IndexMap<String, View>,
     plan: &Plan,
     mode: Mode,
-    printer: &mut Printer,
+    printer: &mut dyn Reporter,
     outcome: &Outcome,
 ) {
     for (name, node) in &plan.nodes {

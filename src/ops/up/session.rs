@@ -12,7 +12,7 @@ use crate::adapters::signals::Interrupts;
 use crate::adapters::watch::{Change, FileWatch};
 use crate::core::lifecycle::{Exit, Failure, Settled, Standing, Step, Summary};
 use crate::core::plan::Plan;
-use crate::interface::output::Progress;
+use crate::ops::report::Live;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use indexmap::IndexMap;
@@ -43,7 +43,7 @@ pub struct View {
 pub struct Session<'a> {
     plan: &'a Plan,
     options: &'a UpOptions,
-    pub progress: Progress,
+    pub progress: Box<dyn Live>,
     pub views: IndexMap<String, View>,
     tasks: JoinSet<()>,
     reports: mpsc::UnboundedReceiver<Report>,
@@ -59,7 +59,7 @@ impl<'a> Session<'a> {
         plan: &'a Plan,
         options: &'a UpOptions,
         containers: IndexMap<String, (String, bool)>,
-        progress: Progress,
+        progress: Box<dyn Live>,
         files: Option<FileWatch>,
     ) -> Self {
         let (report_sender, reports) = mpsc::unbounded_channel();
