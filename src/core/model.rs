@@ -7,7 +7,7 @@ pub mod remote;
 use indexmap::IndexMap;
 use std::time::Duration;
 
-pub use remote::{Environment, Remote, ServiceEnvironment, ServiceRemote, Target};
+pub use remote::{Environment, ProbeTiming, Remote, ServiceEnvironment, ServiceRemote, Target};
 
 #[derive(Debug, Clone)]
 pub struct Application {

@@ -94,7 +94,8 @@ pub(super) fn check(app: &Application) -> Result<(), String> {
                 ));
             }
             if container.kind == Kind::Dependency
-                && (same.readiness != container.readiness || same.port != container.port)
+                && (same.readiness.check != container.readiness.check
+                    || same.port != container.port)
             {
                 return Err(format!(
                     "the dependency {id} is judged differently on {target}"
@@ -115,16 +116,21 @@ pub(super) fn check(app: &Application) -> Result<(), String> {
                 return Err(format!("{id} waits for {:?} in test", waits(tested)));
             }
         }
-        // Every remote target judges a service alike and gives it one port.
+        // Every remote target judges a service by one check on one port
+        // (the clusters with their production timing, see
+        // `Readiness::for_cluster`).
         if let Some((kubernetes, aws)) = &clusters {
             for other in [kubernetes, aws] {
                 let same = other.get(id).expect("present, checked above");
                 let swarmed = swarm.get(id).expect("present, checked above");
-                if same.readiness != swarmed.readiness || same.port != swarmed.port {
+                if same.readiness.check != swarmed.readiness.check || same.port != swarmed.port {
                     return Err(format!("{id} is judged differently on Swarm and a cluster"));
                 }
             }
             let (k, a) = (kubernetes.get(id).unwrap(), aws.get(id).unwrap());
+            if k.readiness != a.readiness {
+                return Err(format!("{id} is probed differently on Kubernetes and ECS"));
+            }
             if names(kubernetes, k) != names(aws, a) {
                 return Err(format!(
                     "{id} has other variables on Kubernetes than on ECS"

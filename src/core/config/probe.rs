@@ -4,7 +4,7 @@
 use super::problem::Problem;
 use super::reader::Reader;
 use super::yaml::{Node, Value};
-use crate::core::model::{Check, CommandLine, Probe};
+use crate::core::model::{Check, CommandLine, Probe, ProbeTiming};
 
 const KINDS: [&str; 4] = ["http", "tcp", "command", "log"];
 const KEYS: [&str; 10] = [
@@ -98,6 +98,31 @@ pub fn read_probe(reader: &mut Reader, node: &Node, path: &str) -> Option<Probe>
         probe.retries = reader.positive_integer(n, &format!("{path}.retries"))?;
     }
     Some(probe)
+}
+
+/// `remote.health-check`: only the timing of the service's probes in a
+/// cluster; the check itself is the service's own.
+pub fn read_timing(reader: &mut Reader, node: &Node, path: &str) -> ProbeTiming {
+    let fields = reader.fields(
+        node,
+        path,
+        &["interval", "timeout", "start-period", "retries"],
+    );
+    let key = |name: &str| format!("{path}.{name}");
+    ProbeTiming {
+        interval: fields
+            .get("interval")
+            .and_then(|n| positive_duration(reader, n, &key("interval"))),
+        timeout: fields
+            .get("timeout")
+            .and_then(|n| positive_duration(reader, n, &key("timeout"))),
+        start_period: fields
+            .get("start-period")
+            .and_then(|n| reader.duration(n, &key("start-period"))),
+        retries: fields
+            .get("retries")
+            .and_then(|n| reader.positive_integer(n, &key("retries"))),
+    }
 }
 
 fn read_check(

@@ -21,7 +21,8 @@ const ENVIRONMENT_KEYS: [&str; 10] = [
     "secrets",
     "secret-arns",
 ];
-const SERVICE_KEYS: [&str; 6] = [
+const SERVICE_KEYS: [&str; 7] = [
+    "health-check",
     "cpu",
     "memory",
     "replicas",
@@ -196,6 +197,9 @@ pub fn read_service_remote(reader: &mut Reader, node: &Node) -> ServiceRemote {
     }
     if let Some(n) = fields.get("dependencies") {
         check_dependencies(reader, n, "remote.dependencies");
+    }
+    if let Some(n) = fields.get("health-check") {
+        remote.probe_timing = super::probe::read_timing(reader, n, "remote.health-check");
     }
     if let Some(n) = fields.get("environments") {
         for (key, id, env) in reader.entries(n, "remote.environments") {

@@ -10,7 +10,7 @@ use super::{
 use crate::core::config::constant_case;
 use crate::core::graph;
 use crate::core::model::{
-    Application, Dependency, Service, ServiceSource, ServiceType, Target as Engine,
+    Application, Dependency, ProbeTiming, Service, ServiceSource, ServiceType, Target as Engine,
 };
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -229,7 +229,11 @@ fn dependency_container(
         host_port: dependency
             .host_port
             .filter(|_| *scope != Mode::Test && !scope.cluster_names()),
-        readiness: Readiness::new(dependency.health_check.as_ref(), dependency.port),
+        readiness: cluster_timing(
+            scope,
+            Readiness::new(dependency.health_check.as_ref(), dependency.port),
+            &ProbeTiming::default(),
+        ),
         waits_for: Vec::new(),
         variables: variables::dependency(app, id, dependency, scope.production()),
         persist: dependency.persist.clone(),
@@ -289,7 +293,8 @@ fn service_container(
         // A test container runs its tests, not the service.
         Readiness::running()
     } else {
-        Readiness::new(service_probe(service, scope).as_ref(), port)
+        let readiness = Readiness::new(service_probe(service, scope).as_ref(), port);
+        cluster_timing(scope, readiness, &remote.probe_timing)
     };
     let local_development = *scope == Mode::Development;
     Ok(Container {
@@ -332,6 +337,15 @@ fn service_container(
             && matches!(service.source, ServiceSource::Location(_)))
         .then(|| development.watch.clone()),
     })
+}
+
+/// On Kubernetes and ECS, production timing (see [`Readiness::for_cluster`]).
+fn cluster_timing(scope: &Scope, readiness: Readiness, set: &ProbeTiming) -> Readiness {
+    if scope.cluster_names() {
+        readiness.for_cluster(set)
+    } else {
+        readiness
+    }
 }
 
 /// What each service waits for, in start order: its dependencies (the

@@ -3,7 +3,7 @@
 //! here.
 
 use super::{Mode, Scope};
-use crate::core::model::{Check, CommandLine, Probe, Service};
+use crate::core::model::{Check, CommandLine, Probe, ProbeTiming, Service};
 use std::time::Duration;
 
 /// How a container is judged ready, with the ports resolved.
@@ -103,6 +103,40 @@ impl Readiness {
     /// A container that runs a one-off command (a test container).
     pub fn running() -> Readiness {
         Readiness::new(None, None)
+    }
+}
+
+/// How often Kubernetes and ECS probe a container that sets no interval
+/// of its own for them.
+pub const CLUSTER_INTERVAL: Duration = Duration::from_secs(10);
+
+/// How long a container may take to start on Kubernetes and ECS before
+/// failed probes count, when its check gives no `start-period`.
+pub const CLUSTER_START_PERIOD: Duration = Duration::from_secs(60);
+
+impl Readiness {
+    /// Kubernetes and ECS probe a container for as long as it runs and
+    /// restart it when probes fail, so they get production timing rather
+    /// than the quick one exo waits with locally: `set` (the service's
+    /// `remote.health-check`), else an interval of 10 s, the check's
+    /// timeout and retries, and its start period or else 60 s to start in.
+    /// Swarm keeps the check's own timing: `exo deploy` waits on it to roll
+    /// out, and a failing Docker health check restarts nothing.
+    pub fn for_cluster(mut self, set: &ProbeTiming) -> Readiness {
+        let own = self.timing;
+        let start_period = if own.start_period.is_zero() {
+            CLUSTER_START_PERIOD
+        } else {
+            own.start_period
+        };
+        self.timing = Timing {
+            interval: set.interval.unwrap_or(CLUSTER_INTERVAL),
+            timeout: set.timeout.unwrap_or(own.timeout),
+            start_period: set.start_period.unwrap_or(start_period),
+            start_interval: None,
+            retries: set.retries.unwrap_or(own.retries),
+        };
+        self
     }
 }
 

@@ -63,10 +63,11 @@ fn each_probe_kind_maps_to_its_kubernetes_action() {
     );
     assert_eq!(http["readinessProbe"]["httpGet"]["path"], "/up");
     assert_eq!(http["readinessProbe"]["httpGet"]["port"], 2525);
-    // 1.5 s rounds up to 2 s; the start period is 3 intervals more.
-    assert_eq!(http["readinessProbe"]["periodSeconds"], 2);
+    // Production timing: every 10 s (not the development check's 1.5 s);
+    // its 6 s start period is one more interval.
+    assert_eq!(http["readinessProbe"]["periodSeconds"], 10);
     assert_eq!(http["livenessProbe"]["failureThreshold"], 3);
-    assert_eq!(http["startupProbe"]["failureThreshold"], 7);
+    assert_eq!(http["startupProbe"]["failureThreshold"], 4);
     let tcp = probe_of(&mut app, Check::Tcp { port: Some(2626) });
     assert_eq!(tcp["readinessProbe"]["tcpSocket"]["port"], 2626);
     let shell = probe_of(
@@ -88,6 +89,29 @@ fn each_probe_kind_maps_to_its_kubernetes_action() {
     let log = probe_of(&mut app, Check::Log { text: "up".into() });
     assert!(log.get("readinessProbe").is_none());
     assert!(log.get("startupProbe").is_none());
+}
+
+#[test]
+fn probes_have_production_timing_settable_per_service() {
+    let mut app = fixture();
+    let mailer = app.services.get_mut("mailer").unwrap();
+    mailer.config.development.health_check = Some(Probe::new(Check::Tcp { port: None }));
+    let default = container(file(&generate(&app, "staging").unwrap(), "mailer"));
+    // Without a start period, a minute to start: 6 periods, then 3 failures.
+    assert_eq!(default["livenessProbe"]["periodSeconds"], 10);
+    assert_eq!(default["startupProbe"]["failureThreshold"], 9);
+    let mailer = app.services.get_mut("mailer").unwrap();
+    mailer.config.remote.probe_timing = crate::core::model::ProbeTiming {
+        interval: Some(std::time::Duration::from_secs(5)),
+        timeout: Some(std::time::Duration::from_secs(2)),
+        start_period: Some(std::time::Duration::from_secs(120)),
+        retries: Some(5),
+    };
+    let set = container(file(&generate(&app, "staging").unwrap(), "mailer"));
+    assert_eq!(set["readinessProbe"]["periodSeconds"], 5);
+    assert_eq!(set["readinessProbe"]["timeoutSeconds"], 2);
+    assert_eq!(set["livenessProbe"]["failureThreshold"], 5);
+    assert_eq!(set["startupProbe"]["failureThreshold"], 24 + 5);
 }
 
 #[test]

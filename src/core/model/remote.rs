@@ -89,6 +89,19 @@ pub struct ServiceRemote {
     pub placement: Vec<String>,
     /// Per-environment settings of this service, by environment name.
     pub environments: IndexMap<String, ServiceEnvironment>,
+    /// `remote.health-check`: the timing of its probes on Kubernetes and
+    /// ECS, each unset one left to the production default.
+    pub probe_timing: ProbeTiming,
+}
+
+/// The timing of a service's probes in a cluster.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ProbeTiming {
+    pub interval: Option<std::time::Duration>,
+    pub timeout: Option<std::time::Duration>,
+    /// How long it may take to start before failures count.
+    pub start_period: Option<std::time::Duration>,
+    pub retries: Option<u32>,
 }
 
 impl Default for ServiceRemote {
@@ -99,6 +112,7 @@ impl Default for ServiceRemote {
             replicas: 1,
             placement: Vec::new(),
             environments: IndexMap::new(),
+            probe_timing: ProbeTiming::default(),
         }
     }
 }

@@ -414,11 +414,30 @@ struct ServiceRemote {
     replicas: Option<u32>,
     /// Swarm placement constraints, e.g. `node.role == worker`.
     placement: Texts,
+    /// The timing of this service's probes on Kubernetes and ECS; each
+    /// unset one is the production default (interval 10s, timeout the
+    /// check's, retries 3, start-period the check's or else 60s).
+    health_check: Option<RemoteProbeTiming>,
     /// 0.37's remote dependency templates of this service: read and
     /// checked, not deployed.
     dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
     /// Settings of this service in each deployment environment, by name.
     environments: Option<BTreeMap<String, Option<ServiceEnvironment>>>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct RemoteProbeTiming {
+    /// Time between probes (default 10s).
+    interval: Option<Duration>,
+    /// How long one probe may take (default: the check's, 3s).
+    timeout: Option<Duration>,
+    /// How long the service may take to start before failures count
+    /// (default: the check's `start-period`, or 60s).
+    start_period: Option<Duration>,
+    /// Failures in a row that make it unready or restart it (default 3).
+    #[schemars(range(min = 1))]
+    retries: Option<u32>,
 }
 
 #[derive(JsonSchema)]
