@@ -225,7 +225,7 @@ fn report_clone(err: &CloneError, printer: &mut Printer) -> ExitStatus {
 /// not be resolved at all.
 fn report_path(err: &crate::paths::PathError, printer: &mut Printer) -> ExitStatus {
     match err {
-        crate::paths::PathError::Outside { .. } => {
+        crate::paths::PathError::Outside { .. } | crate::paths::PathError::Dangling { .. } => {
             printer.error(&format!("{err}\n  hint: {}", crate::paths::PathError::HINT));
             ExitStatus::Usage
         }

@@ -36,9 +36,10 @@ pub fn generate(app: &Application, environments: &[String]) -> Result<TerraformF
     let first = environments.first().ok_or(PlanError::NoEnvironment {
         target: Target::Aws.name(),
     })?;
-    // Host names inside main.tf follow the environment it is applied to.
-    let interpolated = |name: &str| format!("{name}.{}", hcl::interpolate("local.namespace"));
-    let shared = workloads::plan(app, first, &interpolated)?;
+    // Host names inside main.tf follow the environment it is applied to:
+    // the waiters put `${local.namespace}` after the name themselves.
+    let bare = |name: &str| name.to_owned();
+    let shared = workloads::plan(app, first, &bare)?;
     let mut warnings = shared.warnings.clone();
     let header = header();
     let mut files = vec![

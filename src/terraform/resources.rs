@@ -3,7 +3,7 @@
 //! an ECS service created after those it waits for, and for public
 //! services a target group behind one load balancer.
 
-use super::hcl::{Block, Body, Expr, file, interpolate, key, raw, string};
+use super::hcl::{Block, Body, Expr, file, interpolation, key, raw, string, template, text};
 use super::service::workload_blocks;
 use crate::model::ServiceType;
 use crate::workloads::{Kind, Plan, Workload};
@@ -61,11 +61,14 @@ pub fn main(plan: &Plan) -> String {
             Body::new()
                 .attr(
                     "name",
-                    string(format!("{app}-{}", interpolate("var.environment"))),
+                    template(vec![text(format!("{app}-")), interpolation("var.environment")]),
                 )
                 .attr(
                     "namespace",
-                    string(format!("{}-{app}.local", interpolate("var.environment"))),
+                    template(vec![
+                        interpolation("var.environment"),
+                        text(format!("-{app}.local")),
+                    ]),
                 )
                 .attr(
                     "registry",
@@ -119,7 +122,7 @@ pub fn main(plan: &Plan) -> String {
             Body::new()
                 .attr(
                     "name",
-                    string(format!("/exo/{}", interpolate("local.name"))),
+                    template(vec![text("/exo/"), interpolation("local.name")]),
                 )
                 .attr("retention_in_days", raw("var.log_retention_days")),
         ),
@@ -180,7 +183,7 @@ fn roles() -> Vec<Block> {
             Body::new()
                 .attr(
                     "name",
-                    string(format!("{}-execution", interpolate("local.name"))),
+                    template(vec![interpolation("local.name"), text("-execution")]),
                 )
                 .attr(
                     "assume_role_policy",
@@ -225,7 +228,7 @@ fn security_groups(public: bool) -> Vec<Block> {
     let mut tasks = Body::new()
         .attr(
             "name",
-            string(format!("{}-tasks", interpolate("local.name"))),
+            template(vec![interpolation("local.name"), text("-tasks")]),
         )
         .attr("vpc_id", raw("local.vpc_id"))
         .block(
@@ -260,7 +263,7 @@ fn security_groups(public: bool) -> Vec<Block> {
         let mut body = Body::new()
             .attr(
                 "name",
-                string(format!("{}-load-balancer", interpolate("local.name"))),
+                template(vec![interpolation("local.name"), text("-load-balancer")]),
             )
             .attr("vpc_id", raw("local.vpc_id"));
         for port in [80, 443] {

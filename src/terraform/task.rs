@@ -3,7 +3,7 @@
 //! only reaches containers of the same task); its health check, logs,
 //! Fargate size and EFS volumes.
 
-use super::hcl::{Block, Body, Expr, interpolate, raw, string};
+use super::hcl::{Block, Body, Expr, interpolation, raw, string, template, text};
 use super::resources::{block, object};
 use crate::model::{Check, CommandLine};
 use crate::workloads::{Plan, WAIT_IMAGE, Wait, Workload};
@@ -21,7 +21,7 @@ pub fn file_system(workload: &Workload) -> Vec<Block> {
                 "tags",
                 object(vec![(
                     "Name",
-                    string(format!("{}-{name}", interpolate("local.name"))),
+                    template(vec![interpolation("local.name"), text(format!("-{name}"))]),
                 )]),
             ),
         ),
@@ -88,9 +88,20 @@ fn waiter(wait: &Wait, name: &str) -> Expr {
         ("essential", raw("false")),
         (
             "command",
-            Expr::List(vec![string("sh"), string("-c"), string(wait.script())]),
+            Expr::List(vec![string("sh"), string("-c"), wait_script(wait)]),
         ),
         ("logConfiguration", log_configuration(name)),
+    ])
+}
+
+/// The waiter's script, reaching the workload at its name in the
+/// environment's Cloud Map namespace.
+fn wait_script(wait: &Wait) -> Expr {
+    let (before, after) = wait.script_around_host();
+    template(vec![
+        text(format!("{before}{}.", wait.name)),
+        interpolation("local.namespace"),
+        text(after),
     ])
 }
 
@@ -103,11 +114,11 @@ pub fn task_definition(plan: &Plan, workload: &Workload) -> Block {
             .as_deref()
             .and_then(|r| workload.image.strip_prefix(&format!("{r}/")))
             .unwrap_or(&workload.image);
-        string(format!(
-            "{}{bare}:{}",
-            interpolate("local.registry"),
-            interpolate("var.image_tag")
-        ))
+        template(vec![
+            interpolation("local.registry"),
+            text(format!("{bare}:")),
+            interpolation("var.image_tag"),
+        ])
     } else {
         string(workload.image.clone())
     };
@@ -179,7 +190,7 @@ pub fn task_definition(plan: &Plan, workload: &Workload) -> Block {
     let mut body = Body::new()
         .attr(
             "family",
-            string(format!("{}-{name}", interpolate("local.name"))),
+            template(vec![interpolation("local.name"), text(format!("-{name}"))]),
         )
         .attr("requires_compatibilities", raw("[\"FARGATE\"]"))
         .attr("network_mode", string("awsvpc"))

@@ -110,18 +110,27 @@ impl Wait {
     /// A shell loop that ends once the workload answers; busybox's `nc`
     /// and `wget`, so that it runs in [`WAIT_IMAGE`].
     pub fn script(&self) -> String {
-        let probe = match &self.http_path {
-            Some(path) => format!(
-                "wget -q -T 2 -O /dev/null 'http://{}:{}{}'",
-                self.host,
-                self.port,
-                path.replace('\'', "'\\''")
-            ),
-            None => format!("nc -z -w 2 {} {}", self.host, self.port),
+        let (before, after) = self.script_around_host();
+        format!("{before}{}{after}", self.host)
+    }
+
+    /// The script's text before and after the host, for a target that
+    /// writes the host as an expression of its own.
+    pub fn script_around_host(&self) -> (String, String) {
+        let probe_end = match &self.http_path {
+            Some(path) => format!(":{}{}'", self.port, path.replace('\'', "'\\''")),
+            None => format!(" {}", self.port),
         };
-        format!(
-            "until {probe}; do echo 'waiting for {}'; sleep 1; done",
-            self.name
+        let start = match &self.http_path {
+            Some(_) => "until wget -q -T 2 -O /dev/null 'http://",
+            None => "until nc -z -w 2 ",
+        };
+        (
+            start.to_owned(),
+            format!(
+                "{probe_end}; do echo 'waiting for {}'; sleep 1; done",
+                self.name
+            ),
         )
     }
 }

@@ -17,6 +17,7 @@ mod e2e_up;
 mod errors;
 mod everyday;
 mod generate;
+mod hostile;
 mod layers;
 mod properties;
 mod scaffold;

@@ -1,0 +1,158 @@
+//! The deployment writers given input a hostile author chose: no user text
+//! becomes a Terraform expression, and no file is written or deleted
+//! outside the application, whatever symbolic links it holds.
+
+use crate::common::{exo, root, temp_copy};
+use crate::deployment::terraform_fmt_check;
+use std::os::unix::fs::symlink;
+use std::path::Path;
+
+/// Every live `${` of a Terraform file (one not escaped as `$${`) opens one
+/// of exo's own expressions, and no `%{` directive is live.
+fn only_own_interpolations(file: &str, text: &str) {
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices("${") {
+        if i > 0 && bytes[i - 1] == b'$' {
+            continue;
+        }
+        let rest = &text[i + 2..];
+        assert!(
+            rest.starts_with("local.") || rest.starts_with("var."),
+            "{file}: a live interpolation of user text: {}",
+            &rest[..rest.len().min(60)]
+        );
+    }
+    for (i, _) in text.match_indices("%{") {
+        assert!(i > 0 && bytes[i - 1] == b'%', "{file}: a live directive");
+    }
+}
+
+/// `exo generate <target>` in `dir`, which must be refused (exit code 2);
+/// its stderr.
+fn refused(dir: &Path, target: &str) -> String {
+    let output = exo()
+        .args(["generate", target])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn user_text_never_becomes_a_terraform_expression() {
+    let temp = temp_copy(&root().join("tests/apps/remote"));
+    let dir = temp.path();
+    edit(
+        &dir.join("mailer/service.yml"),
+        "command: nc -z localhost 2525",
+        r#"command: 'nc -z localhost 2525 # ${file("/etc/passwd")} %{ if true }x%{ endif } $$${local.name} $'"#,
+    );
+    edit(
+        &dir.join("web/service.yml"),
+        "health-check: /health",
+        r#"health-check: '/health?${var.region}$'"#,
+    );
+    edit(
+        &dir.join("application.yml"),
+        "LOG_LEVEL: warn",
+        r#"LOG_LEVEL: "warn ${file(\"x\")} \" \\ end$""#,
+    );
+    let output = exo()
+        .args(["generate", "terraform"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let terraform = dir.join("terraform");
+    for name in ["main.tf", "production.tfvars"] {
+        let text = std::fs::read_to_string(terraform.join(name)).unwrap();
+        only_own_interpolations(name, &text);
+    }
+    let main = std::fs::read_to_string(terraform.join("main.tf")).unwrap();
+    assert!(main.contains(
+        r#""nc -z localhost 2525 # $${file(\"/etc/passwd\")} %%{ if true }x%%{ endif } $$$${local.name} $""#
+    ));
+    assert!(main.contains(r#""/health?$${var.region}$""#), "{main}");
+    let values = std::fs::read_to_string(terraform.join("production.tfvars")).unwrap();
+    assert!(values.contains(r#""warn $${file(\"x\")} \" \\ end$""#));
+    terraform_fmt_check(&terraform);
+}
+
+#[test]
+fn a_control_character_in_a_command_is_refused_where_it_is_written() {
+    let temp = temp_copy(&root().join("tests/apps/remote"));
+    edit(
+        &temp.path().join("mailer/service.yml"),
+        "command: nc -z localhost 2525",
+        r#"command: "nc -z localhost 2525 \u0002file(\"/etc/passwd\")\u0002""#,
+    );
+    let stderr = refused(temp.path(), "terraform");
+    assert!(
+        stderr.contains("holds the control character U+0002")
+            && stderr.contains("mailer/service.yml:5:14"),
+        "{stderr}"
+    );
+    assert!(!temp.path().join("terraform").exists());
+}
+
+/// What is in a directory, recursively, as sorted relative paths.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut paths: Vec<String> = walk(dir)
+        .into_iter()
+        .map(|p| p.strip_prefix(dir).unwrap().display().to_string())
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        found.push(entry.path());
+        if entry.file_type().unwrap().is_dir() {
+            found.extend(walk(&entry.path()));
+        }
+    }
+    found
+}
+
+#[test]
+fn generate_neither_writes_nor_deletes_through_a_link_outside() {
+    let cases = [
+        ("kubernetes", "kubernetes"),
+        ("kubernetes", "kubernetes/staging"),
+        ("kubernetes", "kubernetes/staging/manifests"),
+        ("terraform", "terraform"),
+    ];
+    for (target, link) in cases {
+        let temp = temp_copy(&root().join("tests/apps/remote"));
+        let outside = tempfile::tempdir().unwrap();
+        // A file the stale-file cleanup would delete, were it inside.
+        std::fs::write(outside.path().join("old.yaml"), "kept").unwrap();
+        let link = temp.path().join(link);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        symlink(outside.path(), &link).unwrap();
+        let stderr = refused(temp.path(), target);
+        assert!(stderr.contains("leads outside"), "{stderr}");
+        assert_eq!(listing(outside.path()), ["old.yaml"], "{}", link.display());
+    }
+}
+
+#[test]
+fn a_dangling_link_is_reported_with_where_it_leads() {
+    let temp = temp_copy(&root().join("tests/apps/remote"));
+    symlink("../nowhere", temp.path().join("terraform")).unwrap();
+    let stderr = refused(temp.path(), "terraform");
+    assert!(
+        stderr.contains("terraform is a symbolic link to")
+            && stderr.contains("../nowhere, which does not exist"),
+        "{stderr}"
+    );
+}
