@@ -9,7 +9,7 @@ use super::names::suggest;
 use super::problem::{Problem, Problems};
 use super::reader::Located;
 use super::service::ServiceFile;
-use crate::model::ServiceType;
+use crate::model::{ServiceType, Target};
 use indexmap::IndexMap;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
@@ -47,6 +47,67 @@ pub fn check_remote(
         }
     }
     check_secret_arns(app, files, problems);
+    check_cluster_names(app, files, problems);
+}
+
+/// With a Kubernetes or AWS environment, each role and dependency id names
+/// a Kubernetes Service (a DNS-1035 label) and Terraform resources: it
+/// starts with a letter and has at most 63 characters. Compose alone
+/// takes more, so an application without such environments may keep them.
+fn check_cluster_names(
+    app: &ApplicationFile,
+    files: &IndexMap<String, ServiceFile>,
+    problems: &mut Problems,
+) {
+    let Some((environment, target)) = app
+        .remote
+        .environments
+        .iter()
+        .map(|(name, e)| (name, e.target))
+        .find(|(_, target)| *target != Target::Swarm)
+    else {
+        return;
+    };
+    let mut names: Vec<(&str, Located<String>)> = app
+        .services
+        .iter()
+        .map(|s| ("service", s.role.clone()))
+        .collect();
+    let mut seen = BTreeSet::new();
+    for (id, (_, sites)) in app
+        .dependencies
+        .iter()
+        .chain(files.values().flat_map(|f| &f.dependencies))
+    {
+        if seen.insert(id.as_str()) {
+            let site = sites.id.clone();
+            let id = id.clone();
+            names.push(("dependency", Located { value: id, site }));
+        }
+    }
+    for (kind, name) in names {
+        let reason = if name.value.len() > 63 {
+            "it is longer than 63 characters"
+        } else if !name.value.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            "it does not start with a letter"
+        } else {
+            continue;
+        };
+        problems.push(
+            Problem::at(
+                name.site.clone(),
+                format!(
+                    "the {kind} `{}` cannot be named in a cluster: {reason}",
+                    name.value
+                ),
+            )
+            .label("not a cluster name")
+            .help(format!(
+                "the environment `{environment}` (target: {}) names Kubernetes Services and Terraform resources after it, which start with a letter and have at most 63 characters; rename it",
+                target.name()
+            )),
+        );
+    }
 }
 
 fn same_url(url: &Located<String>, environment: &str, first: &str, role: &str) -> Problem {

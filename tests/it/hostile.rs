@@ -156,3 +156,20 @@ fn a_dangling_link_is_reported_with_where_it_leads() {
         "{stderr}"
     );
 }
+
+/// Compose takes a role starting with a digit; only a cluster does not
+/// (see tests/errors/role-starting-with-digit-in-a-cluster).
+#[test]
+fn a_role_starting_with_a_digit_is_fine_without_a_cluster() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        temp.path().join("application.yml"),
+        "name: shop\nservices:\n  2fa:\n    docker-image: nginx:1.27\nremote:\n  environments:\n    staging: {target: swarm}\n",
+    )
+    .unwrap();
+    exo()
+        .args(["check"])
+        .current_dir(temp.path())
+        .assert()
+        .success();
+}
