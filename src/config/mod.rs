@@ -21,7 +21,7 @@ mod problem;
 mod reader;
 mod remote;
 mod remote_checks;
-mod remote_values;
+pub mod remote_values;
 mod service;
 mod variables;
 pub mod yaml;

@@ -6,8 +6,8 @@ use indexmap::IndexMap;
 use super::problem::Problem;
 use super::reader::{Fields, Located, Reader};
 use super::remote_values::{
-    host_name_problem, is_account_id, is_certificate_arn, is_placement_constraint, is_region,
-    registry_problem,
+    host_name_problem, is_account_id, is_certificate_arn, is_environment_name,
+    is_placement_constraint, is_region, registry_problem,
 };
 use super::yaml::{Node, Value};
 use crate::model::remote::{Environment, Remote, ServiceEnvironment, ServiceRemote, Target};
@@ -219,14 +219,7 @@ fn read_registry(reader: &mut Reader, node: &Node, path: &str) -> Option<String>
 
 /// Environment names become file names (`deploy_<env>.yml`) and labels.
 fn check_environment_name(reader: &mut Reader, key: &Node, id: &str, path: &str) {
-    let valid = !id.is_empty()
-        && id.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
-    if !valid {
+    if !is_environment_name(id) {
         reader.report(
             Problem::at(
                 reader.site(key),

@@ -1,6 +1,27 @@
 //! The values of the `remote` sections that a target reads: each rule
 //! says why a value would be refused later (by `docker tag`, an Ingress,
-//! AWS), so that `exo check` refuses it first, where it is written.
+//! AWS), so that `exo check` refuses it first, where it is written. Each
+//! rule is also a pattern, for the JSON Schemas; a test holds the two to
+//! the same verdicts.
+
+/// The patterns of the rules below, as the JSON Schemas write them.
+pub mod patterns {
+    /// [`super::is_environment_name`].
+    pub const ENVIRONMENT_NAME: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
+    /// [`super::registry_problem`].
+    pub const REGISTRY: &str = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?((\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:[0-9]{1,5})?|:[0-9]{1,5})|[a-z0-9]+((_|__|-+)[a-z0-9]+)*)(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*/*$";
+    /// [`super::host_name_problem`].
+    pub const HOST_NAME: &str =
+        r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$";
+    /// [`super::is_region`].
+    pub const REGION: &str = r"^[a-z]+(-[a-z]+)+-[0-9]+$";
+    /// [`super::is_account_id`].
+    pub const ACCOUNT_ID: &str = r"^[0-9]{12}$";
+    /// [`super::is_certificate_arn`].
+    pub const CERTIFICATE_ARN: &str = r"^arn:aws[^:]*:(acm:[a-z]+(-[a-z]+)+-[0-9]+:[0-9]{12}:certificate/\S+|iam::[0-9]{12}:server-certificate/\S+)$";
+    /// [`super::is_placement_constraint`].
+    pub const PLACEMENT: &str = r"^\s*[A-Za-z0-9._-]+\s*(==|!=)\s*[^=!\s]([^=!]*[^=!\s])?\s*$";
+}
 
 /// `host[:port][/path]` as `docker tag` takes it before an image name:
 /// a host name (with a port) or a first path component, then path
@@ -104,6 +125,18 @@ pub fn host_name_problem(value: &str) -> Option<&'static str> {
     }
 }
 
+/// An environment name: lowercase letters and digits in parts joined by
+/// single hyphens (it becomes file names and labels).
+pub fn is_environment_name(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
 /// An AWS region: lowercase words and a number, joined by hyphens, e.g.
 /// `eu-west-1`, `us-gov-west-1`.
 pub fn is_region(value: &str) -> bool {
@@ -164,31 +197,111 @@ pub fn is_placement_constraint(value: &str) -> bool {
 mod tests {
     use super::*;
 
+    const REGISTRIES: [&str; 6] = [
+        "127.0.0.1:5000",
+        "ghcr.io/team",
+        "localhost:5000/a/b",
+        "team",
+        "reg.io/a__b/c-d/e.f",
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+    ];
+    const NOT_REGISTRIES: [&str; 13] = [
+        "a:b:c",
+        "r@x",
+        "reg.io//team",
+        "-reg.io",
+        "reg.io/-team",
+        "rég.io",
+        "reg.io/${user}",
+        "http://reg.io",
+        "Reg.io",
+        "reg.io:",
+        "reg.io/a..b",
+        "a_b.c/x",
+        "a b",
+    ];
+    const NOT_HOST_NAMES: [&str; 8] = [
+        "https://shop.example.com",
+        "shop.example.com/x",
+        "shop example.com",
+        "\"shop\".com",
+        "Shop.example.com",
+        "shöp.example.com",
+        "shop..com",
+        "-shop.com",
+    ];
+    const OTHERS: [&str; 21] = [
+        "shop.example.com",
+        "localhost",
+        "eu-west-1",
+        "us-gov-west-1",
+        "test-region",
+        "eu-1",
+        "123456789012",
+        "12345678901",
+        "arn:aws:acm:us-west-2:653673351586:certificate/744b5913-9a40",
+        "arn:aws:iam::123456789012:server-certificate/shop",
+        "arn:aws:acm:us-west-2:123:certificate/x",
+        "node.role == worker",
+        "node.labels.disk!=ssd",
+        "node.role = worker",
+        "== worker",
+        "a == ",
+        "a != b == c",
+        "staging",
+        "qa-2",
+        "a--b",
+        "",
+    ];
+
+    /// Whether `text` matches `pattern` as a JSON Schema validator reads it.
+    fn matches(pattern: &str, text: &str) -> bool {
+        let schema = serde_json::json!({ "type": "string", "pattern": pattern });
+        jsonschema::draft7::new(&schema)
+            .expect("a valid pattern")
+            .is_valid(&serde_json::json!(text))
+    }
+
+    type Rule<'r> = (&'r str, &'r dyn Fn(&str) -> bool);
+
+    #[test]
+    fn patterns_and_rules_give_the_same_verdicts() {
+        let registry = |t: &str| {
+            let t = t.trim_end_matches('/');
+            !t.is_empty() && registry_problem(t).is_none()
+        };
+        let host_name = |t: &str| host_name_problem(t).is_none();
+        let rules: [Rule; 7] = [
+            (patterns::ENVIRONMENT_NAME, &is_environment_name),
+            (patterns::REGISTRY, &registry),
+            (patterns::HOST_NAME, &host_name),
+            (patterns::REGION, &is_region),
+            (patterns::ACCOUNT_ID, &is_account_id),
+            (patterns::CERTIFICATE_ARN, &is_certificate_arn),
+            (patterns::PLACEMENT, &is_placement_constraint),
+        ];
+        let samples = REGISTRIES
+            .iter()
+            .chain(&NOT_REGISTRIES)
+            .chain(&NOT_HOST_NAMES)
+            .chain(&OTHERS);
+        for sample in samples {
+            for (pattern, rule) in &rules {
+                assert_eq!(
+                    matches(pattern, sample),
+                    rule(sample),
+                    "{pattern} on {sample:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn registries_docker_tag_accepts() {
-        for good in [
-            "127.0.0.1:5000",
-            "ghcr.io/team",
-            "localhost:5000/a/b",
-            "team",
-            "reg.io/a__b/c-d/e.f",
-            "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
-        ] {
+        for good in REGISTRIES {
             assert_eq!(registry_problem(good), None, "{good}");
         }
-        for bad in [
-            "a:b:c",
-            "r@x",
-            "reg.io//team",
-            "-reg.io",
-            "reg.io/-team",
-            "rég.io",
-            "reg.io/${user}",
-            "http://reg.io",
-            "Reg.io",
-            "reg.io:",
-            "reg.io/a..b",
-        ] {
+        for bad in NOT_REGISTRIES {
             assert!(registry_problem(bad).is_some(), "{bad}");
         }
     }
@@ -197,16 +310,7 @@ mod tests {
     fn host_names_only() {
         assert_eq!(host_name_problem("shop.example.com"), None);
         assert_eq!(host_name_problem("localhost"), None);
-        for bad in [
-            "https://shop.example.com",
-            "shop.example.com/x",
-            "shop example.com",
-            "\"shop\".com",
-            "Shop.example.com",
-            "shöp.example.com",
-            "shop..com",
-            "-shop.com",
-        ] {
+        for bad in NOT_HOST_NAMES {
             assert!(host_name_problem(bad).is_some(), "{bad}");
         }
     }

@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+use super::values::{AccountId, Amount, CertificateArn, HostName, Placement, Region, Registry};
+use crate::config::remote_values::patterns;
 use schemars::JsonSchema;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -127,6 +129,8 @@ struct EndToEndTests {
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct ApplicationRemote {
     dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
+    /// By name (lowercase letters and digits, single hyphens).
+    #[schemars(extend("propertyNames" = {"pattern": patterns::ENVIRONMENT_NAME}))]
     environments: Option<BTreeMap<String, Option<ApplicationEnvironment>>>,
 }
 
@@ -142,26 +146,34 @@ struct RemoteDependency {
 struct ApplicationEnvironment {
     /// Where it deploys: `swarm` (`exo deploy`), `kubernetes`
     /// (`exo generate kubernetes`) or `aws` (`exo generate terraform`, the default).
-    target: Option<Target>,
+    #[serde(default)]
+    target: Target,
     /// Where `exo deploy` pushes the production images: `host[:port][/path]`.
-    registry: Option<Text>,
+    #[serde(default)]
+    registry: Registry,
     /// The Kubernetes namespace (default: the application's name).
     namespace: Option<Text>,
-    url: Option<Text>,
-    region: Option<Text>,
-    account_id: Option<Text>,
-    ssl_certificate_arn: Option<Text>,
+    /// The application's public host name.
+    #[serde(default)]
+    url: HostName,
+    #[serde(default)]
+    region: Region,
+    #[serde(default)]
+    account_id: AccountId,
+    #[serde(default)]
+    ssl_certificate_arn: CertificateArn,
     environment_variables: Environment,
     secrets: Texts,
     /// AWS: the ARN (Secrets Manager or SSM) each secret is read from, by name.
     secret_arns: Option<BTreeMap<String, Text>>,
 }
 
-#[derive(JsonSchema)]
+#[derive(JsonSchema, Default)]
 #[schemars(rename_all = "kebab-case")]
 enum Target {
     Swarm,
     Kubernetes,
+    #[default]
     Aws,
 }
 
@@ -354,22 +366,33 @@ struct WatchRule {
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct ServiceRemote {
     /// CPU in units of 1/1024 core (512 is half a core).
-    cpu: Option<Text>,
+    #[serde(default)]
+    cpu: Amount,
     /// Memory in MiB.
-    memory: Option<Text>,
+    #[serde(default)]
+    memory: Amount,
     /// How many copies run (default 1).
+    #[serde(default = "one")]
     #[schemars(range(min = 0))]
-    replicas: Option<u32>,
+    replicas: u32,
     /// Swarm placement constraints, e.g. `node.role == worker`.
-    placement: Texts,
+    placement: Option<Vec<Placement>>,
     dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
+    /// By environment name (lowercase letters and digits, single hyphens).
+    #[schemars(extend("propertyNames" = {"pattern": patterns::ENVIRONMENT_NAME}))]
     environments: Option<BTreeMap<String, Option<ServiceEnvironment>>>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct ServiceEnvironment {
-    url: Option<Text>,
+    /// The service's public host name in that environment.
+    #[serde(default)]
+    url: HostName,
     environment_variables: Environment,
     secrets: Texts,
 }
