@@ -331,4 +331,59 @@ mod tests {
         let split = [text("$"), text("{x}")];
         assert_eq!(quote(&split), r#""$${x}""#);
     }
+
+    /// The interpolations and directives `quoted` opens (a `${` or `%{`
+    /// after anything but its own doubled character), by position; a panic
+    /// if a quote or a control character is not escaped.
+    fn live_templates(quoted: &str) -> Vec<usize> {
+        let inner: Vec<char> = quoted[1..quoted.len() - 1].chars().collect();
+        let mut live = Vec::new();
+        let mut i = 0;
+        while i < inner.len() {
+            let c = inner[i];
+            assert!(c != '"' && !c.is_control(), "unescaped {c:?} in {quoted}");
+            if c == '\\' {
+                i += 2;
+                continue;
+            }
+            let opens = matches!(c, '$' | '%') && inner.get(i + 1) == Some(&'{');
+            if opens && (i == 0 || inner[i - 1] != c) {
+                live.push(i);
+            }
+            i += 1;
+        }
+        live
+    }
+
+    fn hostile_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let tricky = prop_oneof![
+            Just('$'),
+            Just('%'),
+            Just('{'),
+            Just('}'),
+            Just('\\'),
+            Just('"'),
+            Just('\u{2}'),
+            Just('\n'),
+            any::<char>(),
+        ];
+        proptest::collection::vec(tricky, 0..40).prop_map(|chars| chars.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_text_opens_a_template(before in hostile_text(), after in hostile_text()) {
+            let alone = quote(&[text(before.clone())]);
+            proptest::prop_assert!(alone.starts_with('"') && alone.ends_with('"') && alone.len() >= 2);
+            proptest::prop_assert_eq!(live_templates(&alone), Vec::<usize>::new());
+            let around = quote(&[text(before), interpolation("var.x"), text(after)]);
+            let live = live_templates(&around);
+            proptest::prop_assert_eq!(live.len(), 1);
+            let inner = &around[1..around.len() - 1];
+            let at: usize = inner.chars().take(live[0]).map(char::len_utf8).sum();
+            let opened = &inner[at..];
+            proptest::prop_assert!(opened.starts_with("${var.x}"), "{}", opened);
+        }
+    }
 }
