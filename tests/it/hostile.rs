@@ -173,3 +173,42 @@ fn a_role_starting_with_a_digit_is_fine_without_a_cluster() {
         .assert()
         .success();
 }
+
+/// A `$` in a remote setting that lands in the stack file stays a `$`
+/// when Swarm reads the file: nothing is filled from the deploying
+/// machine's environment (a registry cannot hold one at all, see
+/// tests/errors/registry-with-variable).
+#[test]
+fn a_dollar_in_a_placement_constraint_reaches_swarm_as_written() {
+    if !crate::docker::require_program("docker") {
+        return;
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    std::fs::write(
+        dir.join("application.yml"),
+        "name: shop\nservices:\n  web:\n    location: ./web\nremote:\n  environments:\n    staging:\n      target: swarm\n      environment-variables: {GREETING: 'hi ${USER}'}\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.join("web")).unwrap();
+    std::fs::write(
+        dir.join("web/service.yml"),
+        "type: worker\nremote:\n  placement: ['node.labels.zone == $ZONE']\n",
+    )
+    .unwrap();
+    exo().arg("generate").current_dir(dir).assert().success();
+    let mut command = std::process::Command::new("docker");
+    command
+        .args(["stack", "config", "-c", "docker-compose/deploy_staging.yml"])
+        .current_dir(dir)
+        .env("ZONE", "leaked-zone")
+        .env("USER", "leaked-user")
+        .env("EXO_TAG_WEB", "1");
+    let output = crate::docker::output_within(&mut command, std::time::Duration::from_secs(60))
+        .expect("docker stack config runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    assert!(stdout.contains("node.labels.zone == $ZONE"), "{stdout}");
+    assert!(stdout.contains("hi ${USER}"), "{stdout}");
+    assert!(!stdout.contains("leaked"), "{stdout}");
+}
