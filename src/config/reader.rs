@@ -308,7 +308,7 @@ impl<'p> Reader<'p> {
     pub fn port(&mut self, node: &Node, path: &str) -> Option<Located<u16>> {
         let parsed = match &node.value {
             Value::Int(i) => u16::try_from(*i).ok().filter(|p| *p > 0),
-            Value::String(s) => s.trim().parse::<u16>().ok().filter(|p| *p > 0),
+            Value::String(s) => port_number(s),
             _ => None,
         };
         match parsed {
@@ -422,6 +422,11 @@ impl<'p> Reader<'p> {
         );
         None
     }
+}
+
+/// A port written as text: its digits, 1 to 65535.
+pub fn port_number(text: &str) -> Option<u16> {
+    text.trim().parse::<u16>().ok().filter(|p| *p > 0)
 }
 
 /// A control character other than tab, line feed and carriage return.

@@ -1,27 +1,8 @@
 //! The values of the `remote` sections that a target reads: each rule
 //! says why a value would be refused later (by `docker tag`, an Ingress,
 //! AWS), so that `exo check` refuses it first, where it is written. Each
-//! rule is also a pattern, for the JSON Schemas; a test holds the two to
-//! the same verdicts.
-
-/// The patterns of the rules below, as the JSON Schemas write them.
-pub mod patterns {
-    /// [`super::is_environment_name`].
-    pub const ENVIRONMENT_NAME: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
-    /// [`super::registry_problem`].
-    pub const REGISTRY: &str = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?((\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:[0-9]{1,5})?|:[0-9]{1,5})|[a-z0-9]+((_|__|-+)[a-z0-9]+)*)(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*/*$";
-    /// [`super::host_name_problem`].
-    pub const HOST_NAME: &str =
-        r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$";
-    /// [`super::is_region`].
-    pub const REGION: &str = r"^[a-z]+(-[a-z]+)+-[0-9]+$";
-    /// [`super::is_account_id`].
-    pub const ACCOUNT_ID: &str = r"^[0-9]{12}$";
-    /// [`super::is_certificate_arn`].
-    pub const CERTIFICATE_ARN: &str = r"^arn:aws[^:]*:(acm:[a-z]+(-[a-z]+)+-[0-9]+:[0-9]{12}:certificate/\S+|iam::[0-9]{12}:server-certificate/\S+)$";
-    /// [`super::is_placement_constraint`].
-    pub const PLACEMENT: &str = r"^\s*[A-Za-z0-9._-]+\s*(==|!=)\s*[^=!\s]([^=!]*[^=!\s])?\s*$";
-}
+//! rule is also a pattern, for the JSON Schemas ([`super::patterns`]); a
+//! test holds the two to the same verdicts.
 
 /// `host[:port][/path]` as `docker tag` takes it before an image name:
 /// a host name (with a port) or a first path component, then path
@@ -195,6 +176,7 @@ pub fn is_placement_constraint(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::patterns::{self, matches};
     use super::*;
 
     const REGISTRIES: [&str; 6] = [
@@ -253,14 +235,6 @@ mod tests {
         "a--b",
         "",
     ];
-
-    /// Whether `text` matches `pattern` as a JSON Schema validator reads it.
-    fn matches(pattern: &str, text: &str) -> bool {
-        let schema = serde_json::json!({ "type": "string", "pattern": pattern });
-        jsonschema::draft7::new(&schema)
-            .expect("a valid pattern")
-            .is_valid(&serde_json::json!(text))
-    }
 
     type Rule<'r> = (&'r str, &'r dyn Fn(&str) -> bool);
 

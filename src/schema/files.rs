@@ -8,7 +8,7 @@
 #![allow(dead_code)]
 
 use super::values::{AccountId, Amount, CertificateArn, HostName, Placement, Region, Registry};
-use crate::config::remote_values::patterns;
+use crate::config::patterns;
 use schemars::JsonSchema;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -30,13 +30,18 @@ type Texts = Option<Vec<Text>>;
 #[serde(untagged)]
 enum Port {
     Number(#[schemars(range(min = 1, max = 65535))] u32),
-    Digits(#[schemars(regex(pattern = r"^\s*[0-9]{1,5}\s*$"))] String),
+    Digits(#[schemars(pattern(patterns::PORT))] String),
 }
 
 /// A duration with its unit: `500ms`, `2s`, `1m30s`, `1h`.
 #[derive(JsonSchema)]
 #[schemars(transparent)]
-struct Duration(#[schemars(regex(pattern = r"^\s*([0-9.]+(ms|s|m|h))+\s*$"))] String);
+struct Duration(#[schemars(pattern(patterns::DURATION))] String);
+
+/// A duration longer than zero.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+struct PositiveDuration(#[schemars(pattern(patterns::POSITIVE_DURATION))] String);
 
 /// Environment variables: names to values (`NAME:` alone is empty).
 type Environment = Option<BTreeMap<String, Option<Text>>>;
@@ -273,11 +278,11 @@ struct Check {
     log: Option<Text>,
     /// Another port to check.
     port: Option<Port>,
-    interval: Option<Duration>,
-    timeout: Option<Duration>,
+    interval: Option<PositiveDuration>,
+    timeout: Option<PositiveDuration>,
     start_period: Option<Duration>,
     /// Docker Engine 25 and later only.
-    start_interval: Option<Duration>,
+    start_interval: Option<PositiveDuration>,
     /// Failures in a row that make it unhealthy.
     #[schemars(range(min = 1))]
     retries: Option<u32>,

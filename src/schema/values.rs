@@ -1,11 +1,11 @@
 //! The remote settings' values as the schemas check them: the patterns of
-//! the loader's own rules ([`crate::config::remote_values`], which a test
-//! holds to the same verdicts). A setting written with no value is not one
+//! the loader's own rules ([`crate::config::patterns`], which tests hold
+//! to the same verdicts). A setting written with no value is not one
 //! of these: these fields are optional but never `null`, as in the loader.
 
 #![allow(dead_code)]
 
-use crate::config::remote_values::patterns;
+use crate::config::patterns;
 use schemars::JsonSchema;
 
 /// `host[:port][/path]` as `docker tag` takes it, e.g. `ghcr.io/team`.
@@ -52,7 +52,7 @@ pub struct Placement(#[schemars(pattern(patterns::PLACEMENT))] String);
 #[serde(untagged)]
 pub enum Amount {
     Number(#[schemars(range(min = 1, max = 4_294_967_295u64))] u64),
-    Digits(#[schemars(pattern(r"^\s*0*[1-9][0-9]{0,9}\s*$"))] String),
+    Digits(#[schemars(pattern(patterns::AMOUNT))] String),
 }
 
 impl Default for Amount {

@@ -163,10 +163,11 @@ fn every_unknown_key_or_wrong_type_is_invalid() {
     );
 }
 
-/// Values of the remote settings that the loader refuses: each is invalid
-/// by the schema too (the good applications above are valid by both).
+/// Values the loader refuses (remote settings, ports as text, durations):
+/// each is invalid by the schema too (the good applications above are
+/// valid by both).
 #[test]
-fn remote_values_the_loader_refuses_are_invalid() {
+fn values_the_loader_refuses_are_invalid() {
     let environment =
         |setting: &str| format!("name: a\nremote:\n  environments:\n    qa:\n      {setting}\n");
     let remote = |setting: &str| format!("type: public\nremote:\n  {setting}\n");
