@@ -6,6 +6,8 @@
 
 /// [`super::remote_values::is_environment_name`].
 pub const ENVIRONMENT_NAME: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
+/// [`super::remote_values::is_namespace`].
+pub const NAMESPACE: &str = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
 /// [`super::remote_values::registry_problem`].
 pub const REGISTRY: &str = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?((\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:[0-9]{1,5})?|:[0-9]{1,5})|[a-z0-9]+((_|__|-+)[a-z0-9]+)*)(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*/*$";
 /// [`super::remote_values::host_name_problem`].

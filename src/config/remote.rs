@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use super::problem::Problem;
 use super::reader::{Fields, Located, Reader};
 use super::remote_values::{
-    host_name_problem, is_account_id, is_certificate_arn, is_environment_name,
+    host_name_problem, is_account_id, is_certificate_arn, is_environment_name, is_namespace,
     is_placement_constraint, is_region, registry_problem,
 };
 use super::yaml::{Node, Value};
@@ -159,14 +159,7 @@ fn read_environment(
 /// A Kubernetes namespace: a DNS label.
 fn read_namespace(reader: &mut Reader, node: &Node, path: &str) -> Option<String> {
     let text = reader.non_empty_string(node, path)?;
-    let name = &text.value;
-    let valid = name.len() <= 63
-        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && name.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if valid {
+    if is_namespace(&text.value) {
         return Some(text.value);
     }
     reader.report(

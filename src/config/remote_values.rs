@@ -118,6 +118,16 @@ pub fn is_environment_name(id: &str) -> bool {
         })
 }
 
+/// A Kubernetes namespace: a DNS label of at most 63 characters.
+pub fn is_namespace(name: &str) -> bool {
+    name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 /// An AWS region: lowercase words and a number, joined by hyphens, e.g.
 /// `eu-west-1`, `us-gov-west-1`.
 pub fn is_region(value: &str) -> bool {
@@ -212,7 +222,7 @@ mod tests {
         "shop..com",
         "-shop.com",
     ];
-    const OTHERS: [&str; 21] = [
+    const OTHERS: [&str; 23] = [
         "shop.example.com",
         "localhost",
         "eu-west-1",
@@ -234,6 +244,8 @@ mod tests {
         "qa-2",
         "a--b",
         "",
+        "shop-staging-",
+        "a123456789012345678901234567890123456789012345678901234567890123",
     ];
 
     type Rule<'r> = (&'r str, &'r dyn Fn(&str) -> bool);
@@ -245,8 +257,9 @@ mod tests {
             !t.is_empty() && registry_problem(t).is_none()
         };
         let host_name = |t: &str| host_name_problem(t).is_none();
-        let rules: [Rule; 7] = [
+        let rules: [Rule; 8] = [
             (patterns::ENVIRONMENT_NAME, &is_environment_name),
+            (patterns::NAMESPACE, &is_namespace),
             (patterns::REGISTRY, &registry),
             (patterns::HOST_NAME, &host_name),
             (patterns::REGION, &is_region),

@@ -7,7 +7,9 @@
 
 #![allow(dead_code)]
 
-use super::values::{AccountId, Amount, CertificateArn, HostName, Placement, Region, Registry};
+use super::values::{
+    AccountId, Amount, CertificateArn, HostName, Namespace, Placement, Region, Registry,
+};
 use crate::config::patterns;
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -20,6 +22,13 @@ enum Text {
     String(String),
     Number(f64),
     Boolean(bool),
+}
+
+/// For `#[serde(default)]`, which makes a field optional but not `null`.
+impl Default for Text {
+    fn default() -> Self {
+        Text::String(String::new())
+    }
 }
 
 /// A list of strings; empty when written `key:` alone.
@@ -142,7 +151,8 @@ struct ApplicationRemote {
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct RemoteDependency {
-    r#type: Option<Text>,
+    #[serde(default)]
+    r#type: Text,
     template_config: Option<BTreeMap<String, Text>>,
 }
 
@@ -157,7 +167,8 @@ struct ApplicationEnvironment {
     #[serde(default)]
     registry: Registry,
     /// The Kubernetes namespace (default: the application's name).
-    namespace: Option<Text>,
+    #[serde(default)]
+    namespace: Namespace,
     /// The application's public host name.
     #[serde(default)]
     url: HostName,

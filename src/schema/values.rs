@@ -13,6 +13,11 @@ use schemars::JsonSchema;
 #[schemars(transparent)]
 pub struct Registry(#[schemars(pattern(patterns::REGISTRY))] String);
 
+/// A Kubernetes namespace: a DNS label, e.g. `shop-staging`.
+#[derive(JsonSchema, Default)]
+#[schemars(transparent)]
+pub struct Namespace(#[schemars(pattern(patterns::NAMESPACE))] String);
+
 /// A host name, without scheme or path: `shop.example.com`.
 #[derive(JsonSchema, Default)]
 #[schemars(transparent)]

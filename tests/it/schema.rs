@@ -179,6 +179,8 @@ fn values_the_loader_refuses_are_invalid() {
         "registry:",
         "account-id: 123",
         "region: 5",
+        "namespace: Shop",
+        "namespace:",
     ]
     .iter()
     .map(|s| (environment(s), None))
