@@ -9,7 +9,7 @@
 //!   the two halves of that, the pure compiler to Compose documents and the
 //!   YAML text;
 //! - `compile_1000_services_<mode>`: the same for one mode;
-//! - `load_1000_services`: `exo::config::load` of application.yml and the
+//! - `load_1000_services`: `exo::core::config::load` of application.yml and the
 //!   service.yml files from disk;
 //!
 //! and the same two totals for 100 services, the size of
@@ -17,8 +17,8 @@
 //! of the synthetic application; the benchmark loads what it writes.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use exo::compose::{self, Mode};
-use exo::model::Application;
+use exo::core::compose::{self, Mode};
+use exo::core::model::Application;
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
@@ -28,7 +28,7 @@ use std::time::Duration;
 fn compile_all(app: &Application) -> Vec<String> {
     Mode::ALL
         .iter()
-        .map(|mode| compose::render(&compose::compile(app, *mode)))
+        .map(|mode| compose::render(&compose::local(app, *mode).unwrap()))
         .collect()
 }
 
@@ -44,8 +44,8 @@ fn setup(count: usize) -> (tempfile::TempDir, Application) {
         .status()
         .expect("run scripts/synthetic-app.sh");
     assert!(status.success(), "scripts/synthetic-app.sh failed");
-    let app = exo::config::load(dir.path()).unwrap_or_else(|err| match err {
-        exo::config::LoadError::Invalid(problems) => {
+    let app = exo::core::config::load(dir.path()).unwrap_or_else(|err| match err {
+        exo::core::config::LoadError::Invalid(problems) => {
             panic!("the synthetic application is invalid: {problems:#?}")
         }
         other => panic!("cannot load the synthetic application: {other}"),
@@ -60,19 +60,19 @@ fn benches(c: &mut Criterion) {
     });
     // The pure compiler alone (model to Compose document), then the YAML text.
     c.bench_function("compile_model_1000_services_all_modes", |b| {
-        b.iter(|| Mode::ALL.map(|mode| compose::compile(black_box(&app), mode)))
+        b.iter(|| Mode::ALL.map(|mode| compose::local(black_box(&app), mode).unwrap()))
     });
-    let documents = Mode::ALL.map(|mode| compose::compile(&app, mode));
+    let documents = Mode::ALL.map(|mode| compose::local(&app, mode).unwrap());
     c.bench_function("render_1000_services_all_modes", |b| {
         b.iter(|| documents.iter().map(compose::render).collect::<Vec<_>>())
     });
     for mode in Mode::ALL {
         c.bench_function(&format!("compile_1000_services_{}", mode.name()), |b| {
-            b.iter(|| compose::render(&compose::compile(black_box(&app), mode)))
+            b.iter(|| compose::render(&compose::local(black_box(&app), mode).unwrap()))
         });
     }
     c.bench_function("load_1000_services", |b| {
-        b.iter(|| exo::config::load(black_box(dir.path())).expect("the application loads"))
+        b.iter(|| exo::core::config::load(black_box(dir.path())).expect("the application loads"))
     });
     drop(dir);
 
@@ -81,7 +81,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| compile_all(black_box(&app)))
     });
     c.bench_function("load_100_services", |b| {
-        b.iter(|| exo::config::load(black_box(dir.path())).expect("the application loads"))
+        b.iter(|| exo::core::config::load(black_box(dir.path())).expect("the application loads"))
     });
 }
 

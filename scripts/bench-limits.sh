@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # How exo holds up against large input: time and peak memory of whole
-# commands, for the README's "Limits" table.
+# commands, for the book's performance and limits pages (docs/src/).
 #
 #   scripts/bench-limits.sh                 # 16,000 services, 10 runs
 #   scripts/bench-limits.sh --services 4000 --runs 5

@@ -336,7 +336,23 @@ CHECKPOINT_DISABLE=1 "$TOOLS_DIR/bin/terraform" version >"$TMP/terraform.version
     || die "$TOOLS_DIR/bin/terraform does not run: $(tail -n 1 "$TMP/terraform.version")"
 
 # ---------------------------------------------------------------------------
-# 6. Summary
+# 6. mdBook, which builds the book in docs/ (.ci/run builds it), from
+#    crates.io, pinned; compiled once (a few minutes), then found on PATH.
+# ---------------------------------------------------------------------------
+MDBOOK_VERSION=0.5.4
+mdbook_version() { mdbook --version 2>/dev/null | awk '{print $2}' | sed 's/^v//'; }
+if [[ "$(mdbook_version)" == "$MDBOOK_VERSION" ]]; then
+    say "mdbook: $MDBOOK_VERSION already installed"
+else
+    command -v cargo >/dev/null || die "cargo is needed to install mdBook (https://rustup.rs)"
+    say "mdbook: installing $MDBOOK_VERSION with cargo install (a few minutes, once)"
+    quiet mdbook-install cargo install --locked --quiet mdbook --version "$MDBOOK_VERSION"
+    [[ "$(mdbook_version)" == "$MDBOOK_VERSION" ]] \
+        || die "mdbook $MDBOOK_VERSION is not on PATH after cargo install (add ~/.cargo/bin to PATH)"
+fi
+
+# ---------------------------------------------------------------------------
+# 7. Summary
 # ---------------------------------------------------------------------------
 say "done in ${SECONDS}s"
 echo "  compose: v$(docker compose version --short | sed 's/^v//')"
@@ -344,4 +360,5 @@ echo "  engine:  $engine_version"
 for img in "$BUSYBOX_IMAGE" "$REDIS_IMAGE"; do
     echo "  image:   $(docker image ls "$img" --format '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}')"
 done
+echo "  mdbook:  $(mdbook_version)"
 echo "  checkers: $TOOLS_DIR/bin/kubernetes-validate $KUBERNETES_VALIDATE_VERSION, $(head -n 1 "$TMP/terraform.version")"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the README's test command RUNS times in a row in one fresh clone of
+# Runs the test command (cargo test --locked) RUNS times in a row in one fresh clone of
 # this repository while a second fresh clone runs it again and again at the
 # same time, on the same Docker engine: the check that the suite is neither
 # flaky under load nor disturbed by a second copy of itself.

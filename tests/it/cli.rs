@@ -209,3 +209,34 @@ fn a_docker_context_that_exists_is_used() {
         .code(1)
         .stdout(contains("not created"));
 }
+
+/// Issue 26: a `--wait-timeout` too long to add to the clock panicked
+/// (exit 101) and left the containers running. Every command bounds it
+/// with a usage error, before it touches Docker.
+#[test]
+fn a_wait_timeout_beyond_the_maximum_is_a_usage_error() {
+    let huge = "18446744073709551615";
+    let commands: [&[&str]; 5] = [
+        &["up", "-d", "--wait", "--wait-timeout", huge],
+        &["compose", "up", "--wait", "--wait-timeout", "604801"],
+        &["run", "--wait-timeout", huge],
+        &["test", "--wait-timeout", huge],
+        &["deploy", "staging", "--wait-timeout", huge],
+    ];
+    for args in commands {
+        let output = exo()
+            .args(["-C", "fixtures/minimal"])
+            .args(args)
+            .current_dir(crate::common::root())
+            .env("DOCKER_HOST", "tcp://127.0.0.1:1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}\n{stderr}");
+        assert!(
+            stderr.contains("is not in 0..=604800"),
+            "{args:?}\n{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}\n{stderr}");
+    }
+}

@@ -7,7 +7,7 @@
 
 use crate::common::{compat_dir, exo, root, temp_copy};
 use crate::docker::{compose, output_within, require_compose};
-use exo::compose::Mode;
+use exo::core::compose::Mode;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -6,7 +6,7 @@
 //! The checkers come from scripts/provision.sh; no Docker is needed.
 
 use crate::common::{compat_dir, exo, root, temp_copy};
-use exo::model::{Application, Environment, Target};
+use exo::core::model::{Application, Environment, Target};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -117,7 +117,7 @@ fn compat_applications() -> Vec<(String, Application)> {
         if !texts.into_iter().any(|t| t.contains("\nremote:")) {
             continue;
         }
-        if let Ok(app) = exo::config::load(&dir) {
+        if let Ok(app) = exo::core::config::load(&dir) {
             apps.push((name, app));
         }
     }
@@ -139,7 +139,7 @@ fn compat_applications_give_valid_kubernetes_manifests() {
                 target: Target::Kubernetes,
                 ..environment
             };
-            let manifests = exo::kubernetes::generate(&app, &env_name)
+            let manifests = exo::core::kubernetes::generate(&app, &env_name)
                 .unwrap_or_else(|e| panic!("{name} {env_name}: {e}"));
             all.extend(manifests.files);
         }
@@ -153,11 +153,11 @@ fn compat_applications_give_valid_kubernetes_manifests() {
 fn compat_applications_give_formatted_terraform() {
     let mut generated = 0;
     for (name, app) in compat_applications() {
-        let Ok(environments) = exo::workloads::environments(&app, Target::Aws, None) else {
+        let Ok(environments) = exo::core::deployed::environments(&app, Target::Aws, None) else {
             continue;
         };
-        let files =
-            exo::terraform::generate(&app, &environments).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let files = exo::core::terraform::generate(&app, &environments)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         let temp = tempfile::tempdir().unwrap();
         write(temp.path(), &files.files);
         terraform_fmt_check(temp.path());
@@ -173,7 +173,7 @@ fn compat_applications_give_formatted_terraform() {
 /// Every secret the application names, with a value no file may contain.
 fn secret_values(app: &Application) -> Vec<(String, String)> {
     let mut names: Vec<String> = app.secrets.clone();
-    for dependency in exo::compose::all_dependencies(app).values() {
+    for dependency in exo::core::deployed::all_dependencies(app).values() {
         names.extend(dependency.secrets.clone());
     }
     for environment in app.remote.environments.values() {
@@ -199,7 +199,7 @@ fn secret_values(app: &Application) -> Vec<(String, String)> {
 #[test]
 fn the_remote_fixture_through_the_command_line() {
     let temp = temp_copy(&root().join("tests/apps/remote"));
-    let app = exo::config::load(temp.path()).unwrap();
+    let app = exo::core::config::load(temp.path()).unwrap();
     let secrets = secret_values(&app);
     assert!(secrets.len() >= 3);
     for target in ["kubernetes", "terraform"] {
@@ -305,7 +305,7 @@ fn the_remote_fixture_through_the_command_line() {
 fn no_secret_value_lands_in_the_compat_applications_terraform() {
     let mut checked = 0;
     for (name, app) in compat_applications() {
-        if exo::workloads::environments(&app, Target::Aws, None).is_err() {
+        if exo::core::deployed::environments(&app, Target::Aws, None).is_err() {
             continue;
         }
         let temp = temp_copy(&compat_dir().join(&name));

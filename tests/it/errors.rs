@@ -164,7 +164,7 @@ fn check_fails(dir: &Path) -> String {
 fn a_configuration_file_over_the_size_limit_is_refused() {
     let app = tempfile::tempdir().unwrap();
     let file = std::fs::File::create(app.path().join("application.yml")).unwrap();
-    file.set_len(exo::config::MAX_FILE_BYTES + 1).unwrap();
+    file.set_len(exo::core::config::MAX_FILE_BYTES + 1).unwrap();
     let stderr = check_fails(app.path());
     assert!(
         stderr.contains("application.yml is larger than 8 MiB"),

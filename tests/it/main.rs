@@ -1,6 +1,7 @@
 //! One integration-test binary (as just, ripgrep and uv do): every module
 //! below runs the built `exo` or the library against files on disk.
 
+mod agreement;
 mod cli;
 mod clone;
 mod common;
@@ -9,6 +10,7 @@ mod compose_config;
 mod deploy_cli;
 mod deployment;
 mod docker;
+mod docs;
 mod e2e_deploy;
 mod e2e_scaffold;
 mod e2e_shared;
@@ -19,7 +21,9 @@ mod everyday;
 mod generate;
 mod hostile;
 mod layers;
+mod links;
 mod properties;
+mod reference;
 mod scaffold;
 mod schema;
 mod stack_config;

@@ -19,9 +19,9 @@ fn validator(name: &str) -> jsonschema::Validator {
 /// is text); `None` when it is not YAML.
 fn json_of(path: &Path) -> Option<Value> {
     let text = std::fs::read_to_string(path).ok()?;
-    exo::config::yaml::parse(&text)
+    exo::core::config::yaml::parse(&text)
         .ok()
-        .map(|root| exo::config::json_of(&root))
+        .map(|root| exo::core::config::json_of(&root))
 }
 
 /// The application.yml and each service.yml (of its `location`s) of `app`.
@@ -200,7 +200,8 @@ fn values_the_loader_refuses_are_invalid() {
         validator("application.schema.json"),
         validator("service.schema.json"),
     );
-    let as_json = |text: &str| exo::config::json_of(&exo::config::yaml::parse(text).unwrap());
+    let as_json =
+        |text: &str| exo::core::config::json_of(&exo::core::config::yaml::parse(text).unwrap());
     for (application_yml, service_yml) in &cases {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("application.yml"), application_yml).unwrap();
@@ -212,7 +213,7 @@ fn values_the_loader_refuses_are_invalid() {
             }
             None => application.is_valid(&as_json(application_yml)),
         };
-        let loaded = exo::config::load(dir.path()).is_ok();
+        let loaded = exo::core::config::load(dir.path()).is_ok();
         assert!(
             !loaded && !schema_valid,
             "{application_yml}{service_yml:?}: loader accepts: {loaded}, schema accepts: {schema_valid}"
@@ -233,7 +234,8 @@ fn loader_keys(application: &str, service: Option<&str>) -> Vec<String> {
         std::fs::create_dir(app.path().join("web")).unwrap();
         std::fs::write(app.path().join("web/service.yml"), service).unwrap();
     }
-    let Err(exo::config::LoadError::Invalid(problems)) = exo::config::load(app.path()) else {
+    let Err(exo::core::config::LoadError::Invalid(problems)) = exo::core::config::load(app.path())
+    else {
         panic!("{application}\n{service:?}: the stranger key was accepted");
     };
     let problem = problems

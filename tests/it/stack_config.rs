@@ -7,8 +7,8 @@
 
 use crate::compose_config::{applications, numbered, referenced_variables};
 use crate::docker::{output_within, require_program};
-use exo::compose::stack::{compile_stack, render_stack};
-use exo::model::{Environment, Target};
+use exo::core::compose::stack::{compile_stack, render_stack};
+use exo::core::model::{Environment, Target};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -40,7 +40,7 @@ fn every_stack_file_passes_docker_stack_config() {
 }
 
 fn check_application(dir: &Path, scratch: &Path) -> Option<String> {
-    let app = match exo::config::load(dir) {
+    let mut app = match exo::core::config::load(dir) {
         Ok(app) => app,
         Err(err) => return Some(format!("{}: does not load: {err:?}", dir.display())),
     };
@@ -50,7 +50,12 @@ fn check_application(dir: &Path, scratch: &Path) -> Option<String> {
     deployment
         .environment
         .insert("PRICE".to_owned(), "$5 and ${HOME}".to_owned());
-    let text = render_stack(&compile_stack(&app, "ci", &deployment));
+    app.remote.environments.insert("ci".to_owned(), deployment);
+    let swarm = match exo::core::compose::stack::swarm(&app, "ci") {
+        Ok(swarm) => swarm,
+        Err(err) => return Some(format!("{}: {err}", dir.display())),
+    };
+    let text = render_stack(&compile_stack(&swarm));
     let file = scratch.join(format!("{}.yml", app.name));
     std::fs::write(&file, &text).expect("write the stack file");
     let mut command = Command::new("docker");

@@ -15,7 +15,7 @@ mod read;
 
 use crate::common::{compat_dir, exo, temp_copy};
 use compare::{check_application, check_edited_application};
-use exo::compose::Mode;
+use exo::core::compose::Mode;
 use read::Side;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -49,13 +49,15 @@ fn base_name(mode: Mode) -> &'static str {
 
 /// exo's three files for `app`, generated in-process.
 fn generate(app: &Path) -> Result<Vec<(Mode, String)>, String> {
-    let model = exo::config::load(app).map_err(|err| load_error_text(&err))?;
+    let model = exo::core::config::load(app).map_err(|err| load_error_text(&err))?;
     Ok(Mode::ALL
         .iter()
         .map(|&mode| {
             (
                 mode,
-                exo::compose::render(&exo::compose::compile(&model, mode)),
+                exo::core::compose::render(
+                    &exo::core::compose::local(&model, mode).expect("a local deployment"),
+                ),
             )
         })
         .collect())
@@ -63,9 +65,9 @@ fn generate(app: &Path) -> Result<Vec<(Mode, String)>, String> {
 
 /// Everything a user sees of a load error: the summary, and each problem's
 /// message, label and help.
-fn load_error_text(err: &exo::config::LoadError) -> String {
+fn load_error_text(err: &exo::core::config::LoadError) -> String {
     let mut text = err.to_string();
-    if let exo::config::LoadError::Invalid(problems) = err {
+    if let exo::core::config::LoadError::Invalid(problems) = err {
         for problem in problems {
             let _ = write!(text, "\n  {}", problem.headline());
             for extra in [&problem.label, &problem.help].into_iter().flatten() {
@@ -135,7 +137,7 @@ fn invalid_applications_are_rejected_like_0_37() {
             std::fs::read_to_string(app.join("expected/error.txt")).expect("read error.txt");
         let pieces = essence(&error);
 
-        match exo::config::load(app) {
+        match exo::core::config::load(app) {
             Ok(_) => mismatches.push(format!(
                 "{name}: loads, but 0.37 rejected it with: {}",
                 error.trim()

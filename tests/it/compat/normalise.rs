@@ -4,7 +4,7 @@
 
 use super::compare::show;
 use super::read::{File, Service, text};
-use exo::compose::Mode;
+use exo::core::compose::Mode;
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

@@ -171,9 +171,10 @@ fn log_lines_piped_from_a_terminal_session_are_not_coloured() {
 /// ended and its stdout.
 fn run_until_chatty_said_all(project: &Project, args: &[&str], stop: &str) -> (Ran, String) {
     let mut run = Background::spawn(project.exo_run(args));
-    run.wait_until("every line of chatty", UP_TIMEOUT, |r| {
+    run.wait_until("every line of chatty, and both ready", UP_TIMEOUT, |r| {
         let stdout = r.stdout();
         CHATTY.iter().all(|(_, text)| stdout.contains(text))
+            && r.stderr().contains("Ctrl-C stops them")
     });
     signal(run.pid(), stop);
     let ran = run.finish(STOP_TIMEOUT);

@@ -12,8 +12,8 @@
 //! containers and to loopback only. Every wait is bounded, and an `exo` that
 //! outlives its bound is killed.
 //!
-//! One file per job: `readiness`, `supervision`, `commands`, `logs` and
-//! `watching` hold the tests; `project` and `running` the harness.
+//! One file per job: `readiness`, `supervision`, `commands`, `logs`,
+//! `standing` and `watching` hold the tests; `project` and `running` the harness.
 
 use crate::common::{copy_dir, root, temp_copy};
 pub(crate) use crate::docker::COMPOSE_OVERRIDES;
@@ -52,6 +52,7 @@ mod logs;
 mod project;
 mod readiness;
 mod running;
+mod standing;
 mod status;
 mod supervision;
 mod watching;

@@ -31,7 +31,8 @@ fn dependents_start_only_once_their_dependency_is_ready() {
 }
 
 /// tests/apps/probes: one service per kind of check, each ready READY_AFTER
-/// seconds after it starts (`plain` once it runs), one follower per kind
+/// seconds after it starts (`plain`, without a check, once it has run 1 s),
+/// one follower per kind
 /// that depends on that service alone, and `all`, which depends on all of
 /// them. The follower of each kind shows that this check holds its
 /// dependents back: `all` alone would start late even if one check passed
@@ -50,7 +51,7 @@ fn each_kind_of_readiness_check_holds_its_dependents_back() {
         ("tcp", "(tcp :9000)", delay),
         ("log", "(log \"accepting work\")", delay),
         ("cmd", "(healthcheck)", delay),
-        ("plain", "(running)", 0.0),
+        ("plain", "(running)", 1.0),
     ];
     let all = project.started_at("all");
     for (kind, how, delay) in kinds {

@@ -2,14 +2,17 @@
 
 use super::*;
 
-/// tests/apps/watched under `exo run`, both services up: `alpha says hello
-/// (image v1)` and the same of `beta` printed.
+/// tests/apps/watched under `exo run`, both services ready (workers: once
+/// they have run a second) after `alpha says hello (image v1)` and the same
+/// of `beta` printed.
 fn run_watched(test: &str, args: &[&str]) -> (Project, Background) {
     let project = Project::new(test, &root().join("tests/apps/watched"));
     let mut run = Background::spawn(project.exo_run(args));
-    run.wait_until("both services to say hello", UP_TIMEOUT, |r| {
+    run.wait_until("both services to say hello and be ready", UP_TIMEOUT, |r| {
         let out = r.stdout();
-        out.contains("alpha says hello") && out.contains("beta says hello")
+        out.contains("alpha says hello")
+            && out.contains("beta says hello")
+            && r.stderr().contains("Ctrl-C stops them")
     });
     (project, run)
 }

@@ -5,7 +5,8 @@
 //! (b) YAML documents built from maps, lists and scalars whose keys come from
 //! the real vocabulary, as application.yml and as a service.yml; (c) mostly
 //! valid applications with random optional parts, which often load, so that
-//! compiling and rendering see many shapes. `PROPTEST_CASES` raises the
+//! compiling and rendering see many shapes, and every target is checked to
+//! agree with the others (`agreement`). `PROPTEST_CASES` raises the
 //! number of cases for a longer local run.
 //!
 //! `documents` builds (b) and runs (a) and (b); `applications` runs (c).
@@ -13,8 +14,8 @@
 mod applications;
 mod documents;
 
-use exo::compose::{self, Mode};
-use exo::config::{self, LoadError, ProblemDiagnostic};
+use exo::core::compose::{self, Mode};
+use exo::core::config::{self, LoadError, ProblemDiagnostic};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -68,7 +69,7 @@ pub(super) fn load_dir(dir: &Path) -> Outcome {
     match config::load(dir) {
         Ok(app) => {
             for mode in Mode::ALL {
-                let file = compose::compile(&app, mode);
+                let file = compose::local(&app, mode).expect("a local deployment");
                 let text = compose::render(&file);
                 assert!(
                     text.starts_with(compose::HEADER),
@@ -79,6 +80,10 @@ pub(super) fn load_dir(dir: &Path) -> Outcome {
                 config::yaml::parse(&text).unwrap_or_else(|err| {
                     panic!("the {} file is not YAML: {err:?}\n{text}", mode.name())
                 });
+            }
+            // Every target agrees with every other and with its writers.
+            if let Err(message) = super::agreement::check(&app) {
+                panic!("the targets disagree: {message}");
             }
             Outcome::Loaded
         }

@@ -1,0 +1,9 @@
+//! The outside world: the Docker engine, git, registries, file watching, host-side probes, signals, the path rule.
+
+pub mod docker;
+pub mod git;
+pub mod paths;
+pub mod probe;
+pub mod registry;
+pub mod signals;
+pub mod watch;

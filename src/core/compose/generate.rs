@@ -1,0 +1,163 @@
+//! Writes one local mode's deployment as a Compose file.
+
+use super::document::{
+    Build, ComposeFile, ComposeService, DependsOn, Environment, FileMetadata, ServiceMetadata,
+};
+use super::{literal, metadata, values};
+use crate::core::config::catalog;
+use crate::core::deployed::{Container, Deployment, Image, Kind, Mode, ReadyCheck, Tag};
+use indexmap::IndexMap;
+use serde_saphyr::RcAnchor;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// The Compose file of a local deployment (`deployed::Target::Local`).
+pub fn compile(deployment: &Deployment) -> ComposeFile {
+    let mode = deployment.mode.unwrap_or(Mode::Production);
+    let text = |variables: &BTreeMap<String, crate::core::deployed::Value>| {
+        values::texts(variables, &deployment.required_secrets)
+    };
+    let anchor = |variables: BTreeMap<String, String>| {
+        (!variables.is_empty()).then(|| RcAnchor(Rc::new(variables)))
+    };
+    let endpoints = anchor(text(&deployment.endpoints));
+    let application = anchor(text(&deployment.application_variables));
+    let mut services = BTreeMap::new();
+    let mut volumes = BTreeMap::new();
+    for container in &deployment.containers {
+        for (name, _) in container.named_volumes() {
+            volumes.insert(name, None);
+        }
+        let mut compose = entry(deployment, container, mode);
+        compose.environment = Environment {
+            endpoints: endpoints
+                .clone()
+                .filter(|_| container.kind != Kind::Dependency),
+            application: application
+                .clone()
+                .filter(|_| container.kind != Kind::Dependency),
+            variables: text(&container.variables),
+        };
+        services.insert(container.id.clone(), compose);
+    }
+    ComposeFile {
+        name: deployment.project.clone(),
+        endpoints,
+        application,
+        services,
+        volumes,
+        exo: FileMetadata {
+            application: deployment.application.clone(),
+            mode: mode.name(),
+        },
+    }
+}
+
+/// The image a service built from its `location` is tagged with:
+/// `<project>-<role>:<mode>`, where the project is the one Compose runs
+/// (`-p`, `COMPOSE_PROJECT_NAME`, else the file's `name:`) as in Compose's
+/// own default image names, so that two projects of one application never
+/// overwrite each other's images. Compose sets `COMPOSE_PROJECT_NAME` for
+/// interpolation; the default is for Compose versions that do not.
+fn image(deployment: &Deployment, image: &Image) -> (String, Option<Build>) {
+    match image {
+        Image::Pulled(name) => (name.clone(), None),
+        Image::Built(build) => {
+            let role = build
+                .name
+                .strip_prefix(&format!("{}-", deployment.project))
+                .unwrap_or(&build.name);
+            let tag = match &build.tag {
+                Tag::Mode(mode) => mode.name().to_owned(),
+                Tag::Variable(variable) => format!("${{{variable}:-latest}}"),
+                Tag::Fixed(tag) => (*tag).to_owned(),
+            };
+            // A `$` in a path is a `$`, not a variable of the host.
+            let context = if build.location == "." {
+                "..".to_owned()
+            } else {
+                literal(&format!("../{}", build.location))
+            };
+            let name = format!(
+                "${{COMPOSE_PROJECT_NAME:-{}}}-{role}:{tag}",
+                deployment.project
+            );
+            let build = Build {
+                context,
+                dockerfile: build.dockerfile.to_owned(),
+            };
+            (name, Some(build))
+        }
+    }
+}
+
+fn entry(deployment: &Deployment, container: &Container, mode: Mode) -> ComposeService {
+    let (image, build) = image(deployment, &container.image);
+    let mount = build
+        .as_ref()
+        .filter(|_| mode == Mode::Development)
+        .map(|b| format!("{}:/mnt", b.context));
+    let mut volumes: Vec<String> = container
+        .named_volumes()
+        .into_iter()
+        .map(|(name, path)| format!("{name}:{path}"))
+        .collect();
+    volumes.extend(mount);
+    let dependency = container.kind == Kind::Dependency;
+    ComposeService {
+        image: Some(image),
+        build,
+        command: container.command.as_deref().map(literal),
+        ports: match (container.host_port, container.port) {
+            (Some(host), Some(port)) => vec![format!("{host}:{port}")],
+            _ => Vec::new(),
+        },
+        volumes,
+        environment: Environment::default(),
+        depends_on: depends_on(deployment, container),
+        healthcheck: metadata::healthcheck(&container.readiness),
+        // An init as PID 1 forwards signals, so that a stop takes no 10 s.
+        init: (!dependency && mode != Mode::Production).then_some(true),
+        restart: match (&container.restart, mode) {
+            _ if dependency => Some("on-failure"),
+            (_, Mode::Test) => None,
+            (Some(restart), Mode::Development) if !restart.on_crash => Some("no"),
+            _ => Some("on-failure"),
+        },
+        exo: ServiceMetadata {
+            kind: if dependency { "dependency" } else { "service" },
+            service_type: match container.kind {
+                Kind::Service(kind) => Some(kind.name()),
+                Kind::Dependency => None,
+            },
+            catalog: match &container.image {
+                Image::Pulled(name) if dependency => catalog::lookup(name).map(|e| e.name.clone()),
+                _ => None,
+            },
+            depends_on: container.depends_on.clone(),
+            readiness: metadata::readiness(&container.readiness),
+            restart: container.restart.as_ref().map(metadata::restart),
+            watch: container.watch.as_ref().and_then(metadata::watch),
+        },
+    }
+}
+
+/// What the container waits for; a Compose healthcheck makes the
+/// condition `service_healthy`.
+fn depends_on(deployment: &Deployment, container: &Container) -> IndexMap<String, DependsOn> {
+    container
+        .waits_for
+        .iter()
+        .map(|wait| {
+            let healthy = deployment
+                .get(&wait.id)
+                .is_some_and(|target| matches!(target.readiness.check, ReadyCheck::Command(_)));
+            let condition = if healthy {
+                "service_healthy"
+            } else {
+                "service_started"
+            };
+            (wait.id.clone(), DependsOn { condition })
+        })
+        .collect()
+}

@@ -1,0 +1,378 @@
+//! [`deploy`]: the application and a target in, every container out.
+
+use super::readiness::{service_port, service_probe};
+use super::variables::{self, Endpoint, Shared};
+use super::waits::cluster_warnings;
+use super::{
+    BUILT_TAG, Build, Container, Deployment, DeploymentError, Hosts, Image, Kind, Mode, Readiness,
+    SameName, Scope, Tag, Target, Wait, names, project_name,
+};
+use crate::core::config::constant_case;
+use crate::core::graph;
+use crate::core::model::{
+    Application, Dependency, Service, ServiceSource, ServiceType, Target as Engine,
+};
+use indexmap::IndexMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The containers of `app` on `target`.
+pub fn deploy(app: &Application, target: Target) -> Result<Deployment, DeploymentError> {
+    let (scope, hosts): (Scope, &dyn Hosts) = match target {
+        Target::Local(mode) => (Scope::Local(mode), &SameName),
+        Target::Remote { environment, hosts } => {
+            let settings = app.remote.environments.get(environment).ok_or_else(|| {
+                DeploymentError::UnknownEnvironment {
+                    name: environment.to_owned(),
+                    known: app.remote.environments.keys().cloned().collect(),
+                }
+            })?;
+            let scope = Scope::Remote {
+                name: environment,
+                environment: settings,
+            };
+            (scope, hosts)
+        }
+    };
+    check_order(app)?;
+    let dependencies = all_dependencies(app);
+    let names = if scope.cluster_names() {
+        names::names(app)?
+    } else {
+        dependencies
+            .keys()
+            .chain(app.services.keys())
+            .map(|id| (id.clone(), id.clone()))
+            .collect()
+    };
+    let host_ports = host_ports(app, &dependencies, &scope);
+    let endpoints = app
+        .services
+        .values()
+        .filter_map(|service| endpoint(service, &scope, &names, hosts, &host_ports))
+        .collect();
+    let mut shared = Shared::new(app, &scope, &dependencies, &names, hosts, endpoints);
+    let project = match scope {
+        Scope::Local(Mode::Test) => project_name(&format!("{}tests", app.name)),
+        _ => project_name(&app.name),
+    };
+    let mut containers = Vec::new();
+    for (id, dependency) in &dependencies {
+        containers.push(dependency_container(app, id, dependency, &scope, &names));
+    }
+    for service in app.services.values() {
+        if scope == Mode::Test && matches!(service.source, ServiceSource::Image(_)) {
+            continue;
+        }
+        let mut container = service_container(service, &scope, &names, &project, &host_ports)?;
+        container.variables = shared.service(app, service, &scope);
+        containers.push(container);
+    }
+    containers.sort_by_key(|c| (c.kind != Kind::Dependency, c.name.clone()));
+    resolve_waits(app, &scope, &mut containers, hosts);
+    if let Scope::Remote { .. } = scope {
+        // Swarm repeats the application's values in each service's own.
+        shared.application.clear();
+    }
+    let mut deployment = Deployment {
+        application: app.name.clone(),
+        project,
+        mode: match scope {
+            Scope::Local(mode) => Some(mode),
+            Scope::Remote { .. } => None,
+        },
+        environment: match scope {
+            Scope::Remote { name, environment } => Some((name.to_owned(), environment.clone())),
+            Scope::Local(_) => None,
+        },
+        containers,
+        endpoints: shared.endpoints,
+        application_variables: shared.application,
+        required_secrets: if scope.production() {
+            variables::required_secrets(&dependencies)
+        } else {
+            BTreeSet::new()
+        },
+        warnings: Vec::new(),
+    };
+    if scope.cluster_names() {
+        deployment.warnings = cluster_warnings(&deployment);
+    }
+    Ok(deployment)
+}
+
+impl PartialEq<Mode> for Scope<'_> {
+    fn eq(&self, mode: &Mode) -> bool {
+        matches!(self, Scope::Local(own) if own == mode)
+    }
+}
+
+/// Application dependencies, then those of services in role order that the
+/// application does not define itself (0.37: the application's wins).
+pub fn all_dependencies(app: &Application) -> IndexMap<String, Dependency> {
+    let mut all = app.dependencies.clone();
+    let mut services: Vec<&Service> = app.services.values().collect();
+    services.sort_by(|a, b| a.role.cmp(&b.role));
+    for service in services {
+        for (id, dependency) in &service.config.dependencies {
+            all.entry(id.clone()).or_insert_with(|| dependency.clone());
+        }
+    }
+    all
+}
+
+/// A cycle is an error here as it is locally (config reports it with its
+/// place in the files; this guards models built in other ways).
+fn check_order(app: &Application) -> Result<(), DeploymentError> {
+    let edges: graph::Edges = app
+        .services
+        .values()
+        .map(|s| (s.role.clone(), s.config.development.depends_on.clone()))
+        .collect();
+    match graph::find_cycle(&edges) {
+        Some(cycle) => Err(DeploymentError::Cycle(cycle)),
+        None => Ok(()),
+    }
+}
+
+/// Host ports, locally in development and production and on Swarm (from
+/// the production settings): explicit `host-port`s, then public services
+/// in alphabetical order from 3000 in steps of 10, skipping taken ports.
+/// None in test (tests run beside the application) nor on Kubernetes and
+/// AWS, where a load balancer or Ingress publishes.
+fn host_ports(
+    app: &Application,
+    dependencies: &IndexMap<String, Dependency>,
+    scope: &Scope,
+) -> BTreeMap<String, u16> {
+    let mut ports = BTreeMap::new();
+    let explicit = |service: &Service| match scope {
+        Scope::Local(Mode::Development) => service.config.development.host_port,
+        Scope::Local(Mode::Production) => service.config.production.host_port,
+        Scope::Remote { .. } if scope.uses_local_variables() => service.config.production.host_port,
+        _ => None,
+    };
+    if *scope == Mode::Test || scope.cluster_names() {
+        return ports;
+    }
+    let port = |service: &Service| service_port(service, scope);
+    let mut taken: BTreeSet<u16> = dependencies.values().filter_map(|d| d.host_port).collect();
+    let mut roles: Vec<&Service> = app.services.values().collect();
+    roles.sort_by(|a, b| a.role.cmp(&b.role));
+    for service in &roles {
+        if let (Some(host), Some(_)) = (explicit(service), port(service)) {
+            taken.insert(host);
+            ports.insert(service.role.clone(), host);
+        }
+    }
+    let mut next = 3000u16;
+    for service in roles {
+        let automatic = service.config.kind == ServiceType::Public
+            && port(service).is_some()
+            && explicit(service).is_none();
+        if automatic {
+            while taken.contains(&next) {
+                next = next.saturating_add(10);
+            }
+            taken.insert(next);
+            ports.insert(service.role.clone(), next);
+            next = next.saturating_add(10);
+        }
+    }
+    ports
+}
+
+/// Where a service answers, if it has a port: at its name, with an
+/// external origin from its host port (Compose, Swarm) or its `url`.
+fn endpoint<'a>(
+    service: &'a Service,
+    scope: &Scope,
+    names: &BTreeMap<String, String>,
+    hosts: &dyn Hosts,
+    host_ports: &BTreeMap<String, u16>,
+) -> Option<Endpoint<'a>> {
+    let port = service_port(service, scope)?;
+    let external = match scope {
+        Scope::Remote { name, .. } if scope.cluster_names() => service
+            .config
+            .remote
+            .environments
+            .get(*name)
+            .and_then(|e| e.url.as_ref())
+            .map(|url| format!("https://{url}")),
+        _ => host_ports
+            .get(&service.role)
+            .map(|host| format!("http://localhost:{host}")),
+    };
+    Some(Endpoint {
+        service,
+        host: hosts.host(&names[&service.role]),
+        port,
+        external,
+    })
+}
+
+fn dependency_container(
+    app: &Application,
+    id: &str,
+    dependency: &Dependency,
+    scope: &Scope,
+    names: &BTreeMap<String, String>,
+) -> Container {
+    Container {
+        id: id.to_owned(),
+        name: names[id].clone(),
+        kind: Kind::Dependency,
+        image: Image::Pulled(dependency.image.clone()),
+        command: None,
+        port: dependency.port,
+        // Tests run beside the application: they publish nothing.
+        host_port: dependency
+            .host_port
+            .filter(|_| *scope != Mode::Test && !scope.cluster_names()),
+        readiness: Readiness::new(dependency.health_check.as_ref(), dependency.port),
+        waits_for: Vec::new(),
+        variables: variables::dependency(app, id, dependency, scope.production()),
+        persist: dependency.persist.clone(),
+        cpu: None,
+        memory: None,
+        replicas: 1,
+        placement: Vec::new(),
+        url: None,
+        depends_on: Vec::new(),
+        restart: None,
+        watch: None,
+    }
+}
+
+fn service_container(
+    service: &Service,
+    scope: &Scope,
+    names: &BTreeMap<String, String>,
+    project: &str,
+    host_ports: &BTreeMap<String, u16>,
+) -> Result<Container, DeploymentError> {
+    let port = service_port(service, scope);
+    let development = &service.config.development;
+    let remote = &service.config.remote;
+    let (mode, environment) = match scope {
+        Scope::Local(mode) => (Some(*mode), None),
+        Scope::Remote { name, environment } => (None, Some((*name, *environment))),
+    };
+    let url =
+        environment.and_then(|(name, _)| remote.environments.get(name).and_then(|e| e.url.clone()));
+    if let Some((name, settings)) = environment {
+        let public = service.config.kind == ServiceType::Public;
+        if public && port.is_some() && url.is_none() && settings.target == Engine::Aws {
+            return Err(DeploymentError::MissingUrl {
+                role: service.role.clone(),
+                environment: name.to_owned(),
+            });
+        }
+    }
+    let image = match &service.source {
+        ServiceSource::Location(location) => Image::Built(Build {
+            location: location.clone(),
+            dockerfile: mode.unwrap_or(Mode::Production).dockerfile(),
+            registry: environment.and_then(|(_, e)| e.registry.clone()),
+            name: format!("{project}-{}", service.role.to_lowercase()),
+            tag: match environment {
+                None => Tag::Mode(mode.unwrap_or(Mode::Production)),
+                Some((_, e)) if e.target == Engine::Swarm => {
+                    Tag::Variable(format!("EXO_TAG_{}", constant_case(&service.role)))
+                }
+                Some(_) => Tag::Fixed(BUILT_TAG),
+            },
+        }),
+        ServiceSource::Image(image) => Image::Pulled(image.clone()),
+    };
+    let readiness = if *scope == Mode::Test {
+        // A test container runs its tests, not the service.
+        Readiness::running()
+    } else {
+        Readiness::new(service_probe(service, scope).as_ref(), port)
+    };
+    let local_development = *scope == Mode::Development;
+    Ok(Container {
+        id: service.role.clone(),
+        name: names[&service.role].clone(),
+        kind: Kind::Service(service.config.kind),
+        image,
+        command: match mode {
+            Some(Mode::Development) => development.run.clone(),
+            Some(Mode::Test) => development.test.clone(),
+            _ => None,
+        },
+        port,
+        host_port: host_ports.get(&service.role).copied(),
+        readiness,
+        waits_for: Vec::new(),
+        variables: BTreeMap::new(),
+        persist: Vec::new(),
+        cpu: environment.and(remote.cpu),
+        memory: environment.and(remote.memory),
+        replicas: if environment.is_some() {
+            remote.replicas
+        } else {
+            1
+        },
+        placement: if environment.is_some() {
+            remote.placement.clone()
+        } else {
+            Vec::new()
+        },
+        url,
+        depends_on: if *scope == Mode::Test {
+            Vec::new()
+        } else {
+            development.depends_on.clone()
+        },
+        restart: local_development.then(|| development.restart.clone()),
+        watch: (local_development
+            && development.watch.enabled
+            && matches!(service.source, ServiceSource::Location(_)))
+        .then(|| development.watch.clone()),
+    })
+}
+
+/// What each service waits for, in start order: its dependencies (the
+/// application's and its own, sorted, each once), then its `depends-on`
+/// (not in test, whose containers run tests).
+fn resolve_waits(
+    app: &Application,
+    scope: &Scope,
+    containers: &mut [Container],
+    hosts: &dyn Hosts,
+) {
+    let targets: BTreeMap<String, Container> = containers
+        .iter()
+        .map(|c| (c.id.clone(), c.clone()))
+        .collect();
+    for container in containers.iter_mut() {
+        let Some(service) = app
+            .services
+            .get(&container.id)
+            .filter(|_| container.kind != Kind::Dependency)
+        else {
+            continue;
+        };
+        let mut ids: Vec<&String> = app
+            .dependencies
+            .keys()
+            .chain(service.config.dependencies.keys())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        if *scope != Mode::Test {
+            for role in &service.config.development.depends_on {
+                if !ids.contains(&role) {
+                    ids.push(role);
+                }
+            }
+        }
+        container.waits_for = ids
+            .into_iter()
+            .filter_map(|id| targets.get(id))
+            .map(|target| Wait::new(target, hosts.host(&target.name)))
+            .collect();
+    }
+}

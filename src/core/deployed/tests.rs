@@ -1,0 +1,242 @@
+use super::*;
+use crate::core::model::{Application, Service, Target as Engine};
+use std::path::Path;
+
+fn fixture() -> Application {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/apps/remote");
+    crate::core::config::load(&dir).expect("the remote fixture loads")
+}
+
+fn hosts(name: &str) -> String {
+    format!("{name}.test.svc")
+}
+
+fn plan(app: &Application, environment: &str) -> Result<Deployment, DeploymentError> {
+    deploy(
+        app,
+        Target::Remote {
+            environment,
+            hosts: &hosts,
+        },
+    )
+}
+
+fn workload<'a>(plan: &'a Deployment, name: &str) -> &'a Container {
+    plan.containers.iter().find(|w| w.name == name).unwrap()
+}
+
+#[test]
+fn dependencies_come_first_then_services_each_sorted() {
+    let plan = plan(&fixture(), "staging").unwrap();
+    let names: Vec<&str> = plan.containers.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(names, ["cache", "db", "api", "jobs", "mailer", "web"]);
+}
+
+#[test]
+fn a_service_waits_for_its_dependencies_then_its_depends_on() {
+    let plan = plan(&fixture(), "staging").unwrap();
+    let web = workload(&plan, "web");
+    let order: Vec<&str> = web.waits_for.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(order, ["cache", "db", "api"]);
+    assert_eq!(web.waits_for[2].host, "api.test.svc");
+    assert_eq!(web.waits_for[2].port, Some(4000));
+    // A dependency waits for nothing.
+    assert!(workload(&plan, "db").waits_for.is_empty());
+}
+
+#[test]
+fn an_http_checked_target_is_waited_for_over_http() {
+    let mut app = fixture();
+    let api = app.services.get_mut("api").unwrap();
+    api.config.development.depends_on = vec!["web".into()];
+    app.services
+        .get_mut("web")
+        .unwrap()
+        .config
+        .development
+        .depends_on
+        .clear();
+    let plan = plan(&app, "staging").unwrap();
+    let wait = workload(&plan, "api").waits_for.last().unwrap().clone();
+    assert_eq!(wait.http_path.as_deref(), Some("/health"));
+    assert_eq!(
+        wait.script().unwrap(),
+        "until wget -q -T 2 -O /dev/null 'http://web.test.svc:8080/health'; do echo 'waiting for web'; sleep 1; done"
+    );
+}
+
+#[test]
+fn a_cycle_is_an_error_naming_it() {
+    let mut app = fixture();
+    app.services
+        .get_mut("mailer")
+        .unwrap()
+        .config
+        .development
+        .depends_on = vec!["web".into()];
+    let err = plan(&app, "staging").unwrap_err();
+    assert_eq!(
+        err,
+        DeploymentError::Cycle(vec![
+            "web".into(),
+            "api".into(),
+            "mailer".into(),
+            "web".into()
+        ])
+    );
+}
+
+#[test]
+fn waiting_for_a_workload_without_a_port_is_a_warning() {
+    let mut app = fixture();
+    app.services
+        .get_mut("web")
+        .unwrap()
+        .config
+        .development
+        .depends_on = vec!["jobs".into()];
+    let plan = plan(&app, "staging").unwrap();
+    assert!(plan.warnings.contains(&Warning::CannotWait {
+        workload: "web".into(),
+        target: "jobs".into()
+    }));
+    assert!(plan.warnings.contains(&Warning::LogCheck {
+        workload: "jobs".into(),
+        text: "jobs ready".into()
+    }));
+}
+
+#[test]
+fn secrets_are_names_and_values_built_from_them_are_templates() {
+    let plan = plan(&fixture(), "staging").unwrap();
+    let web = workload(&plan, "web");
+    assert_eq!(
+        web.variables["API_TOKEN"],
+        Value::Secret("API_TOKEN".into())
+    );
+    assert_eq!(
+        web.variables["DB_URL"],
+        Value::Template(vec![
+            Part::Text("postgres://postgres:".into()),
+            Part::Secret("POSTGRES_PASSWORD".into()),
+            Part::Text("@db.test.svc:5432/postgres".into()),
+        ])
+    );
+    let secrets: Vec<String> = plan.secrets(web).into_iter().collect();
+    assert_eq!(secrets, ["API_TOKEN", "POSTGRES_PASSWORD"]);
+}
+
+#[test]
+fn endpoints_use_the_target_hosts_and_the_environment_url() {
+    let plan = plan(&fixture(), "staging").unwrap();
+    let variables = plan.variables(workload(&plan, "jobs"));
+    let literal = |name: &str| match &variables[name] {
+        Value::Literal(text) => text.clone(),
+        other => panic!("{name} is {other:?}"),
+    };
+    assert_eq!(literal("API_INTERNAL_ORIGIN"), "http://api.test.svc:4000");
+    assert_eq!(
+        literal("WEB_EXTERNAL_ORIGIN"),
+        "https://staging.shop.example.com"
+    );
+    assert_eq!(literal("MAILER_HOST"), "mailer.test.svc:2525");
+    assert_eq!(literal("DB_HOST"), "db.test.svc");
+    assert_eq!(literal("LOG_LEVEL"), "info");
+}
+
+#[test]
+fn the_service_variables_win_over_the_environment_ones() {
+    let mut app = fixture();
+    let production = app.services.get_mut("web").unwrap();
+    let env = production
+        .config
+        .remote
+        .environments
+        .get_mut("production")
+        .unwrap();
+    env.environment.insert("LOG_LEVEL".into(), "debug".into());
+    let plan = plan(&app, "production").unwrap();
+    assert_eq!(
+        plan.variables(workload(&plan, "web"))["LOG_LEVEL"],
+        Value::Literal("debug".into())
+    );
+}
+
+#[test]
+fn environments_are_chosen_by_target() {
+    let app = fixture();
+    assert_eq!(
+        environments(&app, Engine::Kubernetes, None).unwrap(),
+        ["staging"]
+    );
+    assert_eq!(
+        environments(&app, Engine::Aws, None).unwrap(),
+        ["production"]
+    );
+    assert!(matches!(
+        environments(&app, Engine::Aws, Some("staging")),
+        Err(DeploymentError::WrongTarget { .. })
+    ));
+    assert!(matches!(
+        environments(&app, Engine::Swarm, None),
+        Err(DeploymentError::NoEnvironment { target: "swarm" })
+    ));
+    assert!(matches!(
+        environments(&app, Engine::Aws, Some("qa")),
+        Err(DeploymentError::UnknownEnvironment { .. })
+    ));
+}
+
+#[test]
+fn names_that_clusters_refuse_are_errors() {
+    let mut app = fixture();
+    let web = app.services.shift_remove("web").unwrap();
+    app.services.insert(
+        "2fa".into(),
+        Service {
+            role: "2fa".into(),
+            ..web.clone()
+        },
+    );
+    assert!(matches!(
+        plan(&app, "staging"),
+        Err(DeploymentError::BadName { .. })
+    ));
+    app.services.shift_remove("2fa");
+    app.services.insert(
+        "Web".into(),
+        Service {
+            role: "Web".into(),
+            ..web.clone()
+        },
+    );
+    app.services.insert("web".into(), web);
+    assert!(matches!(
+        plan(&app, "staging"),
+        Err(DeploymentError::NameClash { .. })
+    ));
+}
+
+#[test]
+fn without_a_health_check_a_port_is_the_probe_as_locally() {
+    let mut app = fixture();
+    app.services
+        .get_mut("api")
+        .unwrap()
+        .config
+        .development
+        .health_check = None;
+    let first = plan(&app, "staging").unwrap();
+    let readiness = &workload(&first, "api").readiness;
+    assert_eq!(readiness.check, ReadyCheck::Tcp { port: 4000 });
+    assert!(!readiness.declared);
+    // Nothing to probe without a port.
+    app.services
+        .get_mut("jobs")
+        .unwrap()
+        .config
+        .development
+        .health_check = None;
+    let plan = plan(&app, "staging").unwrap();
+    assert_eq!(workload(&plan, "jobs").readiness.check, ReadyCheck::Running);
+}

@@ -1,0 +1,376 @@
+//! The variables of every container, with 0.37's precedence and its fixes
+//! (variable names are valid shell names). Values are typed: text, a
+//! secret's name, or text with secrets inside; each writer spells them its
+//! own way (`${NAME}` in Compose, a `secretKeyRef` in Kubernetes, an ARN in
+//! ECS). Secrets stay names: their values are never the generator's.
+
+use super::{Hosts, Scope};
+use crate::core::config::catalog::{self, Default};
+use crate::core::config::constant_case;
+use crate::core::model::{Application, Dependency, Service, ServiceType};
+use indexmap::IndexMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A variable's value as the target must set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Written as is.
+    Literal(String),
+    /// The whole value is the secret of this name.
+    Secret(String),
+    /// Text with secrets inside, e.g. a database URL with its password.
+    Template(Vec<Part>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    Text(String),
+    Secret(String),
+}
+
+impl Value {
+    /// The secrets the value is made of.
+    pub fn secret_names(&self) -> Vec<String> {
+        match self {
+            Value::Literal(_) => Vec::new(),
+            Value::Secret(name) => vec![name.clone()],
+            Value::Template(parts) => parts
+                .iter()
+                .filter_map(|p| match p {
+                    Part::Secret(name) => Some(name.clone()),
+                    Part::Text(_) => None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Marks a secret inside a catalog template while it is filled in; no
+/// variable value or secret name can hold it.
+const MARK: char = '\u{1}';
+
+/// The variables every service shares, and what each service's own are
+/// built from; computed once per deployment.
+pub struct Shared {
+    /// `<ID>_HOST` and the catalog's offered variables of each dependency.
+    by_dependency: BTreeMap<String, Vec<(String, Value)>>,
+    /// The origins and hosts of every service with a port: they win over
+    /// any other variable of the same name, as 0.37 let them.
+    pub endpoints: BTreeMap<String, Value>,
+    /// The application's `local` variables and secrets, but for endpoint
+    /// names; empty for Kubernetes and AWS, which 0.37 gave none of them.
+    pub application: BTreeMap<String, Value>,
+}
+
+/// Where a service answers: its host and port, and its external origin.
+pub struct Endpoint<'a> {
+    pub service: &'a Service,
+    pub host: String,
+    pub port: u16,
+    pub external: Option<String>,
+}
+
+impl Shared {
+    pub fn new(
+        app: &Application,
+        scope: &Scope,
+        dependencies: &IndexMap<String, Dependency>,
+        names: &BTreeMap<String, String>,
+        hosts: &dyn Hosts,
+        endpoints: Vec<Endpoint>,
+    ) -> Self {
+        let production = scope.production();
+        let by_dependency = dependencies
+            .iter()
+            .map(|(id, dependency)| {
+                let host = hosts.host(&names[id]);
+                let mut variables = vec![(host_variable(id), Value::Literal(host.clone()))];
+                variables.extend(offered(app, id, &host, dependency, production));
+                (id.clone(), variables)
+            })
+            .collect();
+        let endpoints: BTreeMap<String, Value> = endpoints
+            .into_iter()
+            .flat_map(|e| endpoint_variables(e.service, &e.host, e.port, e.external))
+            .map(|(name, value)| (name, Value::Literal(value)))
+            .collect();
+        let mut application = BTreeMap::new();
+        if scope.uses_local_variables() {
+            literals(&mut application, &app.environment);
+            secrets(&mut application, &app.secrets);
+            application.retain(|name, _| !endpoints.contains_key(name));
+        }
+        Shared {
+            by_dependency,
+            endpoints,
+            application,
+        }
+    }
+
+    /// A service's own variables, besides the shared ones (which never
+    /// hold the same names):
+    /// - everywhere: `ROLE` and its dependencies' variables;
+    /// - locally (and on Swarm, from the production Compose file): its
+    ///   `environment-variables`, which the application's replace, then its
+    ///   own secrets, which replace those;
+    /// - in a remote environment: the environment's variables, then the
+    ///   service's for that environment (0.37's remote precedence), then
+    ///   both their secrets.
+    pub fn service(
+        &self,
+        app: &Application,
+        service: &Service,
+        scope: &Scope,
+    ) -> BTreeMap<String, Value> {
+        let mut variables = BTreeMap::new();
+        variables.insert("ROLE".to_owned(), Value::Literal(service.role.clone()));
+        let used = app
+            .dependencies
+            .keys()
+            .chain(service.config.dependencies.keys());
+        for id in used {
+            variables.extend(self.by_dependency.get(id).into_iter().flatten().cloned());
+        }
+        if scope.uses_local_variables() {
+            literals(&mut variables, &service.config.environment);
+            variables.retain(|name, _| !self.application.contains_key(name));
+            secrets(&mut variables, &service.config.secrets);
+        }
+        if let Scope::Remote { name, environment } = scope {
+            if scope.uses_local_variables() {
+                // Swarm repeats the application's values in each service,
+                // under what the environment sets.
+                for (name, value) in &self.application {
+                    variables
+                        .entry(name.clone())
+                        .or_insert_with(|| value.clone());
+                }
+            }
+            let own = service.config.remote.environments.get(*name);
+            literals(&mut variables, &environment.environment);
+            if let Some(own) = own {
+                literals(&mut variables, &own.environment);
+            }
+            secrets(&mut variables, &environment.secrets);
+            if let Some(own) = own {
+                secrets(&mut variables, &own.secrets);
+            }
+        }
+        variables.retain(|name, _| !self.endpoints.contains_key(name));
+        variables
+    }
+}
+
+/// A dependency's container variables: the catalog's defaults (a
+/// credential in production is a secret without a default, as is any
+/// default the application declares a secret), then its own variables and
+/// secrets, then `SERVICE_DATA`.
+pub fn dependency(
+    app: &Application,
+    id: &str,
+    dependency: &Dependency,
+    production: bool,
+) -> BTreeMap<String, Value> {
+    let mut variables: BTreeMap<String, Value> = container_values(app, dependency, production)
+        .into_iter()
+        .collect();
+    variables.insert(
+        "SERVICE_DATA".to_owned(),
+        Value::Literal(service_data(app, id)),
+    );
+    variables
+}
+
+/// The credentials of catalog dependencies that have no default in
+/// production and that the dependency does not declare a secret of its
+/// own: a Compose file refuses to run without them.
+pub fn required_secrets(dependencies: &IndexMap<String, Dependency>) -> BTreeSet<String> {
+    let mut required = BTreeSet::new();
+    for dependency in dependencies.values() {
+        let Some(entry) = catalog::lookup(&dependency.image) else {
+            continue;
+        };
+        for (name, default) in entry.defaults(true) {
+            let declared = dependency.secrets.iter().any(|s| s == name);
+            if default == Default::Required && !declared {
+                required.insert(name.to_owned());
+            }
+        }
+    }
+    required
+}
+
+pub fn secrets_of<'a>(variables: impl Iterator<Item = &'a Value>) -> BTreeSet<String> {
+    variables.flat_map(Value::secret_names).collect()
+}
+
+fn literals(variables: &mut BTreeMap<String, Value>, from: &IndexMap<String, String>) {
+    for (name, value) in from {
+        variables.insert(name.clone(), Value::Literal(value.clone()));
+    }
+}
+
+fn secrets(variables: &mut BTreeMap<String, Value>, names: &[String]) {
+    for name in names {
+        variables.insert(name.clone(), Value::Secret(name.clone()));
+    }
+}
+
+fn container_values(
+    app: &Application,
+    dependency: &Dependency,
+    production: bool,
+) -> IndexMap<String, Value> {
+    let mut values = IndexMap::new();
+    if let Some(entry) = catalog::lookup(&dependency.image) {
+        for (name, default) in entry.defaults(production) {
+            let value = match default {
+                Default::Text(text) if !app.secrets.iter().any(|s| s == name) => {
+                    Value::Literal(text.to_owned())
+                }
+                _ => Value::Secret(name.to_owned()),
+            };
+            values.insert(name.to_owned(), value);
+        }
+    }
+    for (name, value) in &dependency.environment {
+        values.insert(name.clone(), Value::Literal(value.clone()));
+    }
+    for name in &dependency.secrets {
+        values.insert(name.clone(), Value::Secret(name.clone()));
+    }
+    values
+}
+
+/// The catalog's variables for a dependency that answers at `host`.
+fn offered(
+    app: &Application,
+    id: &str,
+    host: &str,
+    dependency: &Dependency,
+    production: bool,
+) -> Vec<(String, Value)> {
+    let (Some(entry), Some(port)) = (catalog::lookup(&dependency.image), dependency.port) else {
+        return Vec::new();
+    };
+    let environment: IndexMap<String, String> = container_values(app, dependency, production)
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let text = match value {
+                Value::Literal(text) => text,
+                Value::Secret(secret) => format!("{MARK}{secret}{MARK}"),
+                Value::Template(_) => return None,
+            };
+            Some((name, text))
+        })
+        .collect();
+    entry
+        .offered_variables_at(id, host, port, &environment, production)
+        .into_iter()
+        .map(|(name, value)| (name, parse(&value)))
+        .collect()
+}
+
+/// Text with marked secrets as a value: literal when it has none.
+fn parse(text: &str) -> Value {
+    if !text.contains(MARK) {
+        return Value::Literal(text.to_owned());
+    }
+    let parts = text
+        .split(MARK)
+        .enumerate()
+        .filter(|(_, piece)| !piece.is_empty())
+        .map(|(i, piece)| {
+            if i % 2 == 1 {
+                Part::Secret(piece.to_owned())
+            } else {
+                Part::Text(piece.to_owned())
+            }
+        })
+        .collect();
+    Value::Template(parts)
+}
+
+/// The variables that tell other services where `service` answers on
+/// `host:port`: `<ROLE>_INTERNAL_ORIGIN` (private and public), with
+/// `<ROLE>_EXTERNAL_ORIGIN` for a public one reachable from outside, or
+/// `<ROLE>_HOST` (worker).
+pub fn endpoint_variables(
+    service: &Service,
+    host: &str,
+    port: u16,
+    external_origin: Option<String>,
+) -> Vec<(String, String)> {
+    let name = constant_case(&service.role);
+    let internal = (
+        format!("{name}_INTERNAL_ORIGIN"),
+        format!("http://{host}:{port}"),
+    );
+    match service.config.kind {
+        ServiceType::Private => vec![internal],
+        ServiceType::Public => {
+            let external = external_origin.map(|o| (format!("{name}_EXTERNAL_ORIGIN"), o));
+            std::iter::once(internal).chain(external).collect()
+        }
+        ServiceType::Worker => vec![(format!("{name}_HOST"), format!("{host}:{port}"))],
+    }
+}
+
+/// `<ID>_HOST`, the variable that names where a dependency answers.
+pub fn host_variable(id: &str) -> String {
+    format!("{}_HOST", constant_case(id))
+}
+
+/// `{role: data}` for every service, as Go's `json.Marshal` wrote it: sorted
+/// keys, compact, with `<`, `>` and `&` escaped.
+pub fn service_data(app: &Application, id: &str) -> String {
+    let data: BTreeMap<&str, serde_json::Value> = app
+        .services
+        .values()
+        .map(|service| (service.role.as_str(), merged_data(service, id)))
+        .collect();
+    let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_owned());
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// service.yml's data for `id`, then application.yml's, key by key.
+fn merged_data(service: &Service, id: &str) -> serde_json::Value {
+    let mut merged = serde_json::Map::new();
+    for data in [
+        service.config.dependency_data.get(id),
+        service.dependency_data.get(id),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        match data {
+            serde_json::Value::Object(map) => merged.extend(map.clone()),
+            serde_json::Value::Null => {}
+            other => return other.clone(),
+        }
+    }
+    serde_json::Value::Object(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marked_secrets_become_parts() {
+        let text = format!("postgres://u:{MARK}PW{MARK}@db:5432/x");
+        assert_eq!(
+            parse(&text),
+            Value::Template(vec![
+                Part::Text("postgres://u:".into()),
+                Part::Secret("PW".into()),
+                Part::Text("@db:5432/x".into()),
+            ])
+        );
+        assert_eq!(parse("plain"), Value::Literal("plain".into()));
+    }
+}

@@ -1,0 +1,241 @@
+//! A workload's pod: its container with probes, variables and resources,
+//! and one init container per workload it waits for, in start order.
+
+use crate::core::model::CommandLine;
+// Kubernetes has its own `Container`: the deployed model's is a workload here.
+use crate::core::deployed::{
+    Container as Workload, Deployment as Plan, Image, Part, ReadyCheck, Tag, Timing, Value,
+    WAIT_IMAGE,
+};
+use k8s_openapi::api::core::v1::{
+    ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, ExecAction,
+    HTTPGetAction, PodSpec, Probe as KubeProbe, ResourceRequirements, SecretKeySelector,
+    TCPSocketAction, VolumeMount,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The pod of `workload`; `secret` names the Secret that holds the values
+/// of its secrets, and `volumes` the claims mounted at its persisted paths.
+pub fn pod_spec(
+    plan: &Plan,
+    workload: &Workload,
+    secret: &str,
+    volumes: &[(String, String)],
+) -> PodSpec {
+    let init_containers: Vec<Container> = workload
+        .waits_for
+        .iter()
+        .filter_map(|wait| {
+            Some(Container {
+                name: format!("wait-for-{}", wait.name),
+                image: Some(WAIT_IMAGE.to_owned()),
+                command: Some(vec!["sh".into(), "-c".into(), wait.script()?]),
+                ..Container::default()
+            })
+        })
+        .collect();
+    PodSpec {
+        // Otherwise Kubernetes adds `<SERVICE>_PORT=tcp://...` for every
+        // Service, which clashes with the catalog's `<ID>_PORT`.
+        enable_service_links: Some(false),
+        init_containers: (!init_containers.is_empty()).then_some(init_containers),
+        containers: vec![container(plan, workload, secret, volumes)],
+        ..PodSpec::default()
+    }
+}
+
+fn container(
+    plan: &Plan,
+    workload: &Workload,
+    secret: &str,
+    volumes: &[(String, String)],
+) -> Container {
+    let timing = workload.readiness.timing;
+    let probe = handler(&workload.readiness.check);
+    let timed = |threshold: u32| {
+        probe.clone().map(|probe| KubeProbe {
+            period_seconds: Some(seconds(timing.interval)),
+            timeout_seconds: Some(seconds(timing.timeout)),
+            failure_threshold: Some(i32::try_from(threshold).unwrap_or(i32::MAX)),
+            ..probe
+        })
+    };
+    let retries = timing.retries;
+    let startup = start_allowance(&timing);
+    let (literals, env) = environment(&plan.variables(workload), secret);
+    Container {
+        name: workload.name.clone(),
+        image: Some(match &workload.image {
+            Image::Built(build) => match &build.tag {
+                Tag::Fixed(tag) => format!("{}:{tag}", build.repository()),
+                Tag::Mode(mode) => format!("{}:{}", build.repository(), mode.name()),
+                Tag::Variable(_) => build.repository(),
+            },
+            Image::Pulled(name) => name.clone(),
+        }),
+        ports: workload.port.map(|port| {
+            vec![ContainerPort {
+                container_port: i32::from(port),
+                ..ContainerPort::default()
+            }]
+        }),
+        env_from: (!literals.is_empty()).then(|| {
+            vec![EnvFromSource {
+                config_map_ref: Some(ConfigMapEnvSource {
+                    name: workload.name.clone(),
+                    optional: None,
+                }),
+                ..EnvFromSource::default()
+            }]
+        }),
+        env: (!env.is_empty()).then_some(env),
+        startup_probe: timed(startup.saturating_add(retries)),
+        readiness_probe: timed(retries),
+        liveness_probe: timed(retries),
+        resources: resources(workload),
+        volume_mounts: (!volumes.is_empty()).then(|| {
+            volumes
+                .iter()
+                .map(|(name, path)| VolumeMount {
+                    name: name.clone(),
+                    mount_path: path.clone(),
+                    ..VolumeMount::default()
+                })
+                .collect()
+        }),
+        ..Container::default()
+    }
+}
+
+/// The literal variables (for the ConfigMap), and the `env` entries:
+/// secrets from the Secret, then values built from them with `$(NAME)`,
+/// which Kubernetes fills in from the entries before.
+pub fn environment(
+    variables: &BTreeMap<String, Value>,
+    secret: &str,
+) -> (BTreeMap<String, String>, Vec<EnvVar>) {
+    let mut literals = BTreeMap::new();
+    let mut secrets = Vec::new();
+    let mut templates = Vec::new();
+    for (name, value) in variables {
+        match value {
+            Value::Literal(text) => {
+                literals.insert(name.clone(), text.clone());
+            }
+            Value::Secret(key) => secrets.push(from_secret(name, secret, key)),
+            Value::Template(parts) => templates.push(EnvVar {
+                name: name.clone(),
+                value: Some(template(parts)),
+                ..EnvVar::default()
+            }),
+        }
+    }
+    // A template may use a secret that no variable of that name holds yet.
+    for key in variables.values().flat_map(Value::secret_names) {
+        if !secrets.iter().any(|s| s.name == key) {
+            secrets.push(from_secret(&key, secret, &key));
+        }
+    }
+    secrets.sort_by(|a, b| a.name.cmp(&b.name));
+    secrets.extend(templates);
+    (literals, secrets)
+}
+
+/// The variable `name` from the key `key` of the Secret `secret`.
+fn from_secret(name: &str, secret: &str, key: &str) -> EnvVar {
+    EnvVar {
+        name: name.to_owned(),
+        value_from: Some(EnvVarSource {
+            secret_key_ref: Some(SecretKeySelector {
+                name: secret.to_owned(),
+                key: key.to_owned(),
+                optional: None,
+            }),
+            ..EnvVarSource::default()
+        }),
+        ..EnvVar::default()
+    }
+}
+
+/// Kubernetes expands `$(NAME)` in `env` values and reads `$$` as `$`.
+fn template(parts: &[Part]) -> String {
+    parts
+        .iter()
+        .map(|part| match part {
+            Part::Text(text) => text.replace('$', "$$"),
+            Part::Secret(name) => format!("$({name})"),
+        })
+        .collect()
+}
+
+/// Failures during the start period do not count, as in Compose: the
+/// number of periods it lasts.
+fn start_allowance(timing: &Timing) -> u32 {
+    let interval = timing.interval.as_millis().max(1);
+    u32::try_from(timing.start_period.as_millis().div_ceil(interval)).unwrap_or(u32::MAX)
+}
+
+/// The probe's action; `None` for a log line, which Kubernetes cannot
+/// watch, and for a workload judged by running.
+fn handler(check: &ReadyCheck) -> Option<KubeProbe> {
+    let action = match check {
+        ReadyCheck::Http { path, port } => KubeProbe {
+            http_get: Some(HTTPGetAction {
+                path: Some(path.clone()),
+                port: IntOrString::Int(i32::from(*port)),
+                ..HTTPGetAction::default()
+            }),
+            ..KubeProbe::default()
+        },
+        ReadyCheck::Tcp { port } => KubeProbe {
+            tcp_socket: Some(TCPSocketAction {
+                port: IntOrString::Int(i32::from(*port)),
+                host: None,
+            }),
+            ..KubeProbe::default()
+        },
+        ReadyCheck::Command(command) => KubeProbe {
+            exec: Some(ExecAction {
+                command: Some(match command {
+                    CommandLine::Shell(text) => vec!["/bin/sh".into(), "-c".into(), text.clone()],
+                    CommandLine::Exec(argv) => argv.clone(),
+                }),
+            }),
+            ..KubeProbe::default()
+        },
+        ReadyCheck::Log { .. } | ReadyCheck::Running => return None,
+    };
+    Some(action)
+}
+
+/// Whole seconds, at least 1: Kubernetes counts nothing finer.
+fn seconds(duration: Duration) -> i32 {
+    let seconds = duration.as_millis().div_ceil(1000).max(1);
+    i32::try_from(seconds).unwrap_or(i32::MAX)
+}
+
+/// `cpu` in ECS units as millicores; `memory` in MiB, requested and the
+/// limit.
+fn resources(workload: &Workload) -> Option<ResourceRequirements> {
+    if workload.cpu.is_none() && workload.memory.is_none() {
+        return None;
+    }
+    let mut requests = BTreeMap::new();
+    let mut limits = BTreeMap::new();
+    if let Some(cpu) = workload.cpu {
+        let millicores = (u64::from(cpu) * 1000).div_ceil(1024);
+        requests.insert("cpu".to_owned(), Quantity(format!("{millicores}m")));
+    }
+    if let Some(memory) = workload.memory {
+        requests.insert("memory".to_owned(), Quantity(format!("{memory}Mi")));
+        limits.insert("memory".to_owned(), Quantity(format!("{memory}Mi")));
+    }
+    Some(ResourceRequirements {
+        requests: Some(requests),
+        limits: (!limits.is_empty()).then_some(limits),
+        ..ResourceRequirements::default()
+    })
+}

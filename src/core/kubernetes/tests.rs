@@ -1,0 +1,252 @@
+use super::*;
+use crate::core::model::{Check, CommandLine, Probe};
+use std::path::Path;
+
+fn fixture() -> Application {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/apps/remote");
+    crate::core::config::load(&dir).expect("the remote fixture loads")
+}
+
+fn file<'a>(manifests: &'a Manifests, name: &str) -> &'a str {
+    let path = format!("kubernetes/staging/manifests/{name}.yaml");
+    manifests
+        .files
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, text)| text.as_str())
+        .unwrap_or_else(|| panic!("no {path}"))
+}
+
+/// The YAML documents of a file, as JSON values.
+fn documents(text: &str) -> Vec<serde_json::Value> {
+    text.split("\n---\n")
+        .map(|doc| serde_saphyr::from_str(doc).expect("valid YAML"))
+        .collect()
+}
+
+fn kinds(text: &str) -> Vec<String> {
+    documents(text)
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn container(text: &str) -> serde_json::Value {
+    let docs = documents(text);
+    let workload = docs
+        .iter()
+        .find(|d| d["kind"] == "Deployment" || d["kind"] == "StatefulSet")
+        .unwrap();
+    workload["spec"]["template"]["spec"]["containers"][0].clone()
+}
+
+fn probe_of(app: &mut Application, check: Check) -> serde_json::Value {
+    let mailer = app.services.get_mut("mailer").unwrap();
+    mailer.config.development.health_check = Some(Probe {
+        interval: std::time::Duration::from_millis(1500),
+        start_period: std::time::Duration::from_secs(6),
+        ..Probe::new(check)
+    });
+    let manifests = generate(app, "staging").unwrap();
+    container(file(&manifests, "mailer"))
+}
+
+#[test]
+fn each_probe_kind_maps_to_its_kubernetes_action() {
+    let mut app = fixture();
+    let http = probe_of(
+        &mut app,
+        Check::Http {
+            path: "/up".into(),
+            port: None,
+        },
+    );
+    assert_eq!(http["readinessProbe"]["httpGet"]["path"], "/up");
+    assert_eq!(http["readinessProbe"]["httpGet"]["port"], 2525);
+    // 1.5 s rounds up to 2 s; the start period is 3 intervals more.
+    assert_eq!(http["readinessProbe"]["periodSeconds"], 2);
+    assert_eq!(http["livenessProbe"]["failureThreshold"], 3);
+    assert_eq!(http["startupProbe"]["failureThreshold"], 7);
+    let tcp = probe_of(&mut app, Check::Tcp { port: Some(2626) });
+    assert_eq!(tcp["readinessProbe"]["tcpSocket"]["port"], 2626);
+    let shell = probe_of(
+        &mut app,
+        Check::Command(CommandLine::Shell("check ok".into())),
+    );
+    assert_eq!(
+        shell["readinessProbe"]["exec"]["command"],
+        serde_json::json!(["/bin/sh", "-c", "check ok"])
+    );
+    let exec = probe_of(
+        &mut app,
+        Check::Command(CommandLine::Exec(vec!["check".into(), "ok".into()])),
+    );
+    assert_eq!(
+        exec["livenessProbe"]["exec"]["command"],
+        serde_json::json!(["check", "ok"])
+    );
+    let log = probe_of(&mut app, Check::Log { text: "up".into() });
+    assert!(log.get("readinessProbe").is_none());
+    assert!(log.get("startupProbe").is_none());
+}
+
+#[test]
+fn a_log_check_is_said_in_a_comment_and_a_warning() {
+    let manifests = generate(&fixture(), "staging").unwrap();
+    assert!(file(&manifests, "jobs").contains("# jobs is ready once it prints \"jobs ready\""));
+    assert!(manifests.warnings.contains(&Warning::LogCheck {
+        workload: "jobs".into(),
+        text: "jobs ready".into()
+    }));
+}
+
+#[test]
+fn init_containers_wait_in_start_order() {
+    let manifests = generate(&fixture(), "staging").unwrap();
+    let docs = documents(file(&manifests, "web"));
+    let pod = &docs[1]["spec"]["template"]["spec"];
+    let names: Vec<&str> = pod["initContainers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["wait-for-cache", "wait-for-db", "wait-for-api"]);
+    let command = pod["initContainers"][2]["command"][2].as_str().unwrap();
+    assert!(
+        command.starts_with("until nc -z -w 2 api.shop-staging.svc 4000;"),
+        "{command}"
+    );
+    assert_eq!(pod["enableServiceLinks"], false);
+    // A dependency starts at once.
+    let db = documents(file(&manifests, "db"));
+    assert!(
+        db[1]["spec"]["template"]["spec"]
+            .get("initContainers")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_persisted_dependency_is_a_stateful_set_with_a_claim() {
+    let manifests = generate(&fixture(), "staging").unwrap();
+    let db = file(&manifests, "db");
+    assert_eq!(kinds(db), ["ConfigMap", "StatefulSet", "Service"]);
+    let set = &documents(db)[1];
+    let claim = &set["spec"]["volumeClaimTemplates"][0];
+    assert_eq!(claim["metadata"]["name"], "data");
+    assert_eq!(
+        claim["spec"]["resources"]["requests"]["storage"],
+        VOLUME_SIZE
+    );
+    let mount = &set["spec"]["template"]["spec"]["containers"][0]["volumeMounts"][0];
+    assert_eq!(mount["mountPath"], "/var/lib/postgresql/data");
+    assert_eq!(mount["name"], "data");
+    assert_eq!(
+        kinds(file(&manifests, "cache")),
+        ["ConfigMap", "Deployment", "Service"]
+    );
+}
+
+#[test]
+fn a_worker_without_a_port_has_no_service() {
+    let manifests = generate(&fixture(), "staging").unwrap();
+    assert_eq!(kinds(file(&manifests, "jobs")), ["ConfigMap", "Deployment"]);
+    assert_eq!(
+        kinds(file(&manifests, "mailer")),
+        ["ConfigMap", "Deployment", "Service"]
+    );
+    assert_eq!(
+        kinds(file(&manifests, "web")),
+        ["ConfigMap", "Deployment", "Service", "Ingress"]
+    );
+}
+
+#[test]
+fn secrets_are_referenced_by_name_and_never_hold_a_value() {
+    let manifests = generate(&fixture(), "staging").unwrap();
+    let web = container(file(&manifests, "web"));
+    let env = web["env"].as_array().unwrap();
+    let token = env.iter().find(|e| e["name"] == "API_TOKEN").unwrap();
+    assert_eq!(
+        token["valueFrom"]["secretKeyRef"],
+        serde_json::json!({"name": "remote-shop-secrets", "key": "API_TOKEN"})
+    );
+    assert!(token.get("value").is_none());
+    // Built from a secret: filled in by Kubernetes from the entry before it.
+    let url = env.iter().position(|e| e["name"] == "DB_URL").unwrap();
+    let password = env
+        .iter()
+        .position(|e| e["name"] == "POSTGRES_PASSWORD")
+        .unwrap();
+    assert!(password < url);
+    assert_eq!(
+        env[url]["value"],
+        "postgres://postgres:$(POSTGRES_PASSWORD)@db.shop-staging.svc:5432/postgres"
+    );
+    for (path, text) in &manifests.files {
+        assert!(!text.contains("kind: Secret\n"), "{path} holds a Secret");
+    }
+}
+
+#[test]
+fn resources_replicas_and_labels() {
+    let manifests = generate(&fixture(), "staging").unwrap();
+    let docs = documents(file(&manifests, "web"));
+    assert_eq!(docs[1]["spec"]["replicas"], 2);
+    let web = container(file(&manifests, "web"));
+    assert_eq!(web["resources"]["requests"]["cpu"], "250m");
+    assert_eq!(web["resources"]["requests"]["memory"], "512Mi");
+    assert_eq!(
+        web["image"],
+        "registry.example.com/shop/remoteshop-web:production"
+    );
+    let labels = &docs[1]["metadata"]["labels"];
+    assert_eq!(labels["app.kubernetes.io/name"], "web");
+    assert_eq!(labels["app.kubernetes.io/part-of"], "remote-shop");
+    assert_eq!(labels["app.kubernetes.io/managed-by"], "exo");
+    assert_eq!(labels["app.kubernetes.io/component"], "public");
+}
+
+#[test]
+fn the_kustomization_lists_every_manifest() {
+    let manifests = generate(&fixture(), "staging").unwrap();
+    let (path, text) = manifests.files.last().unwrap();
+    assert_eq!(path, "kubernetes/staging/kustomization.yaml");
+    for (other, _) in &manifests.files[..manifests.files.len() - 1] {
+        let relative = other.strip_prefix("kubernetes/staging/").unwrap();
+        assert!(
+            text.contains(&format!("- {relative}\n")),
+            "{relative} missing"
+        );
+    }
+}
+
+#[test]
+fn literal_dollars_stay_literal() {
+    let mut app = fixture();
+    let staging = app.remote.environments.get_mut("staging").unwrap();
+    staging
+        .environment
+        .insert("PRICE".into(), "$(HOME) $5".into());
+    let manifests = generate(&app, "staging").unwrap();
+    // In a ConfigMap nothing is expanded, so the value is written as is.
+    assert!(file(&manifests, "web").contains("PRICE: $(HOME) $5\n"));
+}
+
+#[test]
+fn a_change_of_variables_changes_the_pod_template() {
+    let checksum = |app: &Application| {
+        let manifests = generate(app, "staging").unwrap();
+        let docs = documents(file(&manifests, "web"));
+        docs[1]["spec"]["template"]["metadata"]["annotations"]["checksum/config"].clone()
+    };
+    let mut app = fixture();
+    let before = checksum(&app);
+    assert_eq!(before.as_str().map(str::len), Some(64));
+    let staging = app.remote.environments.get_mut("staging").unwrap();
+    staging
+        .environment
+        .insert("LOG_LEVEL".into(), "debug".into());
+    assert_ne!(checksum(&app), before);
+}

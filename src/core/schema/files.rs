@@ -1,0 +1,471 @@
+//! The shape of application.yml and service.yml as `schemars` types: keys,
+//! value types and the documentation an editor shows. They are never
+//! deserialised into (the loader in `crate::core::config` reads the files, with
+//! positions for its messages); they exist to generate the JSON Schemas.
+//! Every map is optional and may be written empty (`local:`), as the loader
+//! allows.
+
+#![allow(dead_code)]
+
+use super::values::{
+    AccountId, Amount, CertificateArn, HostName, Namespace, Placement, Region, Registry,
+};
+use crate::core::config::patterns;
+use schemars::JsonSchema;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A scalar the loader reads as text: `80` and `"80"` are the same.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum Text {
+    String(String),
+    Number(f64),
+    Boolean(bool),
+}
+
+/// For `#[serde(default)]`, which makes a field optional but not `null`.
+impl Default for Text {
+    fn default() -> Self {
+        Text::String(String::new())
+    }
+}
+
+/// A list of strings; empty when written `key:` alone.
+type Texts = Option<Vec<Text>>;
+
+/// A TCP port: a number from 1 to 65535, or a string of its digits.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum Port {
+    Number(#[schemars(range(min = 1, max = 65535))] u32),
+    Digits(#[schemars(pattern(patterns::PORT))] String),
+}
+
+/// A duration with its unit: `500ms`, `2s`, `1m30s`, `1h`.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+struct Duration(#[schemars(pattern(patterns::DURATION))] String);
+
+/// A duration longer than zero.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+struct PositiveDuration(#[schemars(pattern(patterns::POSITIVE_DURATION))] String);
+
+/// Environment variables: names to values (`NAME:` alone is empty).
+type Environment = Option<BTreeMap<String, Option<Text>>>;
+
+/// application.yml: an application of many services (exo, in the format of
+/// Exosphere 0.37).
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ApplicationFile {
+    /// The application's name: lowercase letters and digits, single hyphens.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    name: String,
+    /// Informational.
+    description: Option<Text>,
+    /// Informational.
+    version: Option<Text>,
+    /// Informational.
+    author: Option<Text>,
+    /// Dependencies, variables and secrets for every service.
+    local: Option<Local>,
+    /// Deployment settings, used by `exo deploy`.
+    remote: Option<ApplicationRemote>,
+    /// The services, by role (letters, digits, single hyphens).
+    services: Option<BTreeMap<String, Option<ServiceEntry>>>,
+    /// Directories copied into each service directory by `exo run`.
+    shared_directories: Texts,
+    /// The application's end-to-end tests, run by `exo test`.
+    tests: Option<EndToEndTests>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Local {
+    /// Containers from images that the services use, by id (the container's
+    /// name and `<ID>_HOST`).
+    dependencies: Option<BTreeMap<String, Option<Dependency>>>,
+    /// Variables for every service (here: of the application; in
+    /// service.yml: of that service).
+    environment_variables: Environment,
+    /// Names of variables passed as `${NAME}` from exo's environment.
+    secrets: Texts,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Dependency {
+    /// The image, e.g. `postgres:16`; a well-known image gets the catalog's
+    /// health check, port and variables.
+    image: Text,
+    /// Paths kept in named volumes; `true` for the catalog's data path.
+    persist: Option<Persist>,
+    /// Variables of the dependency's container (over the catalog's defaults).
+    environment_variables: Environment,
+    /// Names of variables passed to it as `${NAME}` from the environment.
+    secrets: Texts,
+    /// The port it listens on (the catalog's by default).
+    port: Option<Port>,
+    /// Also publish `port` on this host port.
+    host_port: Option<Port>,
+    /// When it is ready (the catalog's check by default).
+    health_check: Option<HealthCheck>,
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum Persist {
+    Catalog(bool),
+    Paths(Vec<Text>),
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct ServiceEntry {
+    /// A directory of the application with service.yml, Dockerfile.dev and
+    /// Dockerfile.prod.
+    location: Option<Text>,
+    /// An image to run instead of a `location`.
+    docker_image: Option<Text>,
+    /// Data for the dependencies, by dependency id.
+    dependency_data: Option<BTreeMap<String, Value>>,
+    /// The git URL `exo clone` fetches the service from.
+    repository: Option<Text>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct EndToEndTests {
+    /// A directory with a Dockerfile.
+    location: Text,
+    /// The command run in the image built from `location`.
+    command: Option<Text>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct ApplicationRemote {
+    /// 0.37's remote dependency templates (`exocom`, `rds`): read and
+    /// checked, not deployed.
+    dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
+    /// The deployment environments, by name (lowercase letters and digits,
+    /// single hyphens).
+    #[schemars(extend("propertyNames" = {"pattern": patterns::ENVIRONMENT_NAME}))]
+    environments: Option<BTreeMap<String, Option<ApplicationEnvironment>>>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct RemoteDependency {
+    /// The template's name.
+    #[serde(default)]
+    r#type: Text,
+    /// The template's settings.
+    template_config: Option<BTreeMap<String, Text>>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct ApplicationEnvironment {
+    /// Where it deploys: `swarm` (`exo deploy`), `kubernetes`
+    /// (`exo generate kubernetes`) or `aws` (`exo generate terraform`, the default).
+    #[serde(default)]
+    target: Target,
+    /// Where `exo deploy` pushes the production images: `host[:port][/path]`.
+    #[serde(default)]
+    registry: Registry,
+    /// The Kubernetes namespace (default: the application's name).
+    #[serde(default)]
+    namespace: Namespace,
+    /// The application's address in this environment: a host name.
+    #[serde(default)]
+    url: HostName,
+    /// AWS: the region.
+    #[serde(default)]
+    region: Region,
+    /// AWS: the account id.
+    #[serde(default)]
+    account_id: AccountId,
+    /// AWS: the certificate of the load balancer's HTTPS listener.
+    #[serde(default)]
+    ssl_certificate_arn: CertificateArn,
+    /// Variables for every service in this environment.
+    environment_variables: Environment,
+    /// Names of secrets every service gets in this environment (values are
+    /// never written into the generated files).
+    secrets: Texts,
+    /// AWS: the ARN (Secrets Manager or SSM) each secret is read from, by name.
+    secret_arns: Option<BTreeMap<String, Text>>,
+}
+
+#[derive(JsonSchema, Default)]
+#[schemars(rename_all = "kebab-case")]
+enum Target {
+    Swarm,
+    Kubernetes,
+    #[default]
+    Aws,
+}
+
+/// service.yml: one service of an exo application.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ServiceFile {
+    /// `public`, `private` or `worker`.
+    r#type: ServiceType,
+    /// Informational.
+    description: Option<Text>,
+    /// Informational.
+    author: Option<Text>,
+    /// Informational.
+    version: Option<Text>,
+    /// Data for the dependencies, by dependency id.
+    dependency_data: Option<BTreeMap<String, Value>>,
+    /// How the service runs in development (`exo run`) and in tests.
+    development: Option<Development>,
+    /// How the service runs in production (`run_production.yml` and the
+    /// deployments).
+    production: Option<Production>,
+    /// Dependencies, variables and secrets of this service only.
+    local: Option<Local>,
+    /// Deployment settings, used by `exo deploy`.
+    remote: Option<ServiceRemote>,
+}
+
+/// `public`: reachable from outside on a host port; `private`: by the other
+/// services only; `worker`: no port.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+enum ServiceType {
+    Public,
+    Private,
+    Worker,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Development {
+    /// The port the service listens on in its container.
+    port: Option<Port>,
+    /// Publish it on this host port (public services get 3000, 3010, ...).
+    host_port: Option<Port>,
+    /// The commands of the container.
+    scripts: Option<Scripts>,
+    /// When the service is ready (default: its port accepts connections,
+    /// or, without a port, its container runs).
+    health_check: Option<HealthCheck>,
+    /// Services that must be ready before this one starts.
+    depends_on: Texts,
+    /// How `exo run` restarts the service after a crash or while unhealthy.
+    restart: Option<Restart>,
+    /// Which file changes restart or rebuild the service under `exo run`.
+    watch: Option<Watch>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Scripts {
+    /// The container's command in development.
+    run: Option<Text>,
+    /// The command of `exo test`.
+    test: Option<Text>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Production {
+    /// The port the service listens on in production (default:
+    /// development's).
+    port: Option<Port>,
+    /// Publish it on this host port.
+    host_port: Option<Port>,
+    /// An HTTP path.
+    health_check: Option<Text>,
+}
+
+/// An HTTP path on the service's port, or a map naming one kind of check.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum HealthCheck {
+    Path(#[schemars(regex(pattern = r"^/\S*$"))] String),
+    Check(Box<Check>),
+}
+
+/// Exactly one kind of check: `http`, `tcp`, `command` or `log`.
+#[derive(JsonSchema)]
+#[schemars(
+    rename_all = "kebab-case",
+    deny_unknown_fields,
+    extend("oneOf" = [
+        {"required": ["http"]},
+        {"required": ["tcp"]},
+        {"required": ["command"]},
+        {"required": ["log"]}
+    ])
+)]
+struct Check {
+    /// GET this path answers 2xx or 3xx.
+    #[schemars(regex(pattern = r"^/\S*$"))]
+    http: Option<String>,
+    /// A TCP connection succeeds: `true` (the port) or a port.
+    tcp: Option<TcpCheck>,
+    /// Exits 0 in the container: a string for `/bin/sh -c`, a list as is.
+    command: Option<CommandLine>,
+    /// The container prints a line containing this text.
+    log: Option<Text>,
+    /// Another port to check.
+    port: Option<Port>,
+    /// Time between checks (default 1s).
+    interval: Option<PositiveDuration>,
+    /// How long one check may take (default 3s).
+    timeout: Option<PositiveDuration>,
+    /// Failures during this time after a start do not count (default 0s).
+    start_period: Option<Duration>,
+    /// Time between checks during `start-period`; Docker Engine 25 and
+    /// later only.
+    start_interval: Option<PositiveDuration>,
+    /// Failures in a row that make it unhealthy (default 3).
+    #[schemars(range(min = 1))]
+    retries: Option<u32>,
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum TcpCheck {
+    Yes(bool),
+    Port(Port),
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum CommandLine {
+    Shell(Text),
+    Exec(Vec<Text>),
+}
+
+/// `false` never restarts; a map tunes the backoff.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum Restart {
+    Enabled(bool),
+    Policy(Box<RestartPolicy>),
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct RestartPolicy {
+    /// Restart after the container exits with an error or before it was
+    /// ready (default true).
+    on_crash: Option<bool>,
+    /// The first delay before a restart (default 200ms).
+    initial_delay: Option<Duration>,
+    /// Each further delay is this many times longer (default 2).
+    #[schemars(range(min = 1))]
+    multiplier: Option<f64>,
+    /// The longest delay (default 10s).
+    max_delay: Option<Duration>,
+    /// Running this long starts the delays over (default 30s).
+    reset_after: Option<Duration>,
+    /// More crashes than this within `window` and exo gives up (default 5).
+    #[schemars(range(min = 1))]
+    max_crashes: Option<u32>,
+    /// The time over which crashes are counted (default 1m).
+    window: Option<Duration>,
+    /// How long unhealthy before a restart; `false` never (default 30s).
+    on_unhealthy: Option<DurationOrOff>,
+    /// Restart after a service of `depends-on` restarted (default false).
+    with_dependencies: Option<bool>,
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum DurationOrOff {
+    Off(bool),
+    After(Duration),
+}
+
+/// `false` does not watch; a map says what and how.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum Watch {
+    Enabled(bool),
+    Policy(Box<WatchPolicy>),
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct WatchPolicy {
+    /// Globs of the files watched, in the service directory (default: all).
+    paths: Texts,
+    /// Globs of files not watched (also those of .gitignore and
+    /// .dockerignore).
+    ignore: Texts,
+    /// What a change no rule matches does (default `restart`).
+    action: Option<WatchAction>,
+    /// Actions for some files; the first rule that matches wins.
+    rules: Option<Vec<WatchRule>>,
+    /// Changes with less time between them act once (default 150ms).
+    debounce: Option<Duration>,
+    /// How often files are polled where native events are unavailable
+    /// (default 500ms).
+    poll_interval: Option<Duration>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+enum WatchAction {
+    Restart,
+    Rebuild,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct WatchRule {
+    /// Globs of the files this rule is for.
+    paths: Vec<Text>,
+    /// `restart` the container or `rebuild` its image.
+    action: WatchAction,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct ServiceRemote {
+    /// CPU in units of 1/1024 core (512 is half a core).
+    #[serde(default)]
+    cpu: Amount,
+    /// Memory in MiB.
+    #[serde(default)]
+    memory: Amount,
+    /// How many copies run (default 1).
+    #[serde(default = "one")]
+    #[schemars(range(min = 0))]
+    replicas: u32,
+    /// Swarm placement constraints, e.g. `node.role == worker`.
+    placement: Option<Vec<Placement>>,
+    /// 0.37's remote dependency templates of this service: read and
+    /// checked, not deployed.
+    dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
+    /// Settings of this service in each deployment environment, by name
+    /// (lowercase letters and digits, single hyphens).
+    #[schemars(extend("propertyNames" = {"pattern": patterns::ENVIRONMENT_NAME}))]
+    environments: Option<BTreeMap<String, Option<ServiceEnvironment>>>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct ServiceEnvironment {
+    /// A public service's address (required on AWS): a host name.
+    #[serde(default)]
+    url: HostName,
+    /// Variables of this service in this environment (over the
+    /// environment's).
+    environment_variables: Environment,
+    /// Names of secrets this service gets in this environment.
+    secrets: Texts,
+}

@@ -1,0 +1,293 @@
+//! A workload's task definition: waiter containers first, then the
+//! workload's container, which `dependsOn` their SUCCESS (ECS's `HEALTHY`
+//! only reaches containers of the same task); its health check, logs,
+//! Fargate size and EFS volumes.
+
+use super::hcl::{Block, Body, Expr, interpolation, raw, string, template, text};
+use super::resources::{block, object};
+use crate::core::deployed::{Container, Image, ReadyCheck, WAIT_IMAGE, Wait};
+use crate::core::model::CommandLine;
+use std::time::Duration;
+
+/// An EFS file system for a workload that persists, mounted in every
+/// subnet, with an access point (which creates its directory) per volume.
+pub fn file_system(workload: &Container) -> Vec<Block> {
+    let name = workload.name.as_str();
+    let mut blocks = vec![
+        block(
+            "resource",
+            &["aws_efs_file_system", name],
+            Body::new().attr("encrypted", raw("true")).attr(
+                "tags",
+                object(vec![(
+                    "Name",
+                    template(vec![interpolation("local.name"), text(format!("-{name}"))]),
+                )]),
+            ),
+        ),
+        block(
+            "resource",
+            &["aws_efs_mount_target", name],
+            Body::new()
+                .attr("for_each", raw("toset(local.subnet_ids)"))
+                .attr(
+                    "file_system_id",
+                    raw(format!("aws_efs_file_system.{name}.id")),
+                )
+                .attr("subnet_id", raw("each.value"))
+                .attr("security_groups", raw("[aws_security_group.tasks.id]")),
+        ),
+    ];
+    for (volume, _) in workload.cluster_volumes() {
+        blocks.push(block(
+            "resource",
+            &["aws_efs_access_point", &format!("{name}-{volume}")],
+            Body::new()
+                .attr(
+                    "file_system_id",
+                    raw(format!("aws_efs_file_system.{name}.id")),
+                )
+                .block(
+                    "root_directory",
+                    &[],
+                    Body::new()
+                        .attr("path", string(format!("/{volume}")))
+                        .block(
+                            "creation_info",
+                            &[],
+                            Body::new()
+                                .attr("owner_uid", Expr::Number(0))
+                                .attr("owner_gid", Expr::Number(0))
+                                .attr("permissions", string("0755")),
+                        ),
+                ),
+        ));
+    }
+    blocks
+}
+
+fn log_configuration(name: &str) -> Expr {
+    object(vec![
+        ("logDriver", string("awslogs")),
+        (
+            "options",
+            object(vec![
+                ("awslogs-group", raw("aws_cloudwatch_log_group.main.name")),
+                ("awslogs-region", raw("var.region")),
+                ("awslogs-stream-prefix", string(name)),
+            ]),
+        ),
+    ])
+}
+
+/// A waiter: runs until the workload it waits for answers, then exits 0.
+fn waiter(wait: &Wait, script: Expr, name: &str) -> Expr {
+    object(vec![
+        ("name", string(format!("wait-for-{}", wait.name))),
+        ("image", string(WAIT_IMAGE)),
+        ("essential", raw("false")),
+        (
+            "command",
+            Expr::List(vec![string("sh"), string("-c"), script]),
+        ),
+        ("logConfiguration", log_configuration(name)),
+    ])
+}
+
+/// The waiter's script, reaching the container at its name in the
+/// environment's Cloud Map namespace; `None` without a port.
+fn wait_script(wait: &Wait) -> Option<Expr> {
+    let (before, after) = wait.script_around_host()?;
+    Some(template(vec![
+        text(format!("{before}{}.", wait.name)),
+        interpolation("local.namespace"),
+        text(after),
+    ]))
+}
+
+pub fn task_definition(workload: &Container) -> Block {
+    let name = workload.name.as_str();
+    let image = match &workload.image {
+        Image::Built(build) => template(vec![
+            interpolation("local.registry"),
+            text(format!("{}:", build.name)),
+            interpolation("var.image_tag"),
+        ]),
+        Image::Pulled(name) => string(name.clone()),
+    };
+    let mut container = vec![
+        ("name", string(name)),
+        ("image", image),
+        ("essential", raw("true")),
+    ];
+    if let Some(cpu) = workload.cpu {
+        container.push(("cpu", Expr::Number(i64::from(cpu))));
+    }
+    if let Some(memory) = workload.memory {
+        container.push(("memoryReservation", Expr::Number(i64::from(memory))));
+    }
+    if let Some(port) = workload.port {
+        container.push((
+            "portMappings",
+            Expr::List(vec![object(vec![
+                ("containerPort", Expr::Number(i64::from(port))),
+                ("protocol", string("tcp")),
+            ])]),
+        ));
+    }
+    container.push((
+        "environment",
+        raw(format!(
+            "[for name, value in var.variables[\"{name}\"] : {{ name = name, value = value }}]"
+        )),
+    ));
+    container.push((
+        "secrets",
+        raw(format!(
+            "[for name, arn in var.secrets[\"{name}\"] : {{ name = name, valueFrom = arn }}]"
+        )),
+    ));
+    if let Some(check) = health_check(workload) {
+        container.push(("healthCheck", check));
+    }
+    let waits: Vec<(&Wait, Expr)> = workload
+        .waits_for
+        .iter()
+        .filter_map(|wait| Some((wait, wait_script(wait)?)))
+        .collect();
+    if !waits.is_empty() {
+        let conditions = waits
+            .iter()
+            .map(|(wait, _)| {
+                object(vec![
+                    ("containerName", string(format!("wait-for-{}", wait.name))),
+                    ("condition", string("SUCCESS")),
+                ])
+            })
+            .collect();
+        container.push(("dependsOn", Expr::List(conditions)));
+    }
+    let volumes = workload.cluster_volumes();
+    if !volumes.is_empty() {
+        let mounts = volumes
+            .iter()
+            .map(|(volume, path)| {
+                object(vec![
+                    ("sourceVolume", string(volume.clone())),
+                    ("containerPath", string(path.clone())),
+                ])
+            })
+            .collect();
+        container.push(("mountPoints", Expr::List(mounts)));
+    }
+    container.push(("logConfiguration", log_configuration(name)));
+    let mut containers: Vec<Expr> = waits
+        .into_iter()
+        .map(|(wait, script)| waiter(wait, script, name))
+        .collect();
+    containers.push(object(container));
+    let (cpu, memory) = fargate_size(workload.cpu, workload.memory);
+    let mut body = Body::new()
+        .attr(
+            "family",
+            template(vec![interpolation("local.name"), text(format!("-{name}"))]),
+        )
+        .attr("requires_compatibilities", raw("[\"FARGATE\"]"))
+        .attr("network_mode", string("awsvpc"))
+        .attr("cpu", Expr::Number(cpu))
+        .attr("memory", Expr::Number(memory))
+        .attr("execution_role_arn", raw("aws_iam_role.execution.arn"))
+        .attr(
+            "container_definitions",
+            Expr::Call("jsonencode".into(), Box::new(Expr::List(containers))),
+        );
+    for (volume, _) in &volumes {
+        body = body.block(
+            "volume",
+            &[],
+            Body::new().attr("name", string(volume.clone())).block(
+                "efs_volume_configuration",
+                &[],
+                Body::new()
+                    .attr(
+                        "file_system_id",
+                        raw(format!("aws_efs_file_system.{name}.id")),
+                    )
+                    .attr("transit_encryption", string("ENABLED"))
+                    .block(
+                        "authorization_config",
+                        &[],
+                        Body::new()
+                            .attr(
+                                "access_point_id",
+                                raw(format!("aws_efs_access_point.{name}-{volume}.id")),
+                            )
+                            .attr("iam", string("DISABLED")),
+                    ),
+            ),
+        );
+    }
+    block("resource", &["aws_ecs_task_definition", name], body)
+}
+
+/// A command check as the container's health check (within ECS's
+/// limits); HTTP and TCP checks are asked from outside, by waiters and
+/// the load balancer, as a container may have no tool to ask itself.
+fn health_check(workload: &Container) -> Option<Expr> {
+    let ReadyCheck::Command(command) = &workload.readiness.check else {
+        return None;
+    };
+    let probe = &workload.readiness.timing;
+    let test = match command {
+        CommandLine::Shell(line) => vec![string("CMD-SHELL"), string(line.clone())],
+        CommandLine::Exec(words) => std::iter::once(string("CMD"))
+            .chain(words.iter().map(|w| string(w.clone())))
+            .collect(),
+    };
+    let clamp = |d: Duration, low: u64, high: u64| {
+        Expr::Number(
+            i64::try_from(
+                d.as_millis()
+                    .div_ceil(1000)
+                    .clamp(u128::from(low), u128::from(high)),
+            )
+            .unwrap_or(0),
+        )
+    };
+    Some(object(vec![
+        ("command", Expr::List(test)),
+        ("interval", clamp(probe.interval, 5, 300)),
+        ("timeout", clamp(probe.timeout, 2, 60)),
+        (
+            "retries",
+            Expr::Number(i64::from(probe.retries.clamp(1, 10))),
+        ),
+        ("startPeriod", clamp(probe.start_period, 0, 300)),
+    ]))
+}
+
+/// The smallest Fargate task size that holds the container's CPU (ECS
+/// units) and memory (MiB).
+pub fn fargate_size(cpu: Option<u32>, memory: Option<u32>) -> (i64, i64) {
+    const SIZES: [(i64, i64, i64, i64); 5] = [
+        // cpu, smallest memory, largest memory, memory step
+        (256, 512, 2048, 512),
+        (512, 1024, 4096, 1024),
+        (1024, 2048, 8192, 1024),
+        (2048, 4096, 16384, 1024),
+        (4096, 8192, 30720, 1024),
+    ];
+    let cpu = i64::from(cpu.unwrap_or(256));
+    let memory = i64::from(memory.unwrap_or(512));
+    for (size, low, high, step) in SIZES {
+        if size >= cpu && high >= memory {
+            let memory = if memory <= low {
+                low
+            } else {
+                low + (memory - low + step - 1) / step * step
+            };
+            return (size, memory);
+        }
+    }
+    (4096, 30720)
+}

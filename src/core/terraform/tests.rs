@@ -1,0 +1,122 @@
+use super::task::fargate_size;
+use super::*;
+use std::path::Path;
+
+fn fixture() -> Application {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/apps/remote");
+    crate::core::config::load(&dir).expect("the remote fixture loads")
+}
+
+fn text<'a>(files: &'a TerraformFiles, name: &str) -> &'a str {
+    files
+        .files
+        .iter()
+        .find(|(p, _)| p == &format!("terraform/{name}"))
+        .map(|(_, t)| t.as_str())
+        .unwrap()
+}
+
+#[test]
+fn fargate_sizes_hold_the_container() {
+    assert_eq!(fargate_size(None, None), (256, 512));
+    assert_eq!(fargate_size(Some(100), Some(200)), (256, 512));
+    assert_eq!(fargate_size(Some(256), Some(700)), (256, 1024));
+    assert_eq!(fargate_size(Some(300), Some(128)), (512, 1024));
+    assert_eq!(fargate_size(Some(256), Some(3000)), (512, 3072));
+    assert_eq!(fargate_size(Some(1024), Some(9000)), (2048, 9216));
+}
+
+#[test]
+fn services_wait_through_waiter_containers_and_terraform_order() {
+    let files = generate(&fixture(), &["production".into()]).unwrap();
+    let main = text(&files, "main.tf");
+    let web = &main[main
+        .find("resource \"aws_ecs_task_definition\" \"web\"")
+        .unwrap()..];
+    let cache = web.find("name      = \"wait-for-cache\"").unwrap();
+    let api = web.find("name      = \"wait-for-api\"").unwrap();
+    assert!(cache < api);
+    assert!(web.contains("until nc -z -w 2 api.${local.namespace} 4000;"));
+    assert!(
+        web.contains("containerName = \"wait-for-api\"\n          condition     = \"SUCCESS\"")
+    );
+    let service = &main[main.find("resource \"aws_ecs_service\" \"web\"").unwrap()..];
+    assert!(service.contains("    aws_ecs_service.api,\n"));
+    assert!(service.contains("wait_for_steady_state = true"));
+}
+
+#[test]
+fn a_command_check_is_the_container_health_check() {
+    let files = generate(&fixture(), &["production".into()]).unwrap();
+    let main = text(&files, "main.tf");
+    let mailer = &main[main
+        .find("resource \"aws_ecs_task_definition\" \"mailer\"")
+        .unwrap()..];
+    assert!(mailer.contains(
+        "healthCheck = {\n        command = [\n          \"CMD-SHELL\",\n          \"nc -z localhost 2525\",\n        ]"
+    ));
+    assert!(mailer.contains("retries     = 5"));
+}
+
+#[test]
+fn a_persisted_dependency_gets_a_file_system() {
+    let files = generate(&fixture(), &["production".into()]).unwrap();
+    let main = text(&files, "main.tf");
+    assert!(main.contains("resource \"aws_efs_file_system\" \"db\""));
+    assert!(main.contains("containerPath = \"/var/lib/postgresql/data\""));
+    assert!(!main.contains("resource \"aws_efs_file_system\" \"cache\""));
+}
+
+#[test]
+fn secrets_are_arns_from_the_environment_or_its_ssm_path() {
+    let files = generate(&fixture(), &["production".into()]).unwrap();
+    let values = text(&files, "production.tfvars");
+    let line = |name: &str| {
+        values
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap()
+            .split_once(" = ")
+            .unwrap()
+            .1
+            .to_owned()
+    };
+    assert_eq!(
+        line("API_TOKEN"),
+        "\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/api-token\""
+    );
+    assert_eq!(
+        line("STRIPE_KEY"),
+        "\"arn:aws:ssm:eu-west-1:123456789012:parameter/remote-shop/production/STRIPE_KEY\""
+    );
+    // A value built from a secret cannot be assembled by ECS.
+    assert!(!values.contains("DB_URL"));
+    assert!(files.warnings.contains(&Warning::SecretInValue {
+        workload: "web".into(),
+        variable: "DB_URL".into()
+    }));
+}
+
+#[test]
+fn a_public_service_needs_its_url_and_secrets_an_arn() {
+    let mut app = fixture();
+    let web = app.services.get_mut("web").unwrap();
+    web.config.remote.environments.shift_remove("production");
+    assert!(matches!(
+        generate(&app, &["production".into()]),
+        Err(DeploymentError::MissingUrl { .. })
+    ));
+    let mut app = fixture();
+    let production = app.remote.environments.get_mut("production").unwrap();
+    production.region = None;
+    assert!(matches!(
+        generate(&app, &["production".into()]),
+        Err(DeploymentError::MissingSecretArn { .. })
+    ));
+}
+
+#[test]
+fn template_syntax_in_values_is_escaped() {
+    let files = generate(&fixture(), &["production".into()]).unwrap();
+    assert!(text(&files, "production.tfvars").contains("\"checkout,$${not-a-template}\""));
+}

@@ -1,0 +1,188 @@
+//! `exo generate kubernetes [ENV]` and `exo generate terraform [ENV]`:
+//! write the deployment files of the remote environments, and compare them
+//! for `exo generate --check` once they exist.
+
+use super::generate::{remove_inside, write_inside};
+use super::{CommandError, Workspace};
+use crate::core::deployed::{self, DeploymentError, Warning};
+use crate::core::exit::ExitStatus;
+use crate::core::kubernetes;
+use crate::core::model::{Application, Target};
+use crate::core::terraform;
+use crate::interface::output::{Printer, deployment};
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Kubernetes,
+    Terraform,
+}
+
+impl Kind {
+    pub fn parse(name: &str) -> Option<Kind> {
+        match name {
+            "kubernetes" => Some(Kind::Kubernetes),
+            "terraform" => Some(Kind::Terraform),
+            _ => None,
+        }
+    }
+
+    fn target(self) -> Target {
+        match self {
+            Kind::Kubernetes => Target::Kubernetes,
+            Kind::Terraform => Target::Aws,
+        }
+    }
+
+    fn engine(self) -> &'static str {
+        match self {
+            Kind::Kubernetes => "Kubernetes",
+            Kind::Terraform => "ECS",
+        }
+    }
+
+    fn command(self) -> &'static str {
+        match self {
+            Kind::Kubernetes => "exo generate kubernetes",
+            Kind::Terraform => "exo generate terraform",
+        }
+    }
+}
+
+/// Files to write (relative to the application), files of an earlier run
+/// that no longer belong (kubernetes/<env>/manifests/*.yaml), warnings.
+pub struct Generated {
+    pub files: Vec<(String, String)>,
+    pub obsolete: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+pub fn generate(
+    app: &Application,
+    dir: &Path,
+    kind: Kind,
+    environment: Option<&str>,
+) -> Result<Generated, DeploymentError> {
+    let environments = deployed::environments(app, kind.target(), environment)?;
+    match kind {
+        Kind::Kubernetes => {
+            let mut generated = Generated {
+                files: Vec::new(),
+                obsolete: Vec::new(),
+                warnings: Vec::new(),
+            };
+            for environment in &environments {
+                let manifests = kubernetes::generate(app, environment)?;
+                let manifest_dir = format!("{}/manifests", manifests.directory);
+                generated
+                    .obsolete
+                    .extend(obsolete(dir, &manifest_dir, &manifests.files));
+                generated.files.extend(manifests.files);
+                for warning in manifests.warnings {
+                    if !generated.warnings.contains(&warning) {
+                        generated.warnings.push(warning);
+                    }
+                }
+            }
+            Ok(generated)
+        }
+        Kind::Terraform => {
+            let files = terraform::generate(app, &environments)?;
+            Ok(Generated {
+                files: files.files,
+                obsolete: Vec::new(),
+                warnings: files.warnings,
+            })
+        }
+    }
+}
+
+/// The `.yaml` files in `manifest_dir` that this run does not write; none
+/// when the directory leads outside the application (writing there is
+/// refused).
+fn obsolete(dir: &Path, manifest_dir: &str, files: &[(String, String)]) -> Vec<String> {
+    let Ok(real) = crate::adapters::paths::inside(dir, &dir.join(manifest_dir)) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(real) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".yaml"))
+        .map(|name| format!("{manifest_dir}/{name}"))
+        .filter(|path| !files.iter().any(|(p, _)| p == path))
+        .collect();
+    names.sort();
+    names
+}
+
+/// `exo generate kubernetes|terraform [ENV]`.
+pub fn run(
+    workspace: &Workspace,
+    kind: Kind,
+    environment: Option<&str>,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
+    let generated = generate(&workspace.app, &workspace.dir, kind, environment)?;
+    for warning in &generated.warnings {
+        printer.warn(&deployment::warning(kind.engine(), warning));
+    }
+    for (file, text) in &generated.files {
+        let changed = write_inside(&workspace.dir, file, text)?;
+        printer.status(if changed { "Wrote" } else { "Unchanged" }, file);
+    }
+    for file in &generated.obsolete {
+        remove_inside(&workspace.dir, file)?;
+        printer.status("Removed", file);
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// For `exo generate --check`: compares the deployment files that exist
+/// (an environment's `kubernetes/<env>/`, `terraform/main.tf` and each
+/// `terraform/<env>.tfvars`) and names each one that is stale; returns how
+/// many are.
+pub fn check(workspace: &Workspace, printer: &mut Printer) -> Result<usize, CommandError> {
+    let app = &workspace.app;
+    let dir = &workspace.dir;
+    // Each run that made files: (kind, environment or all, command).
+    let mut runs: Vec<(Kind, Option<String>)> = Vec::new();
+    if let Ok(names) = deployed::environments(app, Target::Kubernetes, None) {
+        runs.extend(
+            names
+                .into_iter()
+                .filter(|name| dir.join(format!("kubernetes/{name}")).is_dir())
+                .map(|name| (Kind::Kubernetes, Some(name))),
+        );
+    }
+    let terraform_main = dir.join(terraform::DIRECTORY).join("main.tf");
+    if deployed::environments(app, Target::Aws, None).is_ok() && terraform_main.is_file() {
+        runs.push((Kind::Terraform, None));
+    }
+    let mut stale = 0;
+    for (kind, name) in runs {
+        let generated = generate(app, dir, kind, name.as_deref())?;
+        let command = match &name {
+            Some(name) => format!("{} {name}", kind.command()),
+            None => kind.command().to_owned(),
+        };
+        for (file, text) in &generated.files {
+            let message = match std::fs::read_to_string(dir.join(file)) {
+                Ok(current) if current == *text => continue,
+                Ok(_) => format!("'{file}' is out of date"),
+                // A variables file appears once its environment is generated.
+                Err(_) if file.ends_with(".tfvars") => continue,
+                Err(_) => format!("'{file}' does not exist"),
+            };
+            stale += 1;
+            printer.error(&format!("{message}; run `{command}`"));
+        }
+        for file in &generated.obsolete {
+            stale += 1;
+            printer.error(&format!("'{file}' is no longer generated; run `{command}`"));
+        }
+    }
+    Ok(stale)
+}

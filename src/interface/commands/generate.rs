@@ -1,0 +1,158 @@
+//! `exo generate [--check]`: write the Compose files, or compare them.
+
+use super::{CommandError, Settings, Workspace, deployment_files};
+use crate::core::compose::{self, Mode};
+use crate::core::exit::ExitStatus;
+use crate::interface::cli::GenerateArgs;
+use crate::interface::output::Printer;
+use std::path::Path;
+
+pub fn run(
+    settings: &Settings,
+    args: &GenerateArgs,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
+    if let (Some("docker-compose"), Some(environment)) = (args.target.as_deref(), &args.environment)
+    {
+        printer.error(&format!(
+            "the Compose files have no environment: `{environment}` goes with `exo generate kubernetes` or `exo generate terraform`"
+        ));
+        return Ok(ExitStatus::Usage);
+    }
+    let workspace = Workspace::load(settings)?;
+    if args.check {
+        let deployment = deployment_files::check(&workspace, printer)?;
+        return Ok(check(
+            &workspace.dir,
+            &render_all(&workspace)?,
+            deployment,
+            printer,
+        ));
+    }
+    if let Some(kind) = args
+        .target
+        .as_deref()
+        .and_then(deployment_files::Kind::parse)
+    {
+        return deployment_files::run(&workspace, kind, args.environment.as_deref(), printer);
+    }
+    for (file, changed) in write_all(&workspace)? {
+        printer.status(if changed { "Wrote" } else { "Unchanged" }, &file);
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Each file's name and text: the three Compose files, then the stack file
+/// of every Swarm environment.
+fn render_all(workspace: &Workspace) -> Result<Vec<(String, String)>, CommandError> {
+    let mut files = Vec::new();
+    for mode in Mode::ALL {
+        let file = compose::local(&workspace.app, mode)?;
+        files.push((mode.file_name().to_owned(), compose::render(&file)));
+    }
+    files.extend(compose::stack::render_stacks(&workspace.app)?);
+    Ok(files)
+}
+
+/// Writes the Compose files whose content changed; returns each file's name
+/// and whether it was written. Commands that use the files call this first,
+/// so that they never run a stale file.
+pub fn write_all(workspace: &Workspace) -> Result<Vec<(String, bool)>, CommandError> {
+    let mut written = Vec::new();
+    for (name, text) in render_all(workspace)? {
+        let changed = write_inside(&workspace.dir, &name, &text)?;
+        written.push((name, changed));
+    }
+    Ok(written)
+}
+
+/// Names every file that is missing or differs from what would be written.
+/// `deployment` files were found stale already (and named).
+fn check(
+    dir: &Path,
+    files: &[(String, String)],
+    deployment: usize,
+    printer: &mut Printer,
+) -> ExitStatus {
+    let mut stale = 0;
+    for (name, text) in files {
+        match std::fs::read_to_string(dir.join(name)) {
+            Ok(current) if current == *text => {}
+            Ok(current) => {
+                stale += 1;
+                printer.error(&format!(
+                    "'{name}' is out of date; what `exo generate` would change:"
+                ));
+                printer.diff(&unified_diff(name, &current, text));
+            }
+            Err(_) => {
+                stale += 1;
+                printer.error(&format!("'{name}' does not exist"));
+            }
+        }
+    }
+    if stale > 0 {
+        printer.error("run `exo generate` to update the Compose files");
+    }
+    if stale + deployment == 0 {
+        printer.status(
+            "Checked",
+            &format!("{} Compose files: all up to date", files.len()),
+        );
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    }
+}
+
+/// The change from `current` to `wanted`, as `diff -u` shows it.
+fn unified_diff(file: &str, current: &str, wanted: &str) -> String {
+    similar::TextDiff::from_lines(current, wanted)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("{file} (on disk)"), &format!("{file} (generated)"))
+        .to_string()
+}
+
+/// Writes `text` to `file` (relative to the application `dir`) unless it
+/// holds it already; returns whether it wrote. The path rule first: `file`
+/// must lead inside `dir`, whatever symbolic links are on the way.
+pub(super) fn write_inside(dir: &Path, file: &str, text: &str) -> Result<bool, CommandError> {
+    let path = crate::adapters::paths::inside(dir, &dir.join(file))?;
+    if std::fs::read_to_string(&path).is_ok_and(|current| current == text) {
+        return Ok(false);
+    }
+    write(&path, text)?;
+    Ok(true)
+}
+
+/// Deletes `file` (relative to the application `dir`), whose directory
+/// must lead inside `dir`; a symbolic link is deleted, not what it leads to.
+pub(super) fn remove_inside(dir: &Path, file: &str) -> Result<(), CommandError> {
+    let path = dir.join(file);
+    let parent = path.parent().unwrap_or(dir);
+    let name = path.file_name().unwrap_or_default();
+    let real = crate::adapters::paths::inside(dir, parent)?.join(name);
+    std::fs::remove_file(&real).map_err(|source| CommandError::Write { path: real, source })
+}
+
+/// Writes through a temporary file so that a reader never sees half a file.
+fn write(path: &Path, text: &str) -> Result<(), CommandError> {
+    let error = |source| CommandError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(error)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(error)?;
+    // Temporary files are private (0600); these are meant to be read and committed.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let readable = std::fs::Permissions::from_mode(0o644);
+        file.as_file().set_permissions(readable).map_err(error)?;
+    }
+    file.persist(path).map_err(|e| error(e.error))?;
+    Ok(())
+}

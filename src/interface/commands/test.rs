@@ -1,0 +1,95 @@
+//! `exo test`: the services' tests and the application's end-to-end tests.
+
+use super::run::{connect, prepare, runtime, wait_limit};
+use super::{CommandError, Settings, Workspace};
+use crate::adapters::docker::Project;
+use crate::adapters::signals::Interrupts;
+use crate::core::compose::Mode;
+use crate::core::exit::ExitStatus;
+use crate::core::model::{Application, ServiceSource};
+use crate::interface::cli::TestArgs;
+use crate::interface::output::{LogFormat, Printer};
+use crate::ops::testing::{self, Conclusion, Selection, TestOptions};
+use std::path::Path;
+
+pub fn run(
+    settings: &Settings,
+    args: &TestArgs,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
+    let workspace = Workspace::load(settings)?;
+    let roles = if args.roles.is_empty() && settings.app.is_none() {
+        service_here(&workspace.app, &workspace.dir)
+            .into_iter()
+            .collect()
+    } else {
+        args.roles.clone()
+    };
+    let selection = Selection::new(&workspace.app, &roles)?;
+    prepare(&workspace, printer)?;
+    let project = Project {
+        file: workspace.dir.join(Mode::Test.file_name()),
+        name: args.project_name.clone().unwrap_or_else(|| {
+            crate::core::deployed::project_name(&format!("{}tests", workspace.app.name))
+        }),
+        app_dir: workspace.dir.clone(),
+    };
+    let options = TestOptions {
+        jobs: args.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        }),
+        fail_fast: args.fail_fast,
+        wait_timeout: wait_limit(args.wait_timeout),
+        logs: LogFormat {
+            prefix: !args.logs.no_log_prefix,
+            color: printer.log_color(),
+        },
+    };
+    let report = runtime()?.block_on(async {
+        let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
+        let engine = connect(settings.context()).await?;
+        let report = testing::run(
+            &engine,
+            &project,
+            &workspace.app,
+            &workspace.dir,
+            &selection,
+            &options,
+            &mut interrupts,
+            printer,
+        )
+        .await?;
+        Ok::<_, CommandError>(report)
+    })?;
+    printer.block(&testing::summary(&report, printer.color()));
+    if let Some(path) = &args.junit {
+        std::fs::write(path, testing::junit_xml(&report)).map_err(|source| {
+            CommandError::Write {
+                path: path.clone(),
+                source,
+            }
+        })?;
+        printer.status("Wrote", &format!("the JUnit report to {}", path.display()));
+    }
+    Ok(match report.conclusion() {
+        Conclusion::Passed => ExitStatus::Success,
+        Conclusion::Failed => ExitStatus::Failure,
+        Conclusion::Broken => ExitStatus::TestsNotRun,
+        Conclusion::Interrupted => ExitStatus::Interrupted,
+    })
+}
+
+/// The service whose directory exo runs in, as 0.37 had it: there, `exo
+/// test` tests that service alone.
+fn service_here(app: &Application, app_dir: &Path) -> Option<String> {
+    let here = std::env::current_dir().ok()?.canonicalize().ok()?;
+    app.services
+        .values()
+        .find_map(|service| match &service.source {
+            ServiceSource::Location(location) => {
+                let dir = app_dir.join(location).canonicalize().ok()?;
+                (dir == here).then(|| service.role.clone())
+            }
+            ServiceSource::Image(_) => None,
+        })
+}

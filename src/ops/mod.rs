@@ -1,0 +1,12 @@
+//! Operations: what the commands do, over the core and the adapters.
+
+pub mod appfile;
+pub mod clone;
+pub mod deploy;
+pub mod scaffold;
+pub mod shared;
+pub mod status;
+pub mod templates;
+pub mod testing;
+pub mod up;
+pub mod update;

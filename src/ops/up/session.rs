@@ -1,0 +1,339 @@
+//! The session: one task per container, and the one place that decides for
+//! the whole application. It routes the engine's events, file changes and
+//! interrupts to the containers' tasks, starts each container once what it
+//! needs is ready, and decides when everything is ready, or has failed.
+//! Every task is tracked, and ended when the session ends.
+
+use super::container::{ContainerTask, Control, Links, News, Report, Setup};
+use super::failure::host_port_in;
+use super::supervisor::{State, Supervisor};
+use super::{Outcome, UpOptions};
+use crate::adapters::docker::{ContainerEvent, Engine, LogLine, Project};
+use crate::adapters::signals::Interrupts;
+use crate::adapters::watch::{Change, FileWatch};
+use crate::core::lifecycle::{Exit, Failure, Settled, Standing, Step, Summary};
+use crate::core::plan::Plan;
+use crate::interface::output::Progress;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use indexmap::IndexMap;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+
+/// Log lines kept per container to explain a failure.
+const KEPT_LINES: usize = 20;
+
+/// What the session knows of one container, from its task's reports.
+pub struct View {
+    pub id: String,
+    pub state: State,
+    /// When its current run began.
+    pub since: Option<SystemTime>,
+    /// Why it failed, once it did.
+    pub failure: Option<Failure>,
+    /// How its last run ended, once exo gave up on it.
+    gave_up: Option<Exit>,
+    pub last_check: Option<String>,
+    pub lines: VecDeque<String>,
+    controls: mpsc::UnboundedSender<Control>,
+}
+
+pub struct Session<'a> {
+    plan: &'a Plan,
+    options: &'a UpOptions,
+    pub progress: Progress,
+    pub views: IndexMap<String, View>,
+    tasks: JoinSet<()>,
+    reports: mpsc::UnboundedReceiver<Report>,
+    all_ready: watch::Sender<bool>,
+    files: Option<FileWatch>,
+}
+
+impl<'a> Session<'a> {
+    /// A task for each container of `plan`, waiting for its start.
+    pub fn new(
+        engine: &Arc<dyn Engine>,
+        project: &Project,
+        plan: &'a Plan,
+        options: &'a UpOptions,
+        containers: IndexMap<String, (String, bool)>,
+        progress: Progress,
+        files: Option<FileWatch>,
+    ) -> Self {
+        let (report_sender, reports) = mpsc::unbounded_channel();
+        let (all_ready, all_ready_receiver) = watch::channel(false);
+        let mut tasks = JoinSet::new();
+        let mut views = IndexMap::new();
+        for (name, (id, running)) in containers {
+            let node = &plan.nodes[&name];
+            let policy = node.restart.clone().filter(|_| options.supervise);
+            let supervised = policy.is_some();
+            let setup = Setup {
+                name: name.clone(),
+                id: id.clone(),
+                running,
+                node: node.clone(),
+                supervisor: Supervisor::new(
+                    node.readiness.describe(),
+                    node.readiness == crate::core::plan::Readiness::Healthy,
+                    policy,
+                ),
+                supervised,
+                needed: plan.nodes.values().any(|n| n.needs.contains(&name)),
+            };
+            let (controls, queue) = mpsc::unbounded_channel();
+            let links = Links {
+                engine: engine.clone(),
+                project: project.clone(),
+                controls: queue,
+                reports: report_sender.clone(),
+                all_ready: all_ready_receiver.clone(),
+            };
+            let task = ContainerTask::new(setup, links);
+            tasks.spawn(task.run());
+            views.insert(
+                name,
+                View {
+                    id,
+                    state: State::Waiting,
+                    since: None,
+                    failure: None,
+                    gave_up: None,
+                    last_check: None,
+                    lines: VecDeque::new(),
+                    controls,
+                },
+            );
+        }
+        Session {
+            plan,
+            options,
+            progress,
+            views,
+            tasks,
+            reports,
+            all_ready,
+            files,
+        }
+    }
+
+    fn is_all_ready(&self) -> bool {
+        *self.all_ready.borrow()
+    }
+
+    pub async fn run(
+        &mut self,
+        events: &mut BoxStream<'static, ContainerEvent>,
+        interrupts: &mut Interrupts,
+        began: Instant,
+    ) -> Outcome {
+        self.start_what_can_start();
+        // A timeout too long to add to the clock is no timeout.
+        let deadline = self
+            .options
+            .wait_timeout
+            .and_then(|t| tokio::time::Instant::now().checked_add(t));
+        loop {
+            if let Some(outcome) = self.settle(began) {
+                return outcome;
+            }
+            let all_ready = self.is_all_ready();
+            let timeout = async {
+                match deadline {
+                    Some(deadline) if !all_ready => tokio::time::sleep_until(deadline).await,
+                    _ => std::future::pending().await,
+                }
+            };
+            let change = async {
+                match self.files.as_mut() {
+                    Some(files) => files.changes.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let outcome = tokio::select! {
+                () = interrupts.recv() => return Outcome::Interrupted,
+                () = timeout => return Outcome::TimedOut,
+                Some(event) = events.next() => {
+                    self.on_event(event);
+                    None
+                }
+                Some(report) = self.reports.recv() => self.on_report(report),
+                Some(change) = change => {
+                    self.on_change(change);
+                    None
+                }
+            };
+            if let Some(outcome) = outcome {
+                return outcome;
+            }
+        }
+    }
+
+    /// Ends every container task and waits until they have ended.
+    pub async fn shut_down(&mut self) {
+        self.files = None;
+        self.tasks.abort_all();
+        while self.tasks.join_next().await.is_some() {}
+    }
+
+    /// Whether the application is now ready, or done. In the foreground
+    /// the start is over once every container has settled, and the summary
+    /// says which are ready and which are not; `up -d` waits until every
+    /// one is ready at the same time (or did its work and exited 0).
+    fn settle(&mut self, began: Instant) -> Option<Outcome> {
+        if !self.is_all_ready() && self.views.values().all(|v| v.state.is_settled()) {
+            let summary = self.summary(began.elapsed());
+            if self.options.detach {
+                let ready = summary
+                    .containers
+                    .iter()
+                    .all(|(_, s)| matches!(s, Standing::Ready | Standing::Finished));
+                if !ready {
+                    return None;
+                }
+                self.all_ready.send_replace(true);
+                return Some(Outcome::Ready);
+            }
+            self.all_ready.send_replace(true);
+            self.progress.finish();
+            self.progress.summary(&summary);
+        }
+        // Nothing left running, and no file change can revive anything.
+        let ended = self.views.values().all(|v| v.state.has_ended());
+        (self.is_all_ready() && self.files.is_none() && ended).then_some(Outcome::Ready)
+    }
+
+    /// Where each container stands now, `took` after the start.
+    pub fn summary(&self, took: Duration) -> Summary {
+        let containers = self
+            .views
+            .iter()
+            .map(|(name, view)| {
+                let standing = match view.state {
+                    State::Ready => Standing::Ready,
+                    State::Unhealthy => Standing::Unhealthy,
+                    State::Stopped { code: 0 } => Standing::Finished,
+                    State::GaveUp => view
+                        .gave_up
+                        .clone()
+                        .map_or(Standing::NotReady, Standing::GaveUp),
+                    _ => Standing::NotReady,
+                };
+                (name.clone(), standing)
+            })
+            .collect();
+        Summary { took, containers }
+    }
+
+    /// Starts every waiting container whose needs are ready; shows what the
+    /// others wait for.
+    fn start_what_can_start(&mut self) {
+        for (name, node) in &self.plan.nodes {
+            let view = &self.views[name];
+            if view.state != State::Waiting {
+                continue;
+            }
+            let missing: Vec<String> = node
+                .needs
+                .iter()
+                .filter(|need| !self.views[*need].state.satisfies_needs())
+                .cloned()
+                .collect();
+            if missing.is_empty() {
+                let _ = view.controls.send(Control::NeedsReady);
+                // Sent once: it is no longer waiting for the session.
+                self.views[name].state = State::Starting {
+                    since: tokio::time::Instant::now(),
+                };
+            } else {
+                self.progress.step(name, &Step::WaitingFor(missing));
+            }
+        }
+    }
+
+    fn on_event(&mut self, event: ContainerEvent) {
+        if let Some(view) = self.views.get(&event.service) {
+            let _ = view.controls.send(Control::Event {
+                id: event.container,
+                kind: event.kind,
+            });
+        }
+    }
+
+    fn on_change(&mut self, change: Change) {
+        if let Some(view) = self.views.get(&change.service) {
+            self.progress.changed(&change.service, &change.paths);
+            let _ = view.controls.send(Control::Changed(change.action));
+        }
+    }
+
+    fn on_report(&mut self, Report { name, news }: Report) -> Option<Outcome> {
+        let view = self.views.get_mut(&name)?;
+        match news {
+            News::State(state) => {
+                let newly_satisfies = state.satisfies_needs() && !view.state.satisfies_needs();
+                view.state = state;
+                if newly_satisfies {
+                    self.start_what_can_start();
+                }
+            }
+            News::Show(step) => self.progress.step(&name, &step),
+            News::Done(settled) => {
+                self.progress.settled(&name, &settled);
+                if let Settled::GaveUp { last, .. } = settled {
+                    if let Exit::NotStarted { message } = &last {
+                        let node = &self.plan.nodes[&name];
+                        let host_port = host_port_in(&name, node, self.options.mode);
+                        self.progress.start_failure_hint(message, &host_port);
+                    }
+                    view.gave_up = Some(last);
+                }
+            }
+            News::Exited { code } => {
+                if !self.options.detach {
+                    self.progress.exited(&name, code);
+                }
+            }
+            News::RebuildOutput(text) => {
+                if !self.options.detach {
+                    self.progress.rebuild_output(&name, &text);
+                }
+                view.lines.push_back(text);
+            }
+            News::Line(text) => {
+                if view.lines.len() == KEPT_LINES {
+                    view.lines.pop_front();
+                }
+                view.lines.push_back(text.clone());
+                if !self.options.detach {
+                    self.progress.log(&LogLine {
+                        service: name,
+                        text,
+                    });
+                }
+            }
+            News::Checked(seen) => view.last_check = Some(seen),
+            News::Started { id, since } => {
+                view.id = id;
+                view.since = Some(since);
+            }
+            News::Restarted { at } => {
+                for (dependent, node) in &self.plan.nodes {
+                    if node.needs.contains(&name) {
+                        let name = name.clone();
+                        let control = Control::DependencyRestarted { name, at };
+                        let _ = self.views[dependent].controls.send(control);
+                    }
+                }
+            }
+            News::Failed(failure) => {
+                view.failure = Some(failure);
+                return Some(Outcome::Failed);
+            }
+        }
+        None
+    }
+}

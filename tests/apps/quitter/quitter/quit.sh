@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "quitter: no queue configured"
+exit 3
