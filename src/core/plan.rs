@@ -4,6 +4,7 @@
 use crate::core::deployed::{
     self, Container, Deployment, DeploymentError, Kind, Mode, ReadyCheck, Target,
 };
+use crate::core::lifecycle::HostPortIn;
 use crate::core::model::{Application, Probe, RestartPolicy, ServiceSource, WatchPolicy};
 use indexmap::IndexMap;
 use std::time::Duration;
@@ -95,6 +96,22 @@ pub enum PlanError {
     UnknownRole(#[from] UnknownRole),
     #[error(transparent)]
     Deployment(#[from] DeploymentError),
+}
+
+impl Node {
+    /// Where the `host-port` of this container, `name`, is set in `mode`.
+    pub fn host_port_in(&self, name: &str, mode: Mode) -> HostPortIn {
+        match self.kind {
+            NodeKind::Dependency => HostPortIn::ApplicationYml,
+            NodeKind::Service => HostPortIn::ServiceYml {
+                role: name.to_owned(),
+                section: match mode {
+                    Mode::Production => "production",
+                    Mode::Development | Mode::Test => "development",
+                },
+            },
+        }
+    }
 }
 
 impl Plan {
@@ -327,5 +344,19 @@ mod tests {
         };
         assert_eq!(err.role, "wbe");
         assert_eq!(err.known, "web, api, worker");
+    }
+
+    #[test]
+    fn a_host_port_is_set_where_the_kind_of_container_says() {
+        let plan = Plan::new(&app(), Mode::Development, &[]).unwrap();
+        let dependency = plan.nodes["db"].host_port_in("db", Mode::Production);
+        assert_eq!(dependency, HostPortIn::ApplicationYml);
+        let service = |mode| plan.nodes["web"].host_port_in("web", mode);
+        let at = |section| HostPortIn::ServiceYml {
+            role: "web".into(),
+            section,
+        };
+        assert_eq!(service(Mode::Development), at("development"));
+        assert_eq!(service(Mode::Production), at("production"));
     }
 }

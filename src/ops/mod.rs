@@ -3,6 +3,7 @@
 pub mod appfile;
 pub mod clone;
 pub mod deploy;
+pub mod report;
 pub mod scaffold;
 pub mod shared;
 pub mod status;

@@ -1,6 +1,7 @@
 //! Reads application.yml.
 
 use super::dependency::read_dependencies;
+use super::names::is_role;
 use super::problem::Problem;
 use super::reader::{FileShape, Located, Reader};
 use super::yaml::Node;
@@ -237,46 +238,5 @@ fn read_tests(
             );
             None
         }
-    }
-}
-
-/// 0.37's rule for application names.
-pub fn is_application_name(name: &str) -> bool {
-    is_hyphenated(name, |c| c.is_ascii_lowercase() || c.is_ascii_digit())
-}
-
-/// 0.37's rule for service roles.
-pub fn is_role(role: &str) -> bool {
-    is_hyphenated(role, |c| c.is_ascii_alphanumeric())
-}
-
-fn is_hyphenated(text: &str, allowed: impl Fn(char) -> bool) -> bool {
-    !text.is_empty()
-        && text
-            .split('-')
-            .all(|part| !part.is_empty() && part.chars().all(&allowed))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn application_names_follow_0_37() {
-        assert!(is_application_name("space-tweet"));
-        assert!(is_application_name("app2"));
-        assert!(!is_application_name("invalid app"));
-        assert!(!is_application_name("Upper"));
-        assert!(!is_application_name("a--b"));
-        assert!(!is_application_name("-a"));
-        assert!(!is_application_name(""));
-    }
-
-    #[test]
-    fn roles_follow_0_37() {
-        assert!(is_role("users-Service2"));
-        assert!(!is_role("invalid-service!"));
-        assert!(!is_role("a_b"));
-        assert!(!is_role("a-"));
     }
 }

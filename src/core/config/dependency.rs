@@ -28,7 +28,7 @@ pub fn read_dependencies(
     let mut dependencies = IndexMap::new();
     for (key, id, value) in reader.entries(node, path) {
         let path = format!("{path}.{id}");
-        if !super::application::is_role(id) {
+        if !super::names::is_role(id) {
             reader.report(
                 Problem::at(
                     reader.site(key),

@@ -27,10 +27,10 @@ mod service;
 mod variables;
 pub mod yaml;
 
-pub use application::{is_application_name, is_role};
 pub use duration::parse_duration;
 pub use files::MAX_FILE_BYTES;
 pub use names::constant_case;
+pub use names::{is_application_name, is_role};
 pub use probe::read_probe;
 pub use problem::{Problem, ProblemDiagnostic, Problems, Site, SourceFile};
 pub use reader::{Located, Reader};

@@ -121,6 +121,23 @@ fn separated(text: &str, allowed: impl Fn(char) -> bool, separators: &str) -> bo
     started && !after_separator
 }
 
+/// 0.37's rule for application names.
+pub fn is_application_name(name: &str) -> bool {
+    is_hyphenated(name, |c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+/// 0.37's rule for service roles.
+pub fn is_role(role: &str) -> bool {
+    is_hyphenated(role, |c| c.is_ascii_alphanumeric())
+}
+
+fn is_hyphenated(text: &str, allowed: impl Fn(char) -> bool) -> bool {
+    !text.is_empty()
+        && text
+            .split('-')
+            .all(|part| !part.is_empty() && part.chars().all(&allowed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +199,24 @@ mod tests {
         ] {
             assert!(image_problem(image).is_some(), "{image}");
         }
+    }
+
+    #[test]
+    fn application_names_follow_0_37() {
+        assert!(is_application_name("space-tweet"));
+        assert!(is_application_name("app2"));
+        assert!(!is_application_name("invalid app"));
+        assert!(!is_application_name("Upper"));
+        assert!(!is_application_name("a--b"));
+        assert!(!is_application_name("-a"));
+        assert!(!is_application_name(""));
+    }
+
+    #[test]
+    fn roles_follow_0_37() {
+        assert!(is_role("users-Service2"));
+        assert!(!is_role("invalid-service!"));
+        assert!(!is_role("a_b"));
+        assert!(!is_role("a-"));
     }
 }

@@ -8,6 +8,7 @@
 mod hcl;
 mod resources;
 mod service;
+mod shapes;
 mod task;
 mod variables;
 

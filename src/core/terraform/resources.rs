@@ -3,22 +3,11 @@
 //! an ECS service created after those it waits for, and for public
 //! services a target group behind one load balancer.
 
-use super::hcl::{Block, Body, Expr, file, interpolation, key, raw, string, template, text};
+use super::hcl::{Block, Body, Expr, file, interpolation, raw, string, template, text};
 use super::service::workload_blocks;
+use super::shapes::{block, object};
 use crate::core::deployed::{Container, Deployment, Kind};
 use crate::core::model::ServiceType;
-
-pub(super) fn block(kind: &str, labels: &[&str], body: Body) -> Block {
-    Block {
-        kind: kind.to_owned(),
-        labels: labels.iter().map(|l| (*l).to_owned()).collect(),
-        body,
-    }
-}
-
-pub(super) fn object(items: Vec<(&str, Expr)>) -> Expr {
-    Expr::Object(items.into_iter().map(|(k, v)| (key(k), v)).collect())
-}
 
 fn public(plan: &Deployment) -> Vec<&Container> {
     plan.containers

@@ -4,7 +4,7 @@
 //! steady.
 
 use super::hcl::{Block, Body, Expr, raw, string};
-use super::resources::block;
+use super::shapes::block;
 use super::task::{file_system, task_definition};
 use crate::core::deployed::{Container, Kind, ReadyCheck};
 use crate::core::model::ServiceType;

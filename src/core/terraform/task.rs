@@ -4,7 +4,7 @@
 //! Fargate size and EFS volumes.
 
 use super::hcl::{Block, Body, Expr, interpolation, raw, string, template, text};
-use super::resources::{block, object};
+use super::shapes::{block, object};
 use crate::core::deployed::{Container, Image, ReadyCheck, WAIT_IMAGE, Wait};
 use crate::core::model::CommandLine;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! write the deployment files of the remote environments, and compare them
 //! for `exo generate --check` once they exist.
 
-use super::generate::{remove_inside, write_inside};
+use super::files::{remove_inside, write_inside};
 use super::{CommandError, Workspace};
 use crate::core::deployed::{self, DeploymentError, Warning};
 use crate::core::exit::ExitStatus;

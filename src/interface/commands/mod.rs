@@ -7,6 +7,7 @@ mod completions;
 mod compose;
 mod deploy;
 mod deployment_files;
+mod files;
 mod generate;
 mod graph;
 mod init;

@@ -1,11 +1,11 @@
 //! The words for what happens to a container while exo runs the
 //! application ([`crate::core::lifecycle`]), as its progress line and its reasons.
 
-use super::summary::ready_detached;
+use super::summary::{busy_port_hint, ready_detached};
 use super::{Printer, counted};
 use crate::core::compose::format_duration;
 use crate::core::lifecycle::{
-    Cause, Exit, Explanation, Failure, HostPortIn, LastCheck, Notice, Problem, Settled, Step,
+    Cause, Exit, Explanation, Failure, LastCheck, Notice, Problem, Settled, Step,
 };
 use std::fmt;
 use std::path::PathBuf;
@@ -230,26 +230,6 @@ impl Printer {
     }
 }
 
-/// A hint for a failure to start because another process holds a host
-/// port: where that port is set.
-pub(super) fn busy_port_hint(message: &str, host_port: &HostPortIn) -> Option<String> {
-    let busy = ["port is already allocated", "address already in use"];
-    if !busy.iter().any(|b| message.contains(b)) {
-        return None;
-    }
-    let there = match host_port {
-        HostPortIn::ApplicationYml => {
-            "give the dependency another `host-port` in application.yml".to_owned()
-        }
-        HostPortIn::ServiceYml { role, section } => {
-            format!("give `{role}` another `host-port` in its service.yml, under `{section}`")
-        }
-    };
-    Some(format!(
-        "hint: another process holds that host port: stop it, or {there}"
-    ))
-}
-
 /// E.g. `changed: src/app.js and 3 more`.
 pub(super) fn changed_files(paths: &[PathBuf]) -> String {
     let first = paths
@@ -353,30 +333,6 @@ mod tests {
             not_started.to_string(),
             "gave up after 6 attempts within 1m: could not start: address already in use"
         );
-    }
-
-    #[test]
-    fn a_taken_host_port_is_hinted_where_it_is_set() {
-        let busy = "Bind for 0.0.0.0:5432 failed: port is already allocated";
-        assert_eq!(
-            busy_port_hint(busy, &HostPortIn::ApplicationYml).unwrap(),
-            "hint: another process holds that host port: stop it, or give the dependency \
-             another `host-port` in application.yml"
-        );
-        let service = HostPortIn::ServiceYml {
-            role: "web".into(),
-            section: "production",
-        };
-        assert_eq!(
-            busy_port_hint(
-                "listen tcp4 0.0.0.0:3000: bind: address already in use",
-                &service
-            )
-            .unwrap(),
-            "hint: another process holds that host port: stop it, or give `web` another \
-             `host-port` in its service.yml, under `production`"
-        );
-        assert_eq!(busy_port_hint("no such image", &service), None);
     }
 
     #[test]

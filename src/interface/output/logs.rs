@@ -6,11 +6,7 @@ use crate::adapters::docker::LogLine;
 /// Colours in the order Compose uses them.
 const COLORS: [&str; 6] = ["36", "33", "32", "35", "34", "31"];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LogFormat {
-    pub prefix: bool,
-    pub color: bool,
-}
+pub use crate::ops::report::LogFormat;
 
 /// Formats the lines of a fixed set of services.
 #[derive(Debug, Clone)]

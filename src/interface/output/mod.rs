@@ -224,6 +224,28 @@ impl Printer {
     }
 }
 
+impl crate::ops::report::Reporter for Printer {
+    fn notice(&mut self, notice: &crate::core::lifecycle::Notice) {
+        Printer::notice(self, notice);
+    }
+
+    fn test_notice(&mut self, notice: &crate::core::lifecycle::TestNotice) {
+        Printer::test_notice(self, notice);
+    }
+
+    fn explain(&mut self, why: &crate::core::lifecycle::Explanation) {
+        Printer::explain(self, why);
+    }
+
+    fn never_started(&mut self, name: &str, needs: &[String]) {
+        Printer::never_started(self, name, needs);
+    }
+
+    fn live(&mut self, names: &[String], logs: LogFormat) -> Box<dyn crate::ops::report::Live> {
+        Box::new(self.progress(names, logs))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

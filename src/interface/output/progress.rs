@@ -179,3 +179,45 @@ impl Drop for Progress {
         self.finish();
     }
 }
+
+impl crate::ops::report::Live for Progress {
+    fn step(&self, name: &str, step: &Step) {
+        Progress::step(self, name, step);
+    }
+
+    fn settled(&self, name: &str, settled: &Settled) {
+        Progress::settled(self, name, settled);
+    }
+
+    fn changed(&self, name: &str, paths: &[PathBuf]) {
+        Progress::changed(self, name, paths);
+    }
+
+    fn exited(&self, name: &str, code: i64) {
+        Progress::exited(self, name, code);
+    }
+
+    fn rebuild_output(&self, name: &str, line: &str) {
+        Progress::rebuild_output(self, name, line);
+    }
+
+    fn log(&self, line: &LogLine) {
+        Progress::log(self, line);
+    }
+
+    fn summary(&self, summary: &crate::core::lifecycle::Summary) {
+        Progress::summary(self, summary);
+    }
+
+    fn start_failure_hint(&self, message: &str, host_port: &crate::core::lifecycle::HostPortIn) {
+        Progress::start_failure_hint(self, message, host_port);
+    }
+
+    fn test_step(&self, name: &str, step: &crate::core::lifecycle::TestStep) {
+        Progress::test_step(self, name, step);
+    }
+
+    fn finish(&mut self) {
+        Progress::finish(self);
+    }
+}

@@ -1,7 +1,6 @@
 //! The words for where the containers stand once the start is over: how
 //! many are ready, and why the others are not.
 
-use super::lifecycle::busy_port_hint;
 use super::{Progress, counted};
 use crate::core::lifecycle::{Exit, HostPortIn, Standing, Summary};
 
@@ -76,9 +75,30 @@ fn others(summary: &Summary) -> impl Iterator<Item = String> + '_ {
     })
 }
 
+/// A hint for a failure to start because another process holds a host
+/// port: where that port is set.
+pub(super) fn busy_port_hint(message: &str, host_port: &HostPortIn) -> Option<String> {
+    let busy = ["port is already allocated", "address already in use"];
+    if !busy.iter().any(|b| message.contains(b)) {
+        return None;
+    }
+    let there = match host_port {
+        HostPortIn::ApplicationYml => {
+            "give the dependency another `host-port` in application.yml".to_owned()
+        }
+        HostPortIn::ServiceYml { role, section } => {
+            format!("give `{role}` another `host-port` in its service.yml, under `{section}`")
+        }
+    };
+    Some(format!(
+        "hint: another process holds that host port: stop it, or {there}"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::lifecycle::HostPortIn;
     use std::time::Duration;
 
     fn summary(containers: &[(&str, Standing)]) -> Summary {
@@ -135,5 +155,29 @@ mod tests {
             ready_detached(&three),
             "db in 9.5 s; migrate finished (exit 0); web unhealthy"
         );
+    }
+
+    #[test]
+    fn a_taken_host_port_is_hinted_where_it_is_set() {
+        let busy = "Bind for 0.0.0.0:5432 failed: port is already allocated";
+        assert_eq!(
+            busy_port_hint(busy, &HostPortIn::ApplicationYml).unwrap(),
+            "hint: another process holds that host port: stop it, or give the dependency \
+             another `host-port` in application.yml"
+        );
+        let service = HostPortIn::ServiceYml {
+            role: "web".into(),
+            section: "production",
+        };
+        assert_eq!(
+            busy_port_hint(
+                "listen tcp4 0.0.0.0:3000: bind: address already in use",
+                &service
+            )
+            .unwrap(),
+            "hint: another process holds that host port: stop it, or give `web` another \
+             `host-port` in its service.yml, under `production`"
+        );
+        assert_eq!(busy_port_hint("no such image", &service), None);
     }
 }

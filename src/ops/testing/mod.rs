@@ -23,7 +23,7 @@ use crate::core::compose;
 use crate::core::lifecycle::TestNotice;
 use crate::core::model::{Application, ServiceSource};
 use crate::core::plan::UnknownRole;
-use crate::interface::output::{LogFormat, Printer};
+use crate::ops::report::{LogFormat, Reporter};
 use indexmap::IndexMap;
 use runner::{Run, not_started};
 use std::path::Path;
@@ -130,7 +130,7 @@ pub async fn run(
     selection: &Selection,
     options: &TestOptions,
     interrupts: &mut Interrupts,
-    printer: &mut Printer,
+    printer: &mut dyn Reporter,
 ) -> Result<Report, TestError> {
     let began = Instant::now();
     let mut run = Run {
@@ -227,7 +227,7 @@ fn write_end_to_end_file(
 async fn remove_everything(
     engine: &dyn Engine,
     project: &Project,
-    printer: &mut Printer,
+    printer: &mut dyn Reporter,
 ) -> Result<(), TestError> {
     printer.test_notice(&TestNotice::Removing {
         project: project.name.clone(),
@@ -241,7 +241,7 @@ async fn remove_everything(
 }
 
 #[cfg(test)]
-mod runs;
+mod runs_tests;
 impl crate::core::exit::Exit for TestError {
     fn exit_status(&self) -> crate::core::exit::ExitStatus {
         use crate::core::exit::ExitStatus;

@@ -10,7 +10,7 @@ use crate::core::compose::{END_TO_END_SERVICE, Mode};
 use crate::core::lifecycle::{TestNotice, TestStep};
 use crate::core::model::Application;
 use crate::core::plan::{NodeKind, Plan};
-use crate::interface::output::Printer;
+use crate::ops::report::Reporter;
 use crate::ops::up::{self, AfterFailure, Outcome, UpOptions};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
@@ -75,7 +75,7 @@ impl Run<'_> {
         app: &Application,
         roles: &[String],
         interrupts: &mut Interrupts,
-        printer: &mut Printer,
+        printer: &mut dyn Reporter,
     ) -> Result<(), TestError> {
         let mut plan = Plan::new(app, Mode::Test, roles)?;
         plan.nodes
@@ -149,7 +149,7 @@ impl Run<'_> {
         project: &Project,
         plan: &Plan,
         interrupts: &mut Interrupts,
-        printer: &mut Printer,
+        printer: &mut dyn Reporter,
     ) -> Result<bool, TestError> {
         if plan.nodes.is_empty() {
             return Ok(true);
@@ -211,7 +211,7 @@ impl Run<'_> {
         project: &Project,
         app: &Application,
         interrupts: &mut Interrupts,
-        printer: &mut Printer,
+        printer: &mut dyn Reporter,
     ) -> Result<(), TestError> {
         let plan = Plan::new(app, Mode::Development, &[])?;
         printer.test_notice(&TestNotice::StartingApplication);
@@ -270,7 +270,7 @@ impl Run<'_> {
         project: &Project,
         tests: &[(String, String)],
         interrupts: &mut Interrupts,
-        printer: &mut Printer,
+        printer: &mut dyn Reporter,
     ) -> Result<(), TestError> {
         let names: Vec<String> = tests.iter().map(|(name, _)| name.clone()).collect();
         let service_of: IndexMap<&str, &str> = tests
@@ -278,7 +278,7 @@ impl Run<'_> {
             .map(|(name, service)| (name.as_str(), service.as_str()))
             .collect();
         let mut schedule = Schedule::new(names.clone(), self.options.jobs, self.options.fail_fast);
-        let mut progress = printer.progress(&names, self.options.logs);
+        let mut progress = printer.live(&names, self.options.logs);
         let (sender, mut events) = mpsc::unbounded_channel();
         let mut running: IndexMap<String, (JoinHandle<()>, Instant)> = IndexMap::new();
         let stopped_by_fail_fast = Verdict::Skipped {

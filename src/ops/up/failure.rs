@@ -6,9 +6,9 @@ use super::session::View;
 use super::supervisor::State;
 use crate::adapters::docker::Engine;
 use crate::core::compose::Mode;
-use crate::core::lifecycle::{Explanation, Failure, HostPortIn, LastCheck, Problem};
-use crate::core::plan::{Node, NodeKind, Plan, Readiness};
-use crate::interface::output::Printer;
+use crate::core::lifecycle::{Explanation, Failure, LastCheck, Problem};
+use crate::core::plan::{Plan, Readiness};
+use crate::ops::report::Reporter;
 use indexmap::IndexMap;
 
 /// Log lines shown per container.
@@ -19,7 +19,7 @@ pub async fn explain(
     views: &IndexMap<String, View>,
     plan: &Plan,
     mode: Mode,
-    printer: &mut Printer,
+    printer: &mut dyn Reporter,
     outcome: &Outcome,
 ) {
     for (name, node) in &plan.nodes {
@@ -61,53 +61,7 @@ pub async fn explain(
             readiness: node.readiness.describe(),
             last_check,
             lines,
-            host_port: host_port_in(name, node, mode),
+            host_port: node.host_port_in(name, mode),
         });
-    }
-}
-
-/// Where the `host-port` of `name` is set in `mode`.
-pub fn host_port_in(name: &str, node: &Node, mode: Mode) -> HostPortIn {
-    match node.kind {
-        NodeKind::Dependency => HostPortIn::ApplicationYml,
-        NodeKind::Service => HostPortIn::ServiceYml {
-            role: name.to_owned(),
-            section: match mode {
-                Mode::Production => "production",
-                Mode::Development | Mode::Test => "development",
-            },
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::plan::Readiness;
-    use std::time::Duration;
-
-    #[test]
-    fn a_host_port_is_set_where_the_kind_of_container_says() {
-        let mut node = Node {
-            kind: NodeKind::Dependency,
-            needs: Vec::new(),
-            readiness: Readiness::Running,
-            timeout: Duration::from_secs(1),
-            poll: Duration::from_millis(50),
-            interval: Duration::from_secs(10),
-            retries: 3,
-            restart: None,
-            watch: None,
-        };
-        let dependency = host_port_in("db", &node, Mode::Production);
-        assert_eq!(dependency, HostPortIn::ApplicationYml);
-        node.kind = NodeKind::Service;
-        let service = |mode| host_port_in("web", &node, mode);
-        let at = |section| HostPortIn::ServiceYml {
-            role: "web".into(),
-            section,
-        };
-        assert_eq!(service(Mode::Development), at("development"));
-        assert_eq!(service(Mode::Production), at("production"));
     }
 }

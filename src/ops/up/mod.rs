@@ -24,7 +24,7 @@ use crate::adapters::watch::{self, FileWatch, Method, Target};
 use crate::core::compose::Mode;
 use crate::core::lifecycle::Notice;
 use crate::core::plan::{NodeKind, Plan};
-use crate::interface::output::{LogFormat, Printer};
+use crate::ops::report::{LogFormat, Reporter};
 use indexmap::IndexMap;
 use session::Session;
 use std::sync::Arc;
@@ -88,7 +88,7 @@ pub async fn up(
     plan: &Plan,
     options: &UpOptions,
     interrupts: &mut Interrupts,
-    printer: &mut Printer,
+    printer: &mut dyn Reporter,
 ) -> Result<Outcome, DockerError> {
     let names: Vec<String> = plan.nodes.keys().cloned().collect();
     let services: Vec<String> = plan
@@ -126,7 +126,7 @@ pub async fn up(
         Some(watching) if !options.detach => watch_files(plan, project, watching, printer),
         _ => None,
     };
-    let progress = printer.progress(&names, options.logs);
+    let progress = printer.live(&names, options.logs);
     let mut session = Session::new(engine, project, plan, options, existing, progress, files);
     let outcome = session.run(&mut events, interrupts, began).await;
     session.shut_down().await;
@@ -198,7 +198,7 @@ fn watch_files(
     plan: &Plan,
     project: &Project,
     options: &WatchOptions,
-    printer: &mut Printer,
+    printer: &mut dyn Reporter,
 ) -> Option<FileWatch> {
     let targets: Vec<Target> = plan
         .nodes
@@ -238,7 +238,7 @@ pub async fn stop(
     engine: &dyn Engine,
     project: &Project,
     interrupts: &mut Interrupts,
-    printer: &mut Printer,
+    printer: &mut dyn Reporter,
 ) -> Result<(), DockerError> {
     printer.notice(&Notice::Stopping {
         project: project.name.clone(),

@@ -5,7 +5,6 @@
 //! Every task is tracked, and ended when the session ends.
 
 use super::container::{ContainerTask, Control, Links, News, Report, Setup};
-use super::failure::host_port_in;
 use super::supervisor::{State, Supervisor};
 use super::{Outcome, UpOptions};
 use crate::adapters::docker::{ContainerEvent, Engine, LogLine, Project};
@@ -13,7 +12,7 @@ use crate::adapters::signals::Interrupts;
 use crate::adapters::watch::{Change, FileWatch};
 use crate::core::lifecycle::{Exit, Failure, Settled, Standing, Step, Summary};
 use crate::core::plan::Plan;
-use crate::interface::output::Progress;
+use crate::ops::report::Live;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use indexmap::IndexMap;
@@ -44,7 +43,7 @@ pub struct View {
 pub struct Session<'a> {
     plan: &'a Plan,
     options: &'a UpOptions,
-    pub progress: Progress,
+    pub progress: Box<dyn Live>,
     pub views: IndexMap<String, View>,
     tasks: JoinSet<()>,
     reports: mpsc::UnboundedReceiver<Report>,
@@ -60,7 +59,7 @@ impl<'a> Session<'a> {
         plan: &'a Plan,
         options: &'a UpOptions,
         containers: IndexMap<String, (String, bool)>,
-        progress: Progress,
+        progress: Box<dyn Live>,
         files: Option<FileWatch>,
     ) -> Self {
         let (report_sender, reports) = mpsc::unbounded_channel();
@@ -286,7 +285,7 @@ impl<'a> Session<'a> {
                 if let Settled::GaveUp { last, .. } = settled {
                     if let Exit::NotStarted { message } = &last {
                         let node = &self.plan.nodes[&name];
-                        let host_port = host_port_in(&name, node, self.options.mode);
+                        let host_port = node.host_port_in(&name, self.options.mode);
                         self.progress.start_failure_hint(message, &host_port);
                     }
                     view.gave_up = Some(last);

@@ -58,7 +58,15 @@ async fn session(
         std::future::pending::<()>().await;
     });
     let progress = Printer::plain().progress(&names, options.logs);
-    let mut session = Session::new(&engine, &project, plan, options, containers, progress, None);
+    let mut session = Session::new(
+        &engine,
+        &project,
+        plan,
+        options,
+        containers,
+        Box::new(progress),
+        None,
+    );
     let began = std::time::Instant::now();
     let outcome = session.run(&mut events, &mut interrupts, began).await;
     session.shut_down().await;
