@@ -68,8 +68,10 @@ pub enum Command {
     /// run_production.yml and test.yml; or the Kubernetes manifests or AWS
     /// Terraform of the remote environments
     Generate(GenerateArgs),
-    /// Validate application.yml and every service.yml, writing nothing
-    Check,
+    /// Validate application.yml and every service.yml, and find everything
+    /// that a generator or `exo deploy` would refuse in each remote
+    /// environment (or only ENV), writing nothing
+    Check(CheckArgs),
     /// Build and start the application in the foreground: dependencies
     /// first, each service once what it needs is ready, then its logs,
     /// restarting a service after a crash, when it stays unhealthy or when
@@ -287,6 +289,13 @@ pub struct ProjectArgs {
         value_parser = compose_project_name
     )]
     pub project_name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Check only this remote environment (default: every one)
+    #[arg(value_name = "ENV")]
+    pub environment: Option<String>,
 }
 
 #[derive(Debug, Args)]

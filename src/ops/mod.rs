@@ -1,6 +1,7 @@
 //! Operations: what the commands do, over the core and the adapters.
 
 pub mod appfile;
+pub mod check;
 pub mod clone;
 pub mod deploy;
 pub mod report;

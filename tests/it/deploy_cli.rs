@@ -5,6 +5,7 @@
 use crate::common::{exo, root, temp_copy};
 use crate::docker::require_docker;
 use assert_cmd::Command;
+use predicates::prelude::*;
 use predicates::str::contains;
 use std::path::Path;
 
@@ -147,4 +148,37 @@ fn generate_writes_and_checks_the_stack_file() {
         .stderr(contains(
             "'docker-compose/deploy_staging.yml' is out of date",
         ));
+}
+
+/// `exo check` refuses what a generator or `exo deploy` would refuse, in
+/// every environment or the one named, and says which environment.
+#[test]
+fn check_finds_what_the_targets_refuse() {
+    let app = temp_copy(&root().join("fixtures/shop"));
+    exo_in(app.path()).arg("check").assert().success();
+    let file = app.path().join("application.yml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // A public service without a `url` cannot go to AWS; a Swarm
+    // environment without a registry has nowhere to push the images.
+    let text = text.replace("      registry: 127.0.0.1:5000\n", "")
+        + "    prod:\n      target: aws\n      region: eu-west-1\n      account-id: '123456789012'\n";
+    std::fs::write(&file, text).unwrap();
+    exo_in(app.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(contains("remote environment `staging`"))
+        .stderr(contains("no `registry`"))
+        .stderr(contains("remote environment `prod`"))
+        .stderr(contains("remote.environments.prod.url"));
+    exo_in(app.path())
+        .args(["check", "prod"])
+        .assert()
+        .code(2)
+        .stderr(contains("`prod`").and(contains("`staging`").not()));
+    exo_in(app.path())
+        .args(["check", "qa"])
+        .assert()
+        .code(2)
+        .stderr(contains("no remote environment `qa`"));
 }

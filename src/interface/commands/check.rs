@@ -1,13 +1,34 @@
-//! `exo check`: load and validate, write nothing.
+//! `exo check [ENV]`: load and validate, then find what each remote
+//! environment's target would refuse; write nothing.
 
 use super::{CommandError, Settings, Workspace};
 use crate::core::exit::ExitStatus;
 use crate::core::model::ServiceSource;
+use crate::interface::cli::CheckArgs;
 use crate::interface::output::Printer;
+use crate::ops::check::{self, Refusal};
 
-pub fn run(settings: &Settings, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
+pub fn run(
+    settings: &Settings,
+    args: &CheckArgs,
+    printer: &mut Printer,
+) -> Result<ExitStatus, CommandError> {
     let workspace = Workspace::load(settings)?;
     let app = &workspace.app;
+    let mut refused = 0;
+    for environment in check::environments(app, args.environment.as_deref())? {
+        for refusal in check::environment(app, &environment) {
+            refused += 1;
+            let message = match &refusal {
+                Refusal::Generate(err) => crate::interface::output::deployment::plan_error(err),
+                Refusal::Deploy(err) => super::deploy::message(err),
+            };
+            printer.error(&format!("remote environment `{environment}`: {message}"));
+        }
+    }
+    if refused > 0 {
+        return Ok(ExitStatus::Usage);
+    }
     let files = app
         .services
         .values()

@@ -102,9 +102,13 @@ fn known_stack(workspace: &Workspace, env: &str) -> Result<String, DeployError> 
 
 /// Says what went wrong, with its hint.
 pub fn report(err: &DeployError, printer: &mut Printer) {
-    let message = match err.hint() {
+    printer.error(&message(err));
+}
+
+/// What went wrong, with its hint.
+pub fn message(err: &DeployError) -> String {
+    match err.hint() {
         Some(hint) => format!("{err}\n  hint: {hint}"),
         None => err.to_string(),
-    };
-    printer.error(&message);
+    }
 }

@@ -37,7 +37,7 @@ pub use settings::Settings;
 pub fn run(command: &Command, settings: &Settings, printer: &mut Printer) -> ExitStatus {
     let result = match command {
         Command::Generate(args) => generate::run(settings, args, printer),
-        Command::Check => check::run(settings, printer),
+        Command::Check(args) => check::run(settings, args, printer),
         Command::Run(args) => run::run(settings, args, printer),
         Command::Compose(args) => compose::run(settings, args, printer),
         Command::Init(args) => init::run(settings, args, printer),

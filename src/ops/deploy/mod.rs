@@ -12,7 +12,7 @@ mod rollout;
 mod status;
 
 pub use content::content_tag;
-pub use plan::{Plan, PlannedService, plan};
+pub use plan::{Plan, PlannedService, plan, preflight};
 pub use remove::{Removal, remove};
 pub use rollout::{Event, Failure, ImageStep, Outcome, ServiceStep, rollout};
 pub use status::{ServiceStatus, StackStatus, status};

@@ -43,30 +43,13 @@ pub fn plan(
     env: &str,
     variable: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Plan, DeployError> {
-    let Some(settings) = app.remote.environments.get(env) else {
-        return Err(DeployError::UnknownEnvironment {
-            name: env.to_owned(),
-            known: app.remote.environments.keys().cloned().collect(),
-        });
-    };
-    if settings.target != Engine::Swarm {
-        return Err(DeployError::NotSwarm {
-            name: env.to_owned(),
-            target: settings.target.name(),
-        });
-    }
-    let deployment = deployed::deploy(app, Target::swarm(env))?;
+    let deployment = preflight(app, env)?;
     let mut tags = BTreeMap::new();
     let mut builds = Vec::new();
     for container in &deployment.containers {
         let Image::Built(build) = &container.image else {
             continue;
         };
-        if build.registry.is_none() {
-            return Err(DeployError::NoRegistry {
-                name: env.to_owned(),
-            });
-        }
         let context = dir.join(&build.location);
         let tag = content_tag(&context, build.dockerfile).map_err(|source| DeployError::Read {
             path: context.clone(),
@@ -118,6 +101,35 @@ pub fn plan(
         services,
         builds,
     })
+}
+
+/// Everything `exo deploy ENV` would refuse before it touches anything:
+/// the environment exists and is a Swarm one, the model builds, and there
+/// is a registry to push the built images to. `exo check` runs it too.
+pub fn preflight(app: &Application, env: &str) -> Result<Deployment, DeployError> {
+    let Some(settings) = app.remote.environments.get(env) else {
+        return Err(DeployError::UnknownEnvironment {
+            name: env.to_owned(),
+            known: app.remote.environments.keys().cloned().collect(),
+        });
+    };
+    if settings.target != Engine::Swarm {
+        return Err(DeployError::NotSwarm {
+            name: env.to_owned(),
+            target: settings.target.name(),
+        });
+    }
+    let deployment = deployed::deploy(app, Target::swarm(env))?;
+    let builds = deployment
+        .containers
+        .iter()
+        .any(|c| matches!(c.image, Image::Built(_)));
+    if builds && settings.registry.is_none() {
+        return Err(DeployError::NoRegistry {
+            name: env.to_owned(),
+        });
+    }
+    Ok(deployment)
 }
 
 fn definition(
