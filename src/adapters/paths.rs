@@ -15,6 +15,9 @@ pub enum PathError {
         root: PathBuf,
         real: PathBuf,
     },
+    /// A link to nowhere: writing through it would create its target.
+    #[error("{} is a symbolic link to {}, which does not exist", path.display(), target.display())]
+    Dangling { path: PathBuf, target: PathBuf },
     #[error("cannot resolve {}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -49,11 +52,13 @@ pub fn inside(root: &Path, path: &Path) -> Result<PathBuf, PathError> {
         root: root.to_path_buf(),
         real,
     };
-    // A link to nowhere resolves to nothing: refused, since writing through
-    // it would create its target.
-    let mut real = existing
-        .canonicalize()
-        .map_err(|_| outside(existing.clone()))?;
+    let mut real = existing.canonicalize().map_err(|_| {
+        if existing.is_symlink() {
+            dangling(&existing)
+        } else {
+            outside(existing.clone())
+        }
+    })?;
     for name in missing.iter().rev() {
         real.push(name);
     }
@@ -67,10 +72,25 @@ pub fn inside(root: &Path, path: &Path) -> Result<PathBuf, PathError> {
     }
 }
 
+/// The error for a path that exists but does not resolve: a link whose
+/// target (or a link on the way to it) does not exist.
+fn dangling(link: &Path) -> PathError {
+    let target = std::fs::read_link(link).map_or_else(
+        |_| link.to_path_buf(),
+        |target| link.parent().unwrap_or(link).join(target),
+    );
+    PathError::Dangling {
+        path: link.to_path_buf(),
+        target,
+    }
+}
+
 impl crate::core::exit::Exit for PathError {
     fn exit_status(&self) -> crate::core::exit::ExitStatus {
         match self {
-            PathError::Outside { .. } => crate::core::exit::ExitStatus::Usage,
+            PathError::Outside { .. } | PathError::Dangling { .. } => {
+                crate::core::exit::ExitStatus::Usage
+            }
             PathError::Io { .. } => crate::core::exit::ExitStatus::Io,
         }
     }
@@ -99,9 +119,18 @@ mod tests {
         std::fs::create_dir(outer.path().join("elsewhere")).unwrap();
         symlink(outer.path().join("elsewhere"), app.join("link")).unwrap();
         symlink(outer.path().join("nothing"), app.join("dangling")).unwrap();
-        for path in ["link/web", "link", "../x", "dangling", "a/../../x"] {
+        for path in ["link/web", "link", "../x", "a/../../x"] {
             let err = inside(&app, &app.join(path)).unwrap_err();
             assert!(matches!(err, PathError::Outside { .. }), "{path}: {err}");
         }
+        let err = inside(&app, &app.join("dangling/file")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{} is a symbolic link to {}, which does not exist",
+                app.join("dangling").display(),
+                outer.path().join("nothing").display()
+            )
+        );
     }
 }

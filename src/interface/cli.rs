@@ -259,6 +259,20 @@ pub enum ServiceKind {
 }
 
 /// What `exo run` and `exo compose` share.
+/// A project name Compose accepts: lowercase letters, digits, `-` and `_`,
+/// starting with a letter or digit.
+fn compose_project_name(name: &str) -> Result<String, String> {
+    let valid = name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err("a Compose project name is lowercase letters, digits, `-` and `_`, starting with a letter or digit".to_owned())
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ProjectArgs {
     /// Use run_production.yml (Dockerfile.prod, the image's command, no mount)
@@ -271,7 +285,8 @@ pub struct ProjectArgs {
         short = 'p',
         long = "project-name",
         value_name = "NAME",
-        env = "COMPOSE_PROJECT_NAME"
+        env = "COMPOSE_PROJECT_NAME",
+        value_parser = compose_project_name
     )]
     pub project_name: Option<String>,
 }
@@ -403,7 +418,7 @@ pub struct ComposeUpArgs {
 pub struct TestArgs {
     /// The Compose project of the test containers (default: the
     /// application's name followed by `tests`, as Exosphere 0.37 had it)
-    #[arg(short = 'p', long = "project-name", value_name = "NAME")]
+    #[arg(short = 'p', long = "project-name", value_name = "NAME", value_parser = compose_project_name)]
     pub project_name: Option<String>,
 
     /// Run at most N tests (and image builds) at once (default: the number

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Where scripts/provision.sh installs the checkers.
-fn tool(name: &str) -> PathBuf {
+pub fn tool(name: &str) -> PathBuf {
     let dir = std::env::var_os("EXO_TOOLS_DIR")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("XDG_DATA_HOME").map(|d| PathBuf::from(d).join("exo/tools")))
@@ -29,7 +29,7 @@ fn tool(name: &str) -> PathBuf {
 }
 
 /// `kubernetes-validate --strict` for 1.30 and the newest version.
-fn validate_manifests(files: &[PathBuf]) {
+pub fn validate_manifests(files: &[PathBuf]) {
     for version in [Some("1.30.0"), None] {
         let mut command = Command::new(tool("kubernetes-validate"));
         command.arg("--strict").arg("--quiet");
@@ -49,7 +49,7 @@ fn validate_manifests(files: &[PathBuf]) {
     }
 }
 
-fn terraform_fmt_check(dir: &Path) {
+pub fn terraform_fmt_check(dir: &Path) {
     let output = Command::new(tool("terraform"))
         .args(["fmt", "-check", "-diff", "-recursive"])
         .arg(dir)

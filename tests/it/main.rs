@@ -19,6 +19,7 @@ mod e2e_up;
 mod errors;
 mod everyday;
 mod generate;
+mod hostile;
 mod layers;
 mod links;
 mod properties;

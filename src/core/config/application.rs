@@ -33,6 +33,7 @@ pub struct ApplicationFile {
     pub shared_directories: Vec<Located<String>>,
     pub tests: Option<EndToEndTests>,
     pub remote: crate::core::model::Remote,
+    pub remote_sites: super::remote::RemoteSites,
     /// `tests.location` as written, for the checks on disk.
     pub tests_location: Option<Located<String>>,
 }
@@ -81,6 +82,7 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
         shared_directories: Vec::new(),
         tests: None,
         remote: crate::core::model::Remote::default(),
+        remote_sites: super::remote::RemoteSites::default(),
         tests_location: None,
     };
     if let Some(local) = fields.get("local") {
@@ -96,7 +98,7 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
         }
     }
     if let Some(remote) = fields.get("remote") {
-        file.remote = super::remote::read_application_remote(reader, remote);
+        (file.remote, file.remote_sites) = super::remote::read_application_remote(reader, remote);
     }
     if let Some(services) = fields.get("services") {
         file.services = read_services(reader, services);

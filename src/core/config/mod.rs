@@ -15,11 +15,14 @@ mod excerpt;
 mod files;
 mod names;
 mod parallel;
+pub mod patterns;
 mod policy;
 mod probe;
 mod problem;
 mod reader;
 mod remote;
+mod remote_checks;
+mod remote_values;
 mod service;
 mod variables;
 pub mod yaml;
@@ -348,6 +351,7 @@ fn assemble(
     checks::check_service_dependencies(&app, &service_files, &roles, problems);
     checks::check_depends_on(&app, &service_files, &roles, problems);
     checks::check_host_ports(&app, &service_files, problems);
+    remote_checks::check_remote(&app, &service_files, problems);
     drop(roles);
 
     let mut configs: HashMap<String, ServiceConfig> = service_files

@@ -124,10 +124,11 @@ pub fn read_watch(reader: &mut Reader, node: &Node, path: &str) -> WatchPolicy {
             .filter(|line| {
                 let mut lines = ignore::gitignore::GitignoreBuilder::new("/");
                 let added = lines.add_line(None, &line.value).map(|_| ());
-                match added.and_then(|()| lines.build().map(|_| ())) {
-                    Ok(()) => true,
-                    Err(err) => !report_glob(reader, line, &at("ignore"), &glob_error(&err)),
-                }
+                let why = match added.and_then(|()| lines.build().map(|_| ())) {
+                    Ok(()) => unclosed_class(&line.value),
+                    Err(err) => Some(glob_error(&err)),
+                };
+                why.is_none_or(|why| !report_glob(reader, line, &at("ignore"), &why))
             })
             .map(|g| g.value)
             .collect();
@@ -215,6 +216,17 @@ fn compiles(reader: &mut Reader, glob: &Located<String>, path: &str) -> bool {
         Ok(_) => true,
         Err(err) => !report_glob(reader, glob, path, &err.kind().to_string()),
     }
+}
+
+/// gitignore reads an unclosed `[` as itself, which is rarely what was
+/// meant (and what a rule's glob refuses): the reason, if `line` has one.
+fn unclosed_class(line: &str) -> Option<String> {
+    let pattern = line.strip_prefix('!').unwrap_or(line);
+    let err = globset::GlobBuilder::new(pattern)
+        .backslash_escape(true)
+        .build()
+        .err()?;
+    (*err.kind() == globset::ErrorKind::UnclosedClass).then(|| err.kind().to_string())
 }
 
 /// The reason of a gitignore error, without the line it repeats.

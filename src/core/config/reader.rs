@@ -177,26 +177,39 @@ impl<'p> Reader<'p> {
     /// A scalar read as text (`port: 80` and `port: "80"` are both "80").
     /// Every text of the configuration reaches Docker as a variable, an
     /// argument or a path, none of which can hold a NUL character: the
-    /// engine refuses it only when the container starts.
+    /// engine refuses it only when the container starts. Other control
+    /// characters but tab and line breaks have no place in a name, command,
+    /// path or value either, and some mean something to the writers.
     pub fn string(&mut self, node: &Node, path: &str) -> Option<Located<String>> {
         let Some(value) = node.text() else {
             self.wrong_type(node, path, "a string");
             return None;
         };
-        if value.contains('\0') {
-            let problem = Problem::at(
+        let problem = if value.contains('\0') {
+            Problem::at(
                 self.site(node),
                 format!("`{path}` holds a NUL character, which Docker cannot pass on"),
             )
             .label("NUL character (`\\0`)")
-            .help("remove the `\\0`: environment values, commands and paths end at a NUL");
-            self.report(problem);
-            return None;
-        }
-        Some(Located {
-            value,
-            site: self.site(node),
-        })
+            .help("remove the `\\0`: environment values, commands and paths end at a NUL")
+        } else if let Some(c) = value.chars().find(|c| is_refused_control(*c)) {
+            Problem::at(
+                self.site(node),
+                format!(
+                    "`{path}` holds the control character U+{:04X}",
+                    u32::from(c)
+                ),
+            )
+            .label("control character")
+            .help("remove it: only tabs and line breaks may be part of a value")
+        } else {
+            return Some(Located {
+                value,
+                site: self.site(node),
+            });
+        };
+        self.report(problem);
+        None
     }
 
     /// A string that must not be empty.
@@ -295,7 +308,7 @@ impl<'p> Reader<'p> {
     pub fn port(&mut self, node: &Node, path: &str) -> Option<Located<u16>> {
         let parsed = match &node.value {
             Value::Int(i) => u16::try_from(*i).ok().filter(|p| *p > 0),
-            Value::String(s) => s.trim().parse::<u16>().ok().filter(|p| *p > 0),
+            Value::String(s) => port_number(s),
             _ => None,
         };
         match parsed {
@@ -409,6 +422,16 @@ impl<'p> Reader<'p> {
         );
         None
     }
+}
+
+/// A port written as text: its digits, 1 to 65535.
+pub fn port_number(text: &str) -> Option<u16> {
+    text.trim().parse::<u16>().ok().filter(|p| *p > 0)
+}
+
+/// A control character other than tab, line feed and carriage return.
+fn is_refused_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
 /// What a configuration file should start with, for [`Reader::file_fields`].

@@ -4,7 +4,11 @@
 use indexmap::IndexMap;
 
 use super::problem::Problem;
-use super::reader::{Fields, Reader};
+use super::reader::{Fields, Located, Reader};
+use super::remote_values::{
+    host_name_problem, is_account_id, is_certificate_arn, is_environment_name, is_namespace,
+    is_placement_constraint, is_region, registry_problem,
+};
 use super::yaml::{Node, Value};
 use crate::core::model::remote::{Environment, Remote, ServiceEnvironment, ServiceRemote, Target};
 
@@ -31,25 +35,71 @@ const SERVICE_KEYS: [&str; 7] = [
     "environments",
 ];
 
-pub fn read_application_remote(reader: &mut Reader, node: &Node) -> Remote {
+/// Where the remote settings of a file were written, for the checks that
+/// need several files.
+#[derive(Default)]
+pub struct RemoteSites {
+    /// application.yml: each `secret-arns` key, with its environment.
+    pub secret_arns: Vec<(String, Located<String>)>,
+    /// service.yml: each `remote.environments` key, with its `url`.
+    pub environments: Vec<(Located<String>, Option<Located<String>>)>,
+}
+
+pub fn read_application_remote(reader: &mut Reader, node: &Node) -> (Remote, RemoteSites) {
     let fields = reader.fields(node, "remote", &["dependencies", "environments"]);
     if let Some(n) = fields.get("dependencies") {
         check_dependencies(reader, n, "remote.dependencies");
     }
     let mut remote = Remote::default();
+    let mut sites = RemoteSites::default();
     if let Some(n) = fields.get("environments") {
         for (key, id, env) in reader.entries(n, "remote.environments") {
             let path = format!("remote.environments.{id}");
             check_environment_name(reader, key, id, &path);
-            remote
-                .environments
-                .insert(id.to_owned(), read_environment(reader, env, &path));
+            let environment = read_environment(reader, env, &path, &mut sites);
+            remote.environments.insert(id.to_owned(), environment);
         }
     }
-    remote
+    (remote, sites)
 }
 
-fn read_environment(reader: &mut Reader, node: &Node, path: &str) -> Environment {
+/// A text setting that `fault` finds nothing wrong with; otherwise a
+/// problem saying it is not a `what`, with `fault`'s reason as help.
+fn checked(
+    reader: &mut Reader,
+    node: &Node,
+    path: &str,
+    what: &str,
+    fault: impl Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let text = reader.non_empty_string(node, path)?;
+    let Some(help) = fault(&text.value) else {
+        return Some(text.value);
+    };
+    reader.report(
+        Problem::at(
+            text.site,
+            format!("`{path}` is not {what}: \"{}\"", text.value),
+        )
+        .label(format!("not {what}"))
+        .help(help),
+    );
+    None
+}
+
+/// `url`: the host name of the public address.
+fn read_url(reader: &mut Reader, node: &Node, path: &str) -> Option<String> {
+    checked(reader, node, path, "a host name", |url| {
+        host_name_problem(url).map(|reason| format!("{reason}, e.g. `url: shop.example.com`"))
+    })
+}
+
+fn read_environment(
+    reader: &mut Reader,
+    node: &Node,
+    path: &str,
+    sites: &mut RemoteSites,
+) -> Environment {
     let fields = reader.fields(node, path, &ENVIRONMENT_KEYS);
     let target = match fields.get("target") {
         Some(n) => match reader.choice(n, &format!("{path}.target"), &Target::NAMES) {
@@ -60,16 +110,29 @@ fn read_environment(reader: &mut Reader, node: &Node, path: &str) -> Environment
         None => Target::Aws,
     };
     let mut environment = Environment::new(target);
-    let mut text = |key: &str| {
-        let n = fields.get(key)?;
-        reader
-            .non_empty_string(n, &format!("{path}.{key}"))
-            .map(|t| t.value)
-    };
-    environment.url = text("url");
-    environment.region = text("region");
-    environment.account_id = text("account-id");
-    environment.ssl_certificate_arn = text("ssl-certificate-arn");
+    let at = |key: &str| format!("{path}.{key}");
+    environment.url = fields
+        .get("url")
+        .and_then(|n| read_url(reader, n, &at("url")));
+    environment.region = fields.get("region").and_then(|n| {
+        checked(reader, n, &at("region"), "an AWS region", |v| {
+            (!is_region(v)).then(|| "an AWS region is written like `eu-west-1`".to_owned())
+        })
+    });
+    environment.account_id = fields.get("account-id").and_then(|n| {
+        checked(reader, n, &at("account-id"), "an AWS account id", |v| {
+            (!is_account_id(v)).then(|| {
+                "an account id is 12 digits; quote it when it starts with 0, e.g. `account-id: \"012345678901\"`".to_owned()
+            })
+        })
+    });
+    environment.ssl_certificate_arn = fields.get("ssl-certificate-arn").and_then(|n| {
+        checked(reader, n, &at("ssl-certificate-arn"), "a certificate ARN", |v| {
+            (!is_certificate_arn(v)).then(|| {
+                "give the ARN of an ACM certificate, e.g. `arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-...`".to_owned()
+            })
+        })
+    });
     if let Some(n) = fields.get("namespace") {
         environment.namespace = read_namespace(reader, n, &format!("{path}.namespace"));
     }
@@ -79,6 +142,17 @@ fn read_environment(reader: &mut Reader, node: &Node, path: &str) -> Environment
     (environment.environment, environment.secrets) = read_variables(reader, &fields, path);
     if let Some(n) = fields.get("secret-arns") {
         environment.secret_arns = read_secret_arns(reader, n, &format!("{path}.secret-arns"));
+        let name = path.rsplit('.').next().unwrap_or_default();
+        for (key, secret, _) in reader.entries(n, &at("secret-arns")) {
+            let site = reader.site(key);
+            sites.secret_arns.push((
+                name.to_owned(),
+                Located {
+                    value: secret.to_owned(),
+                    site,
+                },
+            ));
+        }
     }
     environment
 }
@@ -86,14 +160,7 @@ fn read_environment(reader: &mut Reader, node: &Node, path: &str) -> Environment
 /// A Kubernetes namespace: a DNS label.
 fn read_namespace(reader: &mut Reader, node: &Node, path: &str) -> Option<String> {
     let text = reader.non_empty_string(node, path)?;
-    let name = &text.value;
-    let valid = name.len() <= 63
-        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && name.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if valid {
+    if is_namespace(&text.value) {
         return Some(text.value);
     }
     reader.report(
@@ -128,16 +195,7 @@ fn read_secret_arns(reader: &mut Reader, node: &Node, path: &str) -> IndexMap<St
 fn read_registry(reader: &mut Reader, node: &Node, path: &str) -> Option<String> {
     let text = reader.non_empty_string(node, path)?;
     let value = text.value.trim_end_matches('/');
-    let fault = if value.contains("://") {
-        Some("a registry is named without a scheme")
-    } else if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        Some("a registry name has no spaces")
-    } else if value.chars().any(|c| c.is_ascii_uppercase()) {
-        Some("Docker refuses capital letters in image references")
-    } else {
-        None
-    };
-    if let Some(help) = fault {
+    if let Some(help) = registry_problem(value) {
         reader.report(
             Problem::at(
                 text.site,
@@ -155,14 +213,7 @@ fn read_registry(reader: &mut Reader, node: &Node, path: &str) -> Option<String>
 
 /// Environment names become file names (`deploy_<env>.yml`) and labels.
 fn check_environment_name(reader: &mut Reader, key: &Node, id: &str, path: &str) {
-    let valid = !id.is_empty()
-        && id.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
-    if !valid {
+    if !is_environment_name(id) {
         reader.report(
             Problem::at(
                 reader.site(key),
@@ -174,7 +225,7 @@ fn check_environment_name(reader: &mut Reader, key: &Node, id: &str, path: &str)
     }
 }
 
-pub fn read_service_remote(reader: &mut Reader, node: &Node) -> ServiceRemote {
+pub fn read_service_remote(reader: &mut Reader, node: &Node) -> (ServiceRemote, RemoteSites) {
     let fields = reader.fields(node, "remote", &SERVICE_KEYS);
     let mut remote = ServiceRemote {
         cpu: fields
@@ -192,9 +243,11 @@ pub fn read_service_remote(reader: &mut Reader, node: &Node) -> ServiceRemote {
         remote.placement = reader
             .string_list(n, "remote.placement")
             .into_iter()
+            .filter(|c| placement_is_valid(reader, c))
             .map(|c| c.value)
             .collect();
     }
+    let mut sites = RemoteSites::default();
     if let Some(n) = fields.get("dependencies") {
         check_dependencies(reader, n, "remote.dependencies");
     }
@@ -207,10 +260,17 @@ pub fn read_service_remote(reader: &mut Reader, node: &Node) -> ServiceRemote {
             check_environment_name(reader, key, id, &path);
             let env_fields =
                 reader.fields(env, &path, &["url", "environment-variables", "secrets"]);
-            let url = env_fields
-                .get("url")
-                .and_then(|v| reader.non_empty_string(v, &format!("{path}.url")))
-                .map(|t| t.value);
+            let url_node = env_fields.get("url");
+            let url = url_node.and_then(|v| read_url(reader, v, &format!("{path}.url")));
+            let url_site = url_node.zip(url.as_ref()).map(|(n, url)| Located {
+                value: url.clone(),
+                site: reader.site(n),
+            });
+            let key_site = Located {
+                value: id.to_owned(),
+                site: reader.site(key),
+            };
+            sites.environments.push((key_site, url_site));
             let (environment, secrets) = read_variables(reader, &env_fields, &path);
             remote.environments.insert(
                 id.to_owned(),
@@ -222,7 +282,27 @@ pub fn read_service_remote(reader: &mut Reader, node: &Node) -> ServiceRemote {
             );
         }
     }
-    remote
+    (remote, sites)
+}
+
+/// Swarm reads `key == value` or `key != value`; anything else fails the
+/// deployment.
+fn placement_is_valid(reader: &mut Reader, constraint: &Located<String>) -> bool {
+    if is_placement_constraint(&constraint.value) {
+        return true;
+    }
+    reader.report(
+        Problem::at(
+            constraint.site.clone(),
+            format!(
+                "`remote.placement` holds \"{}\", which is not a placement constraint",
+                constraint.value
+            ),
+        )
+        .label("not `key == value`")
+        .help("write `key == value` or `key != value`, e.g. `node.role == worker`"),
+    );
+    false
 }
 
 /// `cpu` (ECS units) and `memory` (MiB): whole numbers above 0, as 0.37

@@ -8,6 +8,7 @@ use super::policy::{read_restart, read_watch};
 use super::probe::read_probe;
 use super::problem::Problem;
 use super::reader::{FileShape, Located, Reader};
+use super::remote::RemoteSites;
 use super::yaml::Node;
 use crate::core::model::{Dependency, Development, Production, ServiceConfig, ServiceType};
 use indexmap::IndexMap;
@@ -42,6 +43,7 @@ pub struct ServiceFile {
     pub depends_on: Vec<Located<String>>,
     pub development_host_port: Option<Located<u16>>,
     pub production_host_port: Option<Located<u16>>,
+    pub remote_sites: RemoteSites,
 }
 
 pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
@@ -74,6 +76,7 @@ pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
         depends_on: Vec::new(),
         development_host_port: None,
         production_host_port: None,
+        remote_sites: RemoteSites::default(),
     };
     if let Some(node) = fields.get("development") {
         read_development(reader, node, &mut file);
@@ -96,7 +99,7 @@ pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
         }
     }
     if let Some(node) = fields.get("remote") {
-        file.config.remote = super::remote::read_service_remote(reader, node);
+        (file.config.remote, file.remote_sites) = super::remote::read_service_remote(reader, node);
     }
     file.config.dependencies = file
         .dependencies

@@ -40,19 +40,27 @@ impl Wait {
     /// A shell loop that ends once the container answers; busybox's `nc`
     /// and `wget`, so that it runs in [`WAIT_IMAGE`]. `None` without a port.
     pub fn script(&self) -> Option<String> {
+        let (before, after) = self.script_around_host()?;
+        Some(format!("{before}{}{after}", self.host))
+    }
+
+    /// The script's text before and after the host, for a target that
+    /// writes the host as an expression of its own (Terraform's
+    /// `${local.namespace}`). `None` without a port.
+    pub fn script_around_host(&self) -> Option<(String, String)> {
         let port = self.port?;
-        let probe = match &self.http_path {
-            Some(path) => format!(
-                "wget -q -T 2 -O /dev/null 'http://{}:{port}{}'",
-                self.host,
-                path.replace('\'', "'\\''")
+        let (start, probe_end) = match &self.http_path {
+            Some(path) => (
+                "until wget -q -T 2 -O /dev/null 'http://",
+                format!(":{port}{}'", path.replace('\'', "'\\''")),
             ),
-            None => format!("nc -z -w 2 {} {port}", self.host),
+            None => ("until nc -z -w 2 ", format!(" {port}")),
         };
-        Some(format!(
-            "until {probe}; do echo 'waiting for {}'; sleep 1; done",
+        let after = format!(
+            "{probe_end}; do echo 'waiting for {}'; sleep 1; done",
             self.name
-        ))
+        );
+        Some((start.to_owned(), after))
     }
 }
 

@@ -7,6 +7,10 @@
 
 #![allow(dead_code)]
 
+use super::values::{
+    AccountId, Amount, CertificateArn, HostName, Namespace, Placement, Region, Registry,
+};
+use crate::core::config::patterns;
 use schemars::JsonSchema;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -20,6 +24,13 @@ enum Text {
     Boolean(bool),
 }
 
+/// For `#[serde(default)]`, which makes a field optional but not `null`.
+impl Default for Text {
+    fn default() -> Self {
+        Text::String(String::new())
+    }
+}
+
 /// A list of strings; empty when written `key:` alone.
 type Texts = Option<Vec<Text>>;
 
@@ -28,13 +39,18 @@ type Texts = Option<Vec<Text>>;
 #[serde(untagged)]
 enum Port {
     Number(#[schemars(range(min = 1, max = 65535))] u32),
-    Digits(#[schemars(regex(pattern = r"^\s*[0-9]{1,5}\s*$"))] String),
+    Digits(#[schemars(pattern(patterns::PORT))] String),
 }
 
 /// A duration with its unit: `500ms`, `2s`, `1m30s`, `1h`.
 #[derive(JsonSchema)]
 #[schemars(transparent)]
-struct Duration(#[schemars(regex(pattern = r"^\s*([0-9.]+(ms|s|m|h))+\s*$"))] String);
+struct Duration(#[schemars(pattern(patterns::DURATION))] String);
+
+/// A duration longer than zero.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+struct PositiveDuration(#[schemars(pattern(patterns::POSITIVE_DURATION))] String);
 
 /// Environment variables: names to values (`NAME:` alone is empty).
 type Environment = Option<BTreeMap<String, Option<Text>>>;
@@ -134,7 +150,9 @@ struct ApplicationRemote {
     /// 0.37's remote dependency templates (`exocom`, `rds`): read and
     /// checked, not deployed.
     dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
-    /// The deployment environments, by name.
+    /// The deployment environments, by name (lowercase letters and digits,
+    /// single hyphens).
+    #[schemars(extend("propertyNames" = {"pattern": patterns::ENVIRONMENT_NAME}))]
     environments: Option<BTreeMap<String, Option<ApplicationEnvironment>>>,
 }
 
@@ -142,7 +160,8 @@ struct ApplicationRemote {
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct RemoteDependency {
     /// The template's name.
-    r#type: Option<Text>,
+    #[serde(default)]
+    r#type: Text,
     /// The template's settings.
     template_config: Option<BTreeMap<String, Text>>,
 }
@@ -152,19 +171,26 @@ struct RemoteDependency {
 struct ApplicationEnvironment {
     /// Where it deploys: `swarm` (`exo deploy`), `kubernetes`
     /// (`exo generate kubernetes`) or `aws` (`exo generate terraform`, the default).
-    target: Option<Target>,
+    #[serde(default)]
+    target: Target,
     /// Where `exo deploy` pushes the production images: `host[:port][/path]`.
-    registry: Option<Text>,
+    #[serde(default)]
+    registry: Registry,
     /// The Kubernetes namespace (default: the application's name).
-    namespace: Option<Text>,
-    /// The application's address in this environment.
-    url: Option<Text>,
+    #[serde(default)]
+    namespace: Namespace,
+    /// The application's address in this environment: a host name.
+    #[serde(default)]
+    url: HostName,
     /// AWS: the region.
-    region: Option<Text>,
+    #[serde(default)]
+    region: Region,
     /// AWS: the account id.
-    account_id: Option<Text>,
+    #[serde(default)]
+    account_id: AccountId,
     /// AWS: the certificate of the load balancer's HTTPS listener.
-    ssl_certificate_arn: Option<Text>,
+    #[serde(default)]
+    ssl_certificate_arn: CertificateArn,
     /// Variables for every service in this environment.
     environment_variables: Environment,
     /// Names of secrets every service gets in this environment (values are
@@ -174,11 +200,12 @@ struct ApplicationEnvironment {
     secret_arns: Option<BTreeMap<String, Text>>,
 }
 
-#[derive(JsonSchema)]
+#[derive(JsonSchema, Default)]
 #[schemars(rename_all = "kebab-case")]
 enum Target {
     Swarm,
     Kubernetes,
+    #[default]
     Aws,
 }
 
@@ -291,14 +318,14 @@ struct Check {
     /// Another port to check.
     port: Option<Port>,
     /// Time between checks (default 1s).
-    interval: Option<Duration>,
+    interval: Option<PositiveDuration>,
     /// How long one check may take (default 3s).
-    timeout: Option<Duration>,
+    timeout: Option<PositiveDuration>,
     /// Failures during this time after a start do not count (default 0s).
     start_period: Option<Duration>,
     /// Time between checks during `start-period`; Docker Engine 25 and
     /// later only.
-    start_interval: Option<Duration>,
+    start_interval: Option<PositiveDuration>,
     /// Failures in a row that make it unhealthy (default 3).
     #[schemars(range(min = 1))]
     retries: Option<u32>,
@@ -406,14 +433,17 @@ struct WatchRule {
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct ServiceRemote {
     /// CPU in units of 1/1024 core (512 is half a core).
-    cpu: Option<Text>,
+    #[serde(default)]
+    cpu: Amount,
     /// Memory in MiB.
-    memory: Option<Text>,
+    #[serde(default)]
+    memory: Amount,
     /// How many copies run (default 1).
+    #[serde(default = "one")]
     #[schemars(range(min = 0))]
-    replicas: Option<u32>,
+    replicas: u32,
     /// Swarm placement constraints, e.g. `node.role == worker`.
-    placement: Texts,
+    placement: Option<Vec<Placement>>,
     /// The timing of this service's probes on Kubernetes and ECS; each
     /// unset one is the production default (interval 10s, timeout the
     /// check's, retries 3, start-period the check's or else 60s).
@@ -421,8 +451,14 @@ struct ServiceRemote {
     /// 0.37's remote dependency templates of this service: read and
     /// checked, not deployed.
     dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
-    /// Settings of this service in each deployment environment, by name.
+    /// Settings of this service in each deployment environment, by name
+    /// (lowercase letters and digits, single hyphens).
+    #[schemars(extend("propertyNames" = {"pattern": patterns::ENVIRONMENT_NAME}))]
     environments: Option<BTreeMap<String, Option<ServiceEnvironment>>>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 #[derive(JsonSchema)]
@@ -443,8 +479,9 @@ struct RemoteProbeTiming {
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct ServiceEnvironment {
-    /// A public service's address (required on AWS).
-    url: Option<Text>,
+    /// A public service's address (required on AWS): a host name.
+    #[serde(default)]
+    url: HostName,
     /// Variables of this service in this environment (over the
     /// environment's).
     environment_variables: Environment,

@@ -7,6 +7,7 @@
 //! exist).
 
 mod files;
+mod values;
 
 use schemars::generate::SchemaSettings;
 use serde_json::{Value, json};

@@ -7,9 +7,9 @@
 pub enum Expr {
     /// Written as is: `var.region`, `true`, `aws_lb.public.arn`.
     Raw(String),
-    /// A quoted string; `${` and `%{` are escaped, `\u{2}NAME\u{2}` is
-    /// the interpolation `${NAME}`.
-    Str(String),
+    /// A quoted string: its text pieces always escaped (no byte of them
+    /// can start a template), its interpolations written as `${...}`.
+    Str(Vec<Piece>),
     Number(i64),
     List(Vec<Expr>),
     /// Keys written as given (quote them where needed with [`key`]).
@@ -18,20 +18,36 @@ pub enum Expr {
     Call(String, Box<Expr>),
 }
 
-/// Marks an interpolation inside [`Expr::Str`].
-pub const INTERPOLATION: char = '\u{2}';
+/// A part of an [`Expr::Str`]. Interpolations are typed, never marked
+/// inside text, so that no user text can become one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Text(String),
+    /// `${expression}`; the expression is exo's own, never user text.
+    Interpolation(&'static str),
+}
 
 pub fn raw(text: impl Into<String>) -> Expr {
     Expr::Raw(text.into())
 }
 
+/// A string of literal text.
 pub fn string(text: impl Into<String>) -> Expr {
-    Expr::Str(text.into())
+    Expr::Str(vec![Piece::Text(text.into())])
+}
+
+/// A string of text and interpolations.
+pub fn template(pieces: Vec<Piece>) -> Expr {
+    Expr::Str(pieces)
+}
+
+pub fn text(text: impl Into<String>) -> Piece {
+    Piece::Text(text.into())
 }
 
 /// `${expression}` inside a string.
-pub fn interpolate(expression: &str) -> String {
-    format!("{INTERPOLATION}{expression}{INTERPOLATION}")
+pub fn interpolation(expression: &'static str) -> Piece {
+    Piece::Interpolation(expression)
 }
 
 /// An object key: bare when it is an identifier, quoted otherwise.
@@ -43,7 +59,7 @@ pub fn key(name: &str) -> String {
     if identifier {
         name.to_owned()
     } else {
-        quote(name)
+        quote(&[text(name)])
     }
 }
 
@@ -121,7 +137,7 @@ fn write_block(out: &mut String, block: &Block, indent: usize) {
     out.push_str(&block.kind);
     for label in &block.labels {
         out.push(' ');
-        out.push_str(&quote(label));
+        out.push_str(&quote(&[text(label.as_str())]));
     }
     if block.body.0.is_empty() {
         out.push_str(" {}\n");
@@ -192,7 +208,7 @@ fn write_assignments(out: &mut String, items: &[(String, &Expr)], indent: usize)
 fn expression(expr: &Expr, indent: usize) -> String {
     match expr {
         Expr::Raw(text) => text.clone(),
-        Expr::Str(text) => quote(text),
+        Expr::Str(pieces) => quote(pieces),
         Expr::Number(n) => n.to_string(),
         Expr::List(items) if items.is_empty() => "[]".to_owned(),
         Expr::List(items) => {
@@ -216,33 +232,53 @@ fn expression(expr: &Expr, indent: usize) -> String {
     }
 }
 
-/// A quoted string: escapes, and Terraform's templates made literal except
-/// for the marked interpolations.
-fn quote(text: &str) -> String {
+/// A quoted string: the text pieces escaped so that they read back as
+/// the same characters, whatever they hold, and the interpolations.
+fn quote(pieces: &[Piece]) -> String {
     let mut out = String::from("\"");
+    let mut pending = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => pending.push_str(text),
+            Piece::Interpolation(expression) => {
+                escape(&mut out, &pending, true);
+                pending.clear();
+                out.push_str(&format!("${{{expression}}}"));
+            }
+        }
+    }
+    escape(&mut out, &pending, false);
+    out.push('"');
+    out
+}
+
+/// Literal text inside a quoted string: `${` and `%{` doubled, quotes,
+/// backslashes and control characters as escapes. A `$` or `%` that ends
+/// the text before an interpolation is written `\u0024` or `\u0025`, as
+/// doubling it would make the interpolation literal.
+fn escape(out: &mut String, text: &str, before_interpolation: bool) {
     let mut chars = text.chars().peekable();
-    let mut inside = false;
     while let Some(c) = chars.next() {
         match c {
-            INTERPOLATION => {
-                out.push_str(if inside { "}" } else { "${" });
-                inside = !inside;
-            }
-            _ if inside => out.push(c),
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
+            '$' | '%' => match chars.peek() {
+                Some('{') => {
+                    out.push(c);
+                    out.push(c);
+                }
+                None if before_interpolation => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+                _ => out.push(c),
+            },
+            _ if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)));
             }
             _ => out.push(c),
         }
     }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
@@ -274,10 +310,80 @@ mod tests {
     }
 
     #[test]
-    fn strings_escape_templates_but_keep_marked_interpolations() {
-        let text = format!("a ${{b}} %{{c}} \"d\" {}", interpolate("var.x"));
-        assert_eq!(quote(&text), r#""a $${b} %%{c} \"d\" ${var.x}""#);
+    fn strings_escape_templates_and_keep_typed_interpolations() {
+        let pieces = [text("a ${b} %{c} \"d\" "), interpolation("var.x")];
+        assert_eq!(quote(&pieces), r#""a $${b} %%{c} \"d\" ${var.x}""#);
         assert_eq!(key("web"), "web");
         assert_eq!(key("2fa"), "\"2fa\"");
+    }
+
+    #[test]
+    fn no_text_becomes_an_interpolation() {
+        let marked = "\u{2}file(\"/etc/passwd\")\u{2}";
+        assert_eq!(
+            quote(&[text(marked)]),
+            r#""\u0002file(\"/etc/passwd\")\u0002""#
+        );
+        assert_eq!(quote(&[text("$${x}")]), r#""$$${x}""#);
+        assert_eq!(quote(&[text("a\u{7f}\u{2028}")]), r#""a\u007F\u2028""#);
+        let before = [text("a$"), interpolation("var.x"), text("%")];
+        assert_eq!(quote(&before), r#""a\u0024${var.x}%""#);
+        let split = [text("$"), text("{x}")];
+        assert_eq!(quote(&split), r#""$${x}""#);
+    }
+
+    /// The interpolations and directives `quoted` opens (a `${` or `%{`
+    /// after anything but its own doubled character), by position; a panic
+    /// if a quote or a control character is not escaped.
+    fn live_templates(quoted: &str) -> Vec<usize> {
+        let inner: Vec<char> = quoted[1..quoted.len() - 1].chars().collect();
+        let mut live = Vec::new();
+        let mut i = 0;
+        while i < inner.len() {
+            let c = inner[i];
+            assert!(c != '"' && !c.is_control(), "unescaped {c:?} in {quoted}");
+            if c == '\\' {
+                i += 2;
+                continue;
+            }
+            let opens = matches!(c, '$' | '%') && inner.get(i + 1) == Some(&'{');
+            if opens && (i == 0 || inner[i - 1] != c) {
+                live.push(i);
+            }
+            i += 1;
+        }
+        live
+    }
+
+    fn hostile_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let tricky = prop_oneof![
+            Just('$'),
+            Just('%'),
+            Just('{'),
+            Just('}'),
+            Just('\\'),
+            Just('"'),
+            Just('\u{2}'),
+            Just('\n'),
+            any::<char>(),
+        ];
+        proptest::collection::vec(tricky, 0..40).prop_map(|chars| chars.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_text_opens_a_template(before in hostile_text(), after in hostile_text()) {
+            let alone = quote(&[text(before.clone())]);
+            proptest::prop_assert!(alone.starts_with('"') && alone.ends_with('"') && alone.len() >= 2);
+            proptest::prop_assert_eq!(live_templates(&alone), Vec::<usize>::new());
+            let around = quote(&[text(before), interpolation("var.x"), text(after)]);
+            let live = live_templates(&around);
+            proptest::prop_assert_eq!(live.len(), 1);
+            let inner = &around[1..around.len() - 1];
+            let at: usize = inner.chars().take(live[0]).map(char::len_utf8).sum();
+            let opened = &inner[at..];
+            proptest::prop_assert!(opened.starts_with("${var.x}"), "{}", opened);
+        }
     }
 }

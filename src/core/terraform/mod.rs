@@ -41,13 +41,14 @@ pub fn generate(
     let first = environments.first().ok_or(DeploymentError::NoEnvironment {
         target: Engine::Aws.name(),
     })?;
-    // Host names inside main.tf follow the environment it is applied to.
-    let interpolated = |name: &str| format!("{name}.{}", hcl::interpolate("local.namespace"));
+    // Host names inside main.tf follow the environment it is applied to:
+    // the waiters put `${local.namespace}` after the name themselves.
+    let bare = |name: &str| name.to_owned();
     let shared = deployed::deploy(
         app,
         Target::Remote {
             environment: first,
-            hosts: &interpolated,
+            hosts: &bare,
         },
     )?;
     let mut warnings = shared.warnings.clone();

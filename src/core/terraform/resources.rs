@@ -3,7 +3,7 @@
 //! an ECS service created after those it waits for, and for public
 //! services a target group behind one load balancer.
 
-use super::hcl::{Block, Body, Expr, file, interpolate, raw, string};
+use super::hcl::{Block, Body, Expr, file, interpolation, raw, string, template, text};
 use super::service::workload_blocks;
 use super::shapes::{block, object};
 use crate::core::deployed::{Container, Deployment, Kind};
@@ -50,11 +50,14 @@ pub fn main(plan: &Deployment) -> String {
             Body::new()
                 .attr(
                     "name",
-                    string(format!("{app}-{}", interpolate("var.environment"))),
+                    template(vec![text(format!("{app}-")), interpolation("var.environment")]),
                 )
                 .attr(
                     "namespace",
-                    string(format!("{}-{app}.local", interpolate("var.environment"))),
+                    template(vec![
+                        interpolation("var.environment"),
+                        text(format!("-{app}.local")),
+                    ]),
                 )
                 .attr(
                     "registry",
@@ -108,7 +111,7 @@ pub fn main(plan: &Deployment) -> String {
             Body::new()
                 .attr(
                     "name",
-                    string(format!("/exo/{}", interpolate("local.name"))),
+                    template(vec![text("/exo/"), interpolation("local.name")]),
                 )
                 .attr("retention_in_days", raw("var.log_retention_days")),
         ),
@@ -169,7 +172,7 @@ fn roles() -> Vec<Block> {
             Body::new()
                 .attr(
                     "name",
-                    string(format!("{}-execution", interpolate("local.name"))),
+                    template(vec![interpolation("local.name"), text("-execution")]),
                 )
                 .attr(
                     "assume_role_policy",
@@ -214,7 +217,7 @@ fn security_groups(public: bool) -> Vec<Block> {
     let mut tasks = Body::new()
         .attr(
             "name",
-            string(format!("{}-tasks", interpolate("local.name"))),
+            template(vec![interpolation("local.name"), text("-tasks")]),
         )
         .attr("vpc_id", raw("local.vpc_id"))
         .block(
@@ -249,7 +252,7 @@ fn security_groups(public: bool) -> Vec<Block> {
         let mut body = Body::new()
             .attr(
                 "name",
-                string(format!("{}-load-balancer", interpolate("local.name"))),
+                template(vec![interpolation("local.name"), text("-load-balancer")]),
             )
             .attr("vpc_id", raw("local.vpc_id"));
         for port in [80, 443] {

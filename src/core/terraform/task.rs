@@ -3,7 +3,7 @@
 //! only reaches containers of the same task); its health check, logs,
 //! Fargate size and EFS volumes.
 
-use super::hcl::{Block, Body, Expr, interpolate, raw, string};
+use super::hcl::{Block, Body, Expr, interpolation, raw, string, template, text};
 use super::shapes::{block, object};
 use crate::core::deployed::{Container, Image, ReadyCheck, WAIT_IMAGE, Wait};
 use crate::core::model::CommandLine;
@@ -21,7 +21,7 @@ pub fn file_system(workload: &Container) -> Vec<Block> {
                 "tags",
                 object(vec![(
                     "Name",
-                    string(format!("{}-{name}", interpolate("local.name"))),
+                    template(vec![interpolation("local.name"), text(format!("-{name}"))]),
                 )]),
             ),
         ),
@@ -81,28 +81,38 @@ fn log_configuration(name: &str) -> Expr {
 }
 
 /// A waiter: runs until the workload it waits for answers, then exits 0.
-fn waiter(wait: &Wait, script: String, name: &str) -> Expr {
+fn waiter(wait: &Wait, script: Expr, name: &str) -> Expr {
     object(vec![
         ("name", string(format!("wait-for-{}", wait.name))),
         ("image", string(WAIT_IMAGE)),
         ("essential", raw("false")),
         (
             "command",
-            Expr::List(vec![string("sh"), string("-c"), string(script)]),
+            Expr::List(vec![string("sh"), string("-c"), script]),
         ),
         ("logConfiguration", log_configuration(name)),
     ])
 }
 
+/// The waiter's script, reaching the container at its name in the
+/// environment's Cloud Map namespace; `None` without a port.
+fn wait_script(wait: &Wait) -> Option<Expr> {
+    let (before, after) = wait.script_around_host()?;
+    Some(template(vec![
+        text(format!("{before}{}.", wait.name)),
+        interpolation("local.namespace"),
+        text(after),
+    ]))
+}
+
 pub fn task_definition(workload: &Container) -> Block {
     let name = workload.name.as_str();
     let image = match &workload.image {
-        Image::Built(build) => string(format!(
-            "{}{}:{}",
-            interpolate("local.registry"),
-            build.name,
-            interpolate("var.image_tag")
-        )),
+        Image::Built(build) => template(vec![
+            interpolation("local.registry"),
+            text(format!("{}:", build.name)),
+            interpolation("var.image_tag"),
+        ]),
         Image::Pulled(name) => string(name.clone()),
     };
     let mut container = vec![
@@ -140,10 +150,10 @@ pub fn task_definition(workload: &Container) -> Block {
     if let Some(check) = health_check(workload) {
         container.push(("healthCheck", check));
     }
-    let waits: Vec<(&Wait, String)> = workload
+    let waits: Vec<(&Wait, Expr)> = workload
         .waits_for
         .iter()
-        .filter_map(|wait| Some((wait, wait.script()?)))
+        .filter_map(|wait| Some((wait, wait_script(wait)?)))
         .collect();
     if !waits.is_empty() {
         let conditions = waits
@@ -180,7 +190,7 @@ pub fn task_definition(workload: &Container) -> Block {
     let mut body = Body::new()
         .attr(
             "family",
-            string(format!("{}-{name}", interpolate("local.name"))),
+            template(vec![interpolation("local.name"), text(format!("-{name}"))]),
         )
         .attr("requires_compatibilities", raw("[\"FARGATE\"]"))
         .attr("network_mode", string("awsvpc"))

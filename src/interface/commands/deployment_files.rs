@@ -2,7 +2,7 @@
 //! write the deployment files of the remote environments, and compare them
 //! for `exo generate --check` once they exist.
 
-use super::files::write;
+use super::files::{remove_inside, write_inside};
 use super::{CommandError, Workspace};
 use crate::core::deployed::{self, DeploymentError, Warning};
 use crate::core::exit::ExitStatus;
@@ -97,9 +97,14 @@ pub fn generate(
     }
 }
 
-/// The `.yaml` files in `manifest_dir` that this run does not write.
+/// The `.yaml` files in `manifest_dir` that this run does not write; none
+/// when the directory leads outside the application (writing there is
+/// refused).
 fn obsolete(dir: &Path, manifest_dir: &str, files: &[(String, String)]) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir.join(manifest_dir)) else {
+    let Ok(real) = crate::adapters::paths::inside(dir, &dir.join(manifest_dir)) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(real) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
@@ -125,16 +130,11 @@ pub fn run(
         printer.warn(&deployment::warning(kind.engine(), warning));
     }
     for (file, text) in &generated.files {
-        let path = workspace.dir.join(file);
-        let current = std::fs::read_to_string(&path).is_ok_and(|current| current == *text);
-        if !current {
-            write(&path, text)?;
-        }
-        printer.status(if current { "Unchanged" } else { "Wrote" }, file);
+        let changed = write_inside(&workspace.dir, file, text)?;
+        printer.status(if changed { "Wrote" } else { "Unchanged" }, file);
     }
     for file in &generated.obsolete {
-        let path = workspace.dir.join(file);
-        std::fs::remove_file(&path).map_err(|source| CommandError::Write { path, source })?;
+        remove_inside(&workspace.dir, file)?;
         printer.status("Removed", file);
     }
     Ok(ExitStatus::Success)

@@ -1,6 +1,6 @@
 //! `exo generate [--check]`: write the Compose files, or compare them.
 
-use super::files::write;
+use super::files::write_inside;
 use super::{CommandError, Settings, Workspace, deployment_files};
 use crate::core::compose::{self, Mode};
 use crate::core::exit::ExitStatus;
@@ -61,13 +61,8 @@ fn render_all(workspace: &Workspace) -> Result<Vec<(String, String)>, CommandErr
 pub fn write_all(workspace: &Workspace) -> Result<Vec<(String, bool)>, CommandError> {
     let mut written = Vec::new();
     for (name, text) in render_all(workspace)? {
-        let path = workspace.dir.join(&name);
-        let current = std::fs::read_to_string(&path).is_ok_and(|current| current == text);
-        if !current {
-            crate::adapters::paths::inside(&workspace.dir, &path)?;
-            write(&path, &text)?;
-        }
-        written.push((name, !current));
+        let changed = write_inside(&workspace.dir, &name, &text)?;
+        written.push((name, changed));
     }
     Ok(written)
 }

@@ -151,7 +151,7 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             printer.error(&format!("{docker}\n  hint: {}", docker.hint()))
         }
         CommandError::Connection(err) => printer.error(&format!("{err}\n  hint: {}", err.hint())),
-        CommandError::Path(path @ PathError::Outside { .. })
+        CommandError::Path(path @ (PathError::Outside { .. } | PathError::Dangling { .. }))
         | CommandError::Shared(crate::ops::shared::SharedError::Path(path @ PathError::Outside { .. }))
         | CommandError::Template(TemplateError::Outside(path @ PathError::Outside { .. }))
         | CommandError::Scaffold(ScaffoldError::Template(TemplateError::Outside(

@@ -144,6 +144,17 @@ impl<'a> Keys<'a> {
                 "Text" => return "text".to_owned(),
                 "Port" => return "port, 1 to 65535".to_owned(),
                 "Duration" => return "duration: `500ms`, `2s`, `1m30s`, `1h`".to_owned(),
+                "PositiveDuration" => {
+                    return "duration above zero: `500ms`, `2s`, `1m30s`".to_owned();
+                }
+                "Amount" => return "whole number above 0".to_owned(),
+                "HostName" => return "host name, e.g. `shop.example.com`".to_owned(),
+                "Registry" => return "registry, `host[:port][/path]`".to_owned(),
+                "Region" => return "AWS region, e.g. `eu-west-1`".to_owned(),
+                "AccountId" => return "AWS account id, 12 digits".to_owned(),
+                "CertificateArn" => return "ARN of an ACM certificate".to_owned(),
+                "Placement" => return "`key == value` or `key != value`".to_owned(),
+                "Namespace" => return "Kubernetes namespace (a DNS label)".to_owned(),
                 _ => return self.kind(self.resolve(schema), path),
             }
         }
