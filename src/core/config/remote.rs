@@ -13,8 +13,9 @@ use super::yaml::{Node, Value};
 use crate::core::model::remote::{Environment, Remote, ServiceEnvironment, ServiceRemote, Target};
 
 const DEPENDENCY_KEYS: [&str; 2] = ["type", "template-config"];
-const ENVIRONMENT_KEYS: [&str; 10] = [
+const ENVIRONMENT_KEYS: [&str; 11] = [
     "target",
+    "wait-image",
     "registry",
     "url",
     "region",
@@ -133,6 +134,10 @@ fn read_environment(
             })
         })
     });
+    environment.wait_image = fields
+        .get("wait-image")
+        .and_then(|n| reader.image(n, &at("wait-image")))
+        .map(|image| image.value);
     if let Some(n) = fields.get("namespace") {
         environment.namespace = read_namespace(reader, n, &format!("{path}.namespace"));
     }

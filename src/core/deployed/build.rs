@@ -5,7 +5,7 @@ use super::variables::{self, Endpoint, Shared};
 use super::waits::cluster_warnings;
 use super::{
     BUILT_TAG, Build, Container, Deployment, DeploymentError, Hosts, Image, Kind, Mode, Readiness,
-    SameName, Scope, Tag, Target, Wait, names, project_name,
+    SameName, Scope, Tag, Target, Wait, Warning, names, project_name,
 };
 use crate::core::config::constant_case;
 use crate::core::graph;
@@ -96,6 +96,14 @@ pub fn deploy(app: &Application, target: Target) -> Result<Deployment, Deploymen
     };
     if scope.cluster_names() {
         deployment.warnings = cluster_warnings(&deployment);
+    }
+    if let Scope::Remote { name, environment } = scope {
+        let public = deployment.containers.iter().any(|c| c.url.is_some());
+        if public && public_scheme(environment) == "http" {
+            deployment.warnings.push(Warning::PlainHttp {
+                environment: name.to_owned(),
+            });
+        }
     }
     Ok(deployment)
 }
@@ -192,13 +200,13 @@ fn endpoint<'a>(
 ) -> Option<Endpoint<'a>> {
     let port = service_port(service, scope)?;
     let external = match scope {
-        Scope::Remote { name, .. } if scope.cluster_names() => service
+        Scope::Remote { name, environment } if scope.cluster_names() => service
             .config
             .remote
             .environments
             .get(*name)
             .and_then(|e| e.url.as_ref())
-            .map(|url| format!("https://{url}")),
+            .map(|url| format!("{}://{url}", public_scheme(environment))),
         _ => host_ports
             .get(&service.role)
             .map(|host| format!("http://localhost:{host}")),
@@ -209,6 +217,17 @@ fn endpoint<'a>(
         port,
         external,
     })
+}
+
+/// How the public services answer in a cluster: on AWS, HTTPS only with a
+/// certificate (the load balancer listens on plain HTTP without one, and
+/// the external origins must say so); Kubernetes Ingresses are written for
+/// HTTPS, which the cluster's ingress controller terminates.
+pub fn public_scheme(environment: &crate::core::model::Environment) -> &'static str {
+    match (environment.target, &environment.ssl_certificate_arn) {
+        (Engine::Aws, None) => "http",
+        _ => "https",
+    }
 }
 
 fn dependency_container(

@@ -140,6 +140,15 @@ impl Deployment {
         }
     }
 
+    /// The image of the containers that wait (Kubernetes init containers,
+    /// ECS waiters): the environment's `wait-image`, else [`WAIT_IMAGE`].
+    pub fn wait_image(&self) -> String {
+        self.settings()
+            .wait_image
+            .clone()
+            .unwrap_or_else(|| WAIT_IMAGE.to_owned())
+    }
+
     pub fn get(&self, id: &str) -> Option<&Container> {
         self.containers.iter().find(|c| c.id == id)
     }

@@ -73,6 +73,8 @@ pub enum Warning {
     CannotWait { workload: String, target: String },
     /// A variable built from a secret, which ECS cannot assemble.
     SecretInValue { workload: String, variable: String },
+    /// Public services on AWS without a certificate: plain HTTP.
+    PlainHttp { environment: String },
 }
 
 /// Kubernetes and AWS start a container once the ones it waits for answer

@@ -5,7 +5,6 @@ use crate::core::model::CommandLine;
 // Kubernetes has its own `Container`: the deployed model's is a workload here.
 use crate::core::deployed::{
     Container as Workload, Deployment as Plan, Image, Part, ReadyCheck, Tag, Timing, Value,
-    WAIT_IMAGE,
 };
 use k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, ExecAction,
@@ -31,7 +30,7 @@ pub fn pod_spec(
         .filter_map(|wait| {
             Some(Container {
                 name: format!("wait-for-{}", wait.name),
-                image: Some(WAIT_IMAGE.to_owned()),
+                image: Some(plan.wait_image()),
                 command: Some(vec!["sh".into(), "-c".into(), wait.script()?]),
                 ..Container::default()
             })

@@ -274,3 +274,16 @@ fn a_change_of_variables_changes_the_pod_template() {
         .insert("LOG_LEVEL".into(), "debug".into());
     assert_ne!(checksum(&app), before);
 }
+
+#[test]
+fn the_wait_image_is_the_environments_or_busybox() {
+    let mut app = fixture();
+    let web = file(&generate(&app, "staging").unwrap(), "web").to_owned();
+    assert!(web.contains(&format!("image: {}", crate::core::deployed::WAIT_IMAGE)));
+    app.remote.environments["staging"].wait_image = Some("mirror.example.com/busybox:1.36".into());
+    let web = file(&generate(&app, "staging").unwrap(), "web").to_owned();
+    assert!(
+        web.contains("image: mirror.example.com/busybox:1.36"),
+        "{web}"
+    );
+}

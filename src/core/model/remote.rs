@@ -48,6 +48,9 @@ pub struct Environment {
     pub ssl_certificate_arn: Option<String>,
     /// The Kubernetes namespace; the application's name when absent.
     pub namespace: Option<String>,
+    /// The image of the init and waiter containers that wait for what a
+    /// container needs; [`crate::core::deployed::WAIT_IMAGE`] when absent.
+    pub wait_image: Option<String>,
     /// Variables for every service in this environment.
     pub environment: IndexMap<String, String>,
     /// Secrets for every service in this environment, by name; their values
@@ -69,6 +72,7 @@ impl Environment {
             account_id: None,
             ssl_certificate_arn: None,
             namespace: None,
+            wait_image: None,
             environment: IndexMap::new(),
             secrets: Vec::new(),
             secret_arns: IndexMap::new(),

@@ -179,6 +179,10 @@ struct ApplicationEnvironment {
     /// The Kubernetes namespace (default: the application's name).
     #[serde(default)]
     namespace: Namespace,
+    /// Kubernetes and AWS: the image of the containers that wait for what a
+    /// service needs before it starts; it needs `sh`, `nc` and `wget`
+    /// (default `busybox:1.36`, from Docker Hub; name a mirror here).
+    wait_image: Option<Text>,
     /// The application's address in this environment: a host name.
     #[serde(default)]
     url: HostName,

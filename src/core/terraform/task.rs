@@ -5,7 +5,7 @@
 
 use super::hcl::{Block, Body, Expr, interpolation, raw, string, template, text};
 use super::shapes::{block, object};
-use crate::core::deployed::{Container, Image, ReadyCheck, WAIT_IMAGE, Wait};
+use crate::core::deployed::{Container, Image, ReadyCheck, Wait};
 use crate::core::model::CommandLine;
 use std::time::Duration;
 
@@ -84,7 +84,7 @@ fn log_configuration(name: &str) -> Expr {
 fn waiter(wait: &Wait, script: Expr, name: &str) -> Expr {
     object(vec![
         ("name", string(format!("wait-for-{}", wait.name))),
-        ("image", string(WAIT_IMAGE)),
+        ("image", raw("var.wait_image")),
         ("essential", raw("false")),
         (
             "command",

@@ -120,3 +120,42 @@ fn template_syntax_in_values_is_escaped() {
     let files = generate(&fixture(), &["production".into()]).unwrap();
     assert!(text(&files, "production.tfvars").contains("\"checkout,$${not-a-template}\""));
 }
+
+/// HTTPS only with a certificate: without one the load balancer listens on
+/// plain HTTP, the external origins say http://, and a warning says why.
+#[test]
+fn origins_follow_the_certificate() {
+    let mut app = fixture();
+    let files = generate(&app, &["production".to_owned()]).unwrap();
+    assert!(text(&files, "production.tfvars").contains("\"https://"));
+    assert!(
+        !files
+            .warnings
+            .iter()
+            .any(|w| matches!(w, Warning::PlainHttp { .. }))
+    );
+    app.remote.environments["production"].ssl_certificate_arn = None;
+    let files = generate(&app, &["production".to_owned()]).unwrap();
+    let values = text(&files, "production.tfvars");
+    assert!(
+        values.contains("\"http://") && !values.contains("https://"),
+        "{values}"
+    );
+    assert!(files.warnings.contains(&Warning::PlainHttp {
+        environment: "production".into()
+    }));
+}
+
+#[test]
+fn the_wait_image_is_a_variable_each_environment_sets() {
+    let mut app = fixture();
+    app.remote.environments["production"].wait_image =
+        Some("mirror.example.com/busybox:1.36".into());
+    let files = generate(&app, &["production".to_owned()]).unwrap();
+    assert!(text(&files, "main.tf").contains("= var.wait_image"));
+    assert!(text(&files, "variables.tf").contains("variable \"wait_image\""));
+    assert!(
+        text(&files, "production.tfvars")
+            .contains("wait_image      = \"mirror.example.com/busybox:1.36\"")
+    );
+}

@@ -12,7 +12,7 @@ struct Declaration {
     default: Option<&'static str>,
 }
 
-const DECLARATIONS: [Declaration; 13] = [
+const DECLARATIONS: [Declaration; 14] = [
     Declaration {
         name: "environment",
         kind: "string",
@@ -42,6 +42,12 @@ const DECLARATIONS: [Declaration; 13] = [
         kind: "string",
         description: "The tag of the images built from the services' directories.",
         default: Some("\"production\""),
+    },
+    Declaration {
+        name: "wait_image",
+        kind: "string",
+        description: "The image of the containers that wait for what a service needs (sh, nc and wget).",
+        default: Some("\"busybox:1.36\""),
     },
     Declaration {
         name: "certificate_arn",
@@ -148,6 +154,7 @@ pub fn values(
         .attr("account_id", text(&environment.account_id))
         .attr("registry", text(&environment.registry))
         .attr("certificate_arn", text(&environment.ssl_certificate_arn))
+        .attr("wait_image", string(plan.wait_image()))
         .blank()
         .attr("urls", Expr::Object(urls))
         .blank()
