@@ -135,6 +135,9 @@ pub enum Command {
     /// dependency order, each once what it needs runs healthy; exit 0 once
     /// every service has converged
     Deploy(DeployArgs),
+    /// Print exo's version, and those of the Docker Engine and Docker
+    /// Compose that exo finds (or why it finds none); exit 0 either way
+    Version,
 }
 
 /// `exo up|down|ps|logs`: the Compose command's own arguments.

@@ -7,6 +7,7 @@ use crate::interface::output::Printer;
 
 pub fn run(settings: &Settings, printer: &mut Printer) -> Result<ExitStatus, CommandError> {
     let workspace = Workspace::load(settings)?;
+    printer.warnings(&workspace.warnings);
     let app = &workspace.app;
     let files = app
         .services
