@@ -247,6 +247,19 @@ pub struct AddArgs {
     /// The service's directory, relative to the application (default: ROLE)
     #[arg(long, value_name = "DIR")]
     pub location: Option<String>,
+
+    /// A value for a placeholder of an Exosphere 0.37 template
+    /// (`{{modelName}}`), over its project.json's default; repeatable
+    #[arg(long, value_name = "KEY=VALUE", value_parser = key_value, requires = "template")]
+    pub set: Vec<(String, String)>,
+}
+
+/// `KEY=VALUE`, split at the first `=`.
+fn key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err(format!("`{text}` is not KEY=VALUE")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
