@@ -212,20 +212,24 @@ impl Default for RestartPolicy {
 pub enum WatchAction {
     Restart,
     Rebuild,
+    /// Nothing: the mount carries the change into the running container,
+    /// for files (static pages, templates) a server reads on each request.
+    None,
 }
 
 impl WatchAction {
-    pub const NAMES: [&'static str; 2] = ["restart", "rebuild"];
+    pub const NAMES: [&'static str; 3] = ["restart", "rebuild", "none"];
 
     pub fn name(self) -> &'static str {
         match self {
             WatchAction::Restart => "restart",
             WatchAction::Rebuild => "rebuild",
+            WatchAction::None => "none",
         }
     }
 }
 
-/// Which file changes restart or rebuild a service.
+/// Which file changes restart or rebuild a service, and which do nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WatchPolicy {
     pub enabled: bool,

@@ -137,6 +137,9 @@ pub enum Command {
     /// dependency order, each once what it needs runs healthy; exit 0 once
     /// every service has converged
     Deploy(DeployArgs),
+    /// Print exo's version, and those of the Docker Engine and Docker
+    /// Compose that exo finds (or why it finds none); exit 0 either way
+    Version,
 }
 
 /// `exo up|down|ps|logs`: the Compose command's own arguments.
@@ -246,6 +249,19 @@ pub struct AddArgs {
     /// The service's directory, relative to the application (default: ROLE)
     #[arg(long, value_name = "DIR")]
     pub location: Option<String>,
+
+    /// A value for a placeholder of an Exosphere 0.37 template
+    /// (`{{modelName}}`), over its project.json's default; repeatable
+    #[arg(long, value_name = "KEY=VALUE", value_parser = key_value, requires = "template")]
+    pub set: Vec<(String, String)>,
+}
+
+/// `KEY=VALUE`, split at the first `=`.
+fn key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err(format!("`{text}` is not KEY=VALUE")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

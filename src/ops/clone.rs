@@ -22,12 +22,28 @@ pub enum CloneError {
     Outside(#[from] crate::adapters::paths::PathError),
     #[error("{} could not be cloned", if .0.len() == 1 { "a service" } else { "some services" })]
     Services(Vec<ServiceFailure>),
+    #[error("{}", occupied_message(.0))]
+    Occupied(Vec<ServiceRepository>),
     #[error("cannot create {}: {source}", path.display())]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+}
+
+/// Each folder that holds files but not the service's repository, named.
+fn occupied_message(services: &[ServiceRepository]) -> String {
+    services
+        .iter()
+        .map(|service| {
+            format!(
+                "{} holds files but is not a clone of the service {}'s repository ({})",
+                service.location, service.role, service.url
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A service that could not be fetched, and why.
@@ -97,12 +113,45 @@ pub async fn clone_application(url: &str, dir: &Path) -> Result<Fetched, CloneEr
     Ok(fetched)
 }
 
-/// The services of the application in `dir` whose directory is missing.
+/// What a service's folder holds, as far as cloning is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Folder {
+    /// Missing or empty: the service is cloned into it.
+    Empty,
+    /// A git checkout of its own: the service is there.
+    Checkout,
+    /// Files that are not a checkout: cloning would mix them up.
+    Occupied,
+}
+
+fn folder(path: &Path) -> Folder {
+    let empty = std::fs::read_dir(path).map_or(true, |mut entries| entries.next().is_none());
+    if empty {
+        Folder::Empty
+    } else if path.join(".git").exists() {
+        Folder::Checkout
+    } else {
+        Folder::Occupied
+    }
+}
+
+/// The services of the application in `dir` whose folder is missing or
+/// empty; an error naming every folder that holds other files instead.
 pub fn missing_services(dir: &Path) -> Result<Vec<ServiceRepository>, CloneError> {
-    Ok(config::service_repositories(dir)?
-        .into_iter()
-        .filter(|service| !dir.join(&service.location).exists())
-        .collect())
+    let mut missing = Vec::new();
+    let mut occupied = Vec::new();
+    for service in config::service_repositories(dir)? {
+        match folder(&dir.join(&service.location)) {
+            Folder::Empty => missing.push(service),
+            Folder::Checkout => {}
+            Folder::Occupied => occupied.push(service),
+        }
+    }
+    if occupied.is_empty() {
+        Ok(missing)
+    } else {
+        Err(CloneError::Occupied(occupied))
+    }
 }
 
 /// Clones every service in parallel, reporting each one's steps. If any
@@ -116,6 +165,8 @@ pub async fn clone_services(
         crate::adapters::paths::inside(dir, &dir.join(&service.location))?;
     }
     let mut created: Vec<PathBuf> = Vec::new();
+    // Empty folders the user made: emptied again on failure, not removed.
+    let mut kept: Vec<PathBuf> = Vec::new();
     for service in services {
         let parent = dir.join(&service.location);
         let parent = parent.parent().unwrap_or(dir);
@@ -126,7 +177,11 @@ pub async fn clone_services(
             path: parent.to_path_buf(),
             source,
         })?;
-        created.push(dir.join(&service.location));
+        let target = dir.join(&service.location);
+        if target.exists() {
+            kept.push(target.clone());
+        }
+        created.push(target);
     }
     let mut tasks = JoinSet::new();
     for service in services {
@@ -181,6 +236,9 @@ pub async fn clone_services(
     for path in created.iter().rev() {
         let _ = std::fs::remove_dir_all(path);
     }
+    for path in &kept {
+        let _ = std::fs::create_dir_all(path);
+    }
     failures.sort_by(|a, b| a.role.cmp(&b.role));
     Err(CloneError::Services(failures))
 }
@@ -192,9 +250,10 @@ impl crate::core::exit::Exit for CloneError {
             CloneError::Load(LoadError::Invalid(_)) | CloneError::NotEmpty(_) => ExitStatus::Usage,
             CloneError::Outside(err) => err.exit_status(),
             CloneError::Io { .. } | CloneError::Load(_) => ExitStatus::Io,
-            CloneError::Git(_) | CloneError::NotAnApplication { .. } | CloneError::Services(_) => {
-                ExitStatus::Failure
-            }
+            CloneError::Git(_)
+            | CloneError::NotAnApplication { .. }
+            | CloneError::Services(_)
+            | CloneError::Occupied(_) => ExitStatus::Failure,
         }
     }
 }

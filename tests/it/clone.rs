@@ -80,6 +80,17 @@ fn shop(root: &Path, with_worker: bool) -> PathBuf {
     bare_repo(root, "shop", &[("application.yml", app)])
 }
 
+/// A plain `git clone` of the application at `url`, as `<root>/existing`.
+fn checkout(root: &Path, url: &Path) -> PathBuf {
+    git(root, &["clone", "-q", url.to_str().unwrap(), "existing"]);
+    root.join("existing")
+}
+
+/// `exo clone` inside the application at `app`.
+fn exo_clone_in(app: &Path) -> assert_cmd::assert::Assert {
+    exo().arg("-C").arg(app).arg("clone").assert()
+}
+
 #[test]
 fn clone_fetches_the_application_and_every_service() {
     let temp = tempfile::tempdir().unwrap();
@@ -137,17 +148,9 @@ fn a_missing_service_repository_fails_and_leaves_nothing() {
 
     // In an existing application, the services cloned by the failed run go,
     // what was there stays.
-    git(
-        temp.path(),
-        &["clone", "-q", url.to_str().unwrap(), "existing"],
-    );
-    let app = temp.path().join("existing");
+    let app = checkout(temp.path(), &url);
     std::fs::create_dir(app.join("web")).unwrap();
-    exo()
-        .arg("-C")
-        .arg(&app)
-        .arg("clone")
-        .assert()
+    exo_clone_in(&app)
         .code(1)
         .stderr(contains("could not clone the service worker"));
     assert!(app.join("web").is_dir());
@@ -202,4 +205,38 @@ fn clone_refuses_a_non_application_and_a_busy_directory() {
         .code(1)
         .stderr(contains("git clone"))
         .stderr(contains("does not exist"));
+}
+
+#[test]
+fn an_empty_service_folder_is_cloned_into() {
+    let temp = tempfile::tempdir().unwrap();
+    let url = shop(temp.path(), true);
+    let app = checkout(temp.path(), &url);
+    std::fs::create_dir(app.join("web")).unwrap();
+    exo_clone_in(&app)
+        .success()
+        .stderr(contains("cloned into web\n"))
+        .stderr(contains("Cloned 3 services into"));
+    assert!(app.join("web/service.yml").is_file());
+    exo().arg("-C").arg(&app).arg("check").assert().success();
+}
+
+#[test]
+fn a_service_folder_with_other_files_is_an_error_naming_it() {
+    let temp = tempfile::tempdir().unwrap();
+    let url = shop(temp.path(), true);
+    let app = checkout(temp.path(), &url);
+    std::fs::create_dir_all(app.join("services/api")).unwrap();
+    std::fs::write(app.join("services/api/notes.txt"), "mine").unwrap();
+    exo_clone_in(&app)
+        .code(1)
+        .stderr(contains(
+            "services/api holds files but is not a clone of the service api's repository",
+        ))
+        .stderr(contains("hint: empty the folder or move its files away"));
+    assert_eq!(
+        std::fs::read_to_string(app.join("services/api/notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(!app.join("web").exists(), "nothing is cloned");
 }

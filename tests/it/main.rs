@@ -29,3 +29,5 @@ mod schema;
 mod stack_config;
 mod status;
 mod update;
+mod version;
+mod warnings;

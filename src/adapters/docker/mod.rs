@@ -86,6 +86,26 @@ impl DockerError {
     }
 }
 
+/// The versions of the Docker Engine and of Compose that exo finds, each
+/// with why it could not when it could not.
+pub struct Versions {
+    pub engine: Result<String, DockerError>,
+    pub compose: Result<String, DockerError>,
+}
+
+impl Versions {
+    /// Asks the engine (as every command finds it) and looks for Compose,
+    /// at once; neither failure stops the other.
+    pub async fn find(context: Option<&str>) -> Versions {
+        let (engine, compose) =
+            tokio::join!(DockerEngine::connect_api(context), Docker::find(context));
+        Versions {
+            engine: engine.map(|engine| engine.engine_version),
+            compose: compose.map(|cli| cli.compose_version),
+        }
+    }
+}
+
 /// The Compose file and project that commands apply to.
 #[derive(Debug, Clone)]
 pub struct Project {

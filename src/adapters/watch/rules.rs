@@ -92,7 +92,8 @@ impl ServiceFiles {
         path.strip_prefix(&self.root).unwrap_or(path).to_path_buf()
     }
 
-    /// What a change of `path` does to the service, if anything.
+    /// What a change of `path` does to the service, if anything: `none`
+    /// leaves it to the mount, so it is not reported at all.
     pub fn classify(&self, path: &Path, is_dir: bool) -> Option<WatchAction> {
         if !self.watched.iter().any(|w| path.starts_with(w)) {
             return None;
@@ -111,7 +112,7 @@ impl ServiceFiles {
             .iter()
             .find(|(globs, _)| globs.is_match(relative))
             .map_or(self.action, |(_, action)| *action);
-        Some(action)
+        (action != WatchAction::None).then_some(action)
     }
 }
 
@@ -261,5 +262,28 @@ mod tests {
         assert_eq!(classify("src/main.go"), Some(WatchAction::Restart));
         // Outside the watched paths.
         assert_eq!(classify("README.md"), None);
+    }
+
+    #[test]
+    fn a_change_whose_action_is_none_is_left_to_the_mount() {
+        let policy = WatchPolicy {
+            rules: vec![WatchRule {
+                paths: vec!["public".into()],
+                action: WatchAction::None,
+            }],
+            ..WatchPolicy::default()
+        };
+        let (dir, static_files) = files(&policy, &[]);
+        let classify = |p: &str| static_files.classify(&dir.path().join(p), false);
+        assert_eq!(classify("public/index.html"), None);
+        assert_eq!(classify("server.js"), Some(WatchAction::Restart));
+        let quiet = WatchPolicy {
+            action: WatchAction::None,
+            ..WatchPolicy::default()
+        };
+        let (dir, quiet_files) = files(&quiet, &[]);
+        let classify = |p: &str| quiet_files.classify(&dir.path().join(p), false);
+        assert_eq!(classify("server.js"), None);
+        assert_eq!(classify("Dockerfile.dev"), Some(WatchAction::Rebuild));
     }
 }

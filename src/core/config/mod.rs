@@ -82,6 +82,17 @@ pub fn find_application_dir(start: &Path) -> Result<PathBuf, LoadError> {
 
 /// Loads the application in `dir` and every service.yml it names.
 pub fn load(dir: &Path) -> Result<Application, LoadError> {
+    load_with_warnings(dir).map(|loaded| loaded.application)
+}
+
+/// An application that loaded, and what in its files looks like a mistake.
+pub struct Loaded {
+    pub application: Application,
+    pub warnings: Vec<Problem>,
+}
+
+/// As [`load`], keeping the warnings, for commands that show them.
+pub fn load_with_warnings(dir: &Path) -> Result<Loaded, LoadError> {
     let mut problems = Problems::default();
     let app_file = match files::read(dir, APPLICATION_FILE)? {
         Read::Text(file, problem) => {
@@ -125,7 +136,10 @@ pub fn load(dir: &Path) -> Result<Application, LoadError> {
     }
     let application = assemble(app, service_files, &mut problems);
     if problems.is_empty() {
-        Ok(application)
+        Ok(Loaded {
+            application,
+            warnings: problems.warnings().to_vec(),
+        })
     } else {
         Err(LoadError::Invalid(problems.into_vec()))
     }
@@ -208,7 +222,7 @@ fn read_service_files(
     });
     let mut files = IndexMap::with_capacity(wanted.len());
     for ((role, _), (file, found)) in wanted.iter().zip(read) {
-        problems.extend(found.into_vec());
+        problems.merge(found);
         if let Some(file) = file? {
             files.insert((*role).to_owned(), file);
         }

@@ -253,6 +253,7 @@ fn report_glob(reader: &mut Reader, item: &Located<String>, path: &str, why: &st
 fn action(reader: &mut Reader, node: &Node, path: &str) -> Option<WatchAction> {
     match reader.choice(node, path, &WatchAction::NAMES)? {
         "rebuild" => Some(WatchAction::Rebuild),
+        "none" => Some(WatchAction::None),
         _ => Some(WatchAction::Restart),
     }
 }

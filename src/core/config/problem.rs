@@ -160,12 +160,32 @@ impl SourceCode for FileSource {
 pub struct ProblemDiagnostic {
     problem: Problem,
     source: Option<FileSource>,
+    severity: miette::Severity,
 }
 
 impl From<Problem> for ProblemDiagnostic {
     fn from(problem: Problem) -> Self {
         let source = problem.site.as_ref().map(FileSource::new);
-        ProblemDiagnostic { problem, source }
+        ProblemDiagnostic {
+            problem,
+            source,
+            severity: miette::Severity::Error,
+        }
+    }
+}
+
+impl ProblemDiagnostic {
+    /// The view of a warning: shown as a problem is, without failing.
+    pub fn warning(problem: Problem) -> Self {
+        ProblemDiagnostic {
+            severity: miette::Severity::Warning,
+            ..ProblemDiagnostic::from(problem)
+        }
+    }
+
+    /// The problem's one-line form.
+    pub fn headline(&self) -> String {
+        self.problem.headline()
     }
 }
 
@@ -184,6 +204,10 @@ impl fmt::Display for ProblemDiagnostic {
 impl std::error::Error for ProblemDiagnostic {}
 
 impl Diagnostic for ProblemDiagnostic {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
@@ -207,24 +231,44 @@ impl Diagnostic for ProblemDiagnostic {
     }
 }
 
-/// Every problem of one load, in the order they were found.
+/// Every problem of one load, in the order they were found, and the
+/// warnings: what loads but probably does not mean what it says.
 #[derive(Debug, Default)]
-pub struct Problems(Vec<Problem>);
+pub struct Problems {
+    errors: Vec<Problem>,
+    warnings: Vec<Problem>,
+}
 
 impl Problems {
     pub fn push(&mut self, problem: Problem) {
-        self.0.push(problem);
+        self.errors.push(problem);
     }
 
     pub fn extend(&mut self, problems: impl IntoIterator<Item = Problem>) {
-        self.0.extend(problems);
+        self.errors.extend(problems);
     }
 
+    pub fn warn(&mut self, warning: Problem) {
+        self.warnings.push(warning);
+    }
+
+    /// Takes in the problems and warnings found apart (e.g. in another file).
+    pub fn merge(&mut self, other: Problems) {
+        self.errors.extend(other.errors);
+        self.warnings.extend(other.warnings);
+    }
+
+    /// Whether there is no error (warnings do not count).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.errors.is_empty()
     }
 
+    /// The errors.
     pub fn into_vec(self) -> Vec<Problem> {
-        self.0
+        self.errors
+    }
+
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
     }
 }

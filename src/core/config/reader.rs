@@ -203,6 +203,9 @@ impl<'p> Reader<'p> {
             .label("control character")
             .help("remove it: only tabs and line breaks may be part of a value")
         } else {
+            if value.contains("$$") {
+                self.warn_doubled_dollar(node, path, &value);
+            }
             return Some(Located {
                 value,
                 site: self.site(node),
@@ -210,6 +213,22 @@ impl<'p> Reader<'p> {
         };
         self.report(problem);
         None
+    }
+
+    /// Exosphere 0.37 passed values to Compose as they were, so `$$` was
+    /// its literal `$`; exo escapes `$` itself, so the same `$$` now stays
+    /// two dollars, which a file written for 0.37 did not mean.
+    fn warn_doubled_dollar(&mut self, node: &Node, path: &str, value: &str) {
+        let written = value.replace('$', "$$");
+        let warning = Problem::at(
+            self.site(node),
+            format!(
+                "`{path}` holds `$$`, which exo passes on as two dollars: it writes `{written}` into the Compose file, so the container gets `{value}`"
+            ),
+        )
+        .label("`$$` is two dollars")
+        .help("exo passes `$` on as it is written: for one literal `$`, write `$` alone (Exosphere 0.37 needed `$$`)");
+        self.problems.warn(warning);
     }
 
     /// A string that must not be empty.

@@ -406,7 +406,8 @@ struct WatchPolicy {
     /// Globs of files not watched (also those of .gitignore and
     /// .dockerignore).
     ignore: Texts,
-    /// What a change no rule matches does (default `restart`).
+    /// What a change no rule matches does (default `restart`; `none`
+    /// leaves it to the mount).
     action: Option<WatchAction>,
     /// Actions for some files; the first rule that matches wins.
     rules: Option<Vec<WatchRule>>,
@@ -422,6 +423,7 @@ struct WatchPolicy {
 enum WatchAction {
     Restart,
     Rebuild,
+    None,
 }
 
 #[derive(JsonSchema)]
@@ -429,7 +431,8 @@ enum WatchAction {
 struct WatchRule {
     /// Globs of the files this rule is for.
     paths: Vec<Text>,
-    /// `restart` the container or `rebuild` its image.
+    /// `restart` the container, `rebuild` its image, or `none`: the mount
+    /// carries the change into the running container.
     action: WatchAction,
 }
 

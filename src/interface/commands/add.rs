@@ -20,6 +20,7 @@ pub fn run(
             kind: None,
             location: None,
             source: AddSource::Dependency(image.clone()),
+            set: Vec::new(),
         };
         scaffold::add(&workspace.dir, &workspace.app, &request)?;
         let known = match crate::catalog::lookup(image) {
@@ -57,6 +58,7 @@ pub fn run(
         }),
         location: args.location.clone(),
         source,
+        set: args.set.clone(),
     };
     let added = scaffold::add(&workspace.dir, &workspace.app, &request)?;
     if let Some(location) = &added.location {

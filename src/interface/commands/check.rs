@@ -14,6 +14,7 @@ pub fn run(
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
     let workspace = Workspace::load(settings)?;
+    printer.warnings(&workspace.warnings);
     let app = &workspace.app;
     let mut refused = 0;
     for environment in check::environments(app, args.environment.as_deref())? {

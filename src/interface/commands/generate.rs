@@ -21,6 +21,7 @@ pub fn run(
         return Ok(ExitStatus::Usage);
     }
     let workspace = Workspace::load(settings)?;
+    printer.warnings(&workspace.warnings);
     if args.check {
         let deployment = deployment_files::check(&workspace, printer)?;
         return Ok(check(

@@ -19,6 +19,7 @@ mod status;
 mod template;
 mod test;
 mod update;
+mod version;
 
 use crate::core::config::{self, LoadError};
 use crate::core::exit::{Exit, ExitStatus};
@@ -56,6 +57,7 @@ pub fn run(command: &Command, settings: &Settings, printer: &mut Printer) -> Exi
         Command::Man(args) => man::run(args, printer),
         Command::Completions(args) => Ok(completions::run(args, printer)),
         Command::Deploy(args) => deploy::run(settings, args, printer),
+        Command::Version => version::run(settings, printer),
     };
     result.unwrap_or_else(|err| report(&err, printer))
 }
@@ -169,6 +171,9 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             }
             printer.error("nothing that this run cloned was kept");
         }
+        CommandError::Clone(CloneError::Occupied(_)) => printer.error(&with_hint(
+            "empty the folder or move its files away; `exo clone` then clones the service into it",
+        )),
         CommandError::Clone(CloneError::NotEmpty(_)) => {
             printer.error(&with_hint("give another directory: `exo clone URL DIR`"))
         }
@@ -197,13 +202,20 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
 pub struct Workspace {
     pub dir: PathBuf,
     pub app: Application,
+    /// What loads but looks like a mistake; `check`, `generate` and `run`
+    /// show it.
+    pub warnings: Vec<config::Problem>,
 }
 
 impl Workspace {
     pub fn load(settings: &Settings) -> Result<Self, CommandError> {
         let dir = Self::find(settings)?;
-        let app = config::load(&dir)?;
-        Ok(Workspace { dir, app })
+        let loaded = config::load_with_warnings(&dir)?;
+        Ok(Workspace {
+            dir,
+            app: loaded.application,
+            warnings: loaded.warnings,
+        })
     }
 
     /// The application's directory (`-C DIR` or `EXO_APP`, or the nearest

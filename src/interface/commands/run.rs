@@ -43,6 +43,7 @@ pub fn start(
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
     let workspace = Workspace::load(settings)?;
+    printer.warnings(&workspace.warnings);
     let mode = mode(project_args);
     let plan = Plan::new(&workspace.app, mode, roles)?;
     prepare(&workspace, printer)?;

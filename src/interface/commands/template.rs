@@ -31,7 +31,7 @@ pub fn run(
                 .map(|t| {
                     let origin = match t.origin {
                         Origin::BuiltIn => "built-in".to_owned(),
-                        Origin::Application(path) => path
+                        Origin::Application(path) | Origin::Exosphere(path) => path
                             .strip_prefix(&dir)
                             .unwrap_or(&path)
                             .display()

@@ -9,11 +9,13 @@ mod progress;
 mod status;
 mod summary;
 mod testing;
+mod version;
 
 pub use deploy::DeployProgress;
 pub use logs::LogFormat;
 pub use progress::Progress;
 pub use status::StatusFormat;
+pub use version::versions;
 
 use crate::core::config::{Problem, ProblemDiagnostic};
 use miette::{GraphicalReportHandler, GraphicalTheme};
@@ -189,25 +191,35 @@ impl Printer {
 
     /// Each problem with the lines of YAML it points at, then a summary.
     pub fn problems(&mut self, problems: &[Problem]) {
+        for problem in problems {
+            self.diagnostic(ProblemDiagnostic::from(problem.clone()));
+        }
+        self.error(&format!(
+            "the application's configuration has {}",
+            counted(problems.len(), "problem")
+        ));
+    }
+
+    /// Each warning with the lines of YAML it points at, as problems are.
+    pub fn warnings(&mut self, warnings: &[Problem]) {
+        for warning in warnings {
+            self.diagnostic(ProblemDiagnostic::warning(warning.clone()));
+        }
+    }
+
+    fn diagnostic(&mut self, diagnostic: ProblemDiagnostic) {
         let theme = if self.color {
             GraphicalTheme::unicode()
         } else {
             GraphicalTheme::unicode_nocolor()
         };
         let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
-        for problem in problems {
-            let mut text = String::new();
-            let diagnostic = ProblemDiagnostic::from(problem.clone());
-            if handler.render_report(&mut text, &diagnostic).is_err() {
-                text = problem.headline();
-            }
-            self.stderr(text.trim_end());
-            self.stderr("");
+        let mut text = String::new();
+        if handler.render_report(&mut text, &diagnostic).is_err() {
+            text = diagnostic.headline();
         }
-        self.error(&format!(
-            "the application's configuration has {}",
-            counted(problems.len(), "problem")
-        ));
+        self.stderr(text.trim_end());
+        self.stderr("");
     }
 
     fn paint(&self, text: &str, style: &str) -> String {

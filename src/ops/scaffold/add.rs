@@ -29,6 +29,8 @@ pub struct AddRequest {
     /// The service's directory relative to the application (default: the role).
     pub location: Option<String>,
     pub source: AddSource,
+    /// Values of an Exosphere 0.37 template's placeholders (`--set`).
+    pub set: Vec<(String, String)>,
 }
 
 /// What `add` did.
@@ -91,8 +93,7 @@ pub fn add(dir: &Path, app: &Application, request: &AddRequest) -> Result<Added,
     let files = match (&request.source, &target) {
         (AddSource::Template(name), Some(target)) => {
             let template = templates::find(dir, name)?;
-            let kind = request.kind.unwrap_or(ServiceType::Private);
-            let placeholders = Placeholders::new(role, kind.name(), &app.name);
+            let placeholders = placeholders(&template, request, &app.name)?;
             let depth = Path::new(location.as_deref().unwrap_or_default())
                 .components()
                 .filter(|c| matches!(c, Component::Normal(_)))
@@ -124,6 +125,27 @@ pub fn add(dir: &Path, app: &Application, request: &AddRequest) -> Result<Added,
     write_atomically(&app_file, &edited).map_err(undo)?;
     validate(dir).map_err(undo)?;
     Ok(Added { location, files })
+}
+
+/// The template's placeholders for this service; a 0.37 template's type
+/// defaults to its project.json's `serviceType`.
+fn placeholders(
+    template: &templates::Template,
+    request: &AddRequest,
+    app: &str,
+) -> Result<Placeholders, ScaffoldError> {
+    let kind = request.kind.map(ServiceType::name);
+    let templates::Origin::Exosphere(template_dir) = &template.origin else {
+        let kind = kind.unwrap_or(ServiceType::Private.name());
+        return Ok(Placeholders::new(&request.role, kind, app));
+    };
+    let fields =
+        templates::exosphere::values(template, template_dir, &request.role, kind, &request.set)?;
+    let kind = fields
+        .get("serviceType")
+        .map_or(ServiceType::Private.name(), String::as_str)
+        .to_owned();
+    Ok(Placeholders::new(&request.role, &kind, app).with_fields(fields))
 }
 
 /// A dependency `id` from `image`, with comments that say what exo's catalog

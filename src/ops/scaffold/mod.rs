@@ -71,6 +71,11 @@ impl ScaffoldError {
             }
             ScaffoldError::ApplicationExists(_) => Some("give `--force` to replace it".into()),
             ScaffoldError::Outside(_) => Some(crate::adapters::paths::PathError::HINT.into()),
+            ScaffoldError::Template(TemplateError::NoValue { template, placeholder, .. }) => {
+                Some(format!(
+                    "give it one: `exo add ROLE --template {template} --set {placeholder}=VALUE`"
+                ))
+            }
             ScaffoldError::NoServiceFile { .. } => Some(
                 "a service repository holds its service.yml, Dockerfile.dev and Dockerfile.prod at the top".into(),
             ),

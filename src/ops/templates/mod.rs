@@ -1,9 +1,11 @@
 //! Service templates: the built-in ones (`service-templates/`, embedded in
 //! the binary) and the application's own in `.exosphere/templates/<name>/`
-//! (Exosphere 0.22's place), which win over a built-in of the same name.
+//! (Exosphere 0.22's place), which win over a built-in of the same name,
+//! and 0.37's in `.exosphere/service_templates/<name>/` (see [`exosphere`]).
 //! A template is a directory with the service's files; placeholders in file
 //! names and text are replaced (see [`Placeholders`]).
 
+pub mod exosphere;
 mod placeholders;
 
 pub use placeholders::Placeholders;
@@ -28,6 +30,20 @@ pub enum TemplateError {
     Symlink { template: String, path: String },
     #[error("the template `{0}` has no service.yml at its top")]
     NoServiceFile(String),
+    #[error(
+        "the template `{0}` has a project.json, but not one directory in `template/` (boilr's `template/{{{{serviceRole}}}}/`)"
+    )]
+    NotBoilr(String),
+    #[error("the project.json of the template `{template}` cannot be read: {message}")]
+    ProjectJson { template: String, message: String },
+    #[error(
+        "the template `{template}` uses `{{{{{placeholder}}}}}` (in {file}), which has no value: project.json gives it no default"
+    )]
+    NoValue {
+        template: String,
+        placeholder: String,
+        file: String,
+    },
     #[error("`{0}` is not a valid template name: use letters, digits and single hyphens")]
     BadName(String),
     #[error("the application already has a template `{0}`")]
@@ -60,6 +76,8 @@ pub enum Origin {
     BuiltIn,
     /// In the application, at this directory.
     Application(PathBuf),
+    /// An Exosphere 0.37 template (boilr's layout), at this directory.
+    Exosphere(PathBuf),
 }
 
 #[derive(Debug, Clone)]
@@ -77,15 +95,15 @@ struct TemplateFile {
     executable: bool,
 }
 
-/// Every template, by name: the application's, then the built-in ones
-/// that it does not replace.
+/// Every template, by name: the application's, its 0.37 ones, then the
+/// built-in ones; the first of a name wins.
 pub fn list(app_dir: &Path) -> Result<Vec<Template>, TemplateError> {
     let mut templates = application_templates(app_dir)?;
-    let mut built_in: Vec<Template> = built_in()
-        .into_iter()
-        .filter(|t| !templates.iter().any(|own| own.name == t.name))
-        .collect();
-    templates.append(&mut built_in);
+    for template in exosphere::list(app_dir)?.into_iter().chain(built_in()) {
+        if !templates.iter().any(|own| own.name == template.name) {
+            templates.push(template);
+        }
+    }
     templates.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(templates)
 }
@@ -134,7 +152,14 @@ pub fn render(
     let files = files(template)?;
     let mut planned = Vec::with_capacity(files.len());
     for file in files {
-        let relative = placeholders.apply(&file.path.to_string_lossy());
+        let no_value = |placeholder: String| TemplateError::NoValue {
+            template: template.name.clone(),
+            placeholder,
+            file: file.path.display().to_string(),
+        };
+        let relative = placeholders
+            .fill(&file.path.to_string_lossy())
+            .map_err(no_value)?;
         let path = PathBuf::from(&relative);
         if relative.is_empty() || !path.components().all(|c| matches!(c, Component::Normal(_))) {
             return Err(TemplateError::Escapes {
@@ -143,7 +168,7 @@ pub fn render(
             });
         }
         let contents = match String::from_utf8(file.contents) {
-            Ok(text) => placeholders.apply(&text).into_bytes(),
+            Ok(text) => placeholders.fill(&text).map_err(no_value)?.into_bytes(),
             Err(binary) => binary.into_bytes(),
         };
         planned.push((path, contents, file.executable));
@@ -203,7 +228,7 @@ pub fn remove(app_dir: &Path, name: &str) -> Result<PathBuf, TemplateError> {
     let template = find(app_dir, name)?;
     match template.origin {
         Origin::BuiltIn => Err(TemplateError::BuiltIn(name.to_owned())),
-        Origin::Application(dir) => {
+        Origin::Application(dir) | Origin::Exosphere(dir) => {
             crate::adapters::paths::inside(app_dir, &dir)?;
             std::fs::remove_dir_all(&dir).map_err(TemplateError::io(&dir))?;
             Ok(dir)
@@ -220,16 +245,21 @@ fn check_name(name: &str) -> Result<(), TemplateError> {
     }
 }
 
+/// The entries of `dir`, none if it does not exist.
+fn entries(dir: &Path) -> Result<Vec<std::fs::DirEntry>, TemplateError> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .collect::<Result<_, _>>()
+            .map_err(TemplateError::io(dir)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(err) => Err(TemplateError::io(dir)(err)),
+    }
+}
+
 fn application_templates(app_dir: &Path) -> Result<Vec<Template>, TemplateError> {
     let dir = app_dir.join(APPLICATION_TEMPLATES);
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(err) => return Err(TemplateError::io(&dir)(err)),
-    };
     let mut templates = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(TemplateError::io(&dir))?;
+    for entry in entries(&dir)? {
         let path = entry.path();
         let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
             continue;
@@ -260,6 +290,10 @@ fn files(template: &Template) -> Result<Vec<TemplateFile>, TemplateError> {
             embedded_files(dir, Path::new(&template.name), &mut files);
         }
         Origin::Application(dir) => disk_files(template, dir, dir, &mut files)?,
+        Origin::Exosphere(dir) => {
+            let root = exosphere::root(&template.name, dir)?;
+            disk_files(template, &root, &root, &mut files)?;
+        }
     }
     if !files.iter().any(|f| f.path == Path::new("service.yml")) {
         return Err(TemplateError::NoServiceFile(template.name.clone()));
@@ -321,7 +355,7 @@ fn disk_files(
 }
 
 /// The `description:` line of a service.yml, if it has one.
-fn description(service_yml: &[u8]) -> String {
+pub(crate) fn description(service_yml: &[u8]) -> String {
     let text = String::from_utf8_lossy(service_yml);
     let Ok(root) = crate::core::config::yaml::parse(&text) else {
         return String::new();
@@ -349,7 +383,10 @@ impl crate::core::exit::Exit for TemplateError {
             TemplateError::Escapes { .. }
             | TemplateError::Symlink { .. }
             | TemplateError::NoServiceFile(_)
+            | TemplateError::NotBoilr(_)
+            | TemplateError::ProjectJson { .. }
             | TemplateError::Git(_) => ExitStatus::Failure,
+            TemplateError::NoValue { .. } => ExitStatus::Usage,
         }
     }
 }

@@ -3,10 +3,15 @@
 //! `__role_kebab__` (users-api), `__role_snake__` (users_api),
 //! `__role_camel__` (usersApi), `__role_pascal__` (UsersApi) and
 //! `__role_upper__` (USERS_API); the same with `app`. Any other text, such
-//! as Python's `__name__`, stays as it is.
+//! as Python's `__name__`, stays as it is. An Exosphere 0.37 template's
+//! `{{name}}` placeholders are filled too, from [`Placeholders::with_fields`].
+
+use std::collections::BTreeMap;
 
 pub struct Placeholders {
     pairs: Vec<(String, String)>,
+    /// The values of a 0.37 template's `{{name}}` placeholders.
+    fields: Option<BTreeMap<String, String>>,
 }
 
 impl Placeholders {
@@ -29,7 +34,28 @@ impl Placeholders {
                 (format!("__{key}_upper__"), lower.join("_").to_uppercase()),
             ]);
         }
-        Placeholders { pairs }
+        Placeholders {
+            pairs,
+            fields: None,
+        }
+    }
+
+    /// Also fills `{{name}}` placeholders, with these values.
+    pub fn with_fields(self, fields: BTreeMap<String, String>) -> Self {
+        Placeholders {
+            fields: Some(fields),
+            ..self
+        }
+    }
+
+    /// `text` with every placeholder replaced; the name of a `{{name}}`
+    /// placeholder with no value is the error.
+    pub fn fill(&self, text: &str) -> Result<String, String> {
+        let text = self.apply(text);
+        match &self.fields {
+            Some(fields) => super::exosphere::fill(&text, fields),
+            None => Ok(text),
+        }
     }
 
     /// `text` with every placeholder replaced.

@@ -135,6 +135,30 @@ fn an_ignored_file_does_nothing() {
     );
 }
 
+/// `public/` has `action: none` in alpha's rules: a page changed there
+/// reaches the running container through the mount, and nothing restarts.
+#[test]
+fn a_change_with_action_none_only_reaches_the_mount() {
+    if require_docker().is_none() {
+        return;
+    }
+    let (project, run) = run_watched("watch-none", &[]);
+    let before = project.started_at("alpha");
+    let public = project.dir().join("alpha/public");
+    std::fs::create_dir(&public).unwrap();
+    std::fs::write(public.join("index.html"), "<p>new page</p>\n").unwrap();
+    // Ten debounce periods.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(!run.stderr().contains("changed:"), "{}", run.stderr());
+    let container = project.container("alpha");
+    let served = docker(&["exec", &container, "cat", "/mnt/public/index.html"]);
+    assert_eq!(served, "<p>new page</p>\n");
+    assert_eq!(project.started_at("alpha"), before, "alpha restarted");
+    let ran = interrupt(&project, run);
+    assert!(!ran.stderr.contains("alpha changed:"), "{ran}");
+    assert_eq!(ran.stdout.matches("alpha says").count(), 1, "{ran}");
+}
+
 /// `--poll`: the fallback where native file events are unavailable notices
 /// changes too, and says how it watches.
 #[test]

@@ -4,6 +4,7 @@
 //! written or deleted outside the application.
 
 mod add;
+mod exosphere;
 mod init;
 mod paths;
 mod templates;

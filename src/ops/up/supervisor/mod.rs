@@ -324,6 +324,9 @@ impl Supervisor {
     }
 
     fn on_changed(&mut self, action: WatchAction) -> Vec<Effect> {
+        if action == WatchAction::None {
+            return Vec::new();
+        }
         match self.state {
             State::Waiting | State::Starting { .. } | State::Rebuilding { .. } => {
                 self.pending = strongest(self.pending, action);
@@ -354,6 +357,7 @@ impl Supervisor {
                 let old_running = matches!(self.state, State::Ready | State::Unhealthy);
                 self.rebuild(old_running, Some(cause))
             }
+            WatchAction::None => Vec::new(),
         }
     }
 
