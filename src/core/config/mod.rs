@@ -20,6 +20,7 @@ mod probe;
 mod problem;
 mod reader;
 mod remote;
+mod security;
 mod service;
 mod variables;
 pub mod yaml;
@@ -393,6 +394,7 @@ fn assemble(
             .collect(),
         tests: app.tests,
         remote: app.remote,
+        security: app.security,
     }
 }
 
