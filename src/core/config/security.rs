@@ -34,13 +34,20 @@ fn read_suppression(reader: &mut Reader, node: &Node) -> Option<Suppression> {
     let fields = reader.fields(node, path, &["rule", "reason", "until"]);
     let missing = |reader: &mut Reader, key: &str, hint: &str| {
         reader.report(
-            Problem::at(reader.site(node), format!("a `{path}` entry has no `{key}`"))
-                .label(format!("`{key}` is missing"))
-                .help(hint.to_owned()),
+            Problem::at(
+                reader.site(node),
+                format!("a `{path}` entry has no `{key}`"),
+            )
+            .label(format!("`{key}` is missing"))
+            .help(hint.to_owned()),
         );
     };
     let Some(rule_node) = fields.get("rule") else {
-        missing(reader, "rule", "add `rule: EXO-S001` (see `exo test --security`)");
+        missing(
+            reader,
+            "rule",
+            "add `rule: EXO-S001` (see `exo test --security`)",
+        );
         return None;
     };
     let Some(reason_node) = fields.get("reason") else {
