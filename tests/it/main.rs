@@ -25,6 +25,7 @@ mod properties;
 mod reference;
 mod scaffold;
 mod schema;
+mod security;
 mod stack_config;
 mod status;
 mod update;

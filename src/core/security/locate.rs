@@ -73,13 +73,23 @@ impl YamlFile {
         Some(node)
     }
 
-    /// Where the value at `path` is written; its nearest written parent if
-    /// it is not.
+    /// Where the value at `path` is written; if it is not, the key of its
+    /// nearest written parent (the file's start when none is).
     pub fn locate(&self, path: &[&str]) -> Option<Location> {
-        (0..=path.len()).rev().find_map(|n| {
-            let node = self.find(&path[..n])?;
-            Some(self.location(node))
-        })
+        let root = self.root.as_ref()?;
+        if let Some(node) = self.find(path) {
+            return Some(self.location(node));
+        }
+        let mut node = root;
+        let mut at = root;
+        for key in path {
+            let Some((key_node, value)) = entry(node, key) else {
+                break;
+            };
+            at = key_node;
+            node = value;
+        }
+        Some(self.location(at))
     }
 
     pub fn location(&self, node: &Node) -> Location {

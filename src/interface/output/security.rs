@@ -7,25 +7,29 @@ use crate::ops::security::Scan;
 
 impl Printer {
     pub fn security_scan(&mut self, scan: &Scan, fail_on: Severity, dynamic_asked: bool) {
+        let mut text = String::new();
         let mut service: Option<&str> = None;
         for finding in &scan.findings {
             if service != Some(finding.service.as_str()) {
                 service = Some(&finding.service);
-                self.out(&format!("\n{}", finding.service));
+                text.push_str(&format!("\n{}\n", finding.service));
             }
             let l = &finding.location;
-            self.out(&format!(
-                "  {:<8} {:<9} {}:{}:{}: {}\n           | {}\n           = fix: {}",
+            text.push_str(&format!(
+                "  {:<8} {:<9} {}:{}:{}: {}\n{:11}| {}\n{:11}= fix: {}\n",
                 finding.severity.name(),
                 finding.rule,
                 l.file,
                 l.line,
                 l.column,
                 finding.message,
+                "",
                 l.snippet.trim(),
+                "",
                 finding.fix
             ));
         }
+        self.out(&text);
         for run in &scan.scanners {
             match &run.skipped {
                 Some(why) => self.warn(&format!("{}: skipped: {why}", run.tool)),
