@@ -13,9 +13,13 @@ struct Scanned {
 
 fn scan(dir: &Path, extra: &[&str]) -> Scanned {
     let empty = tempfile::tempdir().expect("an empty PATH directory");
+    scan_with_path(dir, empty.path(), extra)
+}
+
+fn scan_with_path(dir: &Path, path: &Path, extra: &[&str]) -> Scanned {
     let output = exo()
         .current_dir(dir)
-        .env("PATH", empty.path())
+        .env("PATH", path)
         .args(["test", "--security", "--static"])
         .args(extra)
         .output()
@@ -190,5 +194,29 @@ fn sarif_is_valid_sarif_2_1_0_and_junit_matches_its_schema() {
     assert!(
         xml.contains("<testcase name=\"EXO-S002\" classname=\"insecure.security.web\""),
         "{xml}"
+    );
+}
+
+#[test]
+fn hadolints_findings_are_merged_and_a_missing_trivy_is_skipped() {
+    let hadolint = crate::deployment::tool("hadolint");
+    let bin = hadolint.parent().expect("the tools' bin directory");
+    let scanned = scan_with_path(&root().join("tests/apps/insecure"), bin, &[]);
+    assert!(
+        scanned
+            .stdout
+            .contains("DL4006    web/Dockerfile.prod:3:1:"),
+        "{}",
+        scanned.stdout
+    );
+    assert!(
+        scanned.stderr.contains("Ran hadolint"),
+        "{}",
+        scanned.stderr
+    );
+    assert!(
+        scanned.stderr.contains("trivy: skipped: not installed"),
+        "{}",
+        scanned.stderr
     );
 }
