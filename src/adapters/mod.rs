@@ -5,5 +5,6 @@ pub mod git;
 pub mod paths;
 pub mod probe;
 pub mod registry;
+pub mod scanners;
 pub mod signals;
 pub mod watch;

@@ -11,4 +11,5 @@ pub mod lifecycle;
 pub mod model;
 pub mod plan;
 pub mod schema;
+pub mod security;
 pub mod terraform;

@@ -3,6 +3,7 @@
 //! here reads files.
 
 pub mod remote;
+pub mod security;
 
 use indexmap::IndexMap;
 use std::time::Duration;
@@ -23,6 +24,8 @@ pub struct Application {
     pub tests: Option<EndToEndTests>,
     /// `remote`: the deployment environments.
     pub remote: Remote,
+    /// `security.ignore` of application.yml: for every service.
+    pub security: Vec<security::Suppression>,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +78,8 @@ pub struct ServiceConfig {
     pub environment: IndexMap<String, String>,
     pub secrets: Vec<String>,
     pub remote: ServiceRemote,
+    /// `security.ignore` of service.yml.
+    pub security: Vec<security::Suppression>,
 }
 
 impl ServiceConfig {
@@ -89,6 +94,7 @@ impl ServiceConfig {
             environment: IndexMap::new(),
             secrets: Vec::new(),
             remote: ServiceRemote::default(),
+            security: Vec::new(),
         }
     }
 }

@@ -2,9 +2,11 @@
 //! [`crate::interface::commands`].
 
 mod deploy;
+mod security;
 mod views;
 
 pub use deploy::{DeployArgs, DeployCommand};
+pub use security::SecurityArgs;
 pub use views::{
     CompletionsArgs, GraphArgs, GraphFormat, ManArgs, SchemaArgs, StatusArgs, StatusFormat,
 };
@@ -458,6 +460,9 @@ pub struct TestArgs {
 
     #[command(flatten)]
     pub logs: LogArgs,
+
+    #[command(flatten)]
+    pub security: SecurityArgs,
 
     /// Test only these services (default: every service, or the one whose
     /// directory exo runs in; the end-to-end tests run only for the whole

@@ -6,6 +6,7 @@ pub mod clone;
 pub mod deploy;
 pub mod report;
 pub mod scaffold;
+pub mod security;
 pub mod shared;
 pub mod status;
 pub mod templates;

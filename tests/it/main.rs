@@ -26,6 +26,7 @@ mod properties;
 mod reference;
 mod scaffold;
 mod schema;
+mod security;
 mod stack_config;
 mod status;
 mod update;

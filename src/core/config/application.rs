@@ -9,7 +9,7 @@ use super::{DependencySites, json_of};
 use crate::core::model::{Dependency, EndToEndTests};
 use indexmap::IndexMap;
 
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
     "name",
     "description",
     "version",
@@ -19,6 +19,7 @@ const KEYS: [&str; 9] = [
     "services",
     "shared-directories",
     "tests",
+    "security",
 ];
 const LOCAL_KEYS: [&str; 3] = ["dependencies", "environment-variables", "secrets"];
 const SERVICE_KEYS: [&str; 4] = ["location", "docker-image", "dependency-data", "repository"];
@@ -36,6 +37,7 @@ pub struct ApplicationFile {
     pub remote_sites: super::remote::RemoteSites,
     /// `tests.location` as written, for the checks on disk.
     pub tests_location: Option<Located<String>>,
+    pub security: Vec<crate::core::model::security::Suppression>,
 }
 
 /// One entry of `services`.
@@ -84,6 +86,7 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
         remote: crate::core::model::Remote::default(),
         remote_sites: super::remote::RemoteSites::default(),
         tests_location: None,
+        security: Vec::new(),
     };
     if let Some(local) = fields.get("local") {
         let local = reader.fields(local, "local", &LOCAL_KEYS);
@@ -96,6 +99,9 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
         if let Some(node) = local.get("secrets") {
             file.secrets = reader.secrets(node, "local.secrets");
         }
+    }
+    if let Some(node) = fields.get("security") {
+        file.security = super::security::read_security(reader, node);
     }
     if let Some(remote) = fields.get("remote") {
         (file.remote, file.remote_sites) = super::remote::read_application_remote(reader, remote);

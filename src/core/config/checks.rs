@@ -4,6 +4,7 @@
 
 use super::application::ApplicationFile;
 use super::names::{constant_case, suggest};
+use super::normalize_location;
 use super::problem::{Problem, Problems, Site};
 use super::reader::Located;
 use super::service::ServiceFile;
@@ -11,6 +12,7 @@ use crate::core::graph;
 use crate::core::model::Dependency;
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 /// A dependency must not be named like a service, in application.yml.
 pub fn check_dependency_names(
@@ -250,4 +252,63 @@ struct PortClaim {
     name: String,
     port: u16,
     site: Site,
+}
+/// `tests.location` is a directory of the application with a Dockerfile, as
+/// `exo test` builds the suite's image from it.
+pub(super) fn check_tests_location(
+    dir: &Path,
+    location: &Located<String>,
+    problems: &mut Problems,
+) {
+    let relative = normalize_location(&location.value);
+    let (message, label, help) = if Path::new(&location.value).is_absolute() {
+        (
+            format!(
+                "`tests.location` must be relative to the application, found \"{}\"",
+                location.value
+            ),
+            "absolute path",
+            "write it as `./dir`".to_owned(),
+        )
+    } else if !dir.join(&relative).is_dir() {
+        (
+            format!("the directory `{relative}` of `tests.location` does not exist"),
+            "no such directory",
+            "create it with the end-to-end tests and their Dockerfile, or fix `tests.location`"
+                .to_owned(),
+        )
+    } else if !dir.join(&relative).join("Dockerfile").is_file() {
+        (
+            format!("`{relative}` has no Dockerfile"),
+            "Dockerfile not found",
+            format!("`exo test` builds the end-to-end suite's image from {relative}/Dockerfile"),
+        )
+    } else {
+        return;
+    };
+    problems.push(
+        Problem::at(location.site.clone(), message)
+            .label(label)
+            .help(help),
+    );
+}
+
+/// A shared directory is a directory inside the application: it is copied
+/// into every service before they are built. (Whether it exists is checked
+/// when it is copied, as 0.37 did: `exo check` and `generate` need it not.)
+pub(super) fn check_shared_directory(shared: &Located<String>, problems: &mut Problems) {
+    let relative = normalize_location(&shared.value);
+    if Path::new(&shared.value).is_absolute() || relative == "." || relative.starts_with("..") {
+        problems.push(
+            Problem::at(
+                shared.site.clone(),
+                format!(
+                    "the shared directory \"{}\" must be a directory inside the application",
+                    shared.value
+                ),
+            )
+            .label("not inside the application")
+            .help("list directories of the application, e.g. `shared-directories: [shared]`; each is copied into every service's directory"),
+        );
+    }
 }

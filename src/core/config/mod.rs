@@ -23,6 +23,7 @@ mod reader;
 mod remote;
 mod remote_checks;
 mod remote_values;
+mod security;
 mod service;
 mod variables;
 pub mod yaml;
@@ -37,6 +38,7 @@ pub use reader::{Located, Reader};
 
 use crate::core::model::{Application, Service, ServiceConfig, ServiceSource};
 use application::ApplicationFile;
+use checks::{check_shared_directory, check_tests_location};
 use files::Read;
 use indexmap::IndexMap;
 use service::ServiceFile;
@@ -296,62 +298,6 @@ fn read_service_file(
     }
 }
 
-/// `tests.location` is a directory of the application with a Dockerfile, as
-/// `exo test` builds the suite's image from it.
-fn check_tests_location(dir: &Path, location: &Located<String>, problems: &mut Problems) {
-    let relative = normalize_location(&location.value);
-    let (message, label, help) = if Path::new(&location.value).is_absolute() {
-        (
-            format!(
-                "`tests.location` must be relative to the application, found \"{}\"",
-                location.value
-            ),
-            "absolute path",
-            "write it as `./dir`".to_owned(),
-        )
-    } else if !dir.join(&relative).is_dir() {
-        (
-            format!("the directory `{relative}` of `tests.location` does not exist"),
-            "no such directory",
-            "create it with the end-to-end tests and their Dockerfile, or fix `tests.location`"
-                .to_owned(),
-        )
-    } else if !dir.join(&relative).join("Dockerfile").is_file() {
-        (
-            format!("`{relative}` has no Dockerfile"),
-            "Dockerfile not found",
-            format!("`exo test` builds the end-to-end suite's image from {relative}/Dockerfile"),
-        )
-    } else {
-        return;
-    };
-    problems.push(
-        Problem::at(location.site.clone(), message)
-            .label(label)
-            .help(help),
-    );
-}
-
-/// A shared directory is a directory inside the application: it is copied
-/// into every service before they are built. (Whether it exists is checked
-/// when it is copied, as 0.37 did: `exo check` and `generate` need it not.)
-fn check_shared_directory(shared: &Located<String>, problems: &mut Problems) {
-    let relative = normalize_location(&shared.value);
-    if Path::new(&shared.value).is_absolute() || relative == "." || relative.starts_with("..") {
-        problems.push(
-            Problem::at(
-                shared.site.clone(),
-                format!(
-                    "the shared directory \"{}\" must be a directory inside the application",
-                    shared.value
-                ),
-            )
-            .label("not inside the application")
-            .help("list directories of the application, e.g. `shared-directories: [shared]`; each is copied into every service's directory"),
-        );
-    }
-}
-
 /// Builds the model and runs the checks that span several files; linear in
 /// the number of services.
 fn assemble(
@@ -411,6 +357,7 @@ fn assemble(
             .collect(),
         tests: app.tests,
         remote: app.remote,
+        security: app.security,
     }
 }
 

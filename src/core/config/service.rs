@@ -13,7 +13,7 @@ use super::yaml::Node;
 use crate::core::model::{Dependency, Development, Production, ServiceConfig, ServiceType};
 use indexmap::IndexMap;
 
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
     "type",
     "description",
     "author",
@@ -23,6 +23,7 @@ const KEYS: [&str; 9] = [
     "production",
     "local",
     "remote",
+    "security",
 ];
 const DEVELOPMENT_KEYS: [&str; 7] = [
     "port",
@@ -100,6 +101,9 @@ pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
     }
     if let Some(node) = fields.get("remote") {
         (file.config.remote, file.remote_sites) = super::remote::read_service_remote(reader, node);
+    }
+    if let Some(node) = fields.get("security") {
+        file.config.security = super::security::read_security(reader, node);
     }
     file.config.dependencies = file
         .dependencies

@@ -79,6 +79,29 @@ pub struct ApplicationFile {
     shared_directories: Texts,
     /// The application's end-to-end tests, run by `exo test`.
     tests: Option<EndToEndTests>,
+    /// Security rules that do not apply to any service.
+    security: Option<Security>,
+}
+
+/// `exo test --security`'s rules that do not apply here.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Security {
+    /// Each suppressed rule with why, and until when.
+    ignore: Option<Vec<Suppression>>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Suppression {
+    /// The rule's ID (the IDs of `core::model::security::RULES`).
+    #[schemars(regex(pattern = r"^EXO-S(00[1-9]|010)$"))]
+    rule: String,
+    /// Why the rule does not apply here.
+    reason: Text,
+    /// The last day it holds (YYYY-MM-DD); after it, a finding again.
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    until: Option<String>,
 }
 
 #[derive(JsonSchema)]
@@ -236,6 +259,8 @@ pub struct ServiceFile {
     local: Option<Local>,
     /// Deployment settings, used by `exo deploy`.
     remote: Option<ServiceRemote>,
+    /// Security rules that do not apply to this service.
+    security: Option<Security>,
 }
 
 /// `public`: reachable from outside on a host port; `private`: by the other

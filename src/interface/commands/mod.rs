@@ -14,6 +14,7 @@ mod init;
 mod man;
 mod run;
 mod schema;
+mod security;
 mod settings;
 mod status;
 mod template;
@@ -102,6 +103,8 @@ pub enum CommandError {
     Shared(#[from] crate::ops::shared::SharedError),
     #[error(transparent)]
     Deploy(#[from] crate::ops::deploy::DeployError),
+    #[error(transparent)]
+    Security(#[from] crate::ops::security::SecurityError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot write {}: {source}", path.display())]
@@ -127,6 +130,7 @@ impl Exit for CommandError {
             CommandError::Deployment(err) => err.exit_status(),
             CommandError::Shared(err) => err.exit_status(),
             CommandError::Deploy(err) => err.exit_status(),
+            CommandError::Security(err) => err.exit_status(),
             CommandError::Runtime(_) | CommandError::Write { .. } => ExitStatus::Io,
         }
     }
@@ -186,6 +190,7 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             None => printer.error(&err.to_string()),
         },
         CommandError::Load(_)
+        | CommandError::Security(_)
         | CommandError::Write { .. }
         | CommandError::Runtime(_)
         | CommandError::UnknownRole(_)

@@ -18,6 +18,9 @@ pub fn run(
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
     let workspace = Workspace::load(settings)?;
+    if args.security.security {
+        return super::security::run(&workspace, args, printer);
+    }
     let roles = if args.roles.is_empty() && settings.app.is_none() {
         service_here(&workspace.app, &workspace.dir)
             .into_iter()

@@ -6,6 +6,7 @@ pub mod deployment;
 mod lifecycle;
 mod logs;
 mod progress;
+mod security;
 mod status;
 mod summary;
 mod testing;

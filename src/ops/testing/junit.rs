@@ -84,11 +84,11 @@ fn seconds(duration: Duration) -> String {
     format!("{:.3}", duration.as_secs_f64())
 }
 
-fn attribute(value: &str) -> String {
+pub fn attribute(value: &str) -> String {
     escape(value, true)
 }
 
-fn text(value: &str) -> String {
+pub fn text(value: &str) -> String {
     escape(value, false)
 }
 

@@ -12,7 +12,7 @@ mod runner;
 mod schedule;
 mod summary;
 
-pub use junit::junit_xml;
+pub use junit::{attribute as xml_attribute, junit_xml, text as xml_text};
 pub use report::{Conclusion, END_TO_END, Kind, Report, TestCase, Verdict};
 pub use schedule::Schedule;
 pub use summary::summary;
