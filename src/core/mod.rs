@@ -11,5 +11,6 @@ pub mod lifecycle;
 pub mod model;
 pub mod plan;
 pub mod schema;
+pub mod scorecard;
 pub mod security;
 pub mod terraform;

@@ -2,6 +2,7 @@
 //! Everything here is plain data: the compiler to Compose reads it, nothing
 //! here reads files.
 
+pub mod performance;
 pub mod remote;
 pub mod security;
 
@@ -24,6 +25,8 @@ pub struct Application {
     pub tests: Option<EndToEndTests>,
     /// `remote`: the deployment environments.
     pub remote: Remote,
+    /// `performance`: journeys across services, for `exo test --performance`.
+    pub performance: performance::Performance,
     /// `security.ignore` of application.yml: for every service.
     pub security: Vec<security::Suppression>,
 }
@@ -78,6 +81,8 @@ pub struct ServiceConfig {
     pub environment: IndexMap<String, String>,
     pub secrets: Vec<String>,
     pub remote: ServiceRemote,
+    /// `performance`: load scenarios and budgets, for `exo test --performance`.
+    pub performance: performance::Performance,
     /// `security.ignore` of service.yml.
     pub security: Vec<security::Suppression>,
 }
@@ -94,6 +99,7 @@ impl ServiceConfig {
             environment: IndexMap::new(),
             secrets: Vec::new(),
             remote: ServiceRemote::default(),
+            performance: performance::Performance::default(),
             security: Vec::new(),
         }
     }

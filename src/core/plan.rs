@@ -307,6 +307,7 @@ mod tests {
             shared_directories: vec![],
             tests: None,
             remote: Default::default(),
+            performance: Default::default(),
             security: Vec::new(),
         }
     }

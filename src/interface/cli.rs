@@ -452,6 +452,26 @@ pub struct TestArgs {
     #[arg(long)]
     pub fail_fast: bool,
 
+    /// Instead of the tests, load the application (from its production
+    /// images) with the `performance` scenarios of its files and judge the
+    /// budgets; exit 1 naming a budget missed
+    #[arg(long)]
+    pub performance: bool,
+
+    /// With --performance: write this run's figures to
+    /// .exo/performance-baseline.json, which later runs compare with
+    #[arg(long, requires = "performance")]
+    pub save_baseline: bool,
+
+    /// With --performance: also write the figures and verdicts as JSON to FILE
+    #[arg(long, value_name = "FILE", requires = "performance")]
+    pub json: Option<PathBuf>,
+
+    /// With --performance: also write an HTML page with latency plots
+    /// (self-contained, readable offline) to DIR/performance.html
+    #[arg(long, value_name = "DIR", requires = "performance")]
+    pub report: Option<PathBuf>,
+
     /// Give up when the dependencies (or, before the end-to-end tests, the
     /// application) are not ready after this many seconds (0: no limit; at
     /// most 604800, a week)

@@ -4,6 +4,7 @@ pub mod appfile;
 pub mod check;
 pub mod clone;
 pub mod deploy;
+pub mod performance;
 pub mod report;
 pub mod scaffold;
 pub mod security;

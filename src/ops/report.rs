@@ -25,6 +25,12 @@ pub trait Reporter {
     fn never_started(&mut self, name: &str, needs: &[String]);
     /// A live view of `names` while they come up, and their logs.
     fn live(&mut self, names: &[String], logs: LogFormat) -> Box<dyn Live>;
+    /// A performance scenario starts loading `target` at `rate` for `seconds`.
+    fn load_starts(&mut self, scenario: &str, target: &str, rate: f64, seconds: f64);
+    /// How a scenario's load is going, about once a second.
+    fn load_progress(&mut self, scenario: &str, progress: &crate::adapters::load::Progress);
+    /// The scenario's load is over.
+    fn load_done(&mut self);
 }
 
 /// The live view of a set of containers.

@@ -39,7 +39,7 @@ fn project_name(project: &Project) -> String {
 }
 
 /// The JUnit file is valid against the JUnit schema (tests/schemas/junit.xsd).
-fn assert_valid_junit(xml: &str, ran: &Ran) {
+pub(crate) fn assert_valid_junit(xml: &str, ran: &Ran) {
     assert!(
         require_program("xmllint"),
         "xmllint is needed (libxml2-utils)"

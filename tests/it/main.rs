@@ -12,6 +12,7 @@ mod deployment;
 mod docker;
 mod docs;
 mod e2e_deploy;
+mod e2e_performance;
 mod e2e_scaffold;
 mod e2e_shared;
 mod e2e_test;

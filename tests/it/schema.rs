@@ -330,7 +330,7 @@ fn the_schemas_know_the_keys_the_loader_knows() {
         ),
     ];
     let app = "name: a\nservices:\n  web:\n    location: ./web\n";
-    let service_cases: [(&str, String); 12] = [
+    let service_cases: [(&str, String); 18] = [
         ("", format!("type: worker\n{s}: 1\n")),
         (
             "development",
@@ -371,6 +371,30 @@ fn the_schemas_know_the_keys_the_loader_knows() {
         (
             "remote.environments.*",
             format!("type: worker\nremote:\n  environments:\n    qa:\n      {s}: 1\n"),
+        ),
+        (
+            "performance",
+            format!("type: worker\nperformance:\n  {s}: 1\n"),
+        ),
+        (
+            "performance.scenarios.[]",
+            format!("type: worker\nperformance:\n  scenarios:\n    - {s}: 1\n"),
+        ),
+        (
+            "performance.scenarios.[].request",
+            format!("type: worker\nperformance:\n  scenarios:\n    - request:\n        {s}: 1\n"),
+        ),
+        (
+            "performance.scenarios.[].budgets",
+            format!("type: worker\nperformance:\n  scenarios:\n    - budgets:\n        {s}: 1\n"),
+        ),
+        (
+            "performance.budgets",
+            format!("type: worker\nperformance:\n  budgets:\n    {s}: 1\n"),
+        ),
+        (
+            "performance.baseline",
+            format!("type: worker\nperformance:\n  baseline:\n    {s}: 1\n"),
         ),
     ];
     let cases = app_cases

@@ -31,7 +31,7 @@ fn failed(action: String) -> impl FnOnce(bollard::errors::Error) -> DockerError 
 }
 
 /// The daemon's own words where it gave some.
-fn engine_message(err: bollard::errors::Error) -> String {
+pub(super) fn engine_message(err: bollard::errors::Error) -> String {
     match err {
         bollard::errors::Error::DockerResponseServerError { message, .. } => message,
         other => other.to_string(),
@@ -362,7 +362,7 @@ pub async fn printed(
 }
 
 /// The short form of a container ID, as `docker ps` shows it.
-fn short(id: &str) -> &str {
+pub(super) fn short(id: &str) -> &str {
     &id[..id.len().min(12)]
 }
 

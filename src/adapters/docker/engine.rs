@@ -182,6 +182,16 @@ pub struct Down {
 }
 
 /// What a one-off container of `run` says.
+/// One sample of a container's resource use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Memory in use, without the page cache the kernel can drop (as
+    /// `docker stats` shows it).
+    pub memory_bytes: u64,
+    /// CPU time used since the container started, all cores together.
+    pub cpu_nanos: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunOutput {
     Line(String),
@@ -204,6 +214,10 @@ pub trait Engine: Send + Sync + 'static {
     /// Sets the container's restart policy to `no`: exo restarts it, and
     /// the engine's `on-failure` would race it.
     fn leave_restarts_to_exo<'a>(&'a self, id: &'a str) -> Pending<'a, ()>;
+    /// The container's memory and CPU use now.
+    fn usage<'a>(&'a self, id: &'a str) -> Pending<'a, Usage>;
+    /// The size of the container's image, in bytes.
+    fn image_size<'a>(&'a self, id: &'a str) -> Pending<'a, u64>;
     /// The container's lines (stdout and stderr, in order) from `since` on,
     /// following its output until it stops or the stream is dropped.
     fn logs(&self, id: &str, since: SystemTime) -> BoxStream<'static, String>;

@@ -2,6 +2,7 @@
 //! print, become healthy and die as each test scripts them, on tokio's
 //! clock (paused in those tests), with a journal of every action asked.
 
+use super::engine::Usage;
 use super::engine::{
     BuildOutput, Built, ContainerEvent, ContainerInfo, ContainerState, Create, Down, Engine,
     EventKind, Executed, Health, Inspection, Pending, RunOutput,
@@ -55,6 +56,9 @@ pub enum Action {
     Down { at_once: bool },
 }
 
+/// The size of every image, as the fake engine tells it.
+pub const FAKE_IMAGE_BYTES: u64 = 5 << 20;
+
 #[derive(Default)]
 struct State {
     behaviour: HashMap<String, Behaviour>,
@@ -68,6 +72,8 @@ struct State {
     printed: HashMap<String, Vec<String>>,
     /// What `inspect` says of the containers a test placed.
     placed: HashMap<String, Inspection>,
+    /// What `usage` says of each service's container.
+    usage: HashMap<String, Usage>,
     next_id: u64,
     /// How long `build` and `down` take.
     build_takes: Duration,
@@ -91,6 +97,11 @@ impl FakeEngine {
             }
         }
         engine
+    }
+
+    /// From now on, `usage` of `service`'s container says `usage`.
+    pub fn uses(&self, service: &str, usage: Usage) {
+        self.lock().usage.insert(service.to_owned(), usage);
     }
 
     /// A container of `service` that exists already, as `inspection`
@@ -289,6 +300,18 @@ impl Engine for FakeEngine {
             Ok(())
         }
         .boxed()
+    }
+
+    fn usage<'a>(&'a self, id: &'a str) -> Pending<'a, Usage> {
+        let state = self.lock();
+        let usage = FakeEngine::service_of(&state, id)
+            .and_then(|service| state.usage.get(&service).copied())
+            .unwrap_or_default();
+        async move { Ok(usage) }.boxed()
+    }
+
+    fn image_size<'a>(&'a self, _id: &'a str) -> Pending<'a, u64> {
+        async move { Ok(FAKE_IMAGE_BYTES) }.boxed()
     }
 
     fn inspect<'a>(&'a self, id: &'a str) -> Pending<'a, Inspection> {

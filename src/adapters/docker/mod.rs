@@ -11,13 +11,14 @@ mod engine;
 #[cfg(test)]
 pub mod fake;
 mod lines;
+mod stats;
 pub mod swarm;
 mod time;
 
 pub use compose_cli::{ComposeCli, Docker, built_locally, describe};
 pub use engine::{
     BuildOutput, Built, ContainerEvent, ContainerInfo, ContainerState, Create, Down, Engine,
-    EventKind, Executed, Health, Inspection, LogLine, Pending, PublishedPort, RunOutput,
+    EventKind, Executed, Health, Inspection, LogLine, Pending, PublishedPort, RunOutput, Usage,
 };
 
 use futures_util::FutureExt;
@@ -204,6 +205,14 @@ impl Engine for DockerEngine {
 
     fn leave_restarts_to_exo<'a>(&'a self, id: &'a str) -> Pending<'a, ()> {
         api::leave_restarts_to_exo(&self.api, id).boxed()
+    }
+
+    fn usage<'a>(&'a self, id: &'a str) -> Pending<'a, Usage> {
+        stats::usage(&self.api, id).boxed()
+    }
+
+    fn image_size<'a>(&'a self, id: &'a str) -> Pending<'a, u64> {
+        stats::image_size(&self.api, id).boxed()
     }
 
     fn logs(&self, id: &str, since: SystemTime) -> BoxStream<'static, String> {

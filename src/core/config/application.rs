@@ -9,7 +9,7 @@ use super::{DependencySites, json_of};
 use crate::core::model::{Dependency, EndToEndTests};
 use indexmap::IndexMap;
 
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "name",
     "description",
     "version",
@@ -20,6 +20,7 @@ const KEYS: [&str; 10] = [
     "shared-directories",
     "tests",
     "security",
+    "performance",
 ];
 const LOCAL_KEYS: [&str; 3] = ["dependencies", "environment-variables", "secrets"];
 const SERVICE_KEYS: [&str; 4] = ["location", "docker-image", "dependency-data", "repository"];
@@ -38,6 +39,7 @@ pub struct ApplicationFile {
     /// `tests.location` as written, for the checks on disk.
     pub tests_location: Option<Located<String>>,
     pub security: Vec<crate::core::model::security::Suppression>,
+    pub performance: super::performance::PerformanceFile,
 }
 
 /// One entry of `services`.
@@ -87,6 +89,7 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
         remote_sites: super::remote::RemoteSites::default(),
         tests_location: None,
         security: Vec::new(),
+        performance: Default::default(),
     };
     if let Some(local) = fields.get("local") {
         let local = reader.fields(local, "local", &LOCAL_KEYS);
@@ -105,6 +108,13 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
     }
     if let Some(remote) = fields.get("remote") {
         (file.remote, file.remote_sites) = super::remote::read_application_remote(reader, remote);
+    }
+    if let Some(node) = fields.get("performance") {
+        file.performance = super::performance::read_performance(
+            reader,
+            node,
+            super::performance::Owner::Application,
+        );
     }
     if let Some(services) = fields.get("services") {
         file.services = read_services(reader, services);

@@ -6,6 +6,7 @@
 //! everything that is wrong.
 
 mod application;
+mod budget;
 pub mod catalog;
 mod checks;
 mod command;
@@ -16,6 +17,7 @@ mod files;
 mod names;
 mod parallel;
 pub mod patterns;
+mod performance;
 mod policy;
 mod probe;
 mod problem;
@@ -312,6 +314,11 @@ fn assemble(
     checks::check_depends_on(&app, &service_files, &roles, problems);
     checks::check_host_ports(&app, &service_files, problems);
     remote_checks::check_remote(&app, &service_files, problems);
+    let targets = service_files
+        .values()
+        .flat_map(|f| &f.performance_targets)
+        .chain(&app.performance.targets);
+    performance::check_targets(targets, &roles, problems);
     drop(roles);
 
     let mut configs: HashMap<String, ServiceConfig> = service_files
@@ -357,6 +364,7 @@ fn assemble(
             .collect(),
         tests: app.tests,
         remote: app.remote,
+        performance: app.performance.performance,
         security: app.security,
     }
 }

@@ -13,7 +13,7 @@ use super::yaml::Node;
 use crate::core::model::{Dependency, Development, Production, ServiceConfig, ServiceType};
 use indexmap::IndexMap;
 
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "type",
     "description",
     "author",
@@ -24,6 +24,7 @@ const KEYS: [&str; 10] = [
     "local",
     "remote",
     "security",
+    "performance",
 ];
 const DEVELOPMENT_KEYS: [&str; 7] = [
     "port",
@@ -44,6 +45,8 @@ pub struct ServiceFile {
     pub depends_on: Vec<Located<String>>,
     pub development_host_port: Option<Located<u16>>,
     pub production_host_port: Option<Located<u16>>,
+    /// `request.target`s of `performance.scenarios`.
+    pub performance_targets: Vec<Located<String>>,
     pub remote_sites: RemoteSites,
 }
 
@@ -77,6 +80,7 @@ pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
         depends_on: Vec::new(),
         development_host_port: None,
         production_host_port: None,
+        performance_targets: Vec::new(),
         remote_sites: RemoteSites::default(),
     };
     if let Some(node) = fields.get("development") {
@@ -101,6 +105,12 @@ pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
     }
     if let Some(node) = fields.get("remote") {
         (file.config.remote, file.remote_sites) = super::remote::read_service_remote(reader, node);
+    }
+    if let Some(node) = fields.get("performance") {
+        let read =
+            super::performance::read_performance(reader, node, super::performance::Owner::Service);
+        file.config.performance = read.performance;
+        file.performance_targets = read.targets;
     }
     if let Some(node) = fields.get("security") {
         file.config.security = super::security::read_security(reader, node);

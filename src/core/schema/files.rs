@@ -8,28 +8,13 @@
 #![allow(dead_code)]
 
 use super::values::{
-    AccountId, Amount, CertificateArn, HostName, Namespace, Placement, Region, Registry,
+    AccountId, Amount, CertificateArn, Duration, HostName, Namespace, Placement, Region, Registry,
+    Text,
 };
 use crate::core::config::patterns;
 use schemars::JsonSchema;
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-/// A scalar the loader reads as text: `80` and `"80"` are the same.
-#[derive(JsonSchema)]
-#[serde(untagged)]
-enum Text {
-    String(String),
-    Number(f64),
-    Boolean(bool),
-}
-
-/// For `#[serde(default)]`, which makes a field optional but not `null`.
-impl Default for Text {
-    fn default() -> Self {
-        Text::String(String::new())
-    }
-}
 
 /// A list of strings; empty when written `key:` alone.
 type Texts = Option<Vec<Text>>;
@@ -41,11 +26,6 @@ enum Port {
     Number(#[schemars(range(min = 1, max = 65535))] u32),
     Digits(#[schemars(pattern(patterns::PORT))] String),
 }
-
-/// A duration with its unit: `500ms`, `2s`, `1m30s`, `1h`.
-#[derive(JsonSchema)]
-#[schemars(transparent)]
-struct Duration(#[schemars(pattern(patterns::DURATION))] String);
 
 /// A duration longer than zero.
 #[derive(JsonSchema)]
@@ -81,6 +61,7 @@ pub struct ApplicationFile {
     tests: Option<EndToEndTests>,
     /// Security rules that do not apply to any service.
     security: Option<Security>,
+    performance: Option<super::performance::ApplicationPerformance>,
 }
 
 /// `exo test --security`'s rules that do not apply here.
@@ -261,6 +242,7 @@ pub struct ServiceFile {
     remote: Option<ServiceRemote>,
     /// Security rules that do not apply to this service.
     security: Option<Security>,
+    performance: Option<super::performance::ServicePerformance>,
 }
 
 /// `public`: reachable from outside on a host port; `private`: by the other

@@ -7,6 +7,7 @@
 //! exist).
 
 mod files;
+mod performance;
 mod values;
 
 use schemars::generate::SchemaSettings;

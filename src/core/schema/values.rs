@@ -65,3 +65,24 @@ impl Default for Amount {
         Amount::Number(1)
     }
 }
+
+/// A scalar the loader reads as text: `80` and `"80"` are the same.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum Text {
+    String(String),
+    Number(f64),
+    Boolean(bool),
+}
+
+/// For `#[serde(default)]`, which makes a field optional but not `null`.
+impl Default for Text {
+    fn default() -> Self {
+        Text::String(String::new())
+    }
+}
+
+/// A duration with its unit: `500ms`, `2s`, `1m30s`, `1h`.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+pub struct Duration(#[schemars(pattern(patterns::DURATION))] String);

@@ -11,6 +11,7 @@ fn app_with(suppression: Suppression) -> Application {
         shared_directories: Vec::new(),
         tests: None,
         remote: Default::default(),
+        performance: Default::default(),
         security: Vec::new(),
     };
     app.security.push(suppression);

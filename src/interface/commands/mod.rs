@@ -12,6 +12,7 @@ mod generate;
 mod graph;
 mod init;
 mod man;
+mod performance;
 mod run;
 mod schema;
 mod security;
@@ -104,6 +105,8 @@ pub enum CommandError {
     #[error(transparent)]
     Deploy(#[from] crate::ops::deploy::DeployError),
     #[error(transparent)]
+    Performance(#[from] crate::ops::performance::PerformanceError),
+    #[error(transparent)]
     Security(#[from] crate::ops::security::SecurityError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
@@ -130,6 +133,7 @@ impl Exit for CommandError {
             CommandError::Deployment(err) => err.exit_status(),
             CommandError::Shared(err) => err.exit_status(),
             CommandError::Deploy(err) => err.exit_status(),
+            CommandError::Performance(err) => err.exit_status(),
             CommandError::Security(err) => err.exit_status(),
             CommandError::Runtime(_) | CommandError::Write { .. } => ExitStatus::Io,
         }
@@ -185,6 +189,7 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
             printer.error(&crate::interface::output::deployment::plan_error(err))
         }
         CommandError::Deploy(err) => deploy::report(err, printer),
+        CommandError::Performance(err) => performance::report(err, printer),
         CommandError::Scaffold(err) => match err.hint() {
             Some(hint) => printer.error(&format!("{err}\n  hint: {hint}")),
             None => printer.error(&err.to_string()),

@@ -17,6 +17,9 @@ pub fn run(
     args: &TestArgs,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
+    if args.performance {
+        return super::performance::run(settings, args, printer);
+    }
     let workspace = Workspace::load(settings)?;
     if args.security.security {
         return super::security::run(&workspace, args, printer);

@@ -5,6 +5,7 @@ mod deploy;
 pub mod deployment;
 mod lifecycle;
 mod logs;
+pub mod performance;
 mod progress;
 mod security;
 mod status;
@@ -256,6 +257,18 @@ impl crate::ops::report::Reporter for Printer {
 
     fn live(&mut self, names: &[String], logs: LogFormat) -> Box<dyn crate::ops::report::Live> {
         Box::new(self.progress(names, logs))
+    }
+
+    fn load_starts(&mut self, scenario: &str, target: &str, rate: f64, seconds: f64) {
+        Printer::load_starts(self, scenario, target, rate, seconds);
+    }
+
+    fn load_progress(&mut self, scenario: &str, progress: &crate::adapters::load::Progress) {
+        Printer::load_progress(self, scenario, progress);
+    }
+
+    fn load_done(&mut self) {
+        Printer::load_done(self);
     }
 }
 

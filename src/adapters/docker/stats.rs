@@ -1,0 +1,52 @@
+//! A container's resource use, from the Engine API's stats (one sample, no
+//! wait for a second one) and its image's size.
+
+use super::engine::Usage;
+use super::{DockerError, api::engine_message};
+use bollard::query_parameters::StatsOptions;
+use futures_util::StreamExt;
+
+pub async fn usage(api: &bollard::Docker, id: &str) -> Result<Usage, DockerError> {
+    let options = StatsOptions {
+        stream: false,
+        one_shot: true,
+    };
+    let failed = |message: String| DockerError::Engine {
+        action: format!("read the stats of container {}", super::api::short(id)),
+        message,
+    };
+    let stats = api
+        .stats(id, Some(options))
+        .next()
+        .await
+        .ok_or_else(|| failed("no answer".to_owned()))?
+        .map_err(|err| failed(engine_message(err)))?;
+    let memory = stats.memory_stats.unwrap_or_default();
+    // As `docker stats`: the page cache the kernel can drop is not counted.
+    let cache = memory
+        .stats
+        .unwrap_or_default()
+        .iter()
+        .find(|(key, _)| matches!(key.as_str(), "inactive_file" | "total_inactive_file"))
+        .map_or(0, |(_, value)| *value);
+    let cpu = stats
+        .cpu_stats
+        .and_then(|cpu| cpu.cpu_usage)
+        .and_then(|usage| usage.total_usage)
+        .unwrap_or(0);
+    Ok(Usage {
+        memory_bytes: memory.usage.unwrap_or(0).saturating_sub(cache),
+        cpu_nanos: cpu,
+    })
+}
+
+pub async fn image_size(api: &bollard::Docker, id: &str) -> Result<u64, DockerError> {
+    let failed = |err| DockerError::Engine {
+        action: format!("read the image size of container {}", super::api::short(id)),
+        message: engine_message(err),
+    };
+    let container = api.inspect_container(id, None).await.map_err(failed)?;
+    let image = container.image.unwrap_or_default();
+    let found = api.inspect_image(&image).await.map_err(failed)?;
+    Ok(u64::try_from(found.size.unwrap_or(0)).unwrap_or(0))
+}

@@ -1,0 +1,105 @@
+//! The JUnit file of `exo test --performance --junit FILE`: one testcase
+//! per budget, the measured value and the limit in its message.
+
+use super::{Check, Scorecard};
+use std::fmt::Write as _;
+
+pub fn junit_xml(scorecard: &Scorecard) -> String {
+    let failures = scorecard.checks.iter().filter(|c| !c.met).count();
+    let errors = usize::from(scorecard.broken.is_some());
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let name = escape(&format!("{} performance", scorecard.application));
+    let _ = writeln!(
+        xml,
+        "<testsuites name=\"{name}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{:.3}\">",
+        scorecard.checks.len() + errors,
+        scorecard.seconds
+    );
+    let _ = writeln!(
+        xml,
+        "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"0\" time=\"{:.3}\">",
+        scorecard.checks.len() + errors,
+        scorecard.seconds
+    );
+    for check in &scorecard.checks {
+        testcase(&mut xml, check);
+    }
+    if let Some(reason) = &scorecard.broken {
+        let _ = writeln!(
+            xml,
+            "    <testcase classname=\"performance\" name=\"load\" time=\"0\">\n      <error message=\"{}\"/>\n    </testcase>",
+            escape(reason)
+        );
+    }
+    xml.push_str("  </testsuite>\n</testsuites>\n");
+    xml
+}
+
+fn testcase(xml: &mut String, check: &Check) {
+    let _ = write!(
+        xml,
+        "    <testcase classname=\"{}\" name=\"{}\" time=\"0\"",
+        escape(&check.subject),
+        escape(&check.name)
+    );
+    let said = format!(
+        "{}: measured {}, limit {}",
+        check.title(),
+        check.measured,
+        check.limit
+    );
+    if check.met {
+        let _ = writeln!(
+            xml,
+            ">\n      <system-out>{}</system-out>\n    </testcase>",
+            escape(&said)
+        );
+    } else {
+        let _ = writeln!(
+            xml,
+            ">\n      <failure message=\"{}\" type=\"budget\"/>\n    </testcase>",
+            escape(&said)
+        );
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_testcase_per_budget_with_measured_and_limit() {
+        let card = Scorecard {
+            application: "shop".into(),
+            scenarios: Vec::new(),
+            containers: Vec::new(),
+            checks: vec![Check {
+                subject: "home".into(),
+                name: "latency p95".into(),
+                measured: "250ms".into(),
+                limit: "< 200ms".into(),
+                met: false,
+            }],
+            broken: None,
+            interrupted: false,
+            seconds: 2.5,
+        };
+        let xml = junit_xml(&card);
+        assert!(
+            xml.contains("<testcase classname=\"home\" name=\"latency p95\""),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("message=\"home: latency p95: measured 250ms, limit &lt; 200ms\""),
+            "{xml}"
+        );
+        assert!(xml.contains("failures=\"1\""));
+    }
+}
