@@ -10,6 +10,16 @@ const TAG_LENGTH: usize = 12;
 
 /// `sha-` and the first digits of the content's hash, e.g. `sha-3f2a9c0d1b7e`.
 pub fn content_tag(context: &Path, dockerfile: &str) -> std::io::Result<String> {
+    let mut hash = Sha256::new();
+    hash.update(dockerfile.as_bytes());
+    hash_context(&mut hash, context)?;
+    let digest = format!("{:x}", hash.finalize());
+    Ok(format!("sha-{}", &digest[..TAG_LENGTH]))
+}
+
+/// Feeds `hash` every file a build of `context` would send, in a fixed
+/// order: its path, whether it is executable, and its bytes.
+pub fn hash_context(hash: &mut Sha256, context: &Path) -> std::io::Result<()> {
     let mut files = Vec::new();
     let walk = ignore::WalkBuilder::new(context)
         .standard_filters(false)
@@ -23,8 +33,6 @@ pub fn content_tag(context: &Path, dockerfile: &str) -> std::io::Result<String> 
         }
     }
     files.sort();
-    let mut hash = Sha256::new();
-    hash.update(dockerfile.as_bytes());
     for file in files {
         let relative = file.strip_prefix(context).unwrap_or(&file);
         hash.update([0]);
@@ -32,8 +40,7 @@ pub fn content_tag(context: &Path, dockerfile: &str) -> std::io::Result<String> 
         hash.update([0, u8::from(executable(&file)?)]);
         hash.update(std::fs::read(&file)?);
     }
-    let digest = format!("{:x}", hash.finalize());
-    Ok(format!("sha-{}", &digest[..TAG_LENGTH]))
+    Ok(())
 }
 
 #[cfg(unix)]
