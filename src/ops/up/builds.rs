@@ -49,16 +49,11 @@ pub async fn changed(
     let records = read(&project.app_dir);
     let checks = services.iter().map(|service| async {
         let built = plan.nodes.get(service).and_then(|n| n.build.as_ref());
-        let Some(built) = built else {
-            return (service.clone(), None);
-        };
-        let image = format!("{}-{}", project.name, built.suffix);
-        let inputs = current_inputs(engine, &project.app_dir, built).await;
-        (service.clone(), Some((image, inputs)))
+        (service.clone(), image_inputs(engine, project, built).await)
     });
     let mut builds = Builds::default();
     for (service, known) in join_all(checks).await {
-        let Some((image, Some(inputs))) = known else {
+        let Some((image, inputs)) = known else {
             builds.services.push(service);
             continue;
         };
@@ -75,6 +70,35 @@ pub async fn changed(
         }
     }
     builds
+}
+
+/// `service`, built whatever changed (after its files changed), with its
+/// inputs to record.
+pub async fn forced(
+    engine: &dyn Engine,
+    project: &Project,
+    service: &str,
+    built: Option<&BuiltImage>,
+) -> Builds {
+    Builds {
+        services: vec![service.to_owned()],
+        inputs: image_inputs(engine, project, built)
+            .await
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// The image's name and the hash of its inputs now, when they can all be
+/// known.
+async fn image_inputs(
+    engine: &dyn Engine,
+    project: &Project,
+    built: Option<&BuiltImage>,
+) -> Option<(String, String)> {
+    let built = built?;
+    let inputs = current_inputs(engine, &project.app_dir, built).await?;
+    Some((format!("{}-{}", project.name, built.suffix), inputs))
 }
 
 impl Builds {
