@@ -2,7 +2,7 @@
 //! each is ready. Pure: built from the model, tested without Docker.
 
 use crate::core::deployed::{
-    self, Container, Deployment, DeploymentError, Kind, Mode, ReadyCheck, Target,
+    self, Container, Deployment, DeploymentError, Image, Kind, Mode, ReadyCheck, Tag, Target,
 };
 use crate::core::lifecycle::HostPortIn;
 use crate::core::model::{Application, Probe, RestartPolicy, ServiceSource, WatchPolicy};
@@ -67,6 +67,20 @@ pub struct Node {
     /// Its files to watch in development: where they are, relative to the
     /// application, and what their changes do.
     pub watch: Option<(String, WatchPolicy)>,
+    /// How exo builds its image, for services built from their location.
+    pub build: Option<BuiltImage>,
+}
+
+/// A service's image as Compose builds it locally.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuiltImage {
+    /// The build context, relative to the application.
+    pub location: String,
+    /// Relative to the context.
+    pub dockerfile: String,
+    /// The image's name after the project's: Compose tags it
+    /// `<project>-<this>`, e.g. `web:development`.
+    pub suffix: String,
 }
 
 /// Every container of one start, dependencies first.
@@ -138,12 +152,12 @@ impl Plan {
         );
         for id in used {
             if let Some(container) = deployment.get(id).filter(|_| !nodes.contains_key(id)) {
-                nodes.insert(id.clone(), node(container));
+                nodes.insert(id.clone(), node(container, &deployment.project));
             }
         }
         for role in &selected {
             if let Some(container) = deployment.get(role) {
-                nodes.insert(role.clone(), node(container));
+                nodes.insert(role.clone(), node(container, &deployment.project));
             }
         }
         Ok(Plan { nodes })
@@ -209,7 +223,7 @@ fn select(app: &Application, mode: Mode, roles: &[String]) -> Result<Vec<String>
 }
 
 /// A container as the runtime starts and judges it.
-fn node(container: &Container) -> Node {
+fn node(container: &Container, project: &str) -> Node {
     let readiness = match &container.readiness.check {
         ReadyCheck::Running => Readiness::Running,
         ReadyCheck::Command(_) => Readiness::Healthy,
@@ -246,7 +260,27 @@ fn node(container: &Container) -> Node {
             .clone()
             .zip(container.location().map(str::to_owned))
             .map(|(policy, location)| (location, policy)),
+        build: built_image(container, project),
     }
+}
+
+/// As the Compose file names and builds the image (local tags only).
+fn built_image(container: &Container, project: &str) -> Option<BuiltImage> {
+    let Image::Built(build) = &container.image else {
+        return None;
+    };
+    let Tag::Mode(mode) = build.tag else {
+        return None;
+    };
+    let role = build
+        .name
+        .strip_prefix(&format!("{project}-"))
+        .unwrap_or(&build.name);
+    Some(BuiltImage {
+        location: build.location.clone(),
+        dockerfile: build.dockerfile.to_owned(),
+        suffix: format!("{role}:{}", mode.name()),
+    })
 }
 
 impl crate::core::exit::Exit for PlanError {

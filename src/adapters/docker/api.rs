@@ -141,6 +141,17 @@ pub async fn inspect(api: &bollard::Docker, id: &str) -> Result<Inspection, Dock
     Ok(inspection(found))
 }
 
+/// The image's ID, or `None` when the engine has no image of that name.
+pub async fn image_id(api: &bollard::Docker, name: &str) -> Result<Option<String>, DockerError> {
+    match api.inspect_image(name).await {
+        Ok(image) => Ok(image.id),
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => Ok(None),
+        Err(err) => Err(failed(format!("inspect image {name}"))(err)),
+    }
+}
+
 fn inspection(found: ContainerInspectResponse) -> Inspection {
     let state = found.state.unwrap_or_default();
     let health = state.health.unwrap_or_default();

@@ -209,6 +209,8 @@ pub trait Engine: Send + Sync + 'static {
     /// Stops gracefully (SIGTERM, then SIGKILL after the container's grace).
     fn stop<'a>(&'a self, id: &'a str) -> Pending<'a, ()>;
     fn inspect<'a>(&'a self, id: &'a str) -> Pending<'a, Inspection>;
+    /// The ID of the image named `name`, if the engine has it.
+    fn image_id<'a>(&'a self, name: &'a str) -> Pending<'a, Option<String>>;
     /// Runs `command` (no shell) in the running container.
     fn exec<'a>(&'a self, id: &'a str, command: &'a [String]) -> Pending<'a, Executed>;
     /// Sets the container's restart policy to `no`: exo restarts it, and

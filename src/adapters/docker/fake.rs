@@ -351,6 +351,11 @@ impl Engine for FakeEngine {
         .boxed()
     }
 
+    /// No images: every build runs.
+    fn image_id<'a>(&'a self, _name: &'a str) -> Pending<'a, Option<String>> {
+        async { Ok(None) }.boxed()
+    }
+
     fn leave_restarts_to_exo<'a>(&'a self, _id: &'a str) -> Pending<'a, ()> {
         async { Ok(()) }.boxed()
     }

@@ -199,6 +199,10 @@ impl Engine for DockerEngine {
         api::inspect(&self.api, id).boxed()
     }
 
+    fn image_id<'a>(&'a self, name: &'a str) -> Pending<'a, Option<String>> {
+        api::image_id(&self.api, name).boxed()
+    }
+
     fn exec<'a>(&'a self, id: &'a str, command: &'a [String]) -> Pending<'a, Executed> {
         api::exec(&self.api, id, command).boxed()
     }

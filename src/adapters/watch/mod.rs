@@ -1,6 +1,6 @@
 //! File watching for `exo run`: native file events (inotify), or polling
 //! where they are unavailable, routed to the service whose files changed,
-//! debounced per service.
+//! debounced per service: the first change acts at once.
 
 mod debounce;
 mod rules;
@@ -163,7 +163,7 @@ async fn route(
         let next_due = debounces.iter().filter_map(Debounce::deadline).min();
         let due = async {
             match next_due {
-                Some(at) => tokio::time::sleep_until(at.into()).await,
+                Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
                 None => std::future::pending().await,
             }
         };
@@ -171,7 +171,7 @@ async fn route(
             path = raw.recv() => {
                 let Some(path) = path else { return };
                 let is_dir = path.is_dir();
-                let now = std::time::Instant::now();
+                let now = tokio::time::Instant::now().into_std();
                 for ((_, files), debounce) in services.iter().zip(&mut debounces) {
                     if let Some(action) = files.classify(&path, is_dir) {
                         debounce.add(now, files.relative(&path), action);
@@ -179,7 +179,7 @@ async fn route(
                 }
             }
             () = due => {
-                let now = std::time::Instant::now();
+                let now = tokio::time::Instant::now().into_std();
                 for ((service, _), debounce) in services.iter().zip(&mut debounces) {
                     if let Some(burst) = debounce.take_due(now) {
                         let change = Change {
@@ -233,6 +233,41 @@ mod tests {
             assert_eq!(change.action, WatchAction::Restart);
             assert_eq!(change.paths, [PathBuf::from("server.js")]);
         }
+    }
+
+    /// On tokio's paused clock: a saved file reaches the service after
+    /// [`debounce::SETTLE`], not a whole quiet period; an editor's
+    /// temporary file and its rename are one change; changes that follow
+    /// at once are one more change, once quiet.
+    #[tokio::test(start_paused = true)]
+    async fn the_router_acts_at_once_and_coalesces_what_follows() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let policy = WatchPolicy::default();
+        let files = ServiceFiles::new(dir.path(), &policy).expect("rules");
+        let (raw_tx, raw_rx) = mpsc::unbounded_channel();
+        let (tx, mut changes) = mpsc::unbounded_channel();
+        let debounces = vec![Debounce::new(policy.debounce)];
+        tokio::spawn(route(vec![("api".into(), files)], debounces, raw_rx, tx));
+        let began = tokio::time::Instant::now();
+        raw_tx.send(dir.path().join("server.js.tmp")).unwrap();
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        raw_tx.send(dir.path().join("server.js")).unwrap();
+        let change = changes.recv().await.expect("a change");
+        assert_eq!(began.elapsed(), debounce::SETTLE);
+        assert_eq!(
+            change.paths,
+            [PathBuf::from("server.js.tmp"), PathBuf::from("server.js")]
+        );
+        for name in ["a.js", "b.js", "a.js"] {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            raw_tx.send(dir.path().join(name)).unwrap();
+        }
+        let last = tokio::time::Instant::now();
+        let change = changes.recv().await.expect("one more change");
+        assert_eq!(last.elapsed(), policy.debounce);
+        assert_eq!(change.paths, [PathBuf::from("a.js"), PathBuf::from("b.js")]);
+        tokio::time::sleep(policy.debounce * 2).await;
+        assert!(changes.try_recv().is_err(), "a change too many");
     }
 
     /// The poller's times are whole seconds: a write that leaves the

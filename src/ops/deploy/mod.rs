@@ -11,7 +11,7 @@ mod remove;
 mod rollout;
 mod status;
 
-pub use content::content_tag;
+pub use content::{content_tag, hash_context};
 pub use plan::{Plan, PlannedService, plan, preflight};
 pub use remove::{Removal, remove};
 pub use rollout::{Event, Failure, ImageStep, Outcome, ServiceStep, rollout};

@@ -257,6 +257,7 @@ impl ContainerTask {
                     self.links.engine.as_ref(),
                     &self.links.project,
                     &name,
+                    self.setup.node.build.as_ref(),
                     self.setup.supervised,
                 )
                 .await;

@@ -1,4 +1,5 @@
-//! Bringing the application up: build the images, create the containers,
+//! Bringing the application up: build the images whose inputs changed
+//! ([`builds`]), create the containers,
 //! then start each container as soon as everything it needs is ready, with
 //! readiness decided by exo (the engine's events, host-side checks, log
 //! lines). In the foreground it then shows the logs and supervises each
@@ -7,6 +8,7 @@
 //! container ([`container`]) and a [`session`] over them.
 
 mod backoff;
+mod builds;
 mod checks;
 mod container;
 mod failure;
@@ -99,16 +101,20 @@ pub async fn up(
         .collect();
     let began = Instant::now();
     if options.build && !services.is_empty() {
-        printer.notice(&Notice::Building {
-            services: services.clone(),
-        });
-        let built = tokio::select! {
-            built = engine.build(project, &services, BuildOutput::Shown) => built?,
-            () = interrupts.recv() => return Ok(Outcome::Interrupted),
-        };
-        if built != Built::Done {
-            printer.notice(&Notice::BuildFailed);
-            return Ok(Outcome::BuildFailed);
+        let builds = builds::changed(engine.as_ref(), project, plan, &services).await;
+        if !builds.services.is_empty() {
+            printer.notice(&Notice::Building {
+                services: builds.services.clone(),
+            });
+            let built = tokio::select! {
+                built = engine.build(project, &builds.services, BuildOutput::Shown) => built?,
+                () = interrupts.recv() => return Ok(Outcome::Interrupted),
+            };
+            if built != Built::Done {
+                printer.notice(&Notice::BuildFailed);
+                return Ok(Outcome::BuildFailed);
+            }
+            builds.record(engine.as_ref(), project).await;
         }
     }
     let mut events = engine.events(&project.name);

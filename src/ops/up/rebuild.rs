@@ -1,8 +1,11 @@
 //! Rebuilding one service's image after its files changed, then replacing
 //! its container with one of the new image, left stopped for its task to
-//! start. The old container runs until the build has succeeded.
+//! start. The old container runs until the build has succeeded; the new
+//! image's inputs are recorded, so the next start does not build it again.
 
+use super::builds;
 use crate::adapters::docker::{BuildOutput, Built, Create, Engine, Project};
+use crate::core::plan::BuiltImage;
 
 /// Lines of a failed build's output worth showing.
 const SHOWN_LINES: usize = 15;
@@ -13,11 +16,13 @@ pub async fn rebuild(
     engine: &dyn Engine,
     project: &Project,
     service: &str,
+    built: Option<&BuiltImage>,
     supervised: bool,
 ) -> Result<String, String> {
     let services = [service.to_owned()];
+    let builds = builds::forced(engine, project, service, built).await;
     match engine.build(project, &services, BuildOutput::Kept).await {
-        Ok(Built::Done) => {}
+        Ok(Built::Done) => builds.record(engine, project).await,
         Ok(Built::Failed { output }) => return Err(last_lines(&output)),
         Err(err) => return Err(err.to_string()),
     }

@@ -24,6 +24,7 @@ pub(super) fn node(needs: &[&str], readiness: Readiness, restart: Option<Restart
         retries: 3,
         restart,
         watch: None,
+        build: None,
     }
 }
 

@@ -12,7 +12,7 @@
 //! containers and to loopback only. Every wait is bounded, and an `exo` that
 //! outlives its bound is killed.
 //!
-//! One file per job: `readiness`, `supervision`, `commands`, `logs`,
+//! One file per job: `builds`, `readiness`, `supervision`, `commands`, `logs`,
 //! `standing` and `watching` hold the tests; `project` and `running` the harness.
 
 use crate::common::{copy_dir, root, temp_copy};
@@ -47,6 +47,7 @@ const PROMPTLY: f64 = 8.0;
 /// Clock granularity between two `StartedAt` times.
 const SLACK: f64 = 0.05;
 
+mod builds;
 mod commands;
 mod logs;
 mod project;

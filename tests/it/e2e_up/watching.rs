@@ -195,8 +195,12 @@ fn no_watch_leaves_changes_alone() {
     assert_eq!(ran.stdout.matches("alpha says").count(), 1, "{ran}");
 }
 
+/// The first change acts at once; the other 49 follow within the debounce
+/// and act once more, unless they arrive while the first restart still
+/// stops the container, which then starts with them: one restart or two,
+/// never more.
 #[test]
-fn a_burst_of_50_changes_restarts_once() {
+fn a_burst_of_50_changes_restarts_at_most_twice() {
     if require_docker().is_none() {
         return;
     }
@@ -209,15 +213,12 @@ fn a_burst_of_50_changes_restarts_once() {
     run.wait_until("alpha to say the last change", UP_TIMEOUT, |r| {
         r.stdout().contains("alpha says burst 50")
     });
-    // Room for a second restart, which must not come.
-    std::thread::sleep(Duration::from_millis(1500));
+    // Room for the second restart (after the first is ready, 1.4 s) and
+    // for a third, which must not come.
+    std::thread::sleep(Duration::from_millis(4000));
     let ran = interrupt(&project, run);
-    assert_eq!(
-        ran.stderr
-            .matches("alpha files changed, restarting")
-            .count(),
-        1,
-        "{ran}"
-    );
-    assert_eq!(ran.stdout.matches("alpha says").count(), 2, "{ran}");
+    let restarts = ran.stderr.matches("alpha restarting").count();
+    assert!((1..=2).contains(&restarts), "{restarts} restarts\n{ran}");
+    let last = ran.stdout.lines().rfind(|l| l.contains("alpha says"));
+    assert!(last.is_some_and(|l| l.contains("burst 50")), "{ran}");
 }

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Times a start with nothing changed, side by side in one run:
+# `exo compose up -d --wait` against `docker compose up -d --wait` on the
+# same generated file of fixtures/chain with benches/apps/upchain over it
+# (a <- b <- c, Compose healthchecks, each ready READY_AFTER = 2 s after it
+# starts), the images built beforehand, so that exo has nothing to build.
+#
+#   scripts/bench-start.sh                       # 5 rounds, release build
+#   scripts/bench-start.sh --runs 9 --exo target/debug/exo
+#
+# Each round runs both tools, in alternating order, each after `down -t 0`.
+# Per run: total (wall clock of the command) and first (the command -> the
+# earliest .State.StartedAt of the project's containers, Docker's clock).
+# Prints every run, then medians and exo/Compose ratios (per round too).
+# Everything it creates is removed at the end, also on failure or Ctrl-C.
+#
+# Needs: cargo, Docker with Compose v2, exo-base/busybox:1
+# (scripts/provision.sh).
+set -euo pipefail
+
+runs=5
+exo=""
+while [[ $# -gt 0 ]]; do
+    case $1 in
+    --runs) runs=${2:?--runs needs a number}; shift 2 ;;
+    --exo) exo=${2:?--exo needs a path}; shift 2 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "$0: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+    esac
+done
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "$0: --runs needs a positive number" >&2; exit 2; }
+
+export LC_ALL=C
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf '%s: %s\n' "$0" "$*" >&2; exit 1; }
+docker image inspect exo-base/busybox:1 >/dev/null 2>&1 || die "exo-base/busybox:1 is missing; run scripts/provision.sh"
+if [[ -z $exo ]]; then
+    say "cargo build --release"
+    cargo build --release --quiet
+    exo=$root/target/release/exo
+fi
+exo=$(realpath "$exo")
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/exo-bench-start.XXXXXX")
+name=startbench$(tr -dc 'a-z0-9' </dev/urandom | head -c 6 || true)
+dir=$tmp/app
+file=$dir/docker-compose/run_development.yml
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    set +e
+    [[ -f $file ]] && docker compose -f "$file" down -t 0 -v --remove-orphans >/dev/null 2>&1
+    docker ps -aq --filter "label=com.docker.compose.project=$name" | xargs -r docker rm -f >/dev/null 2>&1
+    docker image ls -q --filter "reference=$name-*" | sort -u | xargs -r docker rmi -f >/dev/null 2>&1
+    rm -rf "$tmp"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+cp -r fixtures/chain "$dir"
+cp -r benches/apps/upchain/. "$dir"
+rm -rf "$dir/docker-compose" "$dir/.exo"
+sed -i "s/^name: .*/name: $name/" "$dir/application.yml"
+say "building the images of $name (exo's first start records their inputs)"
+"$exo" -C "$dir" --no-color compose up -d --wait >"$tmp/first.log" 2>&1 \
+    || { tail -n 30 "$tmp/first.log" >&2; die "the first exo start failed"; }
+
+now_ns() { local t=$EPOCHREALTIME; echo "${t/./}000"; }
+down() { docker compose -f "$file" down -t 0 -v --remove-orphans >/dev/null 2>&1 || die "down failed"; }
+first_start() {
+    docker ps -aq --filter "label=com.docker.compose.project=$name" \
+        | xargs -r docker inspect -f '{{.State.StartedAt}}' \
+        | xargs -r -n1 date +%s%N -d | sort -n | head -n 1
+}
+
+results=$tmp/results.tsv
+run() { # TOOL ROUND
+    local began ended first
+    down
+    began=$(now_ns)
+    if [[ $1 == exo ]]; then
+        "$exo" -C "$dir" --no-color compose up -d --wait >"$tmp/$1-$2.log" 2>&1
+    else
+        docker compose -f "$file" up -d --wait >"$tmp/$1-$2.log" 2>&1
+    fi || { tail -n 20 "$tmp/$1-$2.log" >&2; die "$1 up failed in round $2"; }
+    ended=$(now_ns)
+    first=$(first_start)
+    if [[ $1 == exo ]] && grep -q '^ *Building' "$tmp/$1-$2.log"; then
+        die "exo built in round $2 with nothing changed"
+    fi
+    printf '%s\t%s\t%s\t%s\n' "$1" "$2" $(((ended - began) / 1000000)) $(((first - began) / 1000000)) | tee -a "$results" >&2
+}
+say "round tool total_ms first_start_ms"
+for ((round = 1; round <= runs; round++)); do
+    if ((round % 2)); then run exo "$round"; run compose "$round"; else run compose "$round"; run exo "$round"; fi
+done
+down
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+column() { awk -v t="$1" -v c="$2" '$1 == t { print $c }' "$results" | median; }
+echo "rounds: $runs (fixtures/chain + benches/apps/upchain, nothing changed)"
+for tool in exo compose; do
+    echo "$tool: total median $(column "$tool" 3) ms, command -> first start median $(column "$tool" 4) ms"
+done
+awk '{ t[$1 "," $2] = $3 } END { for (k in t) { split(k, p, ","); if (p[1] == "exo") printf "round %d: exo/compose %.2f\n", p[2], t[k] / t["compose," p[2]] } }' "$results" | sort -n -k2
+ratio=$(awk '{ t[$1 "," $2] = $3 } END { for (k in t) { split(k, p, ","); if (p[1] == "exo") print t[k] / t["compose," p[2]] } }' "$results" | median)
+echo "exo/compose total: median $ratio"
