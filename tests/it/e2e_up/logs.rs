@@ -140,10 +140,13 @@ fn no_color_turns_colours_off_on_a_terminal() {
         "colours on the terminal with NO_COLOR: {colours:?}\n{}",
         plain.ran
     );
+    // The second run builds nothing (its images are current), so what is
+    // coloured is whichever status lines it prints, not `Building`.
     let coloured = run_on_terminal(&project, false);
     coloured.ran.assert_code(130);
+    let terminal = coloured.terminal.replace("\x1b[33mWARN\x1b[0m", "WARN");
     assert!(
-        coloured.terminal.contains("\x1b[1;32mBuilding\x1b[0m"),
+        !sgr_sequences(&terminal).is_empty(),
         "exo did not colour the terminal without NO_COLOR\n{}",
         coloured.ran
     );
