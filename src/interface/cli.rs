@@ -491,14 +491,25 @@ pub struct TestArgs {
     pub roles: Vec<String>,
 }
 
+/// What `exo generate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GenerateTarget {
+    /// The Compose files (0.37's spelling; the default)
+    DockerCompose,
+    /// Kubernetes manifests in kubernetes/ENV/
+    Kubernetes,
+    /// AWS ECS on Fargate in terraform/
+    Terraform,
+}
+
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// What to write: `kubernetes` (manifests in kubernetes/ENV/) or
     /// `terraform` (AWS ECS on Fargate in terraform/) for the remote
     /// environments with that target; `docker-compose` (0.37's spelling) or
     /// nothing: the Compose files
-    #[arg(value_parser = ["docker-compose", "kubernetes", "terraform"], value_name = "TARGET")]
-    pub target: Option<String>,
+    #[arg(value_name = "TARGET")]
+    pub target: Option<GenerateTarget>,
 
     /// With `kubernetes` or `terraform`: only this remote environment
     /// (default: every environment with that target)

@@ -75,6 +75,9 @@ pub enum Warning {
     SecretInValue { workload: String, variable: String },
     /// Public services on AWS without a certificate: plain HTTP.
     PlainHttp { environment: String },
+    /// An image exo builds, in an environment without a `registry`: no
+    /// cluster can pull it.
+    Unpullable { workload: String, image: String },
 }
 
 /// Kubernetes and AWS start a container once the ones it waits for answer
@@ -87,6 +90,14 @@ pub(crate) fn cluster_warnings(deployment: &Deployment) -> Vec<Warning> {
             warnings.push(Warning::CannotWait {
                 workload: container.name.clone(),
                 target: wait.name.clone(),
+            });
+        }
+        if let super::Image::Built(build) = &container.image
+            && build.registry.is_none()
+        {
+            warnings.push(Warning::Unpullable {
+                workload: container.name.clone(),
+                image: build.repository(),
             });
         }
         if let ReadyCheck::Log { text } = &container.readiness.check {

@@ -287,3 +287,23 @@ fn the_wait_image_is_the_environments_or_busybox() {
         "{web}"
     );
 }
+
+#[test]
+fn an_image_no_registry_serves_is_a_warning() {
+    let mut app = fixture();
+    assert!(
+        !generate(&app, "staging")
+            .unwrap()
+            .warnings
+            .iter()
+            .any(|w| matches!(w, Warning::Unpullable { .. }))
+    );
+    app.remote.environments["staging"].registry = None;
+    let warnings = generate(&app, "staging").unwrap().warnings;
+    assert!(
+        warnings
+            .iter()
+            .any(|w| matches!(w, Warning::Unpullable { workload, .. } if workload == "web")),
+        "{warnings:?}"
+    );
+}

@@ -19,14 +19,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn parse(name: &str) -> Option<Kind> {
-        match name {
-            "kubernetes" => Some(Kind::Kubernetes),
-            "terraform" => Some(Kind::Terraform),
-            _ => None,
-        }
-    }
-
     fn target(self) -> Target {
         match self {
             Kind::Kubernetes => Target::Kubernetes,

@@ -4,7 +4,7 @@ use super::files::write_inside;
 use super::{CommandError, Settings, Workspace, deployment_files};
 use crate::core::compose::{self, Mode};
 use crate::core::exit::ExitStatus;
-use crate::interface::cli::GenerateArgs;
+use crate::interface::cli::{GenerateArgs, GenerateTarget};
 use crate::interface::output::Printer;
 use std::path::Path;
 
@@ -13,7 +13,8 @@ pub fn run(
     args: &GenerateArgs,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
-    if let (Some("docker-compose"), Some(environment)) = (args.target.as_deref(), &args.environment)
+    if let (Some(GenerateTarget::DockerCompose), Some(environment)) =
+        (args.target, &args.environment)
     {
         printer.error(&format!(
             "the Compose files have no environment: `{environment}` goes with `exo generate kubernetes` or `exo generate terraform`"
@@ -31,11 +32,12 @@ pub fn run(
             printer,
         ));
     }
-    if let Some(kind) = args
-        .target
-        .as_deref()
-        .and_then(deployment_files::Kind::parse)
-    {
+    let kind = match args.target {
+        Some(GenerateTarget::Kubernetes) => Some(deployment_files::Kind::Kubernetes),
+        Some(GenerateTarget::Terraform) => Some(deployment_files::Kind::Terraform),
+        Some(GenerateTarget::DockerCompose) | None => None,
+    };
+    if let Some(kind) = kind {
         return deployment_files::run(&workspace, kind, args.environment.as_deref(), printer);
     }
     for (file, changed) in write_all(&workspace)? {

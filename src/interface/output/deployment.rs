@@ -18,6 +18,9 @@ pub fn warning(target: &str, warning: &Warning) -> String {
         Warning::SecretInValue { workload, variable } => format!(
             "{workload}'s {variable} is built from a secret, which {target} cannot assemble: it is left out (set it as a secret of its own)"
         ),
+        Warning::Unpullable { workload, image } => format!(
+            "{workload}'s image {image} is built by exo and the environment has no `registry`: {target} cannot pull it (set `registry` in its remote environment and push the image there)"
+        ),
         Warning::PlainHttp { environment } => format!(
             "the environment `{environment}` has no `ssl-certificate-arn`: its load balancer listens on plain HTTP (port 80) and the public services' external origins are http:// (give it an ACM certificate's ARN for HTTPS)"
         ),
