@@ -6,8 +6,10 @@
 
 mod engine;
 mod spec;
+mod states;
 
 pub use engine::Engine;
+pub use states::{NodeStatus, TaskPhase};
 
 use serde::Serialize;
 use std::future::Future;
@@ -116,11 +118,8 @@ pub struct ServiceState {
 pub struct TaskState {
     pub id: String,
     pub node_id: Option<String>,
-    /// `new`, `pending`, `assigned`, ..., `starting`, `running`, `complete`,
-    /// `failed`, `shutdown`, `rejected`, `orphaned`, `remove`. A task with a
-    /// healthcheck stays `starting` until it is healthy.
-    pub state: String,
-    pub desired_state: String,
+    pub state: TaskPhase,
+    pub desired_state: TaskPhase,
     pub error: Option<String>,
     pub message: String,
     pub fingerprint: Option<String>,
@@ -130,7 +129,7 @@ pub struct TaskState {
 
 impl TaskState {
     pub fn failed(&self) -> bool {
-        matches!(self.state.as_str(), "failed" | "rejected")
+        self.state.failed()
     }
 }
 
@@ -138,8 +137,7 @@ impl TaskState {
 pub struct NodeState {
     pub id: String,
     pub hostname: String,
-    /// `ready`, `down`, `disconnected`, `unknown`.
-    pub state: String,
+    pub state: NodeStatus,
     pub labels: Vec<(String, String)>,
 }
 

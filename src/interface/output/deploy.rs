@@ -2,6 +2,7 @@
 //! explanation of a failure, and the tables of `status` and `rm`.
 
 use super::{LogFormat, Printer, Progress};
+use crate::adapters::docker::swarm::NodeStatus;
 use crate::ops::deploy::{Event, Failure, ImageStep, Removal, ServiceStep, StackStatus};
 
 /// One line per service, live on a terminal, one plain line per change otherwise.
@@ -128,7 +129,7 @@ impl Printer {
         let down: Vec<&str> = status
             .nodes
             .iter()
-            .filter(|n| n.state != "ready")
+            .filter(|n| n.state != NodeStatus::Ready)
             .map(|n| n.hostname.as_str())
             .collect();
         let nodes = status.nodes.len();

@@ -4,7 +4,7 @@
 //! is up.
 
 use super::{DeployError, Plan, PlannedService};
-use crate::adapters::docker::swarm::{ServiceState, Swarm, TaskState};
+use crate::adapters::docker::swarm::{ServiceState, Swarm, TaskPhase, TaskState};
 use indexmap::IndexMap;
 use std::collections::HashSet;
 use std::time::Duration;
@@ -283,7 +283,7 @@ async fn hold_until_logged<S: Swarm>(
     let ours = Some(service.fingerprint.as_str());
     for task in tasks
         .iter_mut()
-        .filter(|t| t.state == "running" && t.fingerprint.as_deref() == ours)
+        .filter(|t| t.state == TaskPhase::Running && t.fingerprint.as_deref() == ours)
     {
         if !logged.contains(&task.id)
             && swarm
@@ -295,7 +295,7 @@ async fn hold_until_logged<S: Swarm>(
             logged.insert(task.id.clone());
         }
         if !logged.contains(&task.id) {
-            task.state = "starting".to_owned();
+            task.state = TaskPhase::Starting;
         }
     }
 }
@@ -339,7 +339,8 @@ fn judge(
 ) -> Judgement {
     let update = state.and_then(|s| s.update_state.as_deref());
     let ours = |t: &&TaskState| t.fingerprint.as_deref() == Some(service.fingerprint.as_str());
-    let running = |t: &&TaskState| t.desired_state == "running" && t.state == "running";
+    let running =
+        |t: &&TaskState| t.desired_state == TaskPhase::Running && t.state == TaskPhase::Running;
     let desired = service.definition.replicas;
     if changed {
         match update {

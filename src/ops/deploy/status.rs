@@ -1,7 +1,7 @@
 //! `exo deploy status ENV`: what runs of a deployed stack, and where.
 
 use super::DeployError;
-use crate::adapters::docker::swarm::{NodeState, Swarm};
+use crate::adapters::docker::swarm::{NodeState, Swarm, TaskPhase};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StackStatus {
@@ -38,12 +38,15 @@ pub async fn status<S: Swarm>(swarm: &S, stack: &str) -> Result<StackStatus, Dep
         let tasks = swarm.tasks(&service.id).await?;
         let live: Vec<_> = tasks
             .iter()
-            .filter(|t| t.desired_state == "running")
+            .filter(|t| t.desired_state == TaskPhase::Running)
             .collect();
-        let ready = live.iter().filter(|t| t.state == "running").count() as u64;
+        let ready = live
+            .iter()
+            .filter(|t| t.state == TaskPhase::Running)
+            .count() as u64;
         let mut on: Vec<String> = live
             .iter()
-            .filter(|t| t.state == "running")
+            .filter(|t| t.state == TaskPhase::Running)
             .filter_map(|t| t.node_id.as_deref().map(hostname))
             .collect();
         on.sort();

@@ -6,6 +6,7 @@ use super::{
     FINGERPRINT_LABEL, ImageBuild, Manager, NodeState, STACK_LABEL, ServiceDefinition,
     ServiceState, Swarm, SwarmError, TaskState,
 };
+use super::{NodeStatus, TaskPhase};
 use crate::adapters::docker::connection::{self, ConnectionError};
 use bollard::models::{LocalNodeState, NetworkCreateRequest, Node, Service, Task};
 use bollard::query_parameters::{
@@ -398,11 +399,13 @@ fn task_state(task: Task) -> TaskState {
     TaskState {
         id: task.id.unwrap_or_default(),
         node_id: task.node_id,
-        state: status.state.map(|s| s.to_string()).unwrap_or_default(),
-        desired_state: task
-            .desired_state
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
+        state: TaskPhase::parse(&status.state.map(|s| s.to_string()).unwrap_or_default()),
+        desired_state: TaskPhase::parse(
+            &task
+                .desired_state
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+        ),
         error: status.err.filter(|e| !e.is_empty()),
         message: status.message.unwrap_or_default(),
         fingerprint: task
@@ -424,11 +427,13 @@ fn node_state(node: Node) -> NodeState {
             .description
             .and_then(|d| d.hostname)
             .unwrap_or_default(),
-        state: node
-            .status
-            .and_then(|s| s.state)
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
+        state: NodeStatus::parse(
+            &node
+                .status
+                .and_then(|s| s.state)
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+        ),
         labels,
     }
 }

@@ -142,11 +142,11 @@ impl Swarm for FakeSwarm {
         let task = |state: &str, fingerprint: &Option<String>| TaskState {
             id: format!("{id}-{polls}"),
             node_id: Some("node1".into()),
-            state: state.into(),
+            state: TaskPhase::parse(state),
             desired_state: if state == "failed" {
-                "shutdown".into()
+                TaskPhase::Shutdown
             } else {
-                "running".into()
+                TaskPhase::Running
             },
             error: (state == "failed").then(|| "task: non-zero exit (1)".to_owned()),
             message: String::new(),
