@@ -4,8 +4,8 @@ use super::readiness::{service_port, service_probe};
 use super::variables::{self, Endpoint, Shared};
 use super::waits::cluster_warnings;
 use super::{
-    BUILT_TAG, Build, Container, Deployment, DeploymentError, Hosts, Image, Kind, Mode, Readiness,
-    SameName, Scope, Tag, Target, Wait, Warning, names, project_name,
+    BUILT_TAG, Build, Container, Deployment, DeploymentError, Hosts, Image, Kind, Mode, Purpose,
+    Readiness, SameName, Scope, Tag, Target, Wait, Warning, names, project_name_for,
 };
 use crate::core::config::constant_case;
 use crate::core::graph;
@@ -52,8 +52,8 @@ pub fn deploy(app: &Application, target: Target) -> Result<Deployment, Deploymen
         .collect();
     let mut shared = Shared::new(app, &scope, &dependencies, &names, hosts, endpoints);
     let project = match scope {
-        Scope::Local(Mode::Test) => project_name(&format!("{}tests", app.name)),
-        _ => project_name(&app.name),
+        Scope::Local(Mode::Test) => project_name_for(&app.name, Purpose::Tests),
+        _ => project_name_for(&app.name, Purpose::Application),
     };
     let mut containers = Vec::new();
     for (id, dependency) in &dependencies {

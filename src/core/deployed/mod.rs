@@ -343,6 +343,28 @@ pub fn volume_name(id: &str, path: &str) -> String {
     name
 }
 
+/// What a Compose project of the application runs; its name says it, so
+/// that each can run beside the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The application (`exo run`, `exo up`, the stack's base name).
+    Application,
+    /// The services' tests (`exo test`): `<app>tests`, as 0.37 named it.
+    Tests,
+    /// A performance run (`exo test --performance`): `<app>perf`.
+    Performance,
+}
+
+/// The default project name of `application` for `purpose`.
+pub fn project_name_for(application: &str, purpose: Purpose) -> String {
+    let suffix = match purpose {
+        Purpose::Application => "",
+        Purpose::Tests => "tests",
+        Purpose::Performance => "perf",
+    };
+    project_name(&format!("{application}{suffix}"))
+}
+
 /// Compose project name: 0.37's rule, lowercase letters and digits only.
 pub fn project_name(application: &str) -> String {
     application

@@ -1,6 +1,6 @@
 //! `exo clone [URL [DIR]]`: an application and its services' repositories.
 
-use super::run::runtime;
+use super::workspace::runtime;
 use super::{CommandError, Settings, Workspace};
 use crate::core::exit::ExitStatus;
 use crate::interface::cli::CloneArgs;

@@ -1,7 +1,8 @@
 //! `exo compose ARGS`: `docker compose` with the generated file and the
 //! project name. `up` is exo's; everything else passes through.
 
-use super::run::{connect, mode, prepare, project, runtime, start, wait_limit};
+use super::run::start;
+use super::workspace::{connect, mode, prepare, project, runtime, wait_limit};
 use super::{CommandError, Settings, Workspace};
 use crate::adapters::docker::Docker;
 use crate::adapters::signals::Interrupts;

@@ -1,6 +1,6 @@
 //! `exo deploy ENV`, `exo deploy status ENV`, `exo deploy rm ENV`.
 
-use super::run::{prepare, runtime};
+use super::workspace::{prepare, runtime};
 use super::{CommandError, Settings, Workspace};
 use crate::adapters::docker::swarm::Engine;
 use crate::core::exit::ExitStatus;

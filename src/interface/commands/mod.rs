@@ -22,10 +22,10 @@ mod template;
 mod test;
 mod update;
 mod version;
+mod workspace;
 
-use crate::core::config::{self, LoadError};
+use crate::core::config::LoadError;
 use crate::core::exit::{Exit, ExitStatus};
-use crate::core::model::Application;
 use crate::interface::cli::Command;
 use crate::interface::output::Printer;
 use crate::ops::clone::CloneError;
@@ -35,6 +35,7 @@ use crate::ops::testing::TestError;
 use std::path::PathBuf;
 
 pub use settings::Settings;
+pub use workspace::Workspace;
 
 /// Runs `command` with the settings resolved from the global options.
 pub fn run(command: &Command, settings: &Settings, printer: &mut Printer) -> ExitStatus {
@@ -206,42 +207,4 @@ fn report(err: &CommandError, printer: &mut Printer) -> ExitStatus {
         | CommandError::Clone(_) => printer.error(&err.to_string()),
     }
     err.exit_status()
-}
-
-/// The application directory and its loaded configuration.
-pub struct Workspace {
-    pub dir: PathBuf,
-    pub app: Application,
-    /// What loads but looks like a mistake; `check`, `generate` and `run`
-    /// show it.
-    pub warnings: Vec<config::Problem>,
-}
-
-impl Workspace {
-    pub fn load(settings: &Settings) -> Result<Self, CommandError> {
-        let dir = Self::find(settings)?;
-        let loaded = config::load_with_warnings(&dir)?;
-        Ok(Workspace {
-            dir,
-            app: loaded.application,
-            warnings: loaded.warnings,
-        })
-    }
-
-    /// The application's directory (`-C DIR` or `EXO_APP`, or the nearest
-    /// upwards with application.yml), without loading it.
-    pub fn find(settings: &Settings) -> Result<PathBuf, CommandError> {
-        match &settings.app {
-            Some(dir) if !dir.is_dir() => Err(CommandError::NoSuchDirectory(dir.clone())),
-            Some(dir) if dir.join(config::APPLICATION_FILE).is_file() => Ok(dir.clone()),
-            Some(dir) => Err(LoadError::NotFound { start: dir.clone() }.into()),
-            None => {
-                let start = std::env::current_dir().map_err(|source| LoadError::Read {
-                    path: PathBuf::from("."),
-                    source,
-                })?;
-                Ok(config::find_application_dir(&start)?)
-            }
-        }
-    }
 }

@@ -1,6 +1,6 @@
 //! `exo test --performance`: load the application and judge its budgets.
 
-use super::run::{connect, prepare, runtime};
+use super::workspace::{connect, prepare, runtime};
 use super::{CommandError, Settings, Workspace};
 use crate::adapters::docker::Project;
 use crate::adapters::signals::Interrupts;
@@ -30,7 +30,10 @@ pub fn run(
     let project = Project {
         file: workspace.dir.join(Mode::Production.file_name()),
         name: args.project_name.clone().unwrap_or_else(|| {
-            crate::core::deployed::project_name(&format!("{}perf", workspace.app.name))
+            crate::core::deployed::project_name_for(
+                &workspace.app.name,
+                crate::core::deployed::Purpose::Performance,
+            )
         }),
         app_dir: workspace.dir.clone(),
     };

@@ -1,16 +1,13 @@
 //! `exo run`: the application in the foreground.
 
-use super::{CommandError, Settings, Workspace, generate};
-use crate::adapters::docker::{DockerEngine, Engine, Project};
+use super::workspace::{connect, mode, prepare, project, runtime, wait_limit};
+use super::{CommandError, Settings, Workspace};
 use crate::adapters::signals::Interrupts;
-use crate::core::compose::Mode;
 use crate::core::exit::ExitStatus;
 use crate::core::plan::Plan;
 use crate::interface::cli::{ProjectArgs, RunArgs};
 use crate::interface::output::{LogFormat, Printer};
 use crate::ops::up::{self, AfterFailure, Outcome, UpOptions, WatchOptions};
-use std::sync::Arc;
-use std::time::Duration;
 
 pub fn run(
     settings: &Settings,
@@ -59,65 +56,4 @@ pub fn start(
             Outcome::Interrupted => ExitStatus::Interrupted,
         })
     })
-}
-
-/// The engine of `context` (`--context`), or else of the docker CLI's
-/// current endpoint.
-pub async fn connect(context: Option<&str>) -> Result<Arc<dyn Engine>, CommandError> {
-    Ok(Arc::new(DockerEngine::connect(context).await?))
-}
-
-/// `--wait-timeout SECONDS` as a limit: none for 0.
-pub fn wait_limit(seconds: u64) -> Option<Duration> {
-    (seconds > 0).then(|| Duration::from_secs(seconds))
-}
-
-pub fn mode(args: &ProjectArgs) -> Mode {
-    if args.production {
-        Mode::Production
-    } else {
-        Mode::Development
-    }
-}
-
-/// Regenerates the Compose files that are stale, saying which, and copies
-/// the shared directories into the services.
-pub fn prepare(workspace: &Workspace, printer: &mut Printer) -> Result<(), CommandError> {
-    for (file, changed) in generate::write_all(workspace)? {
-        if changed {
-            printer.status("Updated", &file);
-        }
-    }
-    let copied = crate::ops::shared::copy_into_services(&workspace.dir, &workspace.app)?;
-    if copied > 0 {
-        printer.status(
-            "Copied",
-            &format!(
-                "{copied} shared file{} into the services",
-                if copied == 1 { "" } else { "s" }
-            ),
-        );
-    }
-    Ok(())
-}
-
-/// The file of `mode` and the project name: `-p`, `COMPOSE_PROJECT_NAME`,
-/// or the application's.
-pub fn project(workspace: &Workspace, args: &ProjectArgs, mode: Mode) -> Project {
-    Project {
-        file: workspace.dir.join(mode.file_name()),
-        app_dir: workspace.dir.clone(),
-        name: args
-            .project_name
-            .clone()
-            .unwrap_or_else(|| crate::core::deployed::project_name(&workspace.app.name)),
-    }
-}
-
-pub fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(CommandError::Runtime)
 }

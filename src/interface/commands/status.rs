@@ -1,6 +1,6 @@
 //! `exo status`: the running project as exo judges it.
 
-use super::run::{mode, project, runtime};
+use super::workspace::{mode, project, runtime};
 use super::{CommandError, Settings, Workspace};
 use crate::adapters::docker::DockerEngine;
 use crate::core::exit::ExitStatus;

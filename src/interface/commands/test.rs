@@ -1,6 +1,6 @@
 //! `exo test`: the services' tests and the application's end-to-end tests.
 
-use super::run::{connect, prepare, runtime, wait_limit};
+use super::workspace::{connect, prepare, runtime, wait_limit};
 use super::{CommandError, Settings, Workspace};
 use crate::adapters::docker::Project;
 use crate::adapters::signals::Interrupts;
@@ -36,7 +36,10 @@ pub fn run(
     let project = Project {
         file: workspace.dir.join(Mode::Test.file_name()),
         name: args.project_name.clone().unwrap_or_else(|| {
-            crate::core::deployed::project_name(&format!("{}tests", workspace.app.name))
+            crate::core::deployed::project_name_for(
+                &workspace.app.name,
+                crate::core::deployed::Purpose::Tests,
+            )
         }),
         app_dir: workspace.dir.clone(),
     };

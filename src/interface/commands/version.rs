@@ -1,6 +1,6 @@
 //! `exo version`: exo's version and the Docker that exo finds.
 
-use super::run::runtime;
+use super::workspace::runtime;
 use super::{CommandError, Settings};
 use crate::adapters::docker::Versions;
 use crate::core::exit::ExitStatus;

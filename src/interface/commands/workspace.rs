@@ -1,0 +1,114 @@
+//! What every command that works on an application shares, in one place:
+//! the application and its directory, the generated files brought up to
+//! date, the Compose project (one naming rule), the engine connection and
+//! the async runtime.
+
+use super::{CommandError, Settings, generate};
+use crate::adapters::docker::{DockerEngine, Engine, Project};
+use crate::core::compose::Mode;
+use crate::core::config::{self, LoadError};
+use crate::core::model::Application;
+use crate::interface::cli::ProjectArgs;
+use crate::interface::output::Printer;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The application directory and its loaded configuration.
+pub struct Workspace {
+    pub dir: PathBuf,
+    pub app: Application,
+    /// What loads but looks like a mistake; `check`, `generate` and `run`
+    /// show it.
+    pub warnings: Vec<config::Problem>,
+}
+
+impl Workspace {
+    pub fn load(settings: &Settings) -> Result<Self, CommandError> {
+        let dir = Self::find(settings)?;
+        let loaded = config::load_with_warnings(&dir)?;
+        Ok(Workspace {
+            dir,
+            app: loaded.application,
+            warnings: loaded.warnings,
+        })
+    }
+
+    /// The application's directory (`-C DIR` or `EXO_APP`, or the nearest
+    /// upwards with application.yml), without loading it.
+    pub fn find(settings: &Settings) -> Result<PathBuf, CommandError> {
+        match &settings.app {
+            Some(dir) if !dir.is_dir() => Err(CommandError::NoSuchDirectory(dir.clone())),
+            Some(dir) if dir.join(config::APPLICATION_FILE).is_file() => Ok(dir.clone()),
+            Some(dir) => Err(LoadError::NotFound { start: dir.clone() }.into()),
+            None => {
+                let start = std::env::current_dir().map_err(|source| LoadError::Read {
+                    path: PathBuf::from("."),
+                    source,
+                })?;
+                Ok(config::find_application_dir(&start)?)
+            }
+        }
+    }
+}
+
+/// The engine of `context` (`--context`), or else of the docker CLI's
+/// current endpoint.
+pub async fn connect(context: Option<&str>) -> Result<Arc<dyn Engine>, CommandError> {
+    Ok(Arc::new(DockerEngine::connect(context).await?))
+}
+
+/// `--wait-timeout SECONDS` as a limit: none for 0.
+pub fn wait_limit(seconds: u64) -> Option<Duration> {
+    (seconds > 0).then(|| Duration::from_secs(seconds))
+}
+
+pub fn mode(args: &ProjectArgs) -> Mode {
+    if args.production {
+        Mode::Production
+    } else {
+        Mode::Development
+    }
+}
+
+/// Regenerates the Compose files that are stale, saying which, and copies
+/// the shared directories into the services.
+pub fn prepare(workspace: &Workspace, printer: &mut Printer) -> Result<(), CommandError> {
+    for (file, changed) in generate::write_all(workspace)? {
+        if changed {
+            printer.status("Updated", &file);
+        }
+    }
+    let copied = crate::ops::shared::copy_into_services(&workspace.dir, &workspace.app)?;
+    if copied > 0 {
+        printer.status(
+            "Copied",
+            &format!(
+                "{copied} shared file{} into the services",
+                if copied == 1 { "" } else { "s" }
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// The file of `mode` and the project name: `-p`, `COMPOSE_PROJECT_NAME`,
+/// or the application's.
+pub fn project(workspace: &Workspace, args: &ProjectArgs, mode: Mode) -> Project {
+    Project {
+        file: workspace.dir.join(mode.file_name()),
+        app_dir: workspace.dir.clone(),
+        name: args
+            .project_name
+            .clone()
+            .unwrap_or_else(|| crate::core::deployed::project_name(&workspace.app.name)),
+    }
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(CommandError::Runtime)
+}
