@@ -8,6 +8,7 @@
 
 mod files;
 mod performance;
+mod remote;
 mod values;
 
 use schemars::generate::SchemaSettings;

@@ -7,6 +7,7 @@
 
 use crate::core::config::patterns;
 use schemars::JsonSchema;
+use std::collections::BTreeMap;
 
 /// `host[:port][/path]` as `docker tag` takes it, e.g. `ghcr.io/team`.
 #[derive(JsonSchema, Default)]
@@ -86,3 +87,9 @@ impl Default for Text {
 #[derive(JsonSchema)]
 #[schemars(transparent)]
 pub struct Duration(#[schemars(pattern(patterns::DURATION))] String);
+
+/// A list of strings; empty when written `key:` alone.
+pub type Texts = Option<Vec<Text>>;
+
+/// Environment variables: names to values (`NAME:` alone is empty).
+pub type Environment = Option<BTreeMap<String, Option<Text>>>;
