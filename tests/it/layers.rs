@@ -245,3 +245,27 @@ fn paths_are_resolved_from_where_they_are_written() {
     .collect();
     assert_eq!(named, expected);
 }
+
+/// Small modules with one job each: no source file over 500 lines.
+#[test]
+fn no_source_file_is_over_500_lines() {
+    let mut long = Vec::new();
+    let mut pending = vec![root().join("src")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let lines = std::fs::read_to_string(&path)
+                    .expect("read")
+                    .lines()
+                    .count();
+                if lines > 500 {
+                    long.push(format!("{}: {lines}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(long.is_empty(), "files over 500 lines: {long:#?}");
+}
