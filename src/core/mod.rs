@@ -14,3 +14,4 @@ pub mod schema;
 pub mod scorecard;
 pub mod security;
 pub mod terraform;
+pub mod xml;

@@ -4,6 +4,7 @@
 
 use super::{ScenarioResult, Scorecard};
 use crate::core::model::performance::Unit;
+use crate::core::xml::attribute;
 use std::fmt::Write as _;
 
 const WIDTH: f64 = 640.0;
@@ -12,7 +13,7 @@ const MARGIN: f64 = 48.0;
 
 pub fn html(card: &Scorecard) -> String {
     let mut page = String::new();
-    let title = escape(&format!("{}: performance", card.application));
+    let title = attribute(&format!("{}: performance", card.application));
     let _ = write!(
         page,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\n\
@@ -33,9 +34,9 @@ pub fn html(card: &Scorecard) -> String {
         let _ = writeln!(
             page,
             "<tr><td>{}</td><td class=\"{class}\">{verdict}</td><td>{}</td><td>{}</td></tr>",
-            escape(&check.title()),
-            escape(&check.measured),
-            escape(&check.limit)
+            attribute(&check.title()),
+            attribute(&check.measured),
+            attribute(&check.limit)
         );
     }
     page.push_str("</table>\n</body></html>\n");
@@ -47,8 +48,8 @@ fn section(page: &mut String, s: &ScenarioResult) {
     let _ = writeln!(
         page,
         "<h2>{} &rarr; {}</h2>\n<p>{} requests, {} (planned {}), {} errors; p50 {}, p90 {}, p95 {}, p99 {}, max {}</p>",
-        escape(&s.name),
-        escape(&s.target),
+        attribute(&s.name),
+        attribute(&s.target),
         s.requests,
         Unit::PerSecond.show(s.rate),
         Unit::PerSecond.show(s.planned_rate),
@@ -144,13 +145,6 @@ fn frame(title: &str, top: f64) -> String {
 
 fn y(value: f64, top: f64) -> f64 {
     HEIGHT - MARGIN - value / top * (HEIGHT - 2.0 * MARGIN)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

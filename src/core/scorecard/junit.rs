@@ -2,13 +2,14 @@
 //! per budget, the measured value and the limit in its message.
 
 use super::{Check, Scorecard};
+use crate::core::xml::attribute;
 use std::fmt::Write as _;
 
 pub fn junit_xml(scorecard: &Scorecard) -> String {
     let failures = scorecard.checks.iter().filter(|c| !c.met).count();
     let errors = usize::from(scorecard.broken.is_some());
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let name = escape(&format!("{} performance", scorecard.application));
+    let name = attribute(&format!("{} performance", scorecard.application));
     let _ = writeln!(
         xml,
         "<testsuites name=\"{name}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{:.3}\">",
@@ -28,7 +29,7 @@ pub fn junit_xml(scorecard: &Scorecard) -> String {
         let _ = writeln!(
             xml,
             "    <testcase classname=\"performance\" name=\"load\" time=\"0\">\n      <error message=\"{}\"/>\n    </testcase>",
-            escape(reason)
+            attribute(reason)
         );
     }
     xml.push_str("  </testsuite>\n</testsuites>\n");
@@ -39,8 +40,8 @@ fn testcase(xml: &mut String, check: &Check) {
     let _ = write!(
         xml,
         "    <testcase classname=\"{}\" name=\"{}\" time=\"0\"",
-        escape(&check.subject),
-        escape(&check.name)
+        attribute(&check.subject),
+        attribute(&check.name)
     );
     let said = format!(
         "{}: measured {}, limit {}",
@@ -52,22 +53,15 @@ fn testcase(xml: &mut String, check: &Check) {
         let _ = writeln!(
             xml,
             ">\n      <system-out>{}</system-out>\n    </testcase>",
-            escape(&said)
+            attribute(&said)
         );
     } else {
         let _ = writeln!(
             xml,
             ">\n      <failure message=\"{}\" type=\"budget\"/>\n    </testcase>",
-            escape(&said)
+            attribute(&said)
         );
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
