@@ -25,6 +25,7 @@ mod layers;
 mod links;
 mod properties;
 mod reference;
+mod remote_settings;
 mod scaffold;
 mod schema;
 mod security;

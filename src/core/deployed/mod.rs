@@ -9,6 +9,7 @@
 mod build;
 mod mode;
 mod names;
+mod pulls;
 mod readiness;
 pub mod swarm;
 mod variables;
@@ -16,6 +17,7 @@ mod waits;
 
 pub use build::{all_dependencies, deploy};
 pub use mode::Mode;
+pub use pulls::{images_to_pull, local_only_images};
 pub use readiness::{Readiness, ReadyCheck, Timing};
 pub use variables::{Part, Value, endpoint_variables, host_variable, service_data};
 pub use waits::{WAIT_IMAGE, Wait, Warning};

@@ -78,6 +78,9 @@ pub enum Warning {
     /// An image exo builds, in an environment without a `registry`: no
     /// cluster can pull it.
     Unpullable { workload: String, image: String },
+    /// An image named as it is, which this machine has without a registry's
+    /// digest: it was built or tagged here, and a cluster cannot pull it.
+    LocalOnly { image: String, users: Vec<String> },
 }
 
 /// Kubernetes and AWS start a container once the ones it waits for answer

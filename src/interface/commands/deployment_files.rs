@@ -4,6 +4,7 @@
 
 use super::files::{remove_inside, write_inside};
 use super::{CommandError, Workspace};
+use crate::adapters::docker::built_locally;
 use crate::core::deployed::{self, DeploymentError, Warning};
 use crate::core::exit::ExitStatus;
 use crate::core::kubernetes;
@@ -110,15 +111,21 @@ fn obsolete(dir: &Path, manifest_dir: &str, files: &[(String, String)]) -> Vec<S
     names
 }
 
-/// `exo generate kubernetes|terraform [ENV]`.
+/// `exo generate kubernetes|terraform [ENV]`; the engine of `context` is
+/// asked which named images it has from no registry.
 pub fn run(
     workspace: &Workspace,
     kind: Kind,
     environment: Option<&str>,
+    context: Option<&str>,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
     let generated = generate(&workspace.app, &workspace.dir, kind, environment)?;
-    for warning in &generated.warnings {
+    let environments = deployed::environments(&workspace.app, kind.target(), environment)?;
+    let local_only = deployed::local_only_images(&workspace.app, &environments, |image| {
+        built_locally(image, context)
+    })?;
+    for warning in generated.warnings.iter().chain(&local_only) {
         printer.warn(&deployment::warning(kind.engine(), warning));
     }
     for (file, text) in &generated.files {

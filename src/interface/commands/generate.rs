@@ -38,7 +38,13 @@ pub fn run(
         Some(GenerateTarget::DockerCompose) | None => None,
     };
     if let Some(kind) = kind {
-        return deployment_files::run(&workspace, kind, args.environment.as_deref(), printer);
+        return deployment_files::run(
+            &workspace,
+            kind,
+            args.environment.as_deref(),
+            settings.context(),
+            printer,
+        );
     }
     for (file, changed) in write_all(&workspace)? {
         printer.status(if changed { "Wrote" } else { "Unchanged" }, &file);

@@ -21,6 +21,10 @@ pub fn warning(target: &str, warning: &Warning) -> String {
         Warning::Unpullable { workload, image } => format!(
             "{workload}'s image {image} is built by exo and the environment has no `registry`: {target} cannot pull it (set `registry` in its remote environment and push the image there)"
         ),
+        Warning::LocalOnly { image, users } => format!(
+            "{image} (used by {}) exists on this machine but came from no registry: {target} cannot pull it (push it to a registry and name it there, e.g. in `image:` or the environment's `wait-image`)",
+            users.join(", ")
+        ),
         Warning::PlainHttp { environment } => format!(
             "the environment `{environment}` has no `ssl-certificate-arn`: its load balancer listens on plain HTTP (port 80) and the public services' external origins are http:// (give it an ACM certificate's ARN for HTTPS)"
         ),
