@@ -1,15 +1,17 @@
-//! The open-model loop: it sleeps until each request is due, starts it in
-//! its own task and never waits for answers. A task waits for one of
-//! `connections` slots, sends, and records its latency from when it was
-//! due; the wait for the slot is part of the timeout.
+//! The open-model loop: `connections` workers share one counter of
+//! requests. Each takes the next request, sleeps until it is due, sends it
+//! and records its latency from when it was due, then takes the next; while
+//! every worker is busy the due requests wait, and that wait counts (it is
+//! part of the timeout too). No task and no lock per request: each worker
+//! records into its own figures, merged for progress and at the end.
 
 use super::Outcome;
 use super::record::Recorded;
 use super::schedule::Schedule;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until, timeout_at};
 
@@ -36,6 +38,23 @@ pub struct Progress {
     pub p95: Duration,
 }
 
+/// What one worker has counted, and when it last sent and was answered.
+struct Counted {
+    recorded: Recorded,
+    last_sent: Option<Instant>,
+    last_answer: Option<Instant>,
+}
+
+/// The run's plan, shared by its workers.
+struct Plan {
+    schedule: Schedule,
+    counted_from: u64,
+    total: u64,
+    counted_start: Instant,
+    timeout: Duration,
+    next: AtomicU64,
+}
+
 /// Sends `load` with `send`, calling `progress` about once a second.
 pub async fn drive<S, F>(load: Load, send: S, mut progress: impl FnMut(Progress)) -> Recorded
 where
@@ -45,63 +64,111 @@ where
     let start = Instant::now();
     let schedule = Schedule::new(start, load.rate);
     let counted_from = schedule.count(load.warm_up);
-    let total = schedule.count(load.warm_up + load.duration);
-    let counted_start = schedule.at(counted_from);
-    // The figures and the time of the last answer, under one lock.
-    let counted = Recorded::new(load.duration, load.timeout);
-    let recorded = Arc::new(Mutex::new((counted, counted_start)));
-    let slots = Arc::new(Semaphore::new(load.connections as usize));
+    let plan = Arc::new(Plan {
+        schedule,
+        counted_from,
+        total: schedule.count(load.warm_up + load.duration),
+        counted_start: schedule.at(counted_from),
+        timeout: load.timeout,
+        next: AtomicU64::new(0),
+    });
     let send = Arc::new(send);
+    let workers: Vec<Arc<Mutex<Counted>>> = (0..load.connections.max(1))
+        .map(|_| {
+            Arc::new(Mutex::new(Counted {
+                recorded: Recorded::new(load.duration, load.timeout),
+                last_sent: None,
+                last_answer: None,
+            }))
+        })
+        .collect();
     let mut tasks = JoinSet::new();
+    for counted in &workers {
+        tasks.spawn(work(
+            Arc::clone(&plan),
+            Arc::clone(&send),
+            Arc::clone(counted),
+        ));
+    }
     let mut next_report = start + Duration::from_secs(1);
-    for index in 0..total {
-        let due = schedule.at(index);
-        // A request already due is sent at once, without a timer; a yield
-        // now and then lets the runtime run the tasks meanwhile.
-        if due > Instant::now() {
-            sleep_until(due).await;
-        } else if index % 64 == 0 {
-            tokio::task::yield_now().await;
-        }
-        let (send, slots, into) = (Arc::clone(&send), Arc::clone(&slots), Arc::clone(&recorded));
-        let counted = index >= counted_from;
-        tasks.spawn(async move {
-            let attempt = async {
-                let _slot = slots.acquire_owned().await;
-                send().await
-            };
-            let outcome = timeout_at(due + load.timeout, attempt)
-                .await
-                .unwrap_or(Outcome::TimedOut);
-            if counted {
-                let now = Instant::now();
-                let mut shared = into.lock().unwrap_or_else(PoisonError::into_inner);
-                shared.0.record(due - counted_start, now - due, outcome);
-                shared.1 = shared.1.max(now);
+    loop {
+        tokio::select! {
+            joined = tasks.join_next() => if joined.is_none() { break },
+            () = sleep_until(next_report) => {
+                next_report += Duration::from_secs(1);
+                let (recorded, ..) = merged(&workers, load);
+                progress(snapshot(&recorded, start, plan.counted_start, load));
             }
-        });
-        while tasks.try_join_next().is_some() {}
-        if Instant::now() >= next_report {
-            next_report += Duration::from_secs(1);
-            let shared = recorded.lock().unwrap_or_else(PoisonError::into_inner);
-            progress(snapshot(&shared.0, start, counted_start, load));
         }
     }
-    let sent = Instant::now().max(schedule.at(total.saturating_sub(1)));
-    while tasks.join_next().await.is_some() {}
-    let (mut recorded, ended) = recorded
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
+    let (mut recorded, last_sent, last_answer) = merged(&workers, load);
     // Throughput is over the planned duration, longer if answers came late;
     // the sending rate over the time sending took, lower if the generator
     // fell behind its schedule.
-    recorded.elapsed = load
-        .duration
-        .max(ended.saturating_duration_since(counted_start));
+    let counted_start = plan.counted_start;
+    recorded.elapsed = load.duration.max(last_answer.map_or(Duration::ZERO, |at| {
+        at.saturating_duration_since(counted_start)
+    }));
+    let last_due = plan.schedule.at(plan.total.saturating_sub(1));
+    let sent = last_sent.map_or(last_due, |at| at.max(last_due));
     let interval = Duration::from_secs_f64(1.0 / load.rate);
     recorded.sending = sent.saturating_duration_since(counted_start) + interval;
     recorded
+}
+
+/// One worker: the next request until none is left.
+async fn work<S, F>(plan: Arc<Plan>, send: Arc<S>, counted: Arc<Mutex<Counted>>)
+where
+    S: Fn() -> F + Send + Sync + 'static,
+    F: Future<Output = Outcome> + Send + 'static,
+{
+    let mut without_sleep = 0u32;
+    loop {
+        let index = plan.next.fetch_add(1, Ordering::Relaxed);
+        if index >= plan.total {
+            return;
+        }
+        let due = plan.schedule.at(index);
+        if due > Instant::now() {
+            sleep_until(due).await;
+        } else {
+            // Behind schedule, sends follow each other without a timer; a
+            // yield now and then lets the runtime run the other workers.
+            without_sleep += 1;
+            if without_sleep % 64 == 0 {
+                tokio::task::yield_now().await;
+            }
+        }
+        let sent = Instant::now();
+        let outcome = timeout_at(due + plan.timeout, send())
+            .await
+            .unwrap_or(Outcome::TimedOut);
+        if index >= plan.counted_from {
+            let now = Instant::now();
+            let mut counted = counted.lock().unwrap_or_else(PoisonError::into_inner);
+            counted
+                .recorded
+                .record(due - plan.counted_start, now - due, outcome);
+            counted.last_sent = Some(sent);
+            counted.last_answer = Some(now);
+        }
+    }
+}
+
+/// All workers' figures together, with the last send and answer.
+fn merged(
+    workers: &[Arc<Mutex<Counted>>],
+    load: Load,
+) -> (Recorded, Option<Instant>, Option<Instant>) {
+    let mut all = Recorded::new(load.duration, load.timeout);
+    let (mut last_sent, mut last_answer) = (None, None);
+    for worker in workers {
+        let counted = worker.lock().unwrap_or_else(PoisonError::into_inner);
+        all.add(&counted.recorded);
+        last_sent = last_sent.max(counted.last_sent);
+        last_answer = last_answer.max(counted.last_answer);
+    }
+    (all, last_sent, last_answer)
 }
 
 fn snapshot(recorded: &Recorded, start: Instant, counted_start: Instant, load: Load) -> Progress {

@@ -4,7 +4,7 @@
 //! then, so time spent waiting for a connection or behind a stalled request
 //! shows in the percentiles (no coordinated omission). Memory is bounded:
 //! latencies go into an HdrHistogram, latency over time into one bucket per
-//! second, and at most `rate * timeout` requests are in flight.
+//! second, and at most `connections` requests are in flight.
 
 mod generator;
 mod http;

@@ -63,6 +63,22 @@ impl Recorded {
         second.max_micros = second.max_micros.max(micros);
     }
 
+    /// Counts `other`'s requests too (both made by `new` with the same
+    /// duration and timeout).
+    pub fn add(&mut self, other: &Recorded) {
+        self.latencies
+            .add(&other.latencies)
+            .unwrap_or_else(|err| unreachable!("the same bounds: {err}"));
+        self.errors += other.errors;
+        self.timeouts += other.timeouts;
+        for (mine, theirs) in self.seconds.iter_mut().zip(&other.seconds) {
+            mine.requests += theirs.requests;
+            mine.errors += theirs.errors;
+            mine.total_micros += theirs.total_micros;
+            mine.max_micros = mine.max_micros.max(theirs.max_micros);
+        }
+    }
+
     pub fn requests(&self) -> u64 {
         self.latencies.len()
     }
@@ -161,6 +177,26 @@ mod tests {
         assert_eq!(recorded.seconds[1].errors, 1);
         assert_eq!(recorded.seconds[1].max_micros, 7000);
         assert_eq!(recorded.seconds[2].requests, 1);
+    }
+
+    #[test]
+    fn two_workers_figures_add_up() {
+        let mut first = Recorded::new(Duration::from_secs(2), Duration::from_secs(1));
+        let mut second = first.clone();
+        first.record(Duration::ZERO, Duration::from_millis(2), Outcome::Answered);
+        second.record(Duration::ZERO, Duration::from_millis(9), Outcome::TimedOut);
+        second.record(
+            Duration::from_millis(1200),
+            Duration::from_millis(4),
+            Outcome::Status(503),
+        );
+        first.add(&second);
+        assert_eq!(first.requests(), 3);
+        assert_eq!((first.errors, first.timeouts), (2, 1));
+        assert_eq!(first.max().as_millis(), 9);
+        assert_eq!(first.seconds[0].requests, 2);
+        assert_eq!(first.seconds[0].max_micros, 9000);
+        assert_eq!(first.seconds[1].errors, 1);
     }
 
     #[test]
