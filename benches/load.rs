@@ -67,8 +67,8 @@ async fn serve(port: u16) {
 
 async fn drive(port: u16, rate: f64, seconds: u64) {
     let address = SocketAddr::from(([127, 0, 0, 1], port));
-    let target = HttpTarget::new(address, "GET", "/", &IndexMap::new(), Bytes::new(), 256)
-        .expect("a target");
+    let target =
+        HttpTarget::new(address, "GET", "/", &IndexMap::new(), Bytes::new()).expect("a target");
     let plan = Load {
         rate,
         warm_up: Duration::from_secs(1),
@@ -77,15 +77,7 @@ async fn drive(port: u16, rate: f64, seconds: u64) {
         connections: 256,
     };
     let cpu_before = cpu_time();
-    let recorded = load::drive(
-        plan,
-        move || {
-            let target = target.clone();
-            async move { target.send().await }
-        },
-        |_| {},
-    )
-    .await;
+    let recorded = load::drive(plan, || target.connection(), |_| {}).await;
     let cpu = cpu_time() - cpu_before;
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let sent = recorded.requests() as f64 * (1.0 + 1.0 / seconds as f64);

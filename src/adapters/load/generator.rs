@@ -55,12 +55,29 @@ struct Plan {
     next: AtomicU64,
 }
 
-/// Sends `load` with `send`, calling `progress` about once a second.
-pub async fn drive<S, F>(load: Load, send: S, mut progress: impl FnMut(Progress)) -> Recorded
+/// What sends one worker's requests, one at a time: an HTTP connection,
+/// or in tests any closure.
+pub trait Sender: Send + 'static {
+    fn send(&mut self) -> impl Future<Output = Outcome> + Send;
+}
+
+impl<F, A> Sender for F
 where
-    S: Fn() -> F + Send + Sync + 'static,
-    F: Future<Output = Outcome> + Send + 'static,
+    F: FnMut() -> A + Send + 'static,
+    A: Future<Output = Outcome> + Send,
 {
+    fn send(&mut self) -> impl Future<Output = Outcome> + Send {
+        self()
+    }
+}
+
+/// Sends `load` with a sender from `new_sender` per worker, calling
+/// `progress` about once a second.
+pub async fn drive<S: Sender>(
+    load: Load,
+    new_sender: impl Fn() -> S,
+    mut progress: impl FnMut(Progress),
+) -> Recorded {
     let start = Instant::now();
     let schedule = Schedule::new(start, load.rate);
     let counted_from = schedule.count(load.warm_up);
@@ -72,7 +89,6 @@ where
         timeout: load.timeout,
         next: AtomicU64::new(0),
     });
-    let send = Arc::new(send);
     let workers: Vec<Arc<Mutex<Counted>>> = (0..load.connections.max(1))
         .map(|_| {
             Arc::new(Mutex::new(Counted {
@@ -84,11 +100,7 @@ where
         .collect();
     let mut tasks = JoinSet::new();
     for counted in &workers {
-        tasks.spawn(work(
-            Arc::clone(&plan),
-            Arc::clone(&send),
-            Arc::clone(counted),
-        ));
+        tasks.spawn(work(Arc::clone(&plan), new_sender(), Arc::clone(counted)));
     }
     let mut next_report = start + Duration::from_secs(1);
     loop {
@@ -117,11 +129,7 @@ where
 }
 
 /// One worker: the next request until none is left.
-async fn work<S, F>(plan: Arc<Plan>, send: Arc<S>, counted: Arc<Mutex<Counted>>)
-where
-    S: Fn() -> F + Send + Sync + 'static,
-    F: Future<Output = Outcome> + Send + 'static,
-{
+async fn work(plan: Arc<Plan>, mut sender: impl Sender, counted: Arc<Mutex<Counted>>) {
     let mut without_sleep = 0u32;
     loop {
         let index = plan.next.fetch_add(1, Ordering::Relaxed);
@@ -140,7 +148,7 @@ where
             }
         }
         let sent = Instant::now();
-        let outcome = timeout_at(due + plan.timeout, send())
+        let outcome = timeout_at(due + plan.timeout, sender.send())
             .await
             .unwrap_or(Outcome::TimedOut);
         if index >= plan.counted_from {
@@ -208,9 +216,11 @@ mod tests {
     async fn a_steady_server_sees_the_planned_rate() {
         let recorded = drive(
             load(200.0, 8),
-            || async {
-                sleep(Duration::from_millis(10)).await;
-                Outcome::Answered
+            || {
+                || async {
+                    sleep(Duration::from_millis(10)).await;
+                    Outcome::Answered
+                }
             },
             |_| {},
         )
@@ -226,24 +236,20 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_stall_shows_in_the_percentiles_of_the_requests_behind_it() {
         let calls = Arc::new(Mutex::new(0u32));
-        let recorded = drive(
-            load(100.0, 1),
-            move || {
-                let calls = Arc::clone(&calls);
-                async move {
-                    let call = {
-                        let mut calls = calls.lock().unwrap();
-                        *calls += 1;
-                        *calls
-                    };
-                    let took = if call == 100 { 1000 } else { 1 };
-                    sleep(Duration::from_millis(took)).await;
-                    Outcome::Answered
-                }
-            },
-            |_| {},
-        )
-        .await;
+        let sender = move || {
+            let calls = Arc::clone(&calls);
+            async move {
+                let call = {
+                    let mut calls = calls.lock().unwrap();
+                    *calls += 1;
+                    *calls
+                };
+                let took = if call == 100 { 1000 } else { 1 };
+                sleep(Duration::from_millis(took)).await;
+                Outcome::Answered
+            }
+        };
+        let recorded = drive(load(100.0, 1), || sender.clone(), |_| {}).await;
         assert_eq!(recorded.requests(), 1000);
         assert!(
             recorded.max() >= Duration::from_millis(1000),
@@ -263,9 +269,11 @@ mod tests {
         plan.timeout = Duration::from_millis(50);
         let recorded = drive(
             plan,
-            || async {
-                sleep(Duration::from_millis(100)).await;
-                Outcome::Answered
+            || {
+                || async {
+                    sleep(Duration::from_millis(100)).await;
+                    Outcome::Answered
+                }
             },
             |p| seen.push(p.elapsed.as_secs()),
         )

@@ -11,8 +11,8 @@ mod http;
 mod record;
 mod schedule;
 
-pub use generator::{Load, Progress, drive};
-pub use http::{HttpError, HttpTarget};
+pub use generator::{Load, Progress, Sender, drive};
+pub use http::{Connection, HttpError, HttpTarget};
 pub use record::{Recorded, Second};
 pub use schedule::Schedule;
 

@@ -50,7 +50,6 @@ pub async fn run(
         &request.path,
         &request.headers,
         body,
-        scenario.connections,
     )
     .map_err(PerformanceError::Request)?;
     let plan = Load {
@@ -68,10 +67,7 @@ pub async fn run(
     );
     let recorded = load::drive(
         plan,
-        move || {
-            let target = target.clone();
-            async move { target.send().await }
-        },
+        || target.connection(),
         |progress| printer.load_progress(&job.subject, &progress),
     )
     .await;
