@@ -3,10 +3,11 @@
 //!
 //! - `cargo bench --bench load -- serve PORT`: an HTTP/1.1 server with
 //!   keep-alive that answers `ok` at once, on 2 threads;
-//! - `cargo bench --bench load -- drive PORT RATE SECONDS`: exo's generator
-//!   at RATE for SECONDS against it; prints one line of figures: rate
-//!   achieved, p50, p90, p99, max (ms), errors, and the generator's CPU
-//!   time per 1000 requests (ms).
+//! - `cargo bench --bench load -- drive PORT RATE SECONDS [CONNECTIONS]`:
+//!   exo's generator at RATE for SECONDS against it, over CONNECTIONS (64,
+//!   as wrk's `-c64`); prints one line of figures: rate achieved, p50, p90,
+//!   p99, max (ms), errors, the generator's CPU time per 1000 requests (ms)
+//!   and the answers per second that were not errors.
 
 use bytes::Bytes;
 use exo::adapters::load::{self, HttpTarget, Load};
@@ -36,12 +37,15 @@ fn main() {
         .as_slice()
     {
         ["serve", port] => runtime.block_on(serve(port.parse().expect("a port"))),
-        ["drive", port, rate, seconds] => runtime.block_on(drive(
-            port.parse().expect("a port"),
-            rate.parse().expect("a rate"),
-            seconds.parse().expect("seconds"),
-        )),
-        _ => eprintln!("usage: load serve PORT | load drive PORT RATE SECONDS"),
+        ["drive", port, rate, seconds, connections @ ..] if connections.len() <= 1 => {
+            runtime.block_on(drive(
+                port.parse().expect("a port"),
+                rate.parse().expect("a rate"),
+                seconds.parse().expect("seconds"),
+                connections.first().map_or(64, |c| c.parse().expect("connections")),
+            ))
+        }
+        _ => eprintln!("usage: load serve PORT | load drive PORT RATE SECONDS [CONNECTIONS]"),
     }
 }
 
@@ -65,7 +69,7 @@ async fn serve(port: u16) {
     }
 }
 
-async fn drive(port: u16, rate: f64, seconds: u64) {
+async fn drive(port: u16, rate: f64, seconds: u64, connections: u32) {
     let address = SocketAddr::from(([127, 0, 0, 1], port));
     let target =
         HttpTarget::new(address, "GET", "/", &IndexMap::new(), Bytes::new()).expect("a target");
@@ -74,7 +78,7 @@ async fn drive(port: u16, rate: f64, seconds: u64) {
         warm_up: Duration::from_secs(1),
         duration: Duration::from_secs(seconds),
         timeout: Duration::from_secs(10),
-        connections: 256,
+        connections,
     };
     let cpu_before = cpu_time();
     let recorded = load::drive(plan, || target.connection(), |_| {}).await;
@@ -82,7 +86,7 @@ async fn drive(port: u16, rate: f64, seconds: u64) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let sent = recorded.requests() as f64 * (1.0 + 1.0 / seconds as f64);
     println!(
-        "rate {:.1} p50 {:.3} p90 {:.3} p99 {:.3} max {:.3} errors {} cpu-per-1000 {:.1}",
+        "rate {:.1} p50 {:.3} p90 {:.3} p99 {:.3} max {:.3} errors {} cpu-per-1000 {:.1} answered {:.1}",
         recorded.rate(),
         ms(recorded.quantile(0.5)),
         ms(recorded.quantile(0.9)),
@@ -90,6 +94,7 @@ async fn drive(port: u16, rate: f64, seconds: u64) {
         ms(recorded.max()),
         recorded.errors,
         cpu * 1000.0 / sent * 1000.0,
+        recorded.throughput(),
     );
 }
 

@@ -142,8 +142,8 @@ async fn work(plan: Arc<Plan>, mut sender: impl Sender, counted: Arc<Mutex<Count
         } else {
             // Behind schedule, sends follow each other without a timer; a
             // yield now and then lets the runtime run the other workers.
-            without_sleep += 1;
-            if without_sleep % 64 == 0 {
+            without_sleep = without_sleep.wrapping_add(1);
+            if without_sleep.is_multiple_of(64) {
                 tokio::task::yield_now().await;
             }
         }
