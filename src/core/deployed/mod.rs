@@ -8,7 +8,7 @@
 
 mod build;
 mod mode;
-mod names;
+pub mod names;
 mod readiness;
 pub mod swarm;
 mod variables;

@@ -187,7 +187,7 @@ fn labels(plan: &Plan, workload: &Workload) -> BTreeMap<String, String> {
     );
     labels.insert(
         "app.kubernetes.io/instance".to_owned(),
-        format!("{}-{}", plan.application, plan.environment_name()),
+        deployed::names::instance(&plan.application, plan.environment_name()),
     );
     labels
 }
