@@ -362,7 +362,7 @@ fn within_int32(reader: &mut Reader, node: &Node, path: &str, n: u32) -> Option<
 
 /// `replicas`: 0 or more.
 fn read_replicas(reader: &mut Reader, node: &Node) -> Option<u32> {
-    if let Value::Int(0) = node.value {
+    if node.value.whole_number() == Some(0) {
         return Some(0);
     }
     let n = reader.positive_integer(node, "remote.replicas")?;
