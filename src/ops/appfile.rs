@@ -19,10 +19,12 @@ pub enum EditError {
         role: String,
         span: Span,
     },
+    /// A map on the way is written `{...}`; `span` is where it starts.
     #[error(
-        "`{0}` in application.yml is written in flow style (`{{...}}`); write it as an indented block so that exo can add to it"
+        "{} in application.yml is written in flow style (`{{...}}`); write it as an indented block so that exo can add to it",
+        name.as_ref().map_or("the whole document".to_owned(), |n| format!("`{n}`"))
     )]
-    Flow(String),
+    Flow { name: Option<String>, span: Span },
 }
 
 /// One entry of a map: its key, its fields in order, and comment lines
@@ -57,6 +59,18 @@ fn add_entry(
         Value::Null => &[],
         _ => return Err(EditError::NotAMap),
     };
+    // `{name: a, services: {...}}`: nothing can be appended after it.
+    if let Some((first, _)) = entries.first()
+        && let Some(brace) = text[..first.span.offset].trim_end().strip_suffix('{')
+    {
+        return Err(EditError::Flow {
+            name: None,
+            span: Span {
+                offset: brace.len(),
+                len: 1,
+            },
+        });
+    }
     let edit = Edit {
         text,
         newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
@@ -155,7 +169,10 @@ impl Edit<'_> {
                 out.push_str(tail);
                 Ok(out)
             }
-            _ => Err(EditError::Flow(path[0].to_owned())),
+            _ => Err(EditError::Flow {
+                name: Some(path[0].to_owned()),
+                span: value.span,
+            }),
         }
     }
 
@@ -175,7 +192,14 @@ impl Edit<'_> {
             _ => String::new(),
         };
         if line_start(text, first.span.offset) == key_line {
-            return Err(EditError::Flow(name));
+            let brace = text[..first.span.offset].trim_end().len().saturating_sub(1);
+            return Err(EditError::Flow {
+                name: Some(name),
+                span: Span {
+                    offset: brace,
+                    len: 1,
+                },
+            });
         }
         let indent = " ".repeat(first.span.offset - line_start(text, first.span.offset));
         let end = block_end(
@@ -386,8 +410,18 @@ mod tests {
         let text = "name: a\nservices: {api: {location: ./api}}\n";
         assert_eq!(
             add_service(text, &web()),
-            Err(EditError::Flow("services".into()))
+            Err(EditError::Flow {
+                name: Some("services".into()),
+                span: Span { offset: 18, len: 1 }
+            })
         );
+        let text = "# shop\n{name: a, services: {api: {location: ./api}}}\n";
+        let flow = Err(EditError::Flow {
+            name: None,
+            span: Span { offset: 7, len: 1 },
+        });
+        assert_eq!(add_service(text, &web()), flow);
+        assert_eq!(add_dependency(text, &cache()), flow);
     }
 
     fn cache() -> ServiceEntry<'static> {

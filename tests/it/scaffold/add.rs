@@ -200,6 +200,31 @@ fn a_role_taken_by_a_dependency_or_a_flow_style_services_map_is_refused() {
         2,
         "written in flow style",
     );
+    assert_add_fails(
+        app.path(),
+        &["web", "--image", "x:2"],
+        2,
+        "application.yml:2:11",
+    );
+    // A whole document in flow style: the problem is where it starts, on a
+    // line the file has (it was a line of the edit that was never written).
+    std::fs::write(
+        app.path().join("application.yml"),
+        "# the shop\n{name: flow, services: {api: {docker-image: x:1}}}\n",
+    )
+    .unwrap();
+    for args in [
+        &["web", "--image", "x:2"][..],
+        &["--dependency", "redis:7", "cache"],
+    ] {
+        assert_add_fails(
+            app.path(),
+            args,
+            2,
+            "the whole document in application.yml is written in flow style",
+        );
+        assert_add_fails(app.path(), args, 2, "application.yml:2:1");
+    }
 }
 
 #[test]
