@@ -3,7 +3,8 @@
 //! and log lines, dependency data), whatever its bytes, the loader's rules
 //! aside: each file still parses as YAML, with the same documents, keys and
 //! list lengths as with a plain value. No text a user writes changes the
-//! structure of what `kubectl apply` reads.
+//! structure of what `kubectl apply` reads. The same text in the Terraform
+//! files opens no expression and adds no line.
 
 use super::generate;
 use crate::core::model::{Application, Check, CommandLine, Probe};
@@ -120,8 +121,41 @@ fn hostile_text() -> impl Strategy<Value = String> {
     proptest::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
 }
 
+/// Each Terraform file's path and number of lines, after checking that
+/// every live `${` is one of exo's own (`local.`, `var.`) and no `%{` is
+/// live.
+fn terraform_lines(app: &Application) -> Vec<(String, usize)> {
+    let files = crate::core::terraform::generate(app, &["production".to_owned()])
+        .expect("the fixture generates");
+    for (path, text) in &files.files {
+        let bytes = text.as_bytes();
+        for (i, _) in text.match_indices("${") {
+            let escaped = text[..i].bytes().rev().take_while(|b| *b == b'$').count() % 2 == 1;
+            let rest = &text[i + 2..];
+            assert!(
+                escaped || rest.starts_with("local.") || rest.starts_with("var."),
+                "{path}: a live interpolation: {}",
+                &rest[..rest.len().min(60)]
+            );
+        }
+        for (i, _) in text.match_indices("%{") {
+            assert!(i > 0 && bytes[i - 1] == b'%', "{path}: a live directive");
+        }
+    }
+    files
+        .files
+        .into_iter()
+        .map(|(path, text)| (path, text.lines().count()))
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn no_text_opens_an_expression_or_a_line_in_terraform(text in hostile_text()) {
+        prop_assert_eq!(terraform_lines(&with_text("plain")), terraform_lines(&with_text(&text)));
+    }
 
     #[test]
     fn no_text_changes_the_structure_of_the_manifests(text in hostile_text()) {
