@@ -4,6 +4,7 @@
 mod agreement;
 mod cli;
 mod clone;
+mod cluster_limits;
 mod common;
 mod compat;
 mod compose_config;

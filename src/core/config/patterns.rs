@@ -5,7 +5,7 @@
 //! than a millisecond, longer than 292 years) stays the loader's.
 
 /// [`super::remote_values::is_environment_name`].
-pub const ENVIRONMENT_NAME: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
+pub const ENVIRONMENT_NAME: &str = r"^(?=.{1,63}$)[a-z0-9]+(-[a-z0-9]+)*$";
 /// [`super::remote_values::is_namespace`].
 pub const NAMESPACE: &str = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
 /// [`super::remote_values::registry_problem`].
@@ -24,8 +24,9 @@ pub const PLACEMENT: &str = r"^\s*[A-Za-z0-9._-]+\s*(==|!=)\s*[^=!\s]([^=!]*[^=!
 
 /// [`super::reader::port_number`]: 1 to 65535, as digits.
 pub const PORT: &str = r"^\s*\+?0*([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])\s*$";
-/// `remote.cpu` and `remote.memory` as text: a whole number above 0.
-pub const AMOUNT: &str = r"^\s*\+?0*[1-9][0-9]{0,8}\s*$";
+/// `remote.cpu` and `remote.memory` as text: a whole number from 1 to
+/// 2147483647 (a 32-bit integer).
+pub const AMOUNT: &str = r"^\s*\+?0*([1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])\s*$";
 /// [`super::parse_duration`]: parts of a number and a unit.
 pub const DURATION: &str = r"^\s*(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ms|s|m|h))+\s*$";
 /// A [`DURATION`] longer than zero, as health checks' intervals and timeouts.
@@ -63,8 +64,16 @@ mod tests {
             "abc",
             "",
             "999999999",
+            "1999999999",
+            "2147483647",
+            "2147483648",
+            "4294967295",
+            "4294967296",
         ] {
-            let amount = sample.trim().parse::<u32>().is_ok_and(|n| n > 0);
+            let amount = sample
+                .trim()
+                .parse::<u32>()
+                .is_ok_and(|n| n > 0 && i32::try_from(n).is_ok());
             assert_eq!(matches(AMOUNT, sample), amount, "{sample:?}");
         }
         let durations = [

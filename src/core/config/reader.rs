@@ -326,9 +326,11 @@ impl<'p> Reader<'p> {
     /// A TCP port, written as a number or a string of digits.
     pub fn port(&mut self, node: &Node, path: &str) -> Option<Located<u16>> {
         let parsed = match &node.value {
-            Value::Int(i) => u16::try_from(*i).ok().filter(|p| *p > 0),
             Value::String(s) => port_number(s),
-            _ => None,
+            value => value
+                .whole_number()
+                .and_then(|i| u16::try_from(i).ok())
+                .filter(|p| *p > 0),
         };
         match parsed {
             Some(value) => Some(Located {
@@ -353,8 +355,8 @@ impl<'p> Reader<'p> {
     }
 
     pub fn positive_integer(&mut self, node: &Node, path: &str) -> Option<u32> {
-        match node.value {
-            Value::Int(i) => match u32::try_from(i) {
+        match node.value.whole_number() {
+            Some(i) => match u32::try_from(i) {
                 Ok(n) if n > 0 => Some(n),
                 _ => {
                     let (message, label) = if i > 0 {
@@ -369,7 +371,7 @@ impl<'p> Reader<'p> {
                     None
                 }
             },
-            _ => {
+            None => {
                 self.wrong_type(node, path, "a whole number above 0");
                 None
             }

@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 
-use super::problem::Problem;
+use super::problem::{Problem, Site};
 use super::reader::{Fields, Located, Reader};
 use super::remote_values::{
     host_name_problem, is_account_id, is_certificate_arn, is_environment_name, is_namespace,
@@ -42,7 +42,10 @@ const SERVICE_KEYS: [&str; 7] = [
 pub struct RemoteSites {
     /// application.yml: each `secret-arns` key, with its environment.
     pub secret_arns: Vec<(String, Located<String>)>,
-    /// service.yml: each `remote.environments` key, with its `url`.
+    /// service.yml: where `remote.cpu` and `remote.memory` are written.
+    pub cpu: Option<Site>,
+    pub memory: Option<Site>,
+    /// Each `remote.environments` key, with its `url` (service.yml).
     pub environments: Vec<(Located<String>, Option<Located<String>>)>,
 }
 
@@ -57,6 +60,12 @@ pub fn read_application_remote(reader: &mut Reader, node: &Node) -> (Remote, Rem
         for (key, id, env) in reader.entries(n, "remote.environments") {
             let path = format!("remote.environments.{id}");
             check_environment_name(reader, key, id, &path);
+            let site = reader.site(key);
+            let located = Located {
+                value: id.to_owned(),
+                site,
+            };
+            sites.environments.push((located, None));
             let environment = read_environment(reader, env, &path, &mut sites);
             remote.environments.insert(id.to_owned(), environment);
         }
@@ -225,7 +234,7 @@ fn check_environment_name(reader: &mut Reader, key: &Node, id: &str, path: &str)
                 format!("the environment name `{path}` is invalid"),
             )
             .label("invalid environment name")
-            .help("use lowercase letters and digits separated by single hyphens, e.g. `staging`"),
+            .help("use at most 63 lowercase letters and digits separated by single hyphens, e.g. `staging`"),
         );
     }
 }
@@ -252,7 +261,11 @@ pub fn read_service_remote(reader: &mut Reader, node: &Node) -> (ServiceRemote, 
             .map(|c| c.value)
             .collect();
     }
-    let mut sites = RemoteSites::default();
+    let mut sites = RemoteSites {
+        cpu: fields.get("cpu").map(|n| reader.site(n)),
+        memory: fields.get("memory").map(|n| reader.site(n)),
+        ..RemoteSites::default()
+    };
     if let Some(n) = fields.get("dependencies") {
         check_dependencies(reader, n, "remote.dependencies");
     }
@@ -315,7 +328,7 @@ fn placement_is_valid(reader: &mut Reader, constraint: &Located<String>) -> bool
 fn read_amount(reader: &mut Reader, node: &Node, path: &str) -> Option<u32> {
     if let Value::String(text) = &node.value {
         if let Ok(n @ 1..) = text.trim().parse::<u32>() {
-            return Some(n);
+            return within_int32(reader, node, path, n);
         }
         reader.report(
             Problem::at(
@@ -327,15 +340,33 @@ fn read_amount(reader: &mut Reader, node: &Node, path: &str) -> Option<u32> {
         );
         return None;
     }
-    reader.positive_integer(node, path)
+    let n = reader.positive_integer(node, path)?;
+    within_int32(reader, node, path, n)
+}
+
+/// Kubernetes and ECS read counts and sizes as 32-bit integers.
+fn within_int32(reader: &mut Reader, node: &Node, path: &str, n: u32) -> Option<u32> {
+    if i32::try_from(n).is_ok() {
+        return Some(n);
+    }
+    reader.report(
+        Problem::at(reader.site(node), format!("`{path}` is too large: {n}"))
+            .label("too large")
+            .help(format!(
+                "Kubernetes and ECS read it as a 32-bit integer, at most {}",
+                i32::MAX
+            )),
+    );
+    None
 }
 
 /// `replicas`: 0 or more.
 fn read_replicas(reader: &mut Reader, node: &Node) -> Option<u32> {
-    if let Value::Int(0) = node.value {
+    if node.value.whole_number() == Some(0) {
         return Some(0);
     }
-    reader.positive_integer(node, "remote.replicas")
+    let n = reader.positive_integer(node, "remote.replicas")?;
+    within_int32(reader, node, "remote.replicas", n)
 }
 
 fn read_variables(

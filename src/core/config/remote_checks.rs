@@ -5,6 +5,7 @@
 
 use super::application::ApplicationFile;
 use super::catalog;
+use super::fargate;
 use super::names::suggest;
 use super::problem::{Problem, Problems};
 use super::reader::Located;
@@ -47,65 +48,53 @@ pub fn check_remote(
         }
     }
     check_secret_arns(app, files, problems);
-    check_cluster_names(app, files, problems);
+    check_fargate_sizes(app, files, problems);
+    super::cluster_names::check_cluster_names(app, files, problems);
 }
 
-/// With a Kubernetes or AWS environment, each role and dependency id names
-/// a Kubernetes Service (a DNS-1035 label) and Terraform resources: it
-/// starts with a letter and has at most 63 characters. Compose alone
-/// takes more, so an application without such environments may keep them.
-fn check_cluster_names(
+/// With an AWS environment, each service's `cpu` and `memory` fit one of
+/// Fargate's task sizes.
+fn check_fargate_sizes(
     app: &ApplicationFile,
     files: &IndexMap<String, ServiceFile>,
     problems: &mut Problems,
 ) {
-    let Some((environment, target)) = app
+    let Some(environment) = app
         .remote
         .environments
         .iter()
-        .map(|(name, e)| (name, e.target))
-        .find(|(_, target)| *target != Target::Swarm)
+        .find(|(_, e)| e.target == Target::Aws)
+        .map(|(name, _)| name)
     else {
         return;
     };
-    let mut names: Vec<(&str, Located<String>)> = app
-        .services
-        .iter()
-        .map(|s| ("service", s.role.clone()))
-        .collect();
-    let mut seen = BTreeSet::new();
-    for (id, (_, sites)) in app
-        .dependencies
-        .iter()
-        .chain(files.values().flat_map(|f| &f.dependencies))
-    {
-        if seen.insert(id.as_str()) {
-            let site = sites.id.clone();
-            let id = id.clone();
-            names.push(("dependency", Located { value: id, site }));
-        }
-    }
-    for (kind, name) in names {
-        let reason = if name.value.len() > 63 {
-            "it is longer than 63 characters"
-        } else if !name.value.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            "it does not start with a letter"
-        } else {
+    let (most_cpu, most_memory) = fargate::LARGEST;
+    for file in files.values() {
+        let remote = &file.config.remote;
+        if fargate::task_size(remote.cpu, remote.memory).is_some() {
             continue;
+        }
+        let (site, message) = match (&file.remote_sites.cpu, remote.cpu) {
+            (Some(site), Some(cpu)) if cpu > most_cpu => (
+                site,
+                format!("`remote.cpu` is {cpu} units, more than AWS Fargate's largest task has"),
+            ),
+            _ => match (&file.remote_sites.memory, remote.memory) {
+                (Some(site), Some(memory)) => (
+                    site,
+                    format!(
+                        "`remote.memory` is {memory} MiB, more than AWS Fargate's largest task has"
+                    ),
+                ),
+                _ => continue,
+            },
         };
         problems.push(
-            Problem::at(
-                name.site.clone(),
-                format!(
-                    "the {kind} `{}` cannot be named in a cluster: {reason}",
-                    name.value
-                ),
-            )
-            .label("not a cluster name")
-            .help(format!(
-                "the environment `{environment}` (target: {}) names Kubernetes Services and Terraform resources after it, which start with a letter and have at most 63 characters; rename it",
-                target.name()
-            )),
+            Problem::at(site.clone(), message)
+                .label("no Fargate task this large")
+                .help(format!(
+                    "the environment `{environment}` runs each service as a Fargate task, of at most {most_cpu} CPU units (16 vCPU) and {most_memory} MiB"
+                )),
         );
     }
 }

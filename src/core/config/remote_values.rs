@@ -107,9 +107,11 @@ pub fn host_name_problem(value: &str) -> Option<&'static str> {
 }
 
 /// An environment name: lowercase letters and digits in parts joined by
-/// single hyphens (it becomes file names and labels).
+/// single hyphens, at most 63 characters (it becomes file names, a
+/// Kubernetes label, part of AWS names).
 pub fn is_environment_name(id: &str) -> bool {
     !id.is_empty()
+        && id.len() <= 63
         && id.split('-').all(|part| {
             !part.is_empty()
                 && part
@@ -222,7 +224,7 @@ mod tests {
         "shop..com",
         "-shop.com",
     ];
-    const OTHERS: [&str; 23] = [
+    const OTHERS: [&str; 24] = [
         "shop.example.com",
         "localhost",
         "eu-west-1",
@@ -246,6 +248,7 @@ mod tests {
         "",
         "shop-staging-",
         "a123456789012345678901234567890123456789012345678901234567890123",
+        "a12345678901234567890123456789012345678901234567890123456789012",
     ];
 
     type Rule<'r> = (&'r str, &'r dyn Fn(&str) -> bool);

@@ -57,6 +57,19 @@ pub enum Value {
 }
 
 impl Value {
+    /// An integer, or a number with no fraction (`3.0`): JSON Schema's
+    /// `integer`, which editors check the files against, takes both.
+    pub fn whole_number(&self) -> Option<i64> {
+        match *self {
+            Value::Int(i) => Some(i),
+            // Within ±2^53 a float is exactly the integer it shows.
+            Value::Float(f) if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 => {
+                Some(f as i64)
+            }
+            _ => None,
+        }
+    }
+
     /// What a person would call this kind of value, for "expected X, found Y".
     pub fn kind(&self) -> &'static str {
         match self {

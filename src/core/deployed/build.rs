@@ -84,6 +84,11 @@ pub fn deploy(app: &Application, target: Target) -> Result<Deployment, Deploymen
             Scope::Remote { name, environment } => Some((name.to_owned(), environment.clone())),
             Scope::Local(_) => None,
         },
+        positions: containers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect(),
         containers,
         endpoints: shared.endpoints,
         application_variables: shared.application,

@@ -8,7 +8,7 @@
 
 mod build;
 mod mode;
-mod names;
+pub mod names;
 mod pulls;
 mod readiness;
 pub mod swarm;
@@ -125,6 +125,9 @@ pub struct Deployment {
     pub required_secrets: BTreeSet<String>,
     /// What the target cannot express, for the person who generates.
     pub warnings: Vec<Warning>,
+    /// Where each id is in `containers`, so that a lookup for every wait of
+    /// every container is not quadratic.
+    pub(crate) positions: std::collections::HashMap<String, usize>,
 }
 
 impl Deployment {
@@ -152,7 +155,13 @@ impl Deployment {
     }
 
     pub fn get(&self, id: &str) -> Option<&Container> {
-        self.containers.iter().find(|c| c.id == id)
+        let indexed = self
+            .positions
+            .get(id)
+            .and_then(|&i| self.containers.get(i))
+            .filter(|c| c.id == id);
+        // `containers` is public: an edited list is searched.
+        indexed.or_else(|| self.containers.iter().find(|c| c.id == id))
     }
 
     /// A container's variables: its own, the application's and the

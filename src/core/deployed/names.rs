@@ -1,6 +1,8 @@
 //! The names of workloads in a cluster: DNS labels, one per role and
 //! dependency id.
 
+pub use crate::core::config::cluster_names::{LOAD_BALANCER, instance, waiter};
+
 use super::DeploymentError;
 use super::build::all_dependencies;
 use crate::core::model::Application;

@@ -45,8 +45,10 @@ impl Value {
     }
 }
 
-/// Marks a secret inside a catalog template while it is filled in; no
-/// variable value or secret name can hold it.
+/// Marks a secret inside a catalog template while it is filled in: a
+/// secret is `MARK name MARK`, and a value's own `MARK` (which the loader
+/// refuses, but the writers must not trust that) is doubled, so that no
+/// value becomes a reference to a secret.
 const MARK: char = '\u{1}';
 
 /// The variables every service shares, and what each service's own are
@@ -257,7 +259,7 @@ fn offered(
         .into_iter()
         .filter_map(|(name, value)| {
             let text = match value {
-                Value::Literal(text) => text,
+                Value::Literal(text) => text.replace(MARK, &format!("{MARK}{MARK}")),
                 Value::Secret(secret) => format!("{MARK}{secret}{MARK}"),
                 Value::Template(_) => return None,
             };
@@ -273,21 +275,28 @@ fn offered(
 
 /// Text with marked secrets as a value: literal when it has none.
 fn parse(text: &str) -> Value {
-    if !text.contains(MARK) {
-        return Value::Literal(text.to_owned());
-    }
-    let parts = text
-        .split(MARK)
-        .enumerate()
-        .filter(|(_, piece)| !piece.is_empty())
-        .map(|(i, piece)| {
-            if i % 2 == 1 {
-                Part::Secret(piece.to_owned())
-            } else {
-                Part::Text(piece.to_owned())
+    let mut parts = Vec::new();
+    let mut literal = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != MARK {
+            literal.push(c);
+        } else if chars.next_if_eq(&MARK).is_some() {
+            literal.push(MARK);
+        } else {
+            if !literal.is_empty() {
+                parts.push(Part::Text(std::mem::take(&mut literal)));
             }
-        })
-        .collect();
+            let name: String = chars.by_ref().take_while(|c| *c != MARK).collect();
+            parts.push(Part::Secret(name));
+        }
+    }
+    if parts.is_empty() {
+        return Value::Literal(literal);
+    }
+    if !literal.is_empty() {
+        parts.push(Part::Text(literal));
+    }
     Value::Template(parts)
 }
 
@@ -372,5 +381,7 @@ mod tests {
             ])
         );
         assert_eq!(parse("plain"), Value::Literal("plain".into()));
+        let doubled = format!("a{MARK}{MARK}PW{MARK}{MARK}b");
+        assert_eq!(parse(&doubled), Value::Literal(format!("a{MARK}PW{MARK}b")));
     }
 }

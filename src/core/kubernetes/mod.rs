@@ -129,10 +129,11 @@ fn header(environment: &str) -> String {
 fn comments(workload: &Workload, warnings: &[Warning]) -> String {
     let mut text = String::new();
     if let ReadyCheck::Log { text: line } = &workload.readiness.check {
+        // Quoted and escaped as Rust writes a string: no line break or
+        // control character of the line ends the comment.
         text.push_str(&format!(
-            "# {} is ready once it prints \"{}\" in exo; Kubernetes has no probe\n# for a log line, so it counts as ready once its container runs.\n",
+            "# {} is ready once it prints {line:?} in exo; Kubernetes has no probe\n# for a log line, so it counts as ready once its container runs.\n",
             workload.name,
-            line.replace('\n', " ")
         ));
     }
     for warning in warnings {
@@ -187,7 +188,7 @@ fn labels(plan: &Plan, workload: &Workload) -> BTreeMap<String, String> {
     );
     labels.insert(
         "app.kubernetes.io/instance".to_owned(),
-        format!("{}-{}", plan.application, plan.environment_name()),
+        deployed::names::instance(&plan.application, plan.environment_name()),
     );
     labels
 }
@@ -340,3 +341,5 @@ fn ingress(metadata: ObjectMeta, url: &str, port: u16) -> Ingress {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod text_tests;

@@ -4,7 +4,7 @@
 use crate::core::model::CommandLine;
 // Kubernetes has its own `Container`: the deployed model's is a workload here.
 use crate::core::deployed::{
-    Container as Workload, Deployment as Plan, Image, Part, ReadyCheck, Tag, Timing, Value,
+    Container as Workload, Deployment as Plan, Image, Part, ReadyCheck, Tag, Timing, Value, names,
 };
 use k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, ExecAction,
@@ -29,7 +29,7 @@ pub fn pod_spec(
         .iter()
         .filter_map(|wait| {
             Some(Container {
-                name: format!("wait-for-{}", wait.name),
+                name: names::waiter(&wait.name),
                 image: Some(plan.wait_image()),
                 command: Some(vec!["sh".into(), "-c".into(), wait.script()?]),
                 ..Container::default()

@@ -25,6 +25,13 @@ enum Port {
     Digits(#[schemars(pattern(patterns::PORT))] String),
 }
 
+/// For `#[serde(default)]`, which makes a field optional but not `null`.
+impl Default for Port {
+    fn default() -> Self {
+        Port::Number(1)
+    }
+}
+
 /// A duration longer than zero.
 #[derive(JsonSchema)]
 #[schemars(transparent)]
@@ -106,11 +113,14 @@ struct Dependency {
     /// Names of variables passed to it as `${NAME}` from the environment.
     secrets: Texts,
     /// The port it listens on (the catalog's by default).
-    port: Option<Port>,
+    #[serde(default)]
+    port: Port,
     /// Also publish `port` on this host port.
-    host_port: Option<Port>,
+    #[serde(default)]
+    host_port: Port,
     /// When it is ready (the catalog's check by default).
-    health_check: Option<HealthCheck>,
+    #[serde(default)]
+    health_check: HealthCheck,
 }
 
 #[derive(JsonSchema)]
@@ -171,7 +181,8 @@ struct ApplicationEnvironment {
     /// Kubernetes and AWS: the image of the containers that wait for what a
     /// service needs before it starts; it needs `sh`, `nc` and `wget`
     /// (default `busybox:1.36`, from Docker Hub; name a mirror here).
-    wait_image: Option<Text>,
+    #[serde(default)]
+    wait_image: Text,
     /// The application's address in this environment: a host name.
     #[serde(default)]
     url: HostName,
@@ -244,14 +255,17 @@ enum ServiceType {
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct Development {
     /// The port the service listens on in its container.
-    port: Option<Port>,
+    #[serde(default)]
+    port: Port,
     /// Publish it on this host port (public services get 3000, 3010, ...).
-    host_port: Option<Port>,
+    #[serde(default)]
+    host_port: Port,
     /// The commands of the container.
     scripts: Option<Scripts>,
     /// When the service is ready (default: its port accepts connections,
     /// or, without a port, its container runs).
-    health_check: Option<HealthCheck>,
+    #[serde(default)]
+    health_check: HealthCheck,
     /// Services that must be ready before this one starts.
     depends_on: Texts,
     /// How `exo run` restarts the service after a crash or while unhealthy.
@@ -274,11 +288,14 @@ struct Scripts {
 struct Production {
     /// The port the service listens on in production (default:
     /// development's).
-    port: Option<Port>,
+    #[serde(default)]
+    port: Port,
     /// Publish it on this host port.
-    host_port: Option<Port>,
+    #[serde(default)]
+    host_port: Port,
     /// An HTTP path.
-    health_check: Option<Text>,
+    #[serde(default)]
+    health_check: Text,
 }
 
 /// An HTTP path on the service's port, or a map naming one kind of check.
@@ -287,6 +304,13 @@ struct Production {
 enum HealthCheck {
     Path(#[schemars(regex(pattern = r"^/\S*$"))] String),
     Check(Box<Check>),
+}
+
+/// For `#[serde(default)]`, which makes a field optional but not `null`.
+impl Default for HealthCheck {
+    fn default() -> Self {
+        HealthCheck::Path("/".to_owned())
+    }
 }
 
 /// Exactly one kind of check: `http`, `tcp`, `command` or `log`.

@@ -29,7 +29,7 @@ pub(super) struct ServiceRemote {
     memory: Amount,
     /// How many copies run (default 1).
     #[serde(default = "one")]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 2_147_483_647))]
     replicas: u32,
     /// Swarm placement constraints, e.g. `node.role == worker`.
     placement: Option<Vec<Placement>>,

@@ -57,7 +57,7 @@ pub struct Placement(#[schemars(pattern(patterns::PLACEMENT))] String);
 #[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum Amount {
-    Number(#[schemars(range(min = 1, max = 4_294_967_295u64))] u64),
+    Number(#[schemars(range(min = 1, max = 2_147_483_647u64))] u64),
     Digits(#[schemars(pattern(patterns::AMOUNT))] String),
 }
 

@@ -5,7 +5,7 @@
 
 use super::hcl::{Block, Body, Expr, file, interpolation, raw, string, template, text};
 use super::service::workload_blocks;
-use super::shapes::{block, object};
+use super::shapes::{block, load_balancer_name, object};
 use crate::core::deployed::{Container, Deployment, Kind};
 use crate::core::model::ServiceType;
 
@@ -286,7 +286,7 @@ fn load_balancer(plan: &Deployment) -> Vec<Block> {
             "resource",
             &["aws_lb", "public"],
             Body::new()
-                .attr("name", raw("substr(local.name, 0, 32)"))
+                .attr("name", load_balancer_name("local.name"))
                 .attr("load_balancer_type", string("application"))
                 .attr("security_groups", raw("[aws_security_group.load_balancer.id]"))
                 .attr("subnets", raw("local.subnet_ids")),

@@ -4,7 +4,7 @@
 //! steady.
 
 use super::hcl::{Block, Body, Expr, raw, string};
-use super::shapes::block;
+use super::shapes::{block, load_balancer_name};
 use super::task::{file_system, task_definition};
 use crate::core::deployed::{Container, Kind, ReadyCheck};
 use crate::core::model::ServiceType;
@@ -61,7 +61,7 @@ fn target_group(workload: &Container) -> Vec<Block> {
             Body::new()
                 .attr(
                     "name",
-                    raw(format!("substr(\"${{local.name}}-{name}\", 0, 32)")),
+                    load_balancer_name(&format!("\"${{local.name}}-{name}\"")),
                 )
                 .attr("port", Expr::Number(port))
                 .attr("protocol", string("HTTP"))

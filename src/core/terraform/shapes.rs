@@ -1,6 +1,7 @@
 //! Constructors of HCL blocks and objects that every resource writer uses.
 
-use super::hcl::{Block, Body, Expr, key};
+use super::hcl::{Block, Body, Expr, key, raw};
+use crate::core::deployed::names::LOAD_BALANCER;
 
 pub(super) fn block(kind: &str, labels: &[&str], body: Body) -> Block {
     Block {
@@ -12,4 +13,13 @@ pub(super) fn block(kind: &str, labels: &[&str], body: Body) -> Block {
 
 pub(super) fn object(items: Vec<(&str, Expr)>) -> Expr {
     Expr::Object(items.into_iter().map(|(k, v)| (key(k), v)).collect())
+}
+
+/// A load balancer or target group name from the HCL string `name`, as
+/// [`crate::core::deployed::names`] computes it: cut to 32 characters,
+/// without the trailing hyphens AWS refuses.
+pub(super) fn load_balancer_name(name: &str) -> Expr {
+    raw(format!(
+        "replace(substr({name}, 0, {LOAD_BALANCER}), \"/-+$/\", \"\")"
+    ))
 }

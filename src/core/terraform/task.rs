@@ -5,7 +5,8 @@
 
 use super::hcl::{Block, Body, Expr, interpolation, raw, string, template, text};
 use super::shapes::{block, object};
-use crate::core::deployed::{Container, Image, ReadyCheck, Wait};
+use crate::core::config::fargate;
+use crate::core::deployed::{Container, Image, ReadyCheck, Wait, names};
 use crate::core::model::CommandLine;
 use std::time::Duration;
 
@@ -83,7 +84,7 @@ fn log_configuration(name: &str) -> Expr {
 /// A waiter: runs until the workload it waits for answers, then exits 0.
 fn waiter(wait: &Wait, script: Expr, name: &str) -> Expr {
     object(vec![
-        ("name", string(format!("wait-for-{}", wait.name))),
+        ("name", string(names::waiter(&wait.name))),
         ("image", raw("var.wait_image")),
         ("essential", raw("false")),
         (
@@ -160,7 +161,7 @@ pub fn task_definition(workload: &Container) -> Block {
             .iter()
             .map(|(wait, _)| {
                 object(vec![
-                    ("containerName", string(format!("wait-for-{}", wait.name))),
+                    ("containerName", string(names::waiter(&wait.name))),
                     ("condition", string("SUCCESS")),
                 ])
             })
@@ -186,7 +187,9 @@ pub fn task_definition(workload: &Container) -> Block {
         .map(|(wait, script)| waiter(wait, script, name))
         .collect();
     containers.push(object(container));
-    let (cpu, memory) = fargate_size(workload.cpu, workload.memory);
+    // `exo check` refused what no size runs; the largest is the bound.
+    let (cpu, memory) =
+        fargate::task_size(workload.cpu, workload.memory).unwrap_or(fargate::LARGEST);
     let mut body = Body::new()
         .attr(
             "family",
@@ -194,8 +197,8 @@ pub fn task_definition(workload: &Container) -> Block {
         )
         .attr("requires_compatibilities", raw("[\"FARGATE\"]"))
         .attr("network_mode", string("awsvpc"))
-        .attr("cpu", Expr::Number(cpu))
-        .attr("memory", Expr::Number(memory))
+        .attr("cpu", Expr::Number(i64::from(cpu)))
+        .attr("memory", Expr::Number(i64::from(memory)))
         .attr("execution_role_arn", raw("aws_iam_role.execution.arn"))
         .attr(
             "container_definitions",
@@ -264,30 +267,4 @@ fn health_check(workload: &Container) -> Option<Expr> {
         ),
         ("startPeriod", clamp(probe.start_period, 0, 300)),
     ]))
-}
-
-/// The smallest Fargate task size that holds the container's CPU (ECS
-/// units) and memory (MiB).
-pub fn fargate_size(cpu: Option<u32>, memory: Option<u32>) -> (i64, i64) {
-    const SIZES: [(i64, i64, i64, i64); 5] = [
-        // cpu, smallest memory, largest memory, memory step
-        (256, 512, 2048, 512),
-        (512, 1024, 4096, 1024),
-        (1024, 2048, 8192, 1024),
-        (2048, 4096, 16384, 1024),
-        (4096, 8192, 30720, 1024),
-    ];
-    let cpu = i64::from(cpu.unwrap_or(256));
-    let memory = i64::from(memory.unwrap_or(512));
-    for (size, low, high, step) in SIZES {
-        if size >= cpu && high >= memory {
-            let memory = if memory <= low {
-                low
-            } else {
-                low + (memory - low + step - 1) / step * step
-            };
-            return (size, memory);
-        }
-    }
-    (4096, 30720)
 }

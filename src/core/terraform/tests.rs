@@ -1,4 +1,3 @@
-use super::task::fargate_size;
 use super::*;
 use std::path::Path;
 
@@ -14,16 +13,6 @@ fn text<'a>(files: &'a TerraformFiles, name: &str) -> &'a str {
         .find(|(p, _)| p == &format!("terraform/{name}"))
         .map(|(_, t)| t.as_str())
         .unwrap()
-}
-
-#[test]
-fn fargate_sizes_hold_the_container() {
-    assert_eq!(fargate_size(None, None), (256, 512));
-    assert_eq!(fargate_size(Some(100), Some(200)), (256, 512));
-    assert_eq!(fargate_size(Some(256), Some(700)), (256, 1024));
-    assert_eq!(fargate_size(Some(300), Some(128)), (512, 1024));
-    assert_eq!(fargate_size(Some(256), Some(3000)), (512, 3072));
-    assert_eq!(fargate_size(Some(1024), Some(9000)), (2048, 9216));
 }
 
 #[test]

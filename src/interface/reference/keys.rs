@@ -98,6 +98,7 @@ impl<'a> Keys<'a> {
     }
 
     fn resolve(&self, schema: &'a Value) -> &'a Value {
+        let schema = referenced(schema);
         match schema.get("$ref").and_then(Value::as_str) {
             Some(reference) => {
                 let name = reference.trim_start_matches("#/definitions/");
@@ -132,6 +133,7 @@ impl<'a> Keys<'a> {
 
     /// A value's type in words: `text`, `list of text`, `true or false`, ...
     fn kind(&self, schema: &'a Value, path: &str) -> String {
+        let schema = referenced(schema);
         if schema == &Value::Bool(true) {
             return "any value".to_owned();
         }
@@ -244,6 +246,15 @@ fn required_of(schema: &Value) -> Vec<&str> {
         .and_then(Value::as_array)
         .map(|names| names.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default()
+}
+
+/// A field with a default and a description of its own is `allOf` one
+/// reference: the reference.
+fn referenced(schema: &Value) -> &Value {
+    match schema.get("allOf").and_then(Value::as_array) {
+        Some(only) if only.len() == 1 => &only[0],
+        _ => schema,
+    }
 }
 
 fn variants(schema: &Value) -> Option<&Vec<Value>> {

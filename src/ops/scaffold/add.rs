@@ -297,7 +297,9 @@ fn edit_problem(text: &str, err: EditError) -> ScaffoldError {
                 .label("already here")
                 .help(format!("choose another role, or remove `{role}` first"))
         }
-        EditError::Flow(_) => Problem::general(err.to_string()),
+        EditError::Flow { span, .. } => Problem::at(Site::new(&file, *span), err.to_string())
+            .label("flow style")
+            .help("exo adds lines to a block map and keeps the rest as written"),
         EditError::Syntax(_) | EditError::NotAMap => {
             Problem::general(err.to_string()).help("run `exo check` to see where")
         }

@@ -178,28 +178,44 @@ fn add_errors_change_nothing() {
 #[test]
 fn a_role_taken_by_a_dependency_or_a_flow_style_services_map_is_refused() {
     let app = tempfile::tempdir().unwrap();
-    std::fs::write(
-        app.path().join("application.yml"),
+    let write = |text: &str| std::fs::write(app.path().join("application.yml"), text).unwrap();
+    write(
         "name: flow\nlocal:\n  dependencies:\n    cache:\n      image: exo-base/redis:1\nservices: {}\n",
-    )
-    .unwrap();
+    );
     assert_add_fails(
         app.path(),
         &["cache", "--image", "x:1"],
         2,
         "already has a dependency called `cache`",
     );
-    std::fs::write(
-        app.path().join("application.yml"),
-        "name: flow\nservices: {api: {docker-image: x:1}}\n",
-    )
-    .unwrap();
+    write("name: flow\nservices: {api: {docker-image: x:1}}\n");
     assert_add_fails(
         app.path(),
         &["web", "--image", "x:2"],
         2,
         "written in flow style",
     );
+    assert_add_fails(
+        app.path(),
+        &["web", "--image", "x:2"],
+        2,
+        "application.yml:2:11",
+    );
+    // A whole document in flow style: the problem is where it starts, on a
+    // line the file has (it was a line of the edit that was never written).
+    write("# the shop\n{name: flow, services: {api: {docker-image: x:1}}}\n");
+    for args in [
+        &["web", "--image", "x:2"][..],
+        &["--dependency", "redis:7", "cache"],
+    ] {
+        assert_add_fails(
+            app.path(),
+            args,
+            2,
+            "the whole document in application.yml is written in flow style",
+        );
+        assert_add_fails(app.path(), args, 2, "application.yml:2:1");
+    }
 }
 
 #[test]
