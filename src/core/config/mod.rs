@@ -10,6 +10,7 @@ mod budget;
 pub mod catalog;
 mod checks;
 mod command;
+pub mod compose_keys;
 mod dependency;
 mod duration;
 mod excerpt;
@@ -292,6 +293,7 @@ fn read_service_file(
         Ok(root) => Ok(Some(service::read_service(
             &mut Reader::new(file, problems),
             &root,
+            &relative,
         ))),
         Err(err) => {
             problems.push(syntax_problem(&file, err));

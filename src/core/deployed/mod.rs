@@ -9,6 +9,7 @@
 mod build;
 mod mode;
 mod names;
+mod passthrough;
 mod readiness;
 pub mod swarm;
 mod variables;
@@ -16,11 +17,14 @@ mod waits;
 
 pub use build::{all_dependencies, deploy};
 pub use mode::Mode;
+pub use passthrough::{merge_value, merged};
 pub use readiness::{Readiness, ReadyCheck, Timing};
 pub use variables::{Part, Value, endpoint_variables, host_variable, service_data};
 pub use waits::{WAIT_IMAGE, Wait, Warning};
 
-use crate::core::model::{Environment, RestartPolicy, ServiceType, Target as Engine, WatchPolicy};
+use crate::core::model::{
+    ComposeKeys, Environment, RestartPolicy, ServiceType, Target as Engine, WatchPolicy,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What to deploy for.
@@ -273,6 +277,9 @@ pub struct Container {
     pub restart: Option<RestartPolicy>,
     /// Its files and what their changes do (local development).
     pub watch: Option<WatchPolicy>,
+    /// `compose:` keys for its Compose service, this mode's merged in
+    /// (local files only; a remote target gets a [`Warning::ComposeOnly`]).
+    pub compose: ComposeKeys,
 }
 
 impl Container {

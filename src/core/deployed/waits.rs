@@ -78,6 +78,8 @@ pub enum Warning {
     /// An image exo builds, in an environment without a `registry`: no
     /// cluster can pull it.
     Unpullable { workload: String, image: String },
+    /// `compose:` keys, which only the local Compose files carry.
+    ComposeOnly { workload: String, keys: Vec<String> },
 }
 
 /// Kubernetes and AWS start a container once the ones it waits for answer

@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+use super::compose::{ComposeKeys, DependencyComposeKeys};
 use super::remote::{RemoteDependency, ServiceRemote};
 use super::values::{
     AccountId, CertificateArn, Duration, Environment, HostName, Namespace, Region, Registry, Text,
@@ -111,6 +112,10 @@ struct Dependency {
     host_port: Option<Port>,
     /// When it is ready (the catalog's check by default).
     health_check: Option<HealthCheck>,
+    /// Compose keys exo has no word for (`command` too), passed into its
+    /// Compose service as written, in every local file; relative paths
+    /// start from this file's directory.
+    compose: Option<DependencyComposeKeys>,
 }
 
 #[derive(JsonSchema)]
@@ -228,6 +233,13 @@ pub struct ServiceFile {
     /// Security rules that do not apply to this service.
     security: Option<Security>,
     performance: Option<super::performance::ServicePerformance>,
+    /// Compose keys exo has no word for (`env_file`, `extra_hosts`,
+    /// `cap_add`, `x-` keys, ...), passed into the service's definition in
+    /// every local Compose file as written. Lists exo writes too (`ports`,
+    /// `volumes`) are appended to exo's; relative paths start from this
+    /// directory. Not for the keys exo writes itself (`image`, `build`,
+    /// `command`, `environment`, `healthcheck`, `depends_on`, `restart`).
+    compose: Option<ComposeKeys>,
 }
 
 /// `public`: reachable from outside on a host port; `private`: by the other
@@ -258,6 +270,9 @@ struct Development {
     restart: Option<Restart>,
     /// Which file changes restart or rebuild the service under `exo run`.
     watch: Option<Watch>,
+    /// Compose keys for run_development.yml only, over `compose` (lists
+    /// appended, maps merged, other values replaced).
+    compose: Option<ComposeKeys>,
 }
 
 #[derive(JsonSchema)]
@@ -279,6 +294,9 @@ struct Production {
     host_port: Option<Port>,
     /// An HTTP path.
     health_check: Option<Text>,
+    /// Compose keys for run_production.yml only, over `compose` (lists
+    /// appended, maps merged, other values replaced).
+    compose: Option<ComposeKeys>,
 }
 
 /// An HTTP path on the service's port, or a map naming one kind of check.

@@ -21,6 +21,10 @@ pub fn warning(target: &str, warning: &Warning) -> String {
         Warning::Unpullable { workload, image } => format!(
             "{workload}'s image {image} is built by exo and the environment has no `registry`: {target} cannot pull it (set `registry` in its remote environment and push the image there)"
         ),
+        Warning::ComposeOnly { workload, keys } => format!(
+            "{workload}'s `compose` keys ({}) are for the local Compose files only: {target} does not get them (express them in exo's own keys, or add them to the generated files yourself)",
+            keys.join(", ")
+        ),
         Warning::PlainHttp { environment } => format!(
             "the environment `{environment}` has no `ssl-certificate-arn`: its load balancer listens on plain HTTP (port 80) and the public services' external origins are http:// (give it an ACM certificate's ARN for HTTPS)"
         ),
