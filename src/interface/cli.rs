@@ -4,11 +4,13 @@
 mod deploy;
 mod files;
 mod security;
+mod starting;
 mod views;
 
 pub use deploy::{DeployArgs, DeployCommand};
 pub use files::{CheckArgs, GenerateArgs, GenerateTarget};
 pub use security::SecurityArgs;
+pub use starting::{ImportArgs, InitArgs};
 pub use views::{
     CompletionsArgs, GraphArgs, GraphFormat, ManArgs, SchemaArgs, StatusArgs, StatusFormat,
 };
@@ -97,6 +99,12 @@ pub enum Command {
     /// existing git repository) or a dependency (--dependency IMAGE);
     /// application.yml is edited in place, keeping its comments and layout
     Add(AddArgs),
+    /// Make an application from a hand-written Compose file: application.yml
+    /// beside it, and a service.yml in each build context; ports,
+    /// environment, depends_on, healthcheck and command in exo's keys,
+    /// what exo has no key for under `compose:`, and a line for each key
+    /// that could not be carried. Overwrites nothing
+    Import(ImportArgs),
     /// List, add or remove service templates
     #[command(subcommand)]
     Template(TemplateCommand),
@@ -204,18 +212,6 @@ pub enum TemplateCommand {
         #[arg(value_name = "NAME")]
         name: String,
     },
-}
-
-#[derive(Debug, Args)]
-pub struct InitArgs {
-    /// The application's name: lowercase letters and digits, single hyphens
-    /// (asked on a terminal; default elsewhere: the directory's name)
-    #[arg(value_name = "NAME")]
-    pub name: Option<String>,
-
-    /// Replace an existing application.yml
-    #[arg(long)]
-    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,7 @@ mod errors;
 mod everyday;
 mod generate;
 mod hostile;
+mod import;
 mod layers;
 mod links;
 mod properties;

@@ -3,6 +3,7 @@
 
 mod deploy;
 pub mod deployment;
+pub mod import;
 mod lifecycle;
 mod logs;
 pub mod performance;
