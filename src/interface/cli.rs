@@ -5,12 +5,14 @@ mod deploy;
 mod files;
 mod security;
 mod starting;
+mod templates;
 mod views;
 
 pub use deploy::{DeployArgs, DeployCommand};
 pub use files::{CheckArgs, GenerateArgs, GenerateTarget};
 pub use security::SecurityArgs;
 pub use starting::{ImportArgs, InitArgs};
+pub use templates::TemplateCommand;
 pub use views::{
     CompletionsArgs, GraphArgs, GraphFormat, ManArgs, SchemaArgs, StatusArgs, StatusFormat,
 };
@@ -190,28 +192,6 @@ pub struct CloneArgs {
     /// Where to clone it (default: the repository's name)
     #[arg(value_name = "DIR", requires = "url")]
     pub dir: Option<PathBuf>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum TemplateCommand {
-    /// List the templates: built into exo, and the application's own in
-    /// .exosphere/templates/
-    List,
-    /// Add a template to the application from a git repository, as
-    /// .exosphere/templates/NAME (it replaces a built-in one of that name)
-    Add {
-        /// The template's name
-        #[arg(value_name = "NAME")]
-        name: String,
-        /// The repository: a service's files with service.yml at the top
-        #[arg(value_name = "GIT_URL")]
-        url: String,
-    },
-    /// Remove one of the application's templates
-    Remove {
-        #[arg(value_name = "NAME")]
-        name: String,
-    },
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ mod progress;
 mod security;
 mod status;
 mod summary;
+pub mod templates;
 mod testing;
 mod version;
 
