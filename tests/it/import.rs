@@ -1,6 +1,7 @@
-//! `exo import` through the binary: a hand-written Compose file
-//! (tests/import/webapp: a web application with a database, a cache and a
-//! queue worker, env files, profiles, named volumes, healthchecks) becomes
+//! `exo import` through the binary: a hand-written Compose file and its
+//! override file (tests/import/webapp: a web application with a database, a
+//! cache and a queue worker, env files, profiles, named volumes,
+//! healthchecks) become
 //! an application whose generated run_development.yml Compose reads as the
 //! same services with the same settings as the original.
 
@@ -13,20 +14,11 @@ use std::time::Duration;
 /// What the variables the file reads from the environment are set to.
 const ENVIRONMENT: [(&str, &str); 2] = [("SESSION_SECRET", "s3cret"), ("LOG_LEVEL", "info")];
 
-/// `docker compose config` of `file` in `dir`, with the `jobs` profile on.
-fn config(prefix: &[String], dir: &Path, file: &str) -> Value {
-    let mut command = compose(
-        prefix,
-        [
-            "-f",
-            file,
-            "--profile",
-            "jobs",
-            "config",
-            "--format",
-            "json",
-        ],
-    );
+/// `docker compose config` of `files` in `dir`, with the `jobs` profile on.
+fn config(prefix: &[String], dir: &Path, files: &[&str]) -> Value {
+    let mut args: Vec<&str> = files.iter().flat_map(|file| ["-f", file]).collect();
+    args.extend(["--profile", "jobs", "config", "--format", "json"]);
+    let mut command = compose(prefix, args);
     command.current_dir(dir);
     for (name, value) in ENVIRONMENT {
         command.env(name, value);
@@ -34,7 +26,7 @@ fn config(prefix: &[String], dir: &Path, file: &str) -> Value {
     let output = output_within(&mut command, Duration::from_secs(60)).expect("compose config");
     assert!(
         output.status.success(),
-        "{file}: {}",
+        "{files:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     serde_json::from_slice(&output.stdout).expect("compose config prints JSON")
@@ -73,8 +65,13 @@ fn an_imported_application_runs_the_same_services() {
         .arg("generate")
         .assert()
         .success();
-    let original = config(&prefix, app.path(), "docker-compose.yml");
-    let generated = config(&prefix, app.path(), "docker-compose/run_development.yml");
+    let original = config(
+        &prefix,
+        app.path(),
+        &["docker-compose.yml", "docker-compose.override.yml"],
+    );
+    assert_eq!(original["services"]["web"]["environment"]["DEBUG"], "1");
+    let generated = config(&prefix, app.path(), &["docker-compose/run_development.yml"]);
     let names = |config: &Value| -> Vec<String> {
         config["services"]
             .as_object()

@@ -102,25 +102,35 @@ impl crate::core::exit::Exit for ImportError {
     }
 }
 
-/// The Compose file `file` (its text) as an application; `directory` is
-/// the name of the directory it is in, for the application's name when the
-/// file has no `name:`.
-pub fn import(text: &str, file: &str, directory: &str) -> Result<Imported, ImportError> {
-    let root = yaml::parse(text).map_err(|err| {
-        let before = &text[..err.span.offset.min(text.len())];
-        ImportError::Syntax {
-            file: file.to_owned(),
-            message: err.message,
-            line: before.matches('\n').count() + 1,
-            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+/// One Compose file as read: its name and text.
+pub struct ComposeText<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// The Compose files (the first, then each override over it, as Compose
+/// merges them) as an application; `directory` is the name of the
+/// directory they are in, for the application's name when they have no
+/// `name:`.
+pub fn import(files: &[ComposeText], directory: &str) -> Result<Imported, ImportError> {
+    let mut root: Option<Node> = None;
+    for compose in files {
+        let node = parse(compose)?;
+        match &mut root {
+            Some(base) => merge(base, node, ""),
+            None => root = Some(node),
         }
-    })?;
+    }
+    let names: Vec<&str> = files.iter().map(|f| f.name).collect();
+    let file = names.join(" + ");
+    let root = root.ok_or_else(|| ImportError::NoServices { file: file.clone() })?;
     let shape = |key: &str, expected| ImportError::Shape {
         file: file.to_owned(),
         key: key.to_owned(),
         expected,
     };
     let top = entries(&root).ok_or_else(|| shape("the file", "a map"))?;
+    let file = file.as_str();
     let mut notes = Vec::new();
     let mut name = None;
     let mut services = None;
@@ -205,6 +215,49 @@ pub fn import(text: &str, file: &str, directory: &str) -> Result<Imported, Impor
         services: imported,
         notes,
     })
+}
+
+fn parse(compose: &ComposeText) -> Result<Node, ImportError> {
+    let text = compose.text;
+    yaml::parse(text).map_err(|err| {
+        let before = &text[..err.span.offset.min(text.len())];
+        ImportError::Syntax {
+            file: compose.name.to_owned(),
+            message: err.message,
+            line: before.matches('\n').count() + 1,
+            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+        }
+    })
+}
+
+/// `over` merged into `base` as Compose merges an override file: maps key
+/// by key; lists appended without repeats, but a command, an entrypoint
+/// and a health check's test replaced; anything else replaced.
+fn merge(base: &mut Node, over: Node, key: &str) {
+    match (&mut base.value, over.value) {
+        (Value::Map(entries), Value::Map(more)) => {
+            for (name, value) in more {
+                let existing = entries.iter_mut().find(|(k, _)| k.value == name.value);
+                match existing {
+                    Some((k, old)) => {
+                        let key = k.value.scalar_text().unwrap_or_default();
+                        merge(old, value, &key);
+                    }
+                    None => entries.push((name, value)),
+                }
+            }
+        }
+        (Value::Seq(items), Value::Seq(more))
+            if !matches!(key, "command" | "entrypoint" | "test") =>
+        {
+            for item in more {
+                if !items.iter().any(|i| i.value == item.value) {
+                    items.push(item);
+                }
+            }
+        }
+        (value, other) => *value = other,
+    }
 }
 
 /// Each Compose name's exo name: `_` and `.` become `-`.

@@ -47,8 +47,25 @@ secrets:
   token: {file: ./token.txt}
 "#;
 
+fn one(text: &str) -> Result<Imported, ImportError> {
+    import(
+        &[ComposeText {
+            name: "compose.yaml",
+            text,
+        }],
+        "x",
+    )
+}
+
 fn shop() -> Imported {
-    import(SHOP, "docker-compose.yml", "Shop App").unwrap()
+    import(
+        &[ComposeText {
+            name: "docker-compose.yml",
+            text: SHOP,
+        }],
+        "Shop App",
+    )
+    .unwrap()
 }
 
 #[test]
@@ -84,32 +101,28 @@ fn every_key_is_accounted_for() {
 #[test]
 fn names_that_are_not_roles_are_renamed_and_clashes_refused() {
     let text = "services:\n  my_api:\n    build: .\n  cache.v2:\n    image: redis:7\n";
-    let imported = import(text, "compose.yaml", "x").unwrap();
+    let imported = one(text).unwrap();
     assert_eq!(imported.services[0].role, "my-api");
     assert!(imported.application.contains("cache-v2:"));
-    let clash = import(
-        "services:\n  a_b:\n    image: x\n  a-b:\n    image: y\n",
-        "c",
-        "x",
-    );
+    let clash = one("services:\n  a_b:\n    image: x\n  a-b:\n    image: y\n");
     assert!(matches!(clash, Err(ImportError::NameClash { .. })));
 }
 
 #[test]
 fn files_without_services_or_with_shared_contexts_are_refused() {
     assert_eq!(
-        import("name: x\n", "compose.yaml", "x").unwrap_err(),
+        one("name: x\n").unwrap_err(),
         ImportError::NoServices {
             file: "compose.yaml".to_owned()
         }
     );
     let shared = "services:\n  a:\n    build: ./app\n  b:\n    build: {context: app}\n";
     assert!(matches!(
-        import(shared, "c", "x"),
+        one(shared),
         Err(ImportError::SharedLocation { .. })
     ));
     assert!(matches!(
-        import("services: [\n", "c", "x"),
+        one("services: [\n"),
         Err(ImportError::Syntax { .. })
     ));
 }
@@ -122,4 +135,34 @@ fn paths_are_rewritten_from_the_service_directory() {
     assert_eq!(relative_to("./a/b", "a/c"), "../b");
     assert_eq!(relative_to("/etc/x", "web"), "/etc/x");
     assert_eq!(relative_to("./x", "."), "./x");
+}
+
+#[test]
+fn an_override_file_merges_as_compose_merges_it() {
+    let base = "services:\n  web:\n    build: ./web\n    command: [serve]\n    ports: ['3000:80']\n    environment: {A: '1', B: '2'}\n";
+    let over = "services:\n  web:\n    command: [serve, --dev]\n    ports: ['3000:80', '9229:9229']\n    environment: {B: '3'}\n  cache:\n    image: redis:7\n";
+    let files = [
+        ComposeText {
+            name: "docker-compose.yml",
+            text: base,
+        },
+        ComposeText {
+            name: "docker-compose.override.yml",
+            text: over,
+        },
+    ];
+    let imported = import(&files, "x").unwrap();
+    let web = &imported.services[0].text;
+    assert!(web.contains("run: serve --dev"), "{web}");
+    assert!(web.contains("A: \"1\"") && web.contains("B: \"3\""), "{web}");
+    assert!(
+        web.contains("9229:9229") && web.matches("3000").count() == 1,
+        "{web}"
+    );
+    assert!(imported.application.contains("cache:"));
+    assert!(
+        imported
+            .application
+            .starts_with("# Imported from docker-compose.yml + docker-compose.override.yml")
+    );
 }

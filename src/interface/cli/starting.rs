@@ -17,9 +17,10 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The Compose file (default: compose.yaml, compose.yml,
-    /// docker-compose.yaml or docker-compose.yml in the current directory,
-    /// or -C DIR)
+    /// The Compose files, each over the ones before as Compose merges them
+    /// (default: compose.yaml, compose.yml, docker-compose.yaml or
+    /// docker-compose.yml in the current directory, or -C DIR, and its
+    /// override file, e.g. docker-compose.override.yml)
     #[arg(value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    pub files: Vec<PathBuf>,
 }

@@ -1,4 +1,4 @@
-//! `exo import [FILE]`: an application from a hand-written Compose file.
+//! `exo import [FILE...]`: an application from hand-written Compose files.
 
 use super::{CommandError, Settings};
 use crate::core::exit::ExitStatus;
@@ -16,11 +16,15 @@ pub fn run(
         Some(dir) => dir.clone(),
         None => PathBuf::from("."),
     };
-    let file = args.file.as_ref().map(|file| match &settings.app {
-        Some(dir) if file.is_relative() => dir.join(file),
-        _ => file.clone(),
-    });
-    let done = scaffold::import(&dir, file.as_deref())?;
+    let files: Vec<PathBuf> = args
+        .files
+        .iter()
+        .map(|file| match &settings.app {
+            Some(dir) if file.is_relative() => dir.join(file),
+            _ => file.clone(),
+        })
+        .collect();
+    let done = scaffold::import(&dir, &files)?;
     let shown = |file: &str| match done.dir.as_os_str() == "." {
         true => file.to_owned(),
         false => done.dir.join(file).display().to_string(),

@@ -1,10 +1,10 @@
-//! `exo import [FILE]`: application.yml and a service.yml per built
-//! service, made from a Compose file and written beside it. Nothing is
+//! `exo import [FILE...]`: application.yml and a service.yml per built
+//! service, made from Compose files and written beside the first. Nothing is
 //! overwritten: if any file it would write exists, it writes none.
 
 use super::{ScaffoldError, write_atomically};
 use crate::core::config::{APPLICATION_FILE, SERVICE_FILE};
-use crate::core::import::{self, Imported};
+use crate::core::import::{self, ComposeText, Imported};
 use std::path::{Path, PathBuf};
 
 /// The names Compose looks for, in its order.
@@ -27,22 +27,45 @@ pub struct Import {
     pub missing: Vec<String>,
 }
 
-/// Imports `file`, or the Compose file of `dir` (Compose's names, in its
-/// order).
-pub fn import(dir: &Path, file: Option<&Path>) -> Result<Import, ScaffoldError> {
-    let path = match file {
-        Some(file) => file.to_path_buf(),
-        None => COMPOSE_FILES
-            .iter()
-            .map(|name| dir.join(name))
-            .find(|path| path.is_file())
-            .ok_or_else(|| ScaffoldError::NoComposeFile(dir.to_path_buf()))?,
+/// Compose's override files, read after the file when none is named.
+pub const OVERRIDE_FILES: [&str; 4] = [
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yaml",
+    "docker-compose.override.yml",
+];
+
+/// Imports `files` (each later one over the ones before), or the Compose
+/// file of `dir` and its override file, found as Compose finds them.
+pub fn import(dir: &Path, files: &[PathBuf]) -> Result<Import, ScaffoldError> {
+    let paths = if files.is_empty() {
+        let first = |names: &[&str]| {
+            names
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|p| p.is_file())
+        };
+        let base =
+            first(&COMPOSE_FILES).ok_or_else(|| ScaffoldError::NoComposeFile(dir.to_path_buf()))?;
+        std::iter::once(base)
+            .chain(first(&OVERRIDE_FILES))
+            .collect()
+    } else {
+        files.to_vec()
     };
-    let text = std::fs::read_to_string(&path).map_err(|source| ScaffoldError::Read {
-        path: path.clone(),
-        source,
-    })?;
-    let dir = path
+    let mut texts = Vec::with_capacity(paths.len());
+    for path in &paths {
+        let text = std::fs::read_to_string(path).map_err(|source| ScaffoldError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        texts.push((name, text));
+    }
+    let dir = paths[0]
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
@@ -52,11 +75,11 @@ pub fn import(dir: &Path, file: Option<&Path>) -> Result<Import, ScaffoldError> 
         .ok()
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_default();
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let imported = import::import(&text, &name, &folder)?;
+    let composed: Vec<ComposeText> = texts
+        .iter()
+        .map(|(name, text)| ComposeText { name, text })
+        .collect();
+    let imported = import::import(&composed, &folder)?;
     let mut files = vec![(APPLICATION_FILE.to_owned(), imported.application.clone())];
     for service in &imported.services {
         if !dir.join(&service.location).is_dir() {
