@@ -154,7 +154,10 @@ fn an_override_file_merges_as_compose_merges_it() {
     let imported = import(&files, "x").unwrap();
     let web = &imported.services[0].text;
     assert!(web.contains("run: serve --dev"), "{web}");
-    assert!(web.contains("A: \"1\"") && web.contains("B: \"3\""), "{web}");
+    assert!(
+        web.contains("A: \"1\"") && web.contains("B: \"3\""),
+        "{web}"
+    );
     assert!(
         web.contains("9229:9229") && web.matches("3000").count() == 1,
         "{web}"
