@@ -101,6 +101,33 @@ fn assert_ok(output: &Output, what: &str) {
     );
 }
 
+/// `exo compose -p NAME up -d --wait` in `dir`, which must say it is
+/// ready; the guard that removes the project.
+#[must_use]
+fn up_ready(dir: &Path, name: &str) -> Cleanup {
+    let cleanup = Cleanup {
+        name: name.to_owned(),
+        file: dir.join("docker-compose/run_development.yml"),
+    };
+    let up = exo(
+        dir,
+        &[
+            "compose",
+            "-p",
+            name,
+            "up",
+            "-d",
+            "--wait",
+            "--wait-timeout",
+            "120",
+        ],
+        UP_TIMEOUT,
+    );
+    assert_ok(&up, "exo compose up -d --wait");
+    assert!(String::from_utf8_lossy(&up.stderr).contains("ready in"));
+    cleanup
+}
+
 #[test]
 fn a_new_service_from_the_offline_template_comes_up_and_passes_its_test() {
     if require_docker().is_none() {
@@ -118,26 +145,7 @@ fn a_new_service_from_the_offline_template_comes_up_and_passes_its_test() {
         ),
         "exo add",
     );
-    let _cleanup = Cleanup {
-        name: name.clone(),
-        file: dir.join("docker-compose/run_development.yml"),
-    };
-    let up = exo(
-        &dir,
-        &[
-            "compose",
-            "-p",
-            &name,
-            "up",
-            "-d",
-            "--wait",
-            "--wait-timeout",
-            "120",
-        ],
-        UP_TIMEOUT,
-    );
-    assert_ok(&up, "exo compose up -d --wait");
-    assert!(String::from_utf8_lossy(&up.stderr).contains("ready in"));
+    let _cleanup = up_ready(&dir, &name);
     let test = exo(
         &dir,
         &["compose", "-p", &name, "exec", "-T", "web", "./test.sh"],
@@ -168,26 +176,7 @@ fn an_imported_compose_application_comes_up_ready() {
     .unwrap();
     assert_ok(&exo(&dir, &["import"], DOCKER_TIMEOUT), "exo import");
     assert_ok(&exo(&dir, &["generate"], DOCKER_TIMEOUT), "exo generate");
-    let _cleanup = Cleanup {
-        name: name.clone(),
-        file: dir.join("docker-compose/run_development.yml"),
-    };
-    let up = exo(
-        &dir,
-        &[
-            "compose",
-            "-p",
-            &name,
-            "up",
-            "-d",
-            "--wait",
-            "--wait-timeout",
-            "120",
-        ],
-        UP_TIMEOUT,
-    );
-    assert_ok(&up, "exo compose up -d --wait");
-    assert!(String::from_utf8_lossy(&up.stderr).contains("ready in"));
+    let _cleanup = up_ready(&dir, &name);
     let page = exo(
         &dir,
         &[
