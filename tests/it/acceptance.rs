@@ -167,3 +167,21 @@ fn generate_feature_generate_terraform() {
         .success();
     assert!(app.path().join("terraform/main.tf").is_file());
 }
+
+/// deploy.feature, "not enough arguments" and "too many arguments": 0.37
+/// said `Error: Wrong number of arguments` and exited 1; exo's argument
+/// parser says what is missing or extra, with the usage, and exits 2.
+#[test]
+fn deploy_feature_wrong_number_of_arguments() {
+    let app = temp_copy(&compat_dir().join("simple"));
+    in_app(app.path())
+        .arg("deploy")
+        .assert()
+        .code(2)
+        .stderr(contains("required arguments were not provided"));
+    in_app(app.path())
+        .args(["deploy", "qa", "extra"])
+        .assert()
+        .code(2)
+        .stderr(contains("Usage: exo deploy"));
+}
