@@ -264,9 +264,52 @@ pub fn read_compose(
                 continue;
             }
         }
+        if matches!(name, "env_file" | "label_file") {
+            check_files(reader, value, &at);
+        }
         keys.keys.insert(name.to_owned(), json_of(value));
     }
     keys
+}
+
+/// Each file an `env_file` or `label_file` names must exist (Compose
+/// refuses to start otherwise), unless it says `required: false`; a path
+/// is from the directory of the file that names it.
+fn check_files(reader: &mut Reader, value: &Node, at: &str) {
+    let Some(dir) = reader.file.dir.clone() else {
+        return;
+    };
+    let items = match &value.value {
+        Value::Seq(items) => items.iter().collect(),
+        _ => vec![value],
+    };
+    for item in items {
+        let (path_node, required) = match &item.value {
+            Value::Map(entries) => {
+                let get = |name: &str| {
+                    entries
+                        .iter()
+                        .find(|(key, _)| key.value == Value::String(name.to_owned()))
+                        .map(|(_, value)| value)
+                };
+                let required = get("required").is_none_or(|r| r.value != Value::Bool(false));
+                (get("path"), required)
+            }
+            _ => (Some(item), true),
+        };
+        let Some(path) = path_node.and_then(Node::text) else {
+            continue;
+        };
+        if !required || path.starts_with(['~', '$']) || dir.join(&path).exists() {
+            continue;
+        }
+        let site = reader.site(path_node.unwrap_or(item));
+        reader.report(
+            Problem::at(site, format!("`{at}` names `{path}`, which does not exist"))
+                .label("no such file")
+                .help("paths start from this file's directory; create the file, or write `{path: ..., required: false}`"),
+        );
+    }
 }
 
 #[cfg(test)]
@@ -280,6 +323,7 @@ mod tests {
         let file = Arc::new(SourceFile {
             name: "web/service.yml".to_owned(),
             text: text.to_owned(),
+            dir: None,
         });
         let root = parse(text).unwrap();
         let mut problems = Problems::default();
