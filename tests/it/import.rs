@@ -50,6 +50,7 @@ fn an_imported_application_runs_the_same_services() {
     let said = String::from_utf8_lossy(&imported.stderr);
     assert!(imported.status.success(), "{said}");
     for line in [
+        "Read docker-compose.yml\nRead docker-compose.override.yml\n",
         "Wrote application.yml",
         "Wrote web/service.yml",
         "Copied web/Dockerfile to web/Dockerfile.dev",

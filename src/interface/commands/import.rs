@@ -29,6 +29,10 @@ pub fn run(
         true => file.to_owned(),
         false => done.dir.join(file).display().to_string(),
     };
+    for file in &done.read {
+        let file = file.strip_prefix(&done.dir).unwrap_or(file);
+        printer.status("Read", &file.display().to_string());
+    }
     for file in &done.written {
         printer.status("Wrote", &shown(file));
     }

@@ -19,6 +19,8 @@ pub const COMPOSE_FILES: [&str; 4] = [
 pub struct Import {
     /// The application's directory: the Compose file's.
     pub dir: PathBuf,
+    /// The Compose files read, in order.
+    pub read: Vec<PathBuf>,
     pub imported: Imported,
     pub written: Vec<String>,
     /// Dockerfiles copied to Dockerfile.dev and Dockerfile.prod: (from, to).
@@ -92,8 +94,8 @@ pub fn import(dir: &Path, files: &[PathBuf]) -> Result<Import, ScaffoldError> {
     }
     let taken: Vec<PathBuf> = files
         .iter()
-        .map(|(file, _)| dir.join(file))
-        .filter(|path| path.symlink_metadata().is_ok())
+        .filter(|(file, _)| dir.join(file).symlink_metadata().is_ok())
+        .map(|(file, _)| PathBuf::from(file))
         .collect();
     if !taken.is_empty() {
         return Err(ScaffoldError::WouldOverwrite(taken));
@@ -109,6 +111,7 @@ pub fn import(dir: &Path, files: &[PathBuf]) -> Result<Import, ScaffoldError> {
         })?;
     }
     Ok(Import {
+        read: paths,
         dir,
         written: files.into_iter().map(|(file, _)| file).collect(),
         imported,

@@ -49,6 +49,7 @@ pub enum ScaffoldError {
     },
     #[error(transparent)]
     Import(#[from] crate::core::import::ImportError),
+    /// Files it would write, relative to the Compose file's directory.
     #[error("not importing: {} already exist{}", .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "), if .0.len() == 1 { "s" } else { "" })]
     WouldOverwrite(Vec<PathBuf>),
     #[error("cannot write {}: {source}", path.display())]
