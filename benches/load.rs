@@ -37,14 +37,15 @@ fn main() {
         .as_slice()
     {
         ["serve", port] => runtime.block_on(serve(port.parse().expect("a port"))),
-        ["drive", port, rate, seconds, connections @ ..] if connections.len() <= 1 => {
-            runtime.block_on(drive(
+        ["drive", port, rate, seconds, connections @ ..] if connections.len() <= 1 => runtime
+            .block_on(drive(
                 port.parse().expect("a port"),
                 rate.parse().expect("a rate"),
                 seconds.parse().expect("seconds"),
-                connections.first().map_or(64, |c| c.parse().expect("connections")),
-            ))
-        }
+                connections
+                    .first()
+                    .map_or(64, |c| c.parse().expect("connections")),
+            )),
         _ => eprintln!("usage: load serve PORT | load drive PORT RATE SECONDS [CONNECTIONS]"),
     }
 }

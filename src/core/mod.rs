@@ -6,6 +6,7 @@ pub mod deployed;
 pub mod diagram;
 pub mod exit;
 pub mod graph;
+pub mod import;
 pub mod kubernetes;
 pub mod lifecycle;
 pub mod model;

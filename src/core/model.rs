@@ -85,6 +85,8 @@ pub struct ServiceConfig {
     pub performance: performance::Performance,
     /// `security.ignore` of service.yml.
     pub security: Vec<security::Suppression>,
+    /// `compose`: Compose keys for every local mode's file.
+    pub compose: ComposeKeys,
 }
 
 impl ServiceConfig {
@@ -101,8 +103,20 @@ impl ServiceConfig {
             remote: ServiceRemote::default(),
             performance: performance::Performance::default(),
             security: Vec::new(),
+            compose: ComposeKeys::default(),
         }
     }
+}
+
+/// Compose keys exo has no word for (`compose:`), passed into a generated
+/// service as written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ComposeKeys {
+    /// The directory their relative paths start from, relative to the
+    /// application: the service's, or `.` for application.yml.
+    pub base: String,
+    /// In file order; `x-` keys too.
+    pub keys: IndexMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -115,6 +129,8 @@ pub struct Development {
     pub depends_on: Vec<String>,
     pub restart: RestartPolicy,
     pub watch: WatchPolicy,
+    /// `development.compose`: over `compose`, in run_development.yml only.
+    pub compose: ComposeKeys,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -123,6 +139,8 @@ pub struct Production {
     pub host_port: Option<u16>,
     /// An HTTP path, as 0.37 had it.
     pub health_check: Option<String>,
+    /// `production.compose`: over `compose`, in run_production.yml only.
+    pub compose: ComposeKeys,
 }
 
 /// A container the application needs, from an image (`local.dependencies`).
@@ -136,6 +154,8 @@ pub struct Dependency {
     pub port: Option<u16>,
     pub host_port: Option<u16>,
     pub health_check: Option<Probe>,
+    /// `compose`: Compose keys for its container in every local mode.
+    pub compose: ComposeKeys,
 }
 
 /// How exo decides that a container is ready.

@@ -325,6 +325,7 @@ mod tests {
             health_check: Some(Probe::new(Check::Command(
                 crate::core::model::CommandLine::Shell("pg_isready".into()),
             ))),
+            compose: Default::default(),
         };
         Application {
             name: "shop".into(),

@@ -4,11 +4,15 @@
 mod deploy;
 mod files;
 mod security;
+mod starting;
+mod templates;
 mod views;
 
 pub use deploy::{DeployArgs, DeployCommand};
 pub use files::{CheckArgs, GenerateArgs, GenerateTarget};
 pub use security::SecurityArgs;
+pub use starting::{ImportArgs, InitArgs};
+pub use templates::TemplateCommand;
 pub use views::{
     CompletionsArgs, GraphArgs, GraphFormat, ManArgs, SchemaArgs, StatusArgs, StatusFormat,
 };
@@ -97,6 +101,12 @@ pub enum Command {
     /// existing git repository) or a dependency (--dependency IMAGE);
     /// application.yml is edited in place, keeping its comments and layout
     Add(AddArgs),
+    /// Make an application from a hand-written Compose file: application.yml
+    /// beside it, and a service.yml in each build context; ports,
+    /// environment, depends_on, healthcheck and command in exo's keys,
+    /// what exo has no key for under `compose:`, and a line for each key
+    /// that could not be carried. Overwrites nothing
+    Import(ImportArgs),
     /// List, add or remove service templates
     #[command(subcommand)]
     Template(TemplateCommand),
@@ -182,40 +192,6 @@ pub struct CloneArgs {
     /// Where to clone it (default: the repository's name)
     #[arg(value_name = "DIR", requires = "url")]
     pub dir: Option<PathBuf>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum TemplateCommand {
-    /// List the templates: built into exo, and the application's own in
-    /// .exosphere/templates/
-    List,
-    /// Add a template to the application from a git repository, as
-    /// .exosphere/templates/NAME (it replaces a built-in one of that name)
-    Add {
-        /// The template's name
-        #[arg(value_name = "NAME")]
-        name: String,
-        /// The repository: a service's files with service.yml at the top
-        #[arg(value_name = "GIT_URL")]
-        url: String,
-    },
-    /// Remove one of the application's templates
-    Remove {
-        #[arg(value_name = "NAME")]
-        name: String,
-    },
-}
-
-#[derive(Debug, Args)]
-pub struct InitArgs {
-    /// The application's name: lowercase letters and digits, single hyphens
-    /// (asked on a terminal; default elsewhere: the directory's name)
-    #[arg(value_name = "NAME")]
-    pub name: Option<String>,
-
-    /// Replace an existing application.yml
-    #[arg(long)]
-    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -259,6 +259,17 @@ fn numbers_reach_compose_as_written() {
 /// `exo generate` in `app`, then what `docker compose config` makes of the
 /// development file, failing on any warning about unset variables.
 fn compose_config_of(prefix: &[String], app: &std::path::Path) -> serde_json::Value {
+    let (config, stderr) = config_in(prefix, app, Mode::Development, false);
+    // `config` does not print a service's `x-exo`: a `$` left single there
+    // shows as a warning, or as a refusal for `${p:?no}`.
+    assert!(!stderr.contains("not set"), "{stderr}");
+    config
+}
+
+/// `exo generate` in `app`, then `docker compose config --format json` of
+/// `mode`'s file (with every `${NAME}` it refers to set, if `set`), and
+/// what Compose said on stderr.
+fn config_in(prefix: &[String], app: &Path, mode: Mode, set: bool) -> (serde_json::Value, String) {
     let generated = exo()
         .arg("-C")
         .arg(app)
@@ -266,7 +277,8 @@ fn compose_config_of(prefix: &[String], app: &std::path::Path) -> serde_json::Va
         .output()
         .expect("run exo generate");
     assert!(generated.status.success(), "{generated:?}");
-    let file = app.join(Mode::Development.file_name());
+    let file = app.join(mode.file_name());
+    let text = std::fs::read_to_string(&file).expect("a generated file");
     let mut command = compose(
         prefix,
         [
@@ -278,11 +290,82 @@ fn compose_config_of(prefix: &[String], app: &std::path::Path) -> serde_json::Va
         ],
     );
     command.current_dir(app);
+    if set {
+        for name in referenced_variables(&text) {
+            command.env(name, VARIABLE_VALUE);
+        }
+    }
     let output = output_within(&mut command, CONFIG_TIMEOUT).expect("run compose config");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    // `config` does not print a service's `x-exo`: a `$` left single there
-    // shows as a warning, or as a refusal for `${p:?no}`.
-    assert!(!stderr.contains("not set"), "{stderr}");
-    serde_json::from_slice(&output.stdout).expect("compose config prints JSON")
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}\n{}", numbered(&text));
+    let config = serde_json::from_slice(&output.stdout).expect("compose config prints JSON");
+    (config, stderr)
+}
+
+/// `mode`'s file of a copy of `source`, as `docker compose config` reads it.
+fn generated_config(prefix: &[String], source: &Path, mode: Mode) -> serde_json::Value {
+    let copy = temp_copy(source);
+    config_in(prefix, copy.path(), mode, true).0
+}
+
+/// The `compose:` keys of tests/apps/features reach Compose as meant: in
+/// every mode, with the mode's own over them, paths from the service's
+/// directory, named volumes and networks declared, the default network
+/// kept, and a dependency's command.
+#[test]
+fn compose_keys_reach_compose_in_each_mode() {
+    let Some(prefix) = require_compose() else {
+        return;
+    };
+    let features = root().join("tests/apps/features");
+    let development = generated_config(&prefix, &features, Mode::Development);
+    let web = &development["services"]["web"];
+    assert_eq!(
+        web["cap_add"],
+        serde_json::json!(["NET_ADMIN", "SYS_PTRACE"])
+    );
+    assert_eq!(web["environment"]["GREETING"], "hello from env_file");
+    assert_eq!(web["shm_size"], "67108864");
+    assert_eq!(web["ulimits"]["nofile"]["hard"], 2048);
+    assert_eq!(web["labels"]["team"], "payments");
+    assert!(web["networks"].get("edge").is_some() && web["networks"].get("default").is_some());
+    let targets: Vec<&str> = web["volumes"]
+        .as_array()
+        .expect("volumes")
+        .iter()
+        .filter_map(|v| v["target"].as_str())
+        .collect();
+    assert_eq!(targets, ["/mnt", "/root/.cache", "/srv/static"]);
+    let published: Vec<&str> = web["ports"]
+        .as_array()
+        .expect("ports")
+        .iter()
+        .filter_map(|p| p["published"].as_str())
+        .collect();
+    assert_eq!(published, ["8080", "9229"]);
+    let static_files = &web["volumes"][2];
+    assert!(
+        static_files["source"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("/web/static")),
+        "{static_files}"
+    );
+    assert!(development["volumes"].get("cache").is_some());
+    assert!(development["networks"].get("edge").is_some());
+    let cache = &development["services"]["cache"];
+    assert_eq!(
+        cache["command"],
+        serde_json::json!(["redis-server", "--appendonly", "yes"])
+    );
+    let production = generated_config(&prefix, &features, Mode::Production);
+    let web = &production["services"]["web"];
+    assert_eq!(web["read_only"], true);
+    assert_eq!(web["cap_add"], serde_json::json!(["NET_ADMIN"]));
+    assert_eq!(web["ports"].as_array().map(Vec::len), Some(1));
+    let test = generated_config(&prefix, &features, Mode::Test);
+    assert_eq!(
+        test["services"]["web"]["environment"]["GREETING"],
+        "hello from env_file"
+    );
+    assert!(test["services"]["web"].get("read_only").is_none());
 }

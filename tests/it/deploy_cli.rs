@@ -141,6 +141,17 @@ fn generate_writes_and_checks_the_stack_file() {
         .assert()
         .success();
     std::fs::write(&stack, text.replace("replicas: 1", "replicas: 2")).unwrap();
+    let web = app.path().join("web/service.yml");
+    let service = std::fs::read_to_string(&web).unwrap();
+    std::fs::write(&web, format!("{service}compose:\n  cap_add: [NET_ADMIN]\n")).unwrap();
+    exo_in(app.path())
+        .arg("generate")
+        .assert()
+        .success()
+        .stderr(contains(
+            "web's `compose` keys (cap_add) are for the local Compose files only: the Swarm stack file does not get them",
+        ));
+    std::fs::write(&stack, text.replace("replicas: 1", "replicas: 2")).unwrap();
     exo_in(app.path())
         .args(["generate", "--check"])
         .assert()

@@ -47,8 +47,11 @@ impl Drop for Cleanup {
             &self.name,
             "down",
             "-v",
+            // Not `all`: that removes the images services run as they are
+            // (the shared exo-base/redis:1); the images built for the
+            // project carry its label and are removed below.
             "--rmi",
-            "all",
+            "local",
             "--remove-orphans",
             "-t",
             "0",
@@ -98,6 +101,33 @@ fn assert_ok(output: &Output, what: &str) {
     );
 }
 
+/// `exo compose -p NAME up -d --wait` in `dir`, which must say it is
+/// ready; the guard that removes the project.
+#[must_use]
+fn up_ready(dir: &Path, name: &str) -> Cleanup {
+    let cleanup = Cleanup {
+        name: name.to_owned(),
+        file: dir.join("docker-compose/run_development.yml"),
+    };
+    let up = exo(
+        dir,
+        &[
+            "compose",
+            "-p",
+            name,
+            "up",
+            "-d",
+            "--wait",
+            "--wait-timeout",
+            "120",
+        ],
+        UP_TIMEOUT,
+    );
+    assert_ok(&up, "exo compose up -d --wait");
+    assert!(String::from_utf8_lossy(&up.stderr).contains("ready in"));
+    cleanup
+}
+
 #[test]
 fn a_new_service_from_the_offline_template_comes_up_and_passes_its_test() {
     if require_docker().is_none() {
@@ -115,26 +145,7 @@ fn a_new_service_from_the_offline_template_comes_up_and_passes_its_test() {
         ),
         "exo add",
     );
-    let _cleanup = Cleanup {
-        name: name.clone(),
-        file: dir.join("docker-compose/run_development.yml"),
-    };
-    let up = exo(
-        &dir,
-        &[
-            "compose",
-            "-p",
-            &name,
-            "up",
-            "-d",
-            "--wait",
-            "--wait-timeout",
-            "120",
-        ],
-        UP_TIMEOUT,
-    );
-    assert_ok(&up, "exo compose up -d --wait");
-    assert!(String::from_utf8_lossy(&up.stderr).contains("ready in"));
+    let _cleanup = up_ready(&dir, &name);
     let test = exo(
         &dir,
         &["compose", "-p", &name, "exec", "-T", "web", "./test.sh"],
@@ -142,4 +153,63 @@ fn a_new_service_from_the_offline_template_comes_up_and_passes_its_test() {
     );
     assert_ok(&test, "the template's test");
     assert!(String::from_utf8_lossy(&test.stdout).contains("web: 1 test passed"));
+}
+
+/// A hand-written Compose file (a busybox web server that waits for a
+/// healthy redis, with a bind mount and an extra capability) imported with
+/// `exo import` comes up ready under exo, serving the mounted page.
+#[test]
+fn an_imported_compose_application_comes_up_ready() {
+    if require_docker().is_none() {
+        return;
+    }
+    let name = format!("exo-e2e-import-{}", std::process::id());
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join(&name);
+    std::fs::create_dir_all(dir.join("web/static")).unwrap();
+    std::fs::write(dir.join("web/Dockerfile"), "FROM exo-base/busybox:1\n").unwrap();
+    std::fs::write(dir.join("web/static/index.html"), "imported\n").unwrap();
+    std::fs::write(
+        dir.join("docker-compose.yml"),
+        "services:\n  web:\n    build: ./web\n    expose: [\"8080\"]\n    command: [httpd, -f, -p, \"8080\", -h, /srv]\n    environment: {GREETING: hello}\n    depends_on: {cache: {condition: service_healthy}}\n    healthcheck:\n      test: [CMD, wget, -q, -O, /dev/null, \"http://127.0.0.1:8080/\"]\n      interval: 1s\n      retries: 30\n    volumes: [./web/static:/srv:ro]\n    cap_add: [NET_ADMIN]\n  cache:\n    image: exo-base/redis:1\n",
+    )
+    .unwrap();
+    assert_ok(&exo(&dir, &["import"], DOCKER_TIMEOUT), "exo import");
+    assert_ok(&exo(&dir, &["generate"], DOCKER_TIMEOUT), "exo generate");
+    let _cleanup = up_ready(&dir, &name);
+    let page = exo(
+        &dir,
+        &[
+            "compose",
+            "-p",
+            &name,
+            "exec",
+            "-T",
+            "web",
+            "wget",
+            "-q",
+            "-O",
+            "-",
+            "http://127.0.0.1:8080/",
+        ],
+        DOCKER_TIMEOUT,
+    );
+    assert_ok(&page, "the mounted page");
+    assert_eq!(String::from_utf8_lossy(&page.stdout), "imported\n");
+    let greeting = exo(
+        &dir,
+        &[
+            "compose",
+            "-p",
+            &name,
+            "exec",
+            "-T",
+            "web",
+            "sh",
+            "-c",
+            "echo $GREETING",
+        ],
+        DOCKER_TIMEOUT,
+    );
+    assert_eq!(String::from_utf8_lossy(&greeting.stdout), "hello\n");
 }

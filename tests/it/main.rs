@@ -1,6 +1,7 @@
 //! One integration-test binary (as just, ripgrep and uv do): every module
 //! below runs the built `exo` or the library against files on disk.
 
+mod acceptance;
 mod agreement;
 mod cli;
 mod clone;
@@ -22,6 +23,7 @@ mod errors;
 mod everyday;
 mod generate;
 mod hostile;
+mod import;
 mod layers;
 mod links;
 mod properties;

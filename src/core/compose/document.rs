@@ -27,6 +27,9 @@ pub struct ComposeFile {
     pub services: BTreeMap<String, ComposeService>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub volumes: BTreeMap<String, Option<()>>,
+    /// Networks the services' `compose:` keys name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub networks: BTreeMap<String, Option<()>>,
     #[serde(rename = "x-exo")]
     pub exo: FileMetadata,
 }
@@ -46,9 +49,9 @@ pub struct ComposeService {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub ports: Vec<String>,
+    pub ports: Vec<serde_json::Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub volumes: Vec<String>,
+    pub volumes: Vec<serde_json::Value>,
     #[serde(skip_serializing_if = "Environment::is_empty")]
     pub environment: Environment,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
@@ -59,6 +62,9 @@ pub struct ComposeService {
     pub init: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restart: Option<&'static str>,
+    /// The other keys of its `compose:`, as written.
+    #[serde(flatten)]
+    pub compose: IndexMap<String, serde_json::Value>,
     #[serde(rename = "x-exo")]
     pub exo: ServiceMetadata,
 }

@@ -4,7 +4,7 @@
 //! end-to-end suite as one more service that runs against it.
 
 use super::document::{Build, ComposeFile, ComposeService, Environment, ServiceMetadata};
-use super::{Mode, compile, literal, metadata};
+use super::{Mode, compile_at, literal, metadata};
 use crate::core::deployed::{self, DeploymentError, Readiness, Target};
 use crate::core::model::{Application, ServiceSource};
 use std::path::Path;
@@ -18,7 +18,8 @@ pub const END_TO_END_SERVICE: &str = "end_to_end";
 /// run_development.yml so that it can run beside the application: no port is
 /// published on the host, no directory is mounted (the images' own copies
 /// are tested, as in test.yml), images are tagged for `project`, and build
-/// contexts are absolute, since the file lives elsewhere.
+/// contexts and the paths of `compose:` keys are absolute, since the file
+/// lives elsewhere.
 pub fn end_to_end(
     app: &Application,
     app_dir: &Path,
@@ -27,7 +28,11 @@ pub fn end_to_end(
     let Some(tests) = app.tests.as_ref() else {
         return Ok(None);
     };
-    let mut file = compile(&deployed::deploy(app, Target::Local(Mode::Development))?);
+    let root = literal(&app_dir.display().to_string());
+    let mut file = compile_at(
+        &deployed::deploy(app, Target::Local(Mode::Development))?,
+        &root,
+    );
     file.name = project.to_owned();
     file.exo.mode = "end-to-end";
     for service in file.services.values_mut() {
@@ -40,7 +45,10 @@ pub fn end_to_end(
         let Some(entry) = file.services.get_mut(&service.role) else {
             continue;
         };
-        entry.volumes.clear();
+        // The service directory's mount; `compose:` volumes stay.
+        entry
+            .volumes
+            .retain(|volume| !volume.as_str().is_some_and(|v| v.ends_with(":/mnt")));
         entry.image = Some(format!("{project}-{}:e2e", service.role.to_lowercase()));
         entry.build = Some(Build {
             context: literal(&app_dir.join(location).display().to_string()),

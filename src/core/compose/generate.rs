@@ -3,6 +3,7 @@
 use super::document::{
     Build, ComposeFile, ComposeService, DependsOn, Environment, FileMetadata, ServiceMetadata,
 };
+use super::passthrough::{self, Declared};
 use super::{literal, metadata, values};
 use crate::core::config::catalog;
 use crate::core::deployed::{Container, Deployment, Image, Kind, Mode, ReadyCheck, Tag};
@@ -11,8 +12,15 @@ use serde_saphyr::RcAnchor;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// The Compose file of a local deployment (`deployed::Target::Local`).
+/// The Compose file of a local deployment (`deployed::Target::Local`),
+/// written beside the others in `docker-compose/`.
 pub fn compile(deployment: &Deployment) -> ComposeFile {
+    compile_at(deployment, "..")
+}
+
+/// As [`compile`], for a file that names the application's directory
+/// `root`: the relative paths of `compose:` keys start there.
+pub fn compile_at(deployment: &Deployment, root: &str) -> ComposeFile {
     let mode = deployment.mode.unwrap_or(Mode::Production);
     let text = |variables: &BTreeMap<String, crate::core::deployed::Value>| {
         values::texts(variables, &deployment.required_secrets)
@@ -23,12 +31,13 @@ pub fn compile(deployment: &Deployment) -> ComposeFile {
     let endpoints = anchor(text(&deployment.endpoints));
     let application = anchor(text(&deployment.application_variables));
     let mut services = BTreeMap::new();
-    let mut volumes = BTreeMap::new();
+    let mut declared = Declared::default();
     for container in &deployment.containers {
         for (name, _) in container.named_volumes() {
-            volumes.insert(name, None);
+            declared.volumes.insert(name, None);
         }
         let mut compose = entry(deployment, container, mode);
+        passthrough::apply(&mut compose, &container.compose, root, &mut declared);
         compose.environment = Environment {
             endpoints: endpoints
                 .clone()
@@ -45,7 +54,8 @@ pub fn compile(deployment: &Deployment) -> ComposeFile {
         endpoints,
         application,
         services,
-        volumes,
+        volumes: declared.volumes,
+        networks: declared.networks,
         exo: FileMetadata {
             application: deployment.application.clone(),
             mode: mode.name(),
@@ -97,19 +107,19 @@ fn entry(deployment: &Deployment, container: &Container, mode: Mode) -> ComposeS
         .as_ref()
         .filter(|_| mode == Mode::Development)
         .map(|b| format!("{}:/mnt", b.context));
-    let mut volumes: Vec<String> = container
+    let mut volumes: Vec<serde_json::Value> = container
         .named_volumes()
         .into_iter()
-        .map(|(name, path)| format!("{name}:{path}"))
+        .map(|(name, path)| format!("{name}:{path}").into())
         .collect();
-    volumes.extend(mount);
+    volumes.extend(mount.map(Into::into));
     let dependency = container.kind == Kind::Dependency;
     ComposeService {
         image: Some(image),
         build,
         command: container.command.as_deref().map(literal),
         ports: match (container.host_port, container.port) {
-            (Some(host), Some(port)) => vec![format!("{host}:{port}")],
+            (Some(host), Some(port)) => vec![format!("{host}:{port}").into()],
             _ => Vec::new(),
         },
         volumes,
@@ -124,6 +134,7 @@ fn entry(deployment: &Deployment, container: &Container, mode: Mode) -> ComposeS
             (Some(restart), Mode::Development) if !restart.on_crash => Some("no"),
             _ => Some("on-failure"),
         },
+        compose: IndexMap::new(),
         exo: ServiceMetadata {
             kind: if dependency { "dependency" } else { "service" },
             service_type: match container.kind {

@@ -6,12 +6,13 @@ mod document;
 mod end_to_end;
 mod generate;
 mod metadata;
+mod passthrough;
 pub mod stack;
 mod values;
 
 pub use document::ComposeFile;
 pub use end_to_end::{END_TO_END_SERVICE, end_to_end};
-pub use generate::compile;
+pub use generate::{compile, compile_at};
 
 use crate::core::deployed::{self, DeploymentError, Target};
 use crate::core::model::Application;

@@ -94,7 +94,7 @@ pub fn read_application(reader: &mut Reader, root: &Node) -> ApplicationFile {
     if let Some(local) = fields.get("local") {
         let local = reader.fields(local, "local", &LOCAL_KEYS);
         if let Some(node) = local.get("dependencies") {
-            file.dependencies = read_dependencies(reader, node, "local.dependencies");
+            file.dependencies = read_dependencies(reader, node, "local.dependencies", ".");
         }
         if let Some(node) = local.get("environment-variables") {
             file.environment = reader.environment(node, "local.environment-variables");

@@ -214,6 +214,7 @@ fn parse_entry(name: &str, text: &str) -> Result<Entry, Vec<String>> {
     let file = Arc::new(SourceFile {
         name: format!("compose-templates/{name}.yml"),
         text: text.to_owned(),
+        dir: None,
     });
     let root = yaml::parse(text).map_err(|e| vec![e.message])?;
     let mut problems = Problems::default();

@@ -3,6 +3,7 @@
 
 use super::DependencySites;
 use super::catalog;
+use super::compose_keys::{Owner, read_compose};
 use super::probe::read_probe;
 use super::problem::Problem;
 use super::reader::Reader;
@@ -10,7 +11,7 @@ use super::yaml::{Node, Value};
 use crate::core::model::Dependency;
 use indexmap::IndexMap;
 
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "image",
     "persist",
     "environment-variables",
@@ -18,12 +19,15 @@ const KEYS: [&str; 7] = [
     "port",
     "host-port",
     "health-check",
+    "compose",
 ];
 
+/// `base` is the directory of the file, relative to the application.
 pub fn read_dependencies(
     reader: &mut Reader,
     node: &Node,
     path: &str,
+    base: &str,
 ) -> IndexMap<String, (Dependency, DependencySites)> {
     let mut dependencies = IndexMap::new();
     for (key, id, value) in reader.entries(node, path) {
@@ -39,7 +43,7 @@ pub fn read_dependencies(
             );
             continue;
         }
-        if let Some((dependency, host_port)) = read_dependency(reader, key, value, &path) {
+        if let Some((dependency, host_port)) = read_dependency(reader, key, value, &path, base) {
             let sites = DependencySites {
                 id: reader.site(key),
                 host_port,
@@ -56,6 +60,7 @@ fn read_dependency(
     key: &Node,
     node: &Node,
     path: &str,
+    base: &str,
 ) -> Option<(Dependency, Option<super::problem::Site>)> {
     let fields = reader.fields(node, path, &KEYS);
     let at = |key: &str| format!("{path}.{key}");
@@ -141,6 +146,10 @@ fn read_dependency(
         secrets,
         port,
         host_port,
+        compose: fields
+            .get("compose")
+            .map(|n| read_compose(reader, n, &at("compose"), base, Owner::Dependency))
+            .unwrap_or_default(),
     };
     Some((dependency, host_port_site))
 }

@@ -87,7 +87,8 @@ pub fn read(dir: &Path, name: &str) -> Result<Read, LoadError> {
             "exo reads configuration files of at most 8 MiB; move large values out of the configuration",
         )));
     }
-    Ok(decode(name, bytes))
+    let file_dir = path.parent().map(Path::to_path_buf);
+    Ok(decode(name, bytes, file_dir))
 }
 
 fn refused(name: &str, what: &str, help: &str) -> Problem {
@@ -96,7 +97,7 @@ fn refused(name: &str, what: &str, help: &str) -> Problem {
 
 /// The text of a file; a byte order mark is no character of it, so columns
 /// start after it. Bytes that are not UTF-8 are a problem at the first one.
-fn decode(name: &str, mut bytes: Vec<u8>) -> Read {
+fn decode(name: &str, mut bytes: Vec<u8>, dir: Option<std::path::PathBuf>) -> Read {
     if bytes.starts_with(b"\xef\xbb\xbf") {
         bytes.drain(..3);
     }
@@ -105,6 +106,7 @@ fn decode(name: &str, mut bytes: Vec<u8>) -> Read {
             Arc::new(SourceFile {
                 name: name.to_owned(),
                 text,
+                dir,
             }),
             None,
         ),
@@ -116,6 +118,7 @@ fn decode(name: &str, mut bytes: Vec<u8>) -> Read {
             let file = Arc::new(SourceFile {
                 name: name.to_owned(),
                 text: String::from_utf8_lossy(err.as_bytes()).into_owned(),
+                dir,
             });
             // The text before the byte is the same in the lossy copy, where
             // the byte became U+FFFD (three bytes).
@@ -140,7 +143,7 @@ mod tests {
     use super::*;
 
     fn problem_of(bytes: &[u8]) -> Problem {
-        match decode("application.yml", bytes.to_vec()) {
+        match decode("application.yml", bytes.to_vec(), None) {
             Read::Text(_, Some(problem)) => problem,
             _ => panic!("not UTF-8"),
         }
@@ -170,7 +173,8 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_is_dropped() {
-        let Read::Text(file, None) = decode("a.yml", b"\xef\xbb\xbfname: x\n".to_vec()) else {
+        let Read::Text(file, None) = decode("a.yml", b"\xef\xbb\xbfname: x\n".to_vec(), None)
+        else {
             panic!("not read");
         };
         assert_eq!(file.text, "name: x\n");

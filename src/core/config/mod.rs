@@ -11,6 +11,7 @@ pub mod catalog;
 mod checks;
 pub mod cluster_names;
 mod command;
+pub mod compose_keys;
 mod dependency;
 mod duration;
 mod excerpt;
@@ -294,6 +295,7 @@ fn read_service_file(
         Ok(root) => Ok(Some(service::read_service(
             &mut Reader::new(file, problems),
             &root,
+            &relative,
         ))),
         Err(err) => {
             problems.push(syntax_problem(&file, err));

@@ -13,6 +13,9 @@ pub struct SourceFile {
     /// Path relative to the application directory, e.g. `web/service.yml`.
     pub name: String,
     pub text: String,
+    /// The directory it was read from, for checks of the paths it names;
+    /// `None` for text that is no file.
+    pub dir: Option<std::path::PathBuf>,
 }
 
 /// A place in a configuration file.

@@ -3,6 +3,7 @@
 use super::DependencySites;
 use super::application::read_dependency_data;
 use super::command::read_command;
+use super::compose_keys::{Owner, read_compose};
 use super::dependency::read_dependencies;
 use super::policy::{read_restart, read_watch};
 use super::probe::read_probe;
@@ -13,7 +14,7 @@ use super::yaml::Node;
 use crate::core::model::{Dependency, Development, Production, ServiceConfig, ServiceType};
 use indexmap::IndexMap;
 
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "type",
     "description",
     "author",
@@ -25,8 +26,9 @@ const KEYS: [&str; 11] = [
     "remote",
     "security",
     "performance",
+    "compose",
 ];
-const DEVELOPMENT_KEYS: [&str; 7] = [
+const DEVELOPMENT_KEYS: [&str; 8] = [
     "port",
     "host-port",
     "scripts",
@@ -34,8 +36,9 @@ const DEVELOPMENT_KEYS: [&str; 7] = [
     "depends-on",
     "restart",
     "watch",
+    "compose",
 ];
-const PRODUCTION_KEYS: [&str; 3] = ["port", "host-port", "health-check"];
+const PRODUCTION_KEYS: [&str; 4] = ["port", "host-port", "health-check", "compose"];
 const LOCAL_KEYS: [&str; 3] = ["dependencies", "environment-variables", "secrets"];
 
 /// service.yml as written, with the places that checks across files need.
@@ -50,7 +53,9 @@ pub struct ServiceFile {
     pub remote_sites: RemoteSites,
 }
 
-pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
+/// Reads service.yml of the service at `location` (relative to the
+/// application, normalised).
+pub fn read_service(reader: &mut Reader, root: &Node, location: &str) -> ServiceFile {
     let shape = FileShape {
         missing: "no `type`",
         start: "add `type: public`, `type: private` or `type: worker`",
@@ -84,17 +89,17 @@ pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
         remote_sites: RemoteSites::default(),
     };
     if let Some(node) = fields.get("development") {
-        read_development(reader, node, &mut file);
+        read_development(reader, node, &mut file, location);
     }
     if let Some(node) = fields.get("production") {
-        let (production, host_port) = read_production(reader, node);
+        let (production, host_port) = read_production(reader, node, location);
         file.config.production = production;
         file.production_host_port = host_port;
     }
     if let Some(node) = fields.get("local") {
         let local = reader.fields(node, "local", &LOCAL_KEYS);
         if let Some(n) = local.get("dependencies") {
-            file.dependencies = read_dependencies(reader, n, "local.dependencies");
+            file.dependencies = read_dependencies(reader, n, "local.dependencies", location);
         }
         if let Some(n) = local.get("environment-variables") {
             file.config.environment = reader.environment(n, "local.environment-variables");
@@ -114,6 +119,9 @@ pub fn read_service(reader: &mut Reader, root: &Node) -> ServiceFile {
     }
     if let Some(node) = fields.get("security") {
         file.config.security = super::security::read_security(reader, node);
+    }
+    if let Some(node) = fields.get("compose") {
+        file.config.compose = read_compose(reader, node, "compose", location, Owner::Service);
     }
     file.config.dependencies = file
         .dependencies
@@ -139,7 +147,7 @@ fn read_type(reader: &mut Reader, root: &Node, node: Option<&Node>) -> Option<Se
     }
 }
 
-fn read_development(reader: &mut Reader, node: &Node, file: &mut ServiceFile) {
+fn read_development(reader: &mut Reader, node: &Node, file: &mut ServiceFile, location: &str) {
     let fields = reader.fields(node, "development", &DEVELOPMENT_KEYS);
     let mut development = Development {
         port: fields
@@ -174,6 +182,10 @@ fn read_development(reader: &mut Reader, node: &Node, file: &mut ServiceFile) {
     if let Some(n) = fields.get("watch") {
         development.watch = read_watch(reader, n, "development.watch");
     }
+    if let Some(n) = fields.get("compose") {
+        development.compose =
+            read_compose(reader, n, "development.compose", location, Owner::Service);
+    }
     if development.host_port.is_some() && development.port.is_none() {
         let n = fields.get("host-port").unwrap_or(node);
         reader.report(
@@ -188,7 +200,11 @@ fn read_development(reader: &mut Reader, node: &Node, file: &mut ServiceFile) {
     file.config.development = development;
 }
 
-fn read_production(reader: &mut Reader, node: &Node) -> (Production, Option<Located<u16>>) {
+fn read_production(
+    reader: &mut Reader,
+    node: &Node,
+    location: &str,
+) -> (Production, Option<Located<u16>>) {
     let fields = reader.fields(node, "production", &PRODUCTION_KEYS);
     let host_port = fields
         .get("host-port")
@@ -203,6 +219,10 @@ fn read_production(reader: &mut Reader, node: &Node) -> (Production, Option<Loca
             .get("health-check")
             .and_then(|n| reader.non_empty_string(n, "production.health-check"))
             .map(|s| s.value),
+        compose: fields
+            .get("compose")
+            .map(|n| read_compose(reader, n, "production.compose", location, Owner::Service))
+            .unwrap_or_default(),
     };
     if production.host_port.is_some() && production.port.is_none() {
         let n = fields.get("host-port").unwrap_or(node);

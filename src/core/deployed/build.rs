@@ -1,5 +1,6 @@
 //! [`deploy`]: the application and a target in, every container out.
 
+use super::passthrough::{left_out, merged, service_keys};
 use super::readiness::{service_port, service_probe};
 use super::variables::{self, Endpoint, Shared};
 use super::waits::cluster_warnings;
@@ -102,6 +103,11 @@ pub fn deploy(app: &Application, target: Target) -> Result<Deployment, Deploymen
     if scope.cluster_names() {
         deployment.warnings = cluster_warnings(&deployment);
     }
+    if let Scope::Remote { .. } = scope {
+        deployment
+            .warnings
+            .extend(compose_warnings(app, &dependencies, &names));
+    }
     if let Scope::Remote { name, environment } = scope {
         let public = deployment.containers.iter().any(|c| c.url.is_some());
         if public && public_scheme(environment) == "http" {
@@ -111,6 +117,24 @@ pub fn deploy(app: &Application, target: Target) -> Result<Deployment, Deploymen
         }
     }
     Ok(deployment)
+}
+
+/// The `compose:` keys a remote target leaves out: a dependency's, and a
+/// service's for every mode and for production.
+fn compose_warnings(
+    app: &Application,
+    dependencies: &IndexMap<String, Dependency>,
+    names: &BTreeMap<String, String>,
+) -> Vec<Warning> {
+    let dependencies = dependencies
+        .iter()
+        .filter_map(|(id, dependency)| left_out(&names[id], &dependency.compose));
+    let services = app.services.values().filter_map(|service| {
+        let config = &service.config;
+        let keys = merged(&config.compose, &config.production.compose);
+        left_out(&names[&service.role], &keys)
+    });
+    dependencies.chain(services).collect()
 }
 
 impl PartialEq<Mode> for Scope<'_> {
@@ -269,6 +293,10 @@ fn dependency_container(
         depends_on: Vec::new(),
         restart: None,
         watch: None,
+        compose: match scope {
+            Scope::Local(_) => dependency.compose.clone(),
+            Scope::Remote { .. } => Default::default(),
+        },
     }
 }
 
@@ -360,6 +388,7 @@ fn service_container(
             && development.watch.enabled
             && matches!(service.source, ServiceSource::Location(_)))
         .then(|| development.watch.clone()),
+        compose: service_keys(service, scope),
     })
 }
 

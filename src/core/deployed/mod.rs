@@ -9,6 +9,7 @@
 mod build;
 mod mode;
 pub mod names;
+mod passthrough;
 mod pulls;
 mod readiness;
 pub mod swarm;
@@ -17,12 +18,15 @@ mod waits;
 
 pub use build::{all_dependencies, deploy};
 pub use mode::Mode;
+pub use passthrough::{merge_value, merged};
 pub use pulls::{images_to_pull, local_only_images};
 pub use readiness::{Readiness, ReadyCheck, Timing};
 pub use variables::{Part, Value, endpoint_variables, host_variable, service_data};
 pub use waits::{WAIT_IMAGE, Wait, Warning};
 
-use crate::core::model::{Environment, RestartPolicy, ServiceType, Target as Engine, WatchPolicy};
+use crate::core::model::{
+    ComposeKeys, Environment, RestartPolicy, ServiceType, Target as Engine, WatchPolicy,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What to deploy for.
@@ -284,6 +288,9 @@ pub struct Container {
     pub restart: Option<RestartPolicy>,
     /// Its files and what their changes do (local development).
     pub watch: Option<WatchPolicy>,
+    /// `compose:` keys for its Compose service, this mode's merged in
+    /// (local files only; a remote target gets a [`Warning::ComposeOnly`]).
+    pub compose: ComposeKeys,
 }
 
 impl Container {

@@ -240,3 +240,32 @@ fn without_a_health_check_a_port_is_the_probe_as_locally() {
     let plan = plan(&app, "staging").unwrap();
     assert_eq!(workload(&plan, "jobs").readiness.check, ReadyCheck::Running);
 }
+
+#[test]
+fn compose_keys_reach_the_local_files_only_and_remote_targets_warn() {
+    let mut app = fixture();
+    let keys = |value: serde_json::Value| crate::core::model::ComposeKeys {
+        base: "web".to_owned(),
+        keys: [("cap_add".to_owned(), value)].into_iter().collect(),
+    };
+    let web = &mut app.services["web"].config;
+    web.compose = keys(serde_json::json!(["NET_ADMIN"]));
+    web.development.compose = keys(serde_json::json!(["SYS_PTRACE"]));
+    let local = |mode| deploy(&app, Target::Local(mode)).unwrap();
+    let development = local(Mode::Development);
+    assert_eq!(
+        development.get("web").unwrap().compose.keys["cap_add"],
+        serde_json::json!(["NET_ADMIN", "SYS_PTRACE"])
+    );
+    let production = local(Mode::Production);
+    assert_eq!(
+        production.get("web").unwrap().compose.keys["cap_add"],
+        serde_json::json!(["NET_ADMIN"])
+    );
+    let remote = plan(&app, "staging").unwrap();
+    assert!(workload(&remote, "web").compose.keys.is_empty());
+    assert!(remote.warnings.contains(&Warning::ComposeOnly {
+        workload: "web".to_owned(),
+        keys: vec!["cap_add".to_owned()],
+    }));
+}

@@ -81,6 +81,8 @@ pub enum Warning {
     /// An image named as it is, which this machine has without a registry's
     /// digest: it was built or tagged here, and a cluster cannot pull it.
     LocalOnly { image: String, users: Vec<String> },
+    /// `compose:` keys, which only the local Compose files carry.
+    ComposeOnly { workload: String, keys: Vec<String> },
 }
 
 /// Kubernetes and AWS start a container once the ones it waits for answer

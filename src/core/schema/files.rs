@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+use super::compose::{ComposeKeys, DependencyComposeKeys};
 use super::remote::{RemoteDependency, ServiceRemote};
 use super::values::{
     AccountId, CertificateArn, Duration, Environment, HostName, Namespace, Region, Registry, Text,
@@ -121,6 +122,10 @@ struct Dependency {
     /// When it is ready (the catalog's check by default).
     #[serde(default)]
     health_check: HealthCheck,
+    /// Compose keys exo has no word for (`command` too), passed into its
+    /// Compose service as written, in every local file; relative paths
+    /// start from this file's directory.
+    compose: Option<DependencyComposeKeys>,
 }
 
 #[derive(JsonSchema)]
@@ -239,6 +244,13 @@ pub struct ServiceFile {
     /// Security rules that do not apply to this service.
     security: Option<Security>,
     performance: Option<super::performance::ServicePerformance>,
+    /// Compose keys exo has no word for (`env_file`, `extra_hosts`,
+    /// `cap_add`, `x-` keys, ...), passed into the service's definition in
+    /// every local Compose file as written. Lists exo writes too (`ports`,
+    /// `volumes`) are appended to exo's; relative paths start from this
+    /// directory. Not for the keys exo writes itself (`image`, `build`,
+    /// `command`, `environment`, `healthcheck`, `depends_on`, `restart`).
+    compose: Option<ComposeKeys>,
 }
 
 /// `public`: reachable from outside on a host port; `private`: by the other
@@ -272,6 +284,9 @@ struct Development {
     restart: Option<Restart>,
     /// Which file changes restart or rebuild the service under `exo run`.
     watch: Option<Watch>,
+    /// Compose keys for run_development.yml only, over `compose` (lists
+    /// appended, maps merged, other values replaced).
+    compose: Option<ComposeKeys>,
 }
 
 #[derive(JsonSchema)]
@@ -296,6 +311,9 @@ struct Production {
     /// An HTTP path.
     #[serde(default)]
     health_check: Text,
+    /// Compose keys for run_production.yml only, over `compose` (lists
+    /// appended, maps merged, other values replaced).
+    compose: Option<ComposeKeys>,
 }
 
 /// An HTTP path on the service's port, or a map naming one kind of check.

@@ -6,6 +6,7 @@
 //! what a schema cannot say (cycles, ports taken twice, paths that must
 //! exist).
 
+mod compose;
 mod files;
 mod performance;
 mod remote;
@@ -81,7 +82,10 @@ fn allow_extensions(value: &mut Value) {
     match value {
         Value::Object(map) => {
             if map.get("additionalProperties") == Some(&Value::Bool(false)) {
-                map.insert("patternProperties".to_owned(), json!({ "^x-": true }));
+                let patterns = map.entry("patternProperties").or_insert_with(|| json!({}));
+                if let Value::Object(patterns) = patterns {
+                    patterns.insert("^x-".to_owned(), Value::Bool(true));
+                }
             }
             map.values_mut().for_each(allow_extensions);
         }

@@ -47,6 +47,11 @@ pub fn run(
             let plan = deploy::plan(&workspace.app, &workspace.dir, env, &|name| {
                 std::env::var(name).ok()
             })?;
+            for warning in &plan.warnings {
+                printer.warn(&crate::interface::output::deployment::warning(
+                    "Swarm", warning,
+                ));
+            }
             let timeout = Duration::from_secs(args.wait_timeout);
             let names: Vec<String> = plan.services.keys().cloned().collect();
             let outcome = runtime()?.block_on(async {

@@ -3,9 +3,11 @@
 use super::files::write_inside;
 use super::{CommandError, Settings, Workspace, deployment_files};
 use crate::core::compose::{self, Mode};
+use crate::core::deployed::Warning;
 use crate::core::exit::ExitStatus;
+use crate::core::model::{Application, Target};
 use crate::interface::cli::{GenerateArgs, GenerateTarget};
-use crate::interface::output::Printer;
+use crate::interface::output::{Printer, deployment};
 use std::path::Path;
 
 pub fn run(
@@ -49,7 +51,21 @@ pub fn run(
     for (file, changed) in write_all(&workspace)? {
         printer.status(if changed { "Wrote" } else { "Unchanged" }, &file);
     }
+    for warning in stack_warnings(&workspace.app)? {
+        printer.warn(&deployment::warning("the Swarm stack file", &warning));
+    }
     Ok(ExitStatus::Success)
+}
+
+/// What the stack files of the Swarm environments cannot carry.
+fn stack_warnings(app: &Application) -> Result<Vec<Warning>, CommandError> {
+    let mut warnings = Vec::new();
+    for (env, settings) in &app.remote.environments {
+        if settings.target == Target::Swarm {
+            warnings.extend(compose::stack::swarm(app, env)?.warnings);
+        }
+    }
+    Ok(warnings)
 }
 
 /// Each file's name and text: the three Compose files, then the stack file

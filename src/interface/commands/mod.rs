@@ -10,6 +10,7 @@ mod deployment_files;
 mod files;
 mod generate;
 mod graph;
+mod import;
 mod init;
 mod man;
 mod performance;
@@ -46,6 +47,7 @@ pub fn run(command: &Command, settings: &Settings, printer: &mut Printer) -> Exi
         Command::Compose(args) => compose::run(settings, args, printer),
         Command::Init(args) => init::run(settings, args, printer),
         Command::Add(args) => add::run(settings, args, printer),
+        Command::Import(args) => import::run(settings, args, printer),
         Command::Template(command) => template::run(settings, command, printer),
         Command::Clone(args) => clone::run(settings, args, printer),
         Command::Update(args) => update::run(settings, args, printer),

@@ -1,10 +1,10 @@
-//! `exo template list | add NAME GIT_URL | remove NAME`.
+//! `exo template list | add NAME GIT_URL [--ref REF] | update NAME | remove NAME`.
 
 use super::{CommandError, Settings, Workspace};
 use crate::core::config::LoadError;
 use crate::core::exit::ExitStatus;
 use crate::interface::cli::TemplateCommand;
-use crate::interface::output::Printer;
+use crate::interface::output::{Printer, templates as words};
 use crate::ops::templates::{self, Origin};
 use std::path::PathBuf;
 
@@ -42,18 +42,19 @@ pub fn run(
                 .collect();
             printer.table(&["NAME", "FROM", "DESCRIPTION"], &rows);
         }
-        TemplateCommand::Add { name, url } => {
+        TemplateCommand::Add {
+            name,
+            url,
+            reference,
+        } => {
             let dir = Workspace::find(settings)?;
-            let path = templates::add(&dir, name, url)?;
-            let shown = path
-                .strip_prefix(&dir)
-                .unwrap_or(&path)
-                .display()
-                .to_string();
-            printer.status(
-                "Added",
-                &format!("the template {name} from {url} as {shown}"),
-            );
+            let fetched = templates::add(&dir, name, url, reference.as_deref())?;
+            printer.status("Added", &words::added(name, &fetched, &dir));
+        }
+        TemplateCommand::Update { name, reference } => {
+            let dir = Workspace::find(settings)?;
+            let fetched = templates::update(&dir, name, reference.as_deref())?;
+            printer.status("Updated", &words::updated(name, &fetched));
         }
         TemplateCommand::Remove { name } => {
             let dir = Workspace::find(settings)?;

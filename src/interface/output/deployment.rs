@@ -25,6 +25,10 @@ pub fn warning(target: &str, warning: &Warning) -> String {
             "{image} (used by {}) exists on this machine but came from no registry: {target} cannot pull it (push it to a registry and name it there, e.g. in `image:` or the environment's `wait-image`)",
             users.join(", ")
         ),
+        Warning::ComposeOnly { workload, keys } => format!(
+            "{workload}'s `compose` keys ({}) are for the local Compose files only: {target} does not get them (express them in exo's own keys, or add them to the generated files yourself)",
+            keys.join(", ")
+        ),
         Warning::PlainHttp { environment } => format!(
             "the environment `{environment}` has no `ssl-certificate-arn`: its load balancer listens on plain HTTP (port 80) and the public services' external origins are http:// (give it an ACM certificate's ARN for HTTPS)"
         ),

@@ -3,6 +3,7 @@
 
 mod deploy;
 pub mod deployment;
+pub mod import;
 mod lifecycle;
 mod logs;
 pub mod performance;
@@ -10,6 +11,7 @@ mod progress;
 mod security;
 mod status;
 mod summary;
+pub mod templates;
 mod testing;
 mod version;
 

@@ -21,6 +21,8 @@ pub struct Plan {
     pub services: IndexMap<String, PlannedService>,
     /// The images to build and push, by role.
     pub builds: Vec<(String, ImageBuild)>,
+    /// What the stack cannot carry (`compose:` keys).
+    pub warnings: Vec<deployed::Warning>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +102,7 @@ pub fn plan(
         network,
         services,
         builds,
+        warnings: deployment.warnings.clone(),
     })
 }
 

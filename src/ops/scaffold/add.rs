@@ -290,6 +290,7 @@ fn edit_problem(text: &str, err: EditError) -> ScaffoldError {
     let file = Arc::new(SourceFile {
         name: APPLICATION_FILE.to_owned(),
         text: text.to_owned(),
+        dir: None,
     });
     let problem = match &err {
         EditError::Duplicate { role, span, .. } => {

@@ -3,9 +3,11 @@
 //! was.
 
 mod add;
+mod import;
 mod init;
 
 pub use add::{AddRequest, AddSource, Added, add};
+pub use import::{COMPOSE_FILES, Import, import};
 pub use init::{application_yml, init};
 
 use crate::adapters::git::GitError;
@@ -37,6 +39,19 @@ pub enum ScaffoldError {
     Template(#[from] TemplateError),
     #[error(transparent)]
     Git(#[from] GitError),
+    #[error("no Compose file in {} ({})", .0.display(), COMPOSE_FILES.join(", "))]
+    NoComposeFile(PathBuf),
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Import(#[from] crate::core::import::ImportError),
+    /// Files it would write, relative to the Compose file's directory.
+    #[error("not importing: {} already exist{}", .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "), if .0.len() == 1 { "s" } else { "" })]
+    WouldOverwrite(Vec<PathBuf>),
     #[error("cannot write {}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -76,6 +91,12 @@ impl ScaffoldError {
                     "give it one: `exo add ROLE --template {template} --set {placeholder}=VALUE`"
                 ))
             }
+            ScaffoldError::NoComposeFile(_) => {
+                Some("give the file: `exo import path/to/docker-compose.yml`".into())
+            }
+            ScaffoldError::WouldOverwrite(_) => Some(
+                "exo import writes a new application beside the Compose file: move those files away first".into(),
+            ),
             ScaffoldError::NoServiceFile { .. } => Some(
                 "a service repository holds its service.yml, Dockerfile.dev and Dockerfile.prod at the top".into(),
             ),
@@ -121,7 +142,11 @@ impl crate::core::exit::Exit for ScaffoldError {
             | ScaffoldError::BadLocation(_)
             | ScaffoldError::Exists(_)
             | ScaffoldError::ApplicationExists(_)
+            | ScaffoldError::NoComposeFile(_)
+            | ScaffoldError::WouldOverwrite(_)
             | ScaffoldError::Invalid(_) => ExitStatus::Usage,
+            ScaffoldError::Import(err) => err.exit_status(),
+            ScaffoldError::Read { .. } => ExitStatus::Io,
             ScaffoldError::Outside(err) => err.exit_status(),
             ScaffoldError::Template(err) => err.exit_status(),
             ScaffoldError::Io { .. } => ExitStatus::Io,

@@ -6,8 +6,10 @@
 //! names and text are replaced (see [`Placeholders`]).
 
 pub mod exosphere;
+mod fetched;
 mod placeholders;
 
+pub use fetched::{Fetched, Source, add, remove, update};
 pub use placeholders::Placeholders;
 
 use include_dir::{Dir, DirEntry, include_dir};
@@ -50,6 +52,12 @@ pub enum TemplateError {
     Exists(String),
     #[error("`{0}` is built into exo and cannot be removed")]
     BuiltIn(String),
+    #[error(
+        "the template `{0}` was not added by `exo template add`: exo does not know where it comes from"
+    )]
+    NoSource(String),
+    #[error("{} cannot be read: {message}", path.display())]
+    Sources { path: PathBuf, message: String },
     #[error(transparent)]
     Outside(#[from] crate::adapters::paths::PathError),
     #[error(transparent)]
@@ -197,47 +205,8 @@ fn write_new(path: &Path, contents: &[u8], executable: bool) -> Result<(), Templ
     file.write_all(contents).map_err(TemplateError::io(path))
 }
 
-/// Fetches the template `name` of the application in `app_dir` from the
-/// git repository `url` (its newest commit); a repository without a
-/// service.yml at its top is refused and nothing is left. Returns the
-/// template's directory.
-pub fn add(app_dir: &Path, name: &str, url: &str) -> Result<PathBuf, TemplateError> {
-    check_name(name)?;
-    let target = app_dir.join(APPLICATION_TEMPLATES).join(name);
-    if target.exists() {
-        return Err(TemplateError::Exists(name.to_owned()));
-    }
-    crate::adapters::paths::inside(app_dir, &target)?;
-    let parent = app_dir.join(APPLICATION_TEMPLATES);
-    std::fs::create_dir_all(&parent).map_err(TemplateError::io(&parent))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".exo-template-")
-        .tempdir_in(&parent)
-        .map_err(TemplateError::io(&parent))?;
-    let staged = staging.path().join(name);
-    crate::adapters::git::clone_blocking(url, &staged, true)?;
-    if !staged.join("service.yml").is_file() {
-        return Err(TemplateError::NoServiceFile(name.to_owned()));
-    }
-    std::fs::rename(&staged, &target).map_err(TemplateError::io(&target))?;
-    Ok(target)
-}
-
-/// Removes the application's template `name`.
-pub fn remove(app_dir: &Path, name: &str) -> Result<PathBuf, TemplateError> {
-    let template = find(app_dir, name)?;
-    match template.origin {
-        Origin::BuiltIn => Err(TemplateError::BuiltIn(name.to_owned())),
-        Origin::Application(dir) | Origin::Exosphere(dir) => {
-            crate::adapters::paths::inside(app_dir, &dir)?;
-            std::fs::remove_dir_all(&dir).map_err(TemplateError::io(&dir))?;
-            Ok(dir)
-        }
-    }
-}
-
 /// Checks that `name` can name a template directory.
-fn check_name(name: &str) -> Result<(), TemplateError> {
+pub(crate) fn check_name(name: &str) -> Result<(), TemplateError> {
     if crate::core::config::is_role(name) {
         Ok(())
     } else {
@@ -377,7 +346,9 @@ impl crate::core::exit::Exit for TemplateError {
             TemplateError::Unknown { .. }
             | TemplateError::BadName(_)
             | TemplateError::Exists(_)
-            | TemplateError::BuiltIn(_) => ExitStatus::Usage,
+            | TemplateError::BuiltIn(_)
+            | TemplateError::NoSource(_)
+            | TemplateError::Sources { .. } => ExitStatus::Usage,
             TemplateError::Io { .. } => ExitStatus::Io,
             TemplateError::Outside(err) => err.exit_status(),
             TemplateError::Escapes { .. }

@@ -1,7 +1,7 @@
 //! `exo add`: from a template, an image, a location or a repository; every
 //! error changes nothing.
 
-use super::{assert_generates_and_compose_accepts, git_repo, new_app, read, tree};
+use super::{assert_generates_and_compose_accepts, git_repo, init_app, new_app, read, tree};
 use crate::common::{exo, root, temp_copy};
 use predicates::str::contains;
 use std::path::Path;
@@ -244,12 +244,7 @@ fn add_from_a_repository_clones_it_and_records_it() {
     let not_a_service = temp.path().join("repos/docs");
     git_repo(&not_a_service, &[("README", "docs\n")]);
     let app = temp.path().join("app");
-    exo()
-        .arg("-C")
-        .arg(&app)
-        .args(["init", "app"])
-        .assert()
-        .success();
+    init_app(&app);
     assert_add_fails(
         &app,
         &["docs", "--repo", not_a_service.to_str().unwrap()],

@@ -72,6 +72,16 @@ pub fn assert_generates_and_compose_accepts(dir: &Path) {
     }
 }
 
+/// `exo init app` in `dir`.
+pub fn init_app(dir: &Path) {
+    exo()
+        .arg("-C")
+        .arg(dir)
+        .args(["init", "app"])
+        .assert()
+        .success();
+}
+
 /// A git repository at `dir` with `files` committed.
 pub fn git_repo(dir: &Path, files: &[(&str, &str)]) {
     std::fs::create_dir_all(dir).unwrap();

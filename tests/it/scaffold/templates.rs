@@ -1,6 +1,6 @@
 //! `exo template list | add | remove`.
 
-use super::{git_repo, read, tree};
+use super::{git_repo, init_app, read, tree};
 use crate::common::exo;
 use predicates::str::contains;
 use std::path::PathBuf;
@@ -38,17 +38,8 @@ fn templates_are_added_from_git_used_and_removed() {
     let empty = temp.path().join("repos/empty");
     git_repo(&empty, &[("README", "nothing\n")]);
     let app = temp.path().join("app");
-    exo()
-        .arg("-C")
-        .arg(&app)
-        .args(["init", "app"])
-        .assert()
-        .success();
-    let template = |args: &[&str]| {
-        let mut cmd = exo();
-        cmd.arg("-C").arg(&app).arg("template").args(args);
-        cmd
-    };
+    init_app(&app);
+    let template = |args: &[&str]| template_command(&app, args);
     template(&["add", "greeter", repo.to_str().unwrap()])
         .assert()
         .success()
@@ -116,4 +107,121 @@ fn templates_are_added_from_git_used_and_removed() {
         .success()
         .stderr(contains("Removed the template greeter"));
     assert!(!app.join(".exosphere/templates/greeter").exists());
+}
+
+/// `exo template ARGS` in the application `app`.
+fn template_command(app: &std::path::Path, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = exo();
+    cmd.arg("-C").arg(app).arg("template").args(args);
+    cmd
+}
+
+/// Runs git in `dir`, failing the test if it fails; its output.
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {output:?}");
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+#[test]
+fn templates_travel_with_the_application_pinned_and_updated() {
+    let temp = tempfile::tempdir().unwrap();
+    let repo = temp.path().join("repos/greeter");
+    git_repo(
+        &repo,
+        &[("service.yml", "type: worker\ndescription: Says hello\n")],
+    );
+    git(&repo, &["tag", "v1"]);
+    let first = git(&repo, &["rev-parse", "HEAD"]);
+    std::fs::write(
+        repo.join("service.yml"),
+        "type: worker\ndescription: Says hi\n",
+    )
+    .unwrap();
+    git(&repo, &["commit", "-qam", "hi"]);
+    git(&repo, &["tag", "v2"]);
+    std::fs::write(
+        repo.join("service.yml"),
+        "type: worker\ndescription: Waves\n",
+    )
+    .unwrap();
+    git(&repo, &["commit", "-qam", "wave"]);
+    let newest = git(&repo, &["rev-parse", "HEAD"]);
+
+    let app = temp.path().join("app");
+    init_app(&app);
+    let template = |args: &[&str]| template_command(&app, args);
+    let url = repo.to_str().unwrap();
+    template(&["add", "greeter", url, "--ref", "v1"])
+        .assert()
+        .success()
+        .stderr(contains(format!("at v1 ({})", &first[..12])));
+    let installed = app.join(".exosphere/templates/greeter");
+    assert!(!installed.join(".git").exists());
+    assert_eq!(
+        read(&installed.join("service.yml")),
+        "type: worker\ndescription: Says hello\n"
+    );
+    let sources = read(&app.join(".exosphere/template-sources.yml"));
+    assert!(sources.contains(&format!("commit: {first}")), "{sources}");
+    assert!(sources.contains("ref: v1"), "{sources}");
+
+    // A plain clone of the application has the template's files.
+    git(&app, &["init", "-q", "-b", "main"]);
+    git(&app, &["add", "."]);
+    git(&app, &["commit", "-qm", "app"]);
+    let clone = temp.path().join("clone");
+    git(
+        temp.path(),
+        &[
+            "clone",
+            "-q",
+            app.to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        read(&clone.join(".exosphere/templates/greeter/service.yml")),
+        "type: worker\ndescription: Says hello\n"
+    );
+
+    template(&["update", "greeter"])
+        .assert()
+        .success()
+        .stderr(contains("already at"));
+    template(&["update", "greeter", "--ref", "v2"])
+        .assert()
+        .success()
+        .stderr(contains(format!("from {}", &first[..12])));
+    assert_eq!(
+        read(&installed.join("service.yml")),
+        "type: worker\ndescription: Says hi\n"
+    );
+    template(&["update", "greeter", "--ref", &newest])
+        .assert()
+        .success();
+    assert_eq!(
+        read(&installed.join("service.yml")),
+        "type: worker\ndescription: Waves\n"
+    );
+    assert!(read(&app.join(".exosphere/template-sources.yml")).contains(&newest));
+    template(&["update", "greeter", "--ref", "v9"])
+        .assert()
+        .code(1)
+        .stderr(contains("has no `v9`"));
+    assert_eq!(
+        read(&installed.join("service.yml")),
+        "type: worker\ndescription: Waves\n"
+    );
+    template(&["update", "busybox"])
+        .assert()
+        .code(2)
+        .stderr(contains("was not added by `exo template add`"));
+    template(&["remove", "greeter"]).assert().success();
+    assert!(!app.join(".exosphere/template-sources.yml").exists());
 }

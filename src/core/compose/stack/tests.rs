@@ -123,6 +123,7 @@ fn persisted_dependencies_are_pinned_to_a_labelled_node() {
             port: Some(5432),
             host_port: None,
             health_check: None,
+            compose: Default::default(),
         },
     );
     let stack = staging(&app);
