@@ -215,6 +215,10 @@ impl Engine for DockerEngine {
         stats::usage(&self.api, id).boxed()
     }
 
+    fn processes<'a>(&'a self, id: &'a str) -> Pending<'a, Vec<(u32, String)>> {
+        stats::processes(&self.api, id).boxed()
+    }
+
     fn image_size<'a>(&'a self, id: &'a str) -> Pending<'a, u64> {
         stats::image_size(&self.api, id).boxed()
     }

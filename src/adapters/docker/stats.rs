@@ -50,3 +50,29 @@ pub async fn image_size(api: &bollard::Docker, id: &str) -> Result<u64, DockerEr
     let found = api.inspect_image(&image).await.map_err(failed)?;
     Ok(u64::try_from(found.size.unwrap_or(0)).unwrap_or(0))
 }
+
+/// The user ID and command of each process of the container, as the
+/// engine's `top` (`ps` on the engine's host) sees them.
+pub async fn processes(api: &bollard::Docker, id: &str) -> Result<Vec<(u32, String)>, DockerError> {
+    let options = bollard::query_parameters::TopOptionsBuilder::new()
+        .ps_args("-o pid,uid,comm")
+        .build();
+    let top = api
+        .top_processes(id, Some(options))
+        .await
+        .map_err(|err| DockerError::Engine {
+            action: format!("list the processes of container {}", super::api::short(id)),
+            message: engine_message(err),
+        })?;
+    let titles = top.titles.unwrap_or_default();
+    let column = |name: &str| titles.iter().position(|t| t.eq_ignore_ascii_case(name));
+    let (Some(uid), Some(command)) = (column("UID"), column("COMMAND")) else {
+        return Ok(Vec::new());
+    };
+    Ok(top
+        .processes
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|row| Some((row.get(uid)?.parse().ok()?, row.get(command)?.clone())))
+        .collect())
+}

@@ -44,7 +44,10 @@ pub fn scan(dir: &Path, dockerfiles: &[String]) -> (Vec<Finding>, Vec<ScannerRun
                 None => Some("failed: its output was not the JSON expected".to_owned()),
             },
         };
-        runs.push(ScannerRun { tool, skipped });
+        runs.push(ScannerRun {
+            tool: tool.to_owned(),
+            skipped,
+        });
     }
     (findings, runs)
 }
