@@ -14,6 +14,7 @@ mod docs;
 mod e2e_deploy;
 mod e2e_performance;
 mod e2e_scaffold;
+mod e2e_security;
 mod e2e_shared;
 mod e2e_test;
 mod e2e_up;

@@ -102,23 +102,59 @@ fn the_fixed_application_has_no_finding() {
 }
 
 #[test]
-fn fail_on_sets_the_exit_code_and_plain_security_says_dynamic_did_not_run() {
-    let dir = root().join("tests/apps/insecure");
+fn fail_on_sets_the_exit_code_and_plain_security_needs_docker_for_its_dynamic_part() {
+    let app = temp_copy(&root().join("tests/apps/insecure"));
     let empty = tempfile::tempdir().expect("an empty PATH directory");
     let output = exo()
-        .current_dir(&dir)
+        .current_dir(app.path())
         .env("PATH", empty.path())
         .args(["test", "--security"])
         .output()
         .expect("run exo");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("dynamic security checks are not implemented yet"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("`docker` was not found"), "{stderr}");
+    assert_ne!(output.status.code(), Some(0), "{stderr}");
     let secure = root().join("tests/apps/secure");
     let (scanned, _, _) = found(&secure, &["--fail-on", "low"]);
     assert_eq!(scanned.code, Some(0), "{}", scanned.stderr);
+}
+
+#[test]
+fn roles_narrow_the_scan_to_their_services_and_dependencies() {
+    let app = temp_copy(&root().join("tests/apps/insecure"));
+    let admin = app.path().join("admin");
+    std::fs::create_dir_all(&admin).expect("mkdir admin");
+    std::fs::write(admin.join("service.yml"), "type: worker\n").expect("service.yml");
+    std::fs::write(admin.join("Dockerfile.prod"), "FROM exo-base/busybox:1\n").expect("Dockerfile");
+    let file = app.path().join("application.yml");
+    let text = std::fs::read_to_string(&file).expect("application.yml");
+    std::fs::write(&file, format!("{text}  admin:\n    location: ./admin\n")).expect("write");
+    let places = |roles: &[&str]| -> Vec<String> {
+        let (_, found, _) = found(app.path(), roles);
+        found
+            .into_iter()
+            .map(|(rule, place)| format!("{rule} {place}"))
+            .collect()
+    };
+    let all = places(&[]);
+    assert!(
+        all.contains(&"EXO-S002 admin/Dockerfile.prod:1:1".to_owned()),
+        "{all:?}"
+    );
+    let web = places(&["web"]);
+    assert!(web.iter().all(|f| !f.contains("admin/")), "{web:?}");
+    // web's own problems and those of the dependency it uses stay.
+    assert!(
+        web.contains(&"EXO-S002 web/Dockerfile.prod:1:1".to_owned()),
+        "{web:?}"
+    );
+    assert!(
+        web.contains(&"EXO-S005 application.yml:9:18".to_owned()),
+        "{web:?}"
+    );
+    let unknown = scan(app.path(), &["nosuch"]);
+    assert_eq!(unknown.code, Some(2), "{}", unknown.stderr);
+    assert!(unknown.stderr.contains("nosuch"), "{}", unknown.stderr);
 }
 
 #[test]
@@ -248,5 +284,6 @@ fn the_schema_takes_every_rule_id_and_no_other() {
     for rule in exo::core::model::security::RULES {
         assert!(validator.is_valid(&with(rule.id)), "{}", rule.id);
     }
-    assert!(!validator.is_valid(&with("EXO-S011")));
+    assert!(!validator.is_valid(&with("EXO-S024")));
+    assert!(!validator.is_valid(&with("EXO-S000")));
 }
