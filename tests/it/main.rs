@@ -31,6 +31,7 @@ mod schema;
 mod security;
 mod stack_config;
 mod status;
+mod trivy_config;
 mod update;
 mod version;
 mod warnings;

@@ -236,8 +236,10 @@ fn sarif_is_valid_sarif_2_1_0_and_junit_matches_its_schema() {
 #[test]
 fn hadolints_findings_are_merged_and_a_missing_trivy_is_skipped() {
     let hadolint = crate::deployment::tool("hadolint");
-    let bin = hadolint.parent().expect("the tools' bin directory");
-    let scanned = scan_with_path(&root().join("tests/apps/insecure"), bin, &[]);
+    // The tools' directory holds Trivy too: a PATH with hadolint alone.
+    let bin = tempfile::tempdir().expect("a PATH directory");
+    std::os::unix::fs::symlink(&hadolint, bin.path().join("hadolint")).expect("link hadolint");
+    let scanned = scan_with_path(&root().join("tests/apps/insecure"), bin.path(), &[]);
     assert!(
         scanned
             .stdout

@@ -232,8 +232,8 @@ fn seconds(duration: Duration) -> i32 {
 /// service may bind a port below 1024; a dependency's entrypoint (as the
 /// official database images do) may start as root, give its data volume
 /// to its own user and step down to it. The user and a read-only root
-/// are left to the image: most write somewhere (kustomization.yaml can
-/// patch them in, see the security guide).
+/// are left to the image: most write somewhere (an overlay can patch
+/// them in, see the security guide).
 fn security(kind: Kind) -> SecurityContext {
     let add: &[&str] = match kind {
         Kind::Service(_) => &["NET_BIND_SERVICE"],
