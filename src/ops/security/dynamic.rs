@@ -128,15 +128,18 @@ async fn observe(
     };
     let processes = engine.processes(id).await?;
     let read = ["cat", "/proc/net/tcp", "/proc/net/tcp6"].map(str::to_owned);
-    let executed = engine.exec(id, &read).await?;
     // `cat` fails on a missing tcp6 after printing tcp: what it printed counts.
-    let proc_net_tcp = executed
-        .output
-        .contains("local_address")
-        .then_some(executed.output);
-    if proc_net_tcp.is_none() {
-        skip("the listening ports", "the image has no `cat`".to_owned());
-    }
+    let proc_net_tcp = match engine.exec(id, &read).await {
+        Ok(executed) if executed.output.contains("local_address") => Some(executed.output),
+        Ok(_) => {
+            skip("the listening ports", "the image has no `cat`".to_owned());
+            None
+        }
+        Err(err) => {
+            skip("the listening ports", err.to_string());
+            None
+        }
+    };
     let mut observed = Observed {
         container: container.clone(),
         processes,
@@ -156,11 +159,15 @@ async fn observe(
             {
                 paths.push(path.clone());
             }
+            let mut refused = None;
             for path in paths {
                 match answers::fetch(at, path, ASK_TIMEOUT).await {
                     Ok(answer) => observed.answers.push(answer),
-                    Err(why) => skip("the HTTP checks", format!("not HTTP ({why})")),
+                    Err(why) => refused = Some(why),
                 }
+            }
+            if let (true, Some(why)) = (observed.answers.is_empty(), refused) {
+                skip("the HTTP checks", format!("not HTTP ({why})"));
             }
         }
         Kind::Dependency => {

@@ -42,28 +42,67 @@ const PROC_NET_TCP: &str = "  sl  local_address rem_address   st
    1: 00000000:240D 00000000:0000 0A
 ";
 
-#[tokio::test]
-async fn a_careless_service_is_found_at_its_places_and_everything_is_removed() {
-    let port = careless_server().await;
+/// Writes `files` into a new application directory.
+fn application(files: &[(&str, String)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let write = |name: &str, text: String| {
+    for (name, text) in files {
         let path = dir.path().join(name);
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
         std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+/// The dynamic part on the application in `dir`, against `fake`.
+async fn scanned(dir: &std::path::Path, fake: &FakeEngine) -> super::Dynamic {
+    let app = crate::core::config::load(dir).expect("the application loads");
+    let selection = Selection::new(&app, &[]).expect("a selection");
+    let project = Project {
+        file: dir.join("docker-compose/run_production.yml"),
+        name: "scannedsec".into(),
+        app_dir: dir.to_path_buf(),
     };
-    write(
-        "application.yml",
-        "name: careless\nservices:\n  web:\n    location: ./web\n".into(),
-    );
-    write(
-        "web/service.yml",
-        format!("type: public\nproduction:\n  port: {port}\n"),
-    );
-    write(
-        "web/Dockerfile.prod",
-        "FROM exo-base/busybox:1 AS build\nRUN true\nFROM exo-base/busybox:1\n".into(),
-    );
-    let app = crate::core::config::load(dir.path()).expect("the application loads");
+    let options = DynamicOptions {
+        wait_timeout: Duration::from_secs(30),
+        logs: LogFormat {
+            prefix: true,
+            color: false,
+        },
+    };
+    let sources = read_sources(&app, dir).expect("the sources");
+    let (_press, mut interrupts) = Interrupts::channel();
+    let engine: Arc<dyn Engine> = Arc::new(fake.clone());
+    scan(
+        &engine,
+        &project,
+        &selection.plan,
+        &selection.containers,
+        &sources,
+        &options,
+        &mut interrupts,
+        &mut Printer::plain(),
+    )
+    .await
+    .expect("the fake engine does not fail")
+}
+
+#[tokio::test]
+async fn a_careless_service_is_found_at_its_places_and_everything_is_removed() {
+    let port = careless_server().await;
+    let dir = application(&[
+        (
+            "application.yml",
+            "name: careless\nservices:\n  web:\n    location: ./web\n".into(),
+        ),
+        (
+            "web/service.yml",
+            format!("type: public\nproduction:\n  port: {port}\n"),
+        ),
+        (
+            "web/Dockerfile.prod",
+            "FROM exo-base/busybox:1 AS build\nRUN true\nFROM exo-base/busybox:1\n".into(),
+        ),
+    ]);
     let fake = FakeEngine::new(&[(
         "web",
         Behaviour {
@@ -75,34 +114,9 @@ async fn a_careless_service_is_found_at_its_places_and_everything_is_removed() {
             ..Behaviour::default()
         },
     )]);
+    let dynamic = scanned(dir.path(), &fake).await;
+    let app = crate::core::config::load(dir.path()).expect("the application loads");
     let selection = Selection::new(&app, &[]).expect("a selection");
-    let project = Project {
-        file: dir.path().join("docker-compose/run_production.yml"),
-        name: "carelesssec".into(),
-        app_dir: dir.path().to_path_buf(),
-    };
-    let options = DynamicOptions {
-        wait_timeout: Duration::from_secs(30),
-        logs: LogFormat {
-            prefix: true,
-            color: false,
-        },
-    };
-    let sources = read_sources(&app, dir.path()).expect("the sources");
-    let (_press, mut interrupts) = Interrupts::channel();
-    let engine: Arc<dyn Engine> = Arc::new(fake.clone());
-    let dynamic = scan(
-        &engine,
-        &project,
-        &selection.plan,
-        &selection.containers,
-        &sources,
-        &options,
-        &mut interrupts,
-        &mut Printer::plain(),
-    )
-    .await
-    .expect("the fake engine does not fail");
     assert_eq!(dynamic.broken, None);
     let found: Vec<String> = dynamic
         .findings
@@ -146,4 +160,37 @@ async fn a_careless_service_is_found_at_its_places_and_everything_is_removed() {
     report.merge(&app, dynamic, "2026-01-01".parse().expect("a date"));
     assert_eq!(report.parts, [crate::core::model::security::Part::Dynamic]);
     assert!(report.fails_at(crate::core::model::security::Severity::High));
+}
+
+#[tokio::test]
+async fn a_check_that_cannot_be_made_is_skipped_not_passed() {
+    let dir = application(&[
+        (
+            "application.yml",
+            "name: quiet\nservices:\n  jobs:\n    location: ./jobs\n".into(),
+        ),
+        ("jobs/service.yml", "type: worker\n".into()),
+    ]);
+    // Its image has no `cat`: the fake's exec of anything but `true` fails.
+    let fake = FakeEngine::new(&[(
+        "jobs",
+        Behaviour {
+            processes: vec![(1000, "jobs".into())],
+            ..Behaviour::default()
+        },
+    )]);
+    let dynamic = scanned(dir.path(), &fake).await;
+    assert!(dynamic.findings.is_empty(), "{:?}", dynamic.findings);
+    let skipped: Vec<(&str, Option<&str>)> = dynamic
+        .skipped
+        .iter()
+        .map(|run| (run.tool.as_str(), run.skipped.as_deref()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [(
+            "the listening ports of jobs",
+            Some("the image has no `cat`")
+        )]
+    );
 }
