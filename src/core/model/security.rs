@@ -229,7 +229,7 @@ pub const RUNS_AS_ROOT: Rule = Rule {
     id: "EXO-S022",
     severity: Severity::High,
     title: "a container's processes run as root",
-    fix: "run as another user: `USER` in Dockerfile.prod (a dependency: its image's non-root variant or `user:`)",
+    fix: "run as another user: `USER` in Dockerfile.prod; a dependency: an image (or variant) that runs as its own user",
     part: Part::Dynamic,
     zap: None,
 };

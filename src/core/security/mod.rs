@@ -44,7 +44,13 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of exo's `rule`; the message names the OWASP ZAP rule
+    /// that finds the same, if one does.
     pub fn of(rule: Rule, service: &str, location: Location, message: String) -> Finding {
+        let message = match rule.zap {
+            Some(zap) => format!("{message} (ZAP {zap})"),
+            None => message,
+        };
         Finding {
             rule: rule.id.to_owned(),
             severity: rule.severity,

@@ -194,3 +194,28 @@ async fn a_check_that_cannot_be_made_is_skipped_not_passed() {
         )]
     );
 }
+
+#[test]
+fn roles_select_their_containers_and_the_dependencies_they_use() {
+    let dir = application(&[
+        (
+            "application.yml",
+            "name: two\nlocal:\n  dependencies:\n    cache:\n      image: redis:7.2\nservices:\n  web:\n    location: ./web\n  admin:\n    location: ./admin\n".into(),
+        ),
+        ("web/service.yml", "type: worker\n".into()),
+        ("admin/service.yml", "type: worker\n".into()),
+    ]);
+    let app = crate::core::config::load(dir.path()).expect("the application loads");
+    let ids = |roles: &[String]| -> Vec<String> {
+        let selection = Selection::new(&app, roles).expect("a selection");
+        let mut ids: Vec<String> = selection.containers.iter().map(|c| c.id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&[]), ["admin", "cache", "web"]);
+    assert_eq!(ids(&["web".into()]), ["cache", "web"]);
+    assert!(matches!(
+        Selection::new(&app, &["nosuch".into()]),
+        Err(super::SecurityError::UnknownRole(_))
+    ));
+}
