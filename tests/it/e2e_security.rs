@@ -1,7 +1,8 @@
 //! End-to-end test of `exo test --security --dynamic` on the real Docker
 //! Engine with tests/apps/exposed: busybox httpd as root with pages
 //! without security headers and a second, undeclared listener, and a Redis
-//! that serves a client without a password. The [`Project`] guard removes
+//! that serves a client without a password; Trivy (from
+//! scripts/provision.sh) finds the token left in the web image. The [`Project`] guard removes
 //! everything of its project, passed or failed.
 
 use crate::common::root;
@@ -17,8 +18,16 @@ fn e2e_security_dynamic_finds_each_problem_of_the_running_application() {
     let project = Project::new("security", &root().join("tests/apps/exposed"));
     let sarif = project.dir().join("security.sarif");
     let junit = project.dir().join("security.xml");
+    let trivy = crate::deployment::tool("trivy");
+    let tools = trivy.parent().expect("the tools' directory");
+    let path = format!(
+        "{}:{}",
+        tools.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let mut exo = project.exo();
-    exo.args(["test", "--security", "--dynamic", "-p", &project.name])
+    exo.env("PATH", path)
+        .args(["test", "--security", "--dynamic", "-p", &project.name])
         .arg("--sarif")
         .arg(&sarif)
         .arg("--junit")
@@ -52,9 +61,10 @@ fn e2e_security_dynamic_finds_each_problem_of_the_running_application() {
             "EXO-S012 web/service.yml:5:9",
             "EXO-S013 web/service.yml:5:9",
             "EXO-S021 web/service.yml:5:9",
-            "EXO-S022 application.yml:9:14",
+            "EXO-S022 application.yml:10:14",
             "EXO-S022 web/Dockerfile.prod:1:1",
-            "EXO-S023 application.yml:9:14",
+            "EXO-S023 application.yml:10:14",
+            "github-pat web/Dockerfile.prod:1:1",
         ],
         "{ran}"
     );

@@ -76,3 +76,30 @@ pub async fn processes(api: &bollard::Docker, id: &str) -> Result<Vec<(u32, Stri
         .filter_map(|row| Some((row.get(uid)?.parse().ok()?, row.get(command)?.clone())))
         .collect())
 }
+
+/// Writes the image of the container to `path` as `docker save` does.
+pub async fn save_image(
+    api: &bollard::Docker,
+    id: &str,
+    path: &std::path::Path,
+) -> Result<(), DockerError> {
+    use std::io::Write;
+    let failed = |message: String| DockerError::Engine {
+        action: format!("save the image of container {}", super::api::short(id)),
+        message,
+    };
+    let container = api
+        .inspect_container(id, None)
+        .await
+        .map_err(|err| failed(engine_message(err)))?;
+    let image = container.image.unwrap_or_default();
+    // Chunks of a local tar, written as they come: short blocking writes.
+    let mut file = std::fs::File::create(path).map_err(|err| failed(err.to_string()))?;
+    let mut chunks = api.export_image(&image);
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|err| failed(engine_message(err)))?;
+        file.write_all(&chunk)
+            .map_err(|err| failed(err.to_string()))?;
+    }
+    file.flush().map_err(|err| failed(err.to_string()))
+}

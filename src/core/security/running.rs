@@ -6,7 +6,9 @@ use super::listening::{reachable_ports, root_processes};
 use super::passive::{self, Answer};
 use super::{Finding, Location, Sources};
 use crate::core::deployed::{Container, Image, Kind};
-use crate::core::model::security::{OPEN_DEPENDENCY, RUNS_AS_ROOT, Rule, UNDECLARED_PORT};
+use crate::core::model::security::{
+    OPEN_DEPENDENCY, RUNS_AS_ROOT, Rule, Severity, UNDECLARED_PORT,
+};
 use std::collections::BTreeSet;
 
 /// What was seen of one running container.
@@ -21,6 +23,20 @@ pub struct Observed {
     pub answers: Vec<Answer>,
     /// What a dependency answered a client without credentials, when it served it.
     pub open_answer: Option<String>,
+    /// What Trivy's secret scan found in its image's layers.
+    pub image_secrets: Vec<ImageSecret>,
+}
+
+/// A secret in a file of an image, as Trivy's secret scan reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageSecret {
+    /// Trivy's rule, e.g. `github-pat`.
+    pub rule: String,
+    pub severity: Severity,
+    pub title: String,
+    /// The file in the image, and the line.
+    pub file: String,
+    pub line: usize,
 }
 
 /// The findings of what was observed, one per rule and container (the
@@ -30,6 +46,18 @@ pub fn findings(sources: &Sources, observed: &[Observed]) -> Vec<Finding> {
     for seen in observed {
         let container = &seen.container;
         let id = container.id.as_str();
+        for secret in &seen.image_secrets {
+            findings.push(Finding {
+                rule: secret.rule.clone(),
+                severity: secret.severity,
+                title: secret.title.clone(),
+                fix: "keep the file out of the image (.dockerignore, or a build stage that is not the last), give the value at run time as a secret, and rotate it".to_owned(),
+                service: id.to_owned(),
+                location: user_place(sources, container),
+                message: format!("{} in the image's /{}:{}", secret.title, secret.file.trim_start_matches('/'), secret.line),
+                tool: "trivy".to_owned(),
+            });
+        }
         let mut add = |rule: Rule, location: Location, message: String| {
             if !findings
                 .iter()

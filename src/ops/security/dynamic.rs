@@ -5,7 +5,7 @@
 //! its HTTP port, and whether a dependency serves a client without
 //! credentials; then everything removed, Ctrl-C included.
 
-use super::{ScannerRun, SecurityError};
+use super::{ScannerRun, SecurityError, external};
 use crate::adapters::docker::{Down, Engine, Project};
 use crate::adapters::signals::Interrupts;
 use crate::adapters::{answers, probe};
@@ -13,7 +13,7 @@ use crate::core::config::catalog;
 use crate::core::deployed::{Container, Image, Kind, ReadyCheck, Value};
 use crate::core::plan::Plan;
 use crate::core::security::open;
-use crate::core::security::{Observed, Sources, running_findings};
+use crate::core::security::{ImageSecret, Observed, Sources, running_findings};
 use crate::ops::report::{LogFormat, Reporter};
 use crate::ops::up::{self, AfterFailure, Outcome, UpOptions};
 use std::net::{IpAddr, SocketAddr};
@@ -120,15 +120,16 @@ async fn observe(
     address: Option<IpAddr>,
     dynamic: &mut Dynamic,
 ) -> Result<Observed, SecurityError> {
+    let processes = engine.processes(id).await?;
+    let read = ["cat", "/proc/net/tcp", "/proc/net/tcp6"].map(str::to_owned);
+    // `cat` fails on a missing tcp6 after printing tcp: what it printed counts.
+    let image_secrets = image_secrets(engine, id, container, dynamic).await?;
     let mut skip = |check: &str, why: String| {
         dynamic.skipped.push(ScannerRun {
             tool: format!("{check} of {}", container.id),
             skipped: Some(why),
         });
     };
-    let processes = engine.processes(id).await?;
-    let read = ["cat", "/proc/net/tcp", "/proc/net/tcp6"].map(str::to_owned);
-    // `cat` fails on a missing tcp6 after printing tcp: what it printed counts.
     let proc_net_tcp = match engine.exec(id, &read).await {
         Ok(executed) if executed.output.contains("local_address") => Some(executed.output),
         Ok(_) => {
@@ -146,6 +147,7 @@ async fn observe(
         proc_net_tcp,
         answers: Vec::new(),
         open_answer: None,
+        image_secrets,
     };
     let (Some(ip), Some(port)) = (address, container.port) else {
         return Ok(observed);
@@ -192,4 +194,40 @@ async fn observe(
         }
     }
     Ok(observed)
+}
+
+/// Trivy's secret scan of a built image's layers (an image pulled as
+/// named is the registry's, not the application's); noted once as
+/// skipped when Trivy cannot run.
+async fn image_secrets(
+    engine: &dyn Engine,
+    id: &str,
+    container: &Container,
+    dynamic: &mut Dynamic,
+) -> Result<Vec<ImageSecret>, SecurityError> {
+    let Image::Built(_) = &container.image else {
+        return Ok(Vec::new());
+    };
+    let dir = tempfile::tempdir().map_err(|source| SecurityError::Read {
+        path: "a temporary directory".to_owned(),
+        source,
+    })?;
+    let tar = dir.path().join("image.tar");
+    engine.save_image(id, &tar).await?;
+    let scanned = tokio::task::spawn_blocking(move || external::image_secrets(&tar))
+        .await
+        .unwrap_or_else(|err| Err(format!("failed: {err}")));
+    match scanned {
+        Ok(secrets) => Ok(secrets),
+        Err(why) => {
+            let tool = "trivy image (the secrets in the built images)".to_owned();
+            if !dynamic.skipped.iter().any(|run| run.tool == tool) {
+                dynamic.skipped.push(ScannerRun {
+                    tool,
+                    skipped: Some(why),
+                });
+            }
+            Ok(Vec::new())
+        }
+    }
 }

@@ -181,9 +181,12 @@ async fn a_check_that_cannot_be_made_is_skipped_not_passed() {
     )]);
     let dynamic = scanned(dir.path(), &fake).await;
     assert!(dynamic.findings.is_empty(), "{:?}", dynamic.findings);
+    // (Trivy's image scan is skipped too, as not installed or failing on
+    // the fake's empty image, depending on the machine.)
     let skipped: Vec<(&str, Option<&str>)> = dynamic
         .skipped
         .iter()
+        .filter(|run| !run.tool.starts_with("trivy"))
         .map(|run| (run.tool.as_str(), run.skipped.as_deref()))
         .collect();
     assert_eq!(

@@ -5,7 +5,7 @@
 use super::ScannerRun;
 use crate::adapters::scanners::{self, Outcome};
 use crate::core::model::security::Severity;
-use crate::core::security::{Finding, Location};
+use crate::core::security::{Finding, ImageSecret, Location};
 use serde_json::Value;
 use std::path::Path;
 
@@ -50,6 +50,49 @@ pub fn scan(dir: &Path, dockerfiles: &[String]) -> (Vec<Finding>, Vec<ScannerRun
         });
     }
     (findings, runs)
+}
+
+/// Trivy's secret scan of the image saved at `tar`; why not, when it
+/// could not run.
+pub fn image_secrets(tar: &Path) -> Result<Vec<ImageSecret>, String> {
+    let dir = tar.parent().unwrap_or(tar);
+    let tar = tar.to_string_lossy();
+    let args = [
+        "image",
+        "--input",
+        &tar,
+        "--scanners",
+        "secret",
+        "--format",
+        "json",
+        "--quiet",
+    ];
+    match scanners::run("trivy", &args, dir) {
+        Outcome::NotInstalled => Err("not installed".to_owned()),
+        Outcome::Failed(why) => Err(format!("failed: {why}")),
+        Outcome::Ran(output) => read_secrets(&output)
+            .ok_or_else(|| "failed: its output was not the JSON expected".to_owned()),
+    }
+}
+
+/// Trivy's JSON: `Results[].Secrets[]` with `RuleID`, `Severity`, `Title`
+/// and `StartLine`, the file being the result's `Target`.
+fn read_secrets(output: &str) -> Option<Vec<ImageSecret>> {
+    let report: Value = serde_json::from_str(output).ok()?;
+    let mut found = Vec::new();
+    for result in report["Results"].as_array().into_iter().flatten() {
+        for item in result["Secrets"].as_array().into_iter().flatten() {
+            found.push(ImageSecret {
+                rule: item["RuleID"].as_str().unwrap_or("trivy-secret").to_owned(),
+                severity: Severity::parse(item["Severity"].as_str().unwrap_or(""))
+                    .unwrap_or(Severity::High),
+                title: item["Title"].as_str().unwrap_or_default().to_owned(),
+                file: result["Target"].as_str().unwrap_or_default().to_owned(),
+                line: item["StartLine"].as_u64().unwrap_or(1) as usize,
+            });
+        }
+    }
+    Some(found)
 }
 
 fn text_of(dir: &Path, file: &str) -> String {
@@ -132,7 +175,7 @@ fn trivy(output: &str, dir: &Path) -> Option<Vec<Finding>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{hadolint, trivy};
+    use super::{hadolint, read_secrets, trivy};
     use std::path::Path;
 
     #[test]
@@ -159,6 +202,22 @@ mod tests {
         assert_eq!(
             found[0].severity,
             crate::core::model::security::Severity::High
+        );
+        let secrets = read_secrets(
+            r#"{"Results":[{"Target":"app/settings.conf","Class":"secret","Secrets":[{"RuleID":"github-pat","Category":"GitHub","Severity":"CRITICAL","Title":"GitHub Personal Access Token","StartLine":2}]}]}"#,
+        )
+        .expect("trivy secret json");
+        assert_eq!(
+            (
+                secrets[0].rule.as_str(),
+                secrets[0].file.as_str(),
+                secrets[0].line
+            ),
+            ("github-pat", "app/settings.conf", 2)
+        );
+        assert_eq!(
+            secrets[0].severity,
+            crate::core::model::security::Severity::Critical
         );
     }
 }
