@@ -69,5 +69,13 @@ fn e2e_security_dynamic_finds_each_problem_of_the_running_application() {
         "{ran}"
     );
     assert!(ran.stdout.contains("9229"), "{ran}");
+    crate::security::assert_valid_sarif(&report);
+    let zap = &report["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|rule| rule["id"] == "EXO-S011")
+        .expect("EXO-S011 is listed")["properties"]["zap"];
+    assert_eq!(zap, 10021, "{ran}");
     assert_valid_junit(&std::fs::read_to_string(&junit).unwrap_or_default(), &ran);
 }

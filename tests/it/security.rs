@@ -197,6 +197,19 @@ fn an_unknown_rule_is_a_configuration_error_with_its_place() {
     );
 }
 
+/// Checks `sarif` against the SARIF 2.1.0 schema kept in tests/schemas.
+pub(crate) fn assert_valid_sarif(sarif: &serde_json::Value) {
+    let schema_text = std::fs::read_to_string(root().join("tests/schemas/sarif-schema-2.1.0.json"))
+        .expect("the SARIF schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a schema validator");
+    let errors: Vec<String> = validator
+        .iter_errors(sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(errors, Vec::<String>::new());
+}
+
 #[test]
 fn sarif_is_valid_sarif_2_1_0_and_junit_matches_its_schema() {
     let out = tempfile::tempdir().expect("a report directory");
@@ -205,15 +218,7 @@ fn sarif_is_valid_sarif_2_1_0_and_junit_matches_its_schema() {
         &root().join("tests/apps/insecure"),
         &["--junit", junit.to_str().expect("utf-8 path")],
     );
-    let schema_text = std::fs::read_to_string(root().join("tests/schemas/sarif-schema-2.1.0.json"))
-        .expect("the SARIF schema");
-    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
-    let validator = jsonschema::validator_for(&schema).expect("a schema validator");
-    let errors: Vec<String> = validator
-        .iter_errors(&sarif)
-        .map(|e| e.to_string())
-        .collect();
-    assert_eq!(errors, Vec::<String>::new());
+    assert_valid_sarif(&sarif);
     let xmllint = std::process::Command::new("xmllint")
         .arg("--noout")
         .arg("--schema")

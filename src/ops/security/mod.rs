@@ -30,7 +30,8 @@ pub struct ScannerRun {
     pub skipped: Option<String>,
 }
 
-/// The findings of one static scan, sorted by service, then place.
+/// The findings of one scan (its static part, its dynamic part or both),
+/// sorted by service, then place.
 #[derive(Debug)]
 pub struct Scan {
     pub application: String,
