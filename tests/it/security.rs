@@ -294,3 +294,36 @@ fn the_schema_takes_every_rule_id_and_no_other() {
     assert!(!validator.is_valid(&with("EXO-S024")));
     assert!(!validator.is_valid(&with("EXO-S000")));
 }
+
+#[test]
+fn a_scanners_finding_belongs_to_the_service_whose_directory_holds_the_file() {
+    let app = temp_copy(&root().join("tests/apps/secure"));
+    let dir = app.path().join("admin-service");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("service.yml"), "type: worker\n").expect("service.yml");
+    std::fs::write(
+        dir.join("Dockerfile.prod"),
+        "FROM exo-base/busybox:1\nRUN cd /tmp && touch x\nUSER 1000\n",
+    )
+    .expect("Dockerfile.prod");
+    let file = app.path().join("application.yml");
+    let text = std::fs::read_to_string(&file).expect("application.yml");
+    std::fs::write(
+        &file,
+        format!("{text}  admin:\n    location: ./admin-service\n"),
+    )
+    .expect("write");
+    let hadolint = crate::deployment::tool("hadolint");
+    let bin = tempfile::tempdir().expect("a PATH directory");
+    std::os::unix::fs::symlink(&hadolint, bin.path().join("hadolint")).expect("link hadolint");
+    let admin = scan_with_path(app.path(), bin.path(), &["admin"]);
+    assert!(
+        admin
+            .stdout
+            .contains("\nadmin\n  medium   DL3003    admin-service/Dockerfile.prod:2:1"),
+        "{}",
+        admin.stdout
+    );
+    let web = scan_with_path(app.path(), bin.path(), &["web"]);
+    assert!(!web.stdout.contains("DL3003"), "{}", web.stdout);
+}

@@ -168,7 +168,16 @@ impl Scan {
         let sources = read_sources(app, dir)?;
         let mut findings = security::check(app, &sources, today);
         let dockerfiles: Vec<String> = sources.dockerfiles.iter().map(|d| d.1.clone()).collect();
-        let (external, scanners) = external::scan(dir, &dockerfiles);
+        let (mut external, scanners) = external::scan(dir, &dockerfiles);
+        // A scanner names a file: its service is the one whose directory holds it.
+        for finding in &mut external {
+            if let Some(service) = app.services.values().find(|s| {
+                matches!(&s.source, ServiceSource::Location(location)
+                    if !location.is_empty() && finding.location.file.starts_with(&format!("{location}/")))
+            }) {
+                finding.service = service.role.clone();
+            }
+        }
         findings.extend(external);
         findings.retain(|f| self.whole || self.subjects.contains(&f.service));
         self.findings.extend(findings);
