@@ -119,16 +119,24 @@ fn fail_on_sets_the_exit_code_and_plain_security_needs_docker_for_its_dynamic_pa
     assert_eq!(scanned.code, Some(0), "{}", scanned.stderr);
 }
 
+/// A copy of the application `app` with a worker `admin` in `directory`,
+/// built from `dockerfile`.
+fn with_worker(app: &str, directory: &str, dockerfile: &str) -> tempfile::TempDir {
+    let copy = temp_copy(&root().join(app));
+    let dir = copy.path().join(directory);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("service.yml"), "type: worker\n").expect("service.yml");
+    std::fs::write(dir.join("Dockerfile.prod"), dockerfile).expect("Dockerfile.prod");
+    let file = copy.path().join("application.yml");
+    let text = std::fs::read_to_string(&file).expect("application.yml");
+    let added = format!("{text}  admin:\n    location: ./{directory}\n");
+    std::fs::write(&file, added).expect("write application.yml");
+    copy
+}
+
 #[test]
 fn roles_narrow_the_scan_to_their_services_and_dependencies() {
-    let app = temp_copy(&root().join("tests/apps/insecure"));
-    let admin = app.path().join("admin");
-    std::fs::create_dir_all(&admin).expect("mkdir admin");
-    std::fs::write(admin.join("service.yml"), "type: worker\n").expect("service.yml");
-    std::fs::write(admin.join("Dockerfile.prod"), "FROM exo-base/busybox:1\n").expect("Dockerfile");
-    let file = app.path().join("application.yml");
-    let text = std::fs::read_to_string(&file).expect("application.yml");
-    std::fs::write(&file, format!("{text}  admin:\n    location: ./admin\n")).expect("write");
+    let app = with_worker("tests/apps/insecure", "admin", "FROM exo-base/busybox:1\n");
     let places = |roles: &[&str]| -> Vec<String> {
         let (_, found, _) = found(app.path(), roles);
         found
@@ -297,22 +305,11 @@ fn the_schema_takes_every_rule_id_and_no_other() {
 
 #[test]
 fn a_scanners_finding_belongs_to_the_service_whose_directory_holds_the_file() {
-    let app = temp_copy(&root().join("tests/apps/secure"));
-    let dir = app.path().join("admin-service");
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    std::fs::write(dir.join("service.yml"), "type: worker\n").expect("service.yml");
-    std::fs::write(
-        dir.join("Dockerfile.prod"),
+    let app = with_worker(
+        "tests/apps/secure",
+        "admin-service",
         "FROM exo-base/busybox:1\nRUN cd /tmp && touch x\nUSER 1000\n",
-    )
-    .expect("Dockerfile.prod");
-    let file = app.path().join("application.yml");
-    let text = std::fs::read_to_string(&file).expect("application.yml");
-    std::fs::write(
-        &file,
-        format!("{text}  admin:\n    location: ./admin-service\n"),
-    )
-    .expect("write");
+    );
     let hadolint = crate::deployment::tool("hadolint");
     let bin = tempfile::tempdir().expect("a PATH directory");
     std::os::unix::fs::symlink(&hadolint, bin.path().join("hadolint")).expect("link hadolint");
