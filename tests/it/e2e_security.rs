@@ -26,7 +26,9 @@ fn e2e_security_dynamic_finds_each_problem_of_the_running_application() {
         std::env::var("PATH").unwrap_or_default()
     );
     let mut exo = project.exo();
+    // A cache of its own: no vulnerability database a developer may have.
     exo.env("PATH", path)
+        .env("TRIVY_CACHE_DIR", project.dir().join("trivy-cache"))
         .args(["test", "--security", "--dynamic", "-p", &project.name])
         .arg("--sarif")
         .arg(&sarif)
@@ -69,6 +71,13 @@ fn e2e_security_dynamic_finds_each_problem_of_the_running_application() {
         "{ran}"
     );
     assert!(ran.stdout.contains("9229"), "{ran}");
+    // No vulnerability database here: that scan is skipped, not passed.
+    assert!(
+        ran.stderr.contains(
+            "trivy image --scanners vuln (the built images): skipped: no vulnerability database"
+        ),
+        "{ran}"
+    );
     crate::security::assert_valid_sarif(&report);
     let zap = &report["runs"][0]["tool"]["driver"]["rules"]
         .as_array()

@@ -13,7 +13,7 @@ mod running;
 mod secrets;
 
 pub use locate::{Location, YamlFile};
-pub use running::{ImageSecret, Observed, findings as running_findings};
+pub use running::{ImageFinding, Observed, findings as running_findings};
 
 use crate::core::model::security::{Rule, Severity, Suppression};
 use crate::core::model::{Application, ServiceSource};

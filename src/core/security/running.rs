@@ -23,20 +23,20 @@ pub struct Observed {
     pub answers: Vec<Answer>,
     /// What a dependency answered a client without credentials, when it served it.
     pub open_answer: Option<String>,
-    /// What Trivy's secret scan found in its image's layers.
-    pub image_secrets: Vec<ImageSecret>,
+    /// What Trivy found in its image's layers.
+    pub image_findings: Vec<ImageFinding>,
 }
 
-/// A secret in a file of an image, as Trivy's secret scan reports it.
+/// A secret or a known vulnerability in an image, as Trivy reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageSecret {
-    /// Trivy's rule, e.g. `github-pat`.
+pub struct ImageFinding {
+    /// Trivy's rule (`github-pat`) or the vulnerability's ID (`CVE-...`).
     pub rule: String,
     pub severity: Severity,
     pub title: String,
-    /// The file in the image, and the line.
-    pub file: String,
-    pub line: usize,
+    /// What was found where in the image.
+    pub message: String,
+    pub fix: String,
 }
 
 /// The findings of what was observed, one per rule and container (the
@@ -46,15 +46,15 @@ pub fn findings(sources: &Sources, observed: &[Observed]) -> Vec<Finding> {
     for seen in observed {
         let container = &seen.container;
         let id = container.id.as_str();
-        for secret in &seen.image_secrets {
+        for found in &seen.image_findings {
             findings.push(Finding {
-                rule: secret.rule.clone(),
-                severity: secret.severity,
-                title: secret.title.clone(),
-                fix: "keep the file out of the image (.dockerignore, or a build stage that is not the last), give the value at run time as a secret, and rotate it".to_owned(),
+                rule: found.rule.clone(),
+                severity: found.severity,
+                title: found.title.clone(),
+                fix: found.fix.clone(),
                 service: id.to_owned(),
                 location: user_place(sources, container),
-                message: format!("{} in the image's /{}:{}", secret.title, secret.file.trim_start_matches('/'), secret.line),
+                message: found.message.clone(),
                 tool: "trivy".to_owned(),
             });
         }

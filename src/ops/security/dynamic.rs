@@ -13,7 +13,7 @@ use crate::core::config::catalog;
 use crate::core::deployed::{Container, Image, Kind, ReadyCheck, Value};
 use crate::core::plan::Plan;
 use crate::core::security::open;
-use crate::core::security::{ImageSecret, Observed, Sources, running_findings};
+use crate::core::security::{ImageFinding, Observed, Sources, running_findings};
 use crate::ops::report::{LogFormat, Reporter};
 use crate::ops::up::{self, AfterFailure, Outcome, UpOptions};
 use std::net::{IpAddr, SocketAddr};
@@ -123,7 +123,7 @@ async fn observe(
     let processes = engine.processes(id).await?;
     let read = ["cat", "/proc/net/tcp", "/proc/net/tcp6"].map(str::to_owned);
     // `cat` fails on a missing tcp6 after printing tcp: what it printed counts.
-    let image_secrets = image_secrets(engine, id, container, dynamic).await?;
+    let image_findings = image_findings(engine, id, container, dynamic).await?;
     let mut skip = |check: &str, why: String| {
         dynamic.skipped.push(ScannerRun {
             tool: format!("{check} of {}", container.id),
@@ -147,7 +147,7 @@ async fn observe(
         proc_net_tcp,
         answers: Vec::new(),
         open_answer: None,
-        image_secrets,
+        image_findings,
     };
     let (Some(ip), Some(port)) = (address, container.port) else {
         return Ok(observed);
@@ -196,15 +196,15 @@ async fn observe(
     Ok(observed)
 }
 
-/// Trivy's secret scan of a built image's layers (an image pulled as
-/// named is the registry's, not the application's); noted once as
-/// skipped when Trivy cannot run.
-async fn image_secrets(
+/// Trivy's scans of a built image's layers (an image pulled as named is
+/// the registry's, not the application's); each check it cannot make is
+/// noted once as skipped.
+async fn image_findings(
     engine: &dyn Engine,
     id: &str,
     container: &Container,
     dynamic: &mut Dynamic,
-) -> Result<Vec<ImageSecret>, SecurityError> {
+) -> Result<Vec<ImageFinding>, SecurityError> {
     let Image::Built(_) = &container.image else {
         return Ok(Vec::new());
     };
@@ -214,20 +214,21 @@ async fn image_secrets(
     })?;
     let tar = dir.path().join("image.tar");
     engine.save_image(id, &tar).await?;
-    let scanned = tokio::task::spawn_blocking(move || external::image_secrets(&tar))
+    let (found, skipped) = tokio::task::spawn_blocking(move || external::scan_image(&tar))
         .await
-        .unwrap_or_else(|err| Err(format!("failed: {err}")));
-    match scanned {
-        Ok(secrets) => Ok(secrets),
-        Err(why) => {
-            let tool = "trivy image (the secrets in the built images)".to_owned();
-            if !dynamic.skipped.iter().any(|run| run.tool == tool) {
-                dynamic.skipped.push(ScannerRun {
-                    tool,
-                    skipped: Some(why),
-                });
-            }
-            Ok(Vec::new())
+        .unwrap_or_else(|err| {
+            (
+                Vec::new(),
+                vec![(external::IMAGE_SECRETS, format!("failed: {err}"))],
+            )
+        });
+    for (tool, why) in skipped {
+        if !dynamic.skipped.iter().any(|run| run.tool == tool) {
+            dynamic.skipped.push(ScannerRun {
+                tool: tool.to_owned(),
+                skipped: Some(why),
+            });
         }
     }
+    Ok(found)
 }
