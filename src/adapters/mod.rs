@@ -1,5 +1,6 @@
 //! The outside world: the Docker engine, git, registries, file watching, host-side probes, signals, the path rule.
 
+pub mod answers;
 pub mod docker;
 pub mod git;
 pub mod load;

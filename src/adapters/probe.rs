@@ -8,7 +8,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// One attempt's result: `Ok` with what was seen, or why it is not ready.
-pub type Attempt = Result<String, String>;
+pub type Attempt<T = String> = Result<T, String>;
 
 pub async fn tcp(address: SocketAddr, timeout: Duration) -> Attempt {
     match tokio::time::timeout(timeout, TcpStream::connect(address)).await {
@@ -53,6 +53,29 @@ pub async fn http(address: SocketAddr, path: &str, timeout: Duration) -> Attempt
         Ok(Err(err)) => Err(format!("GET {url}: {err}")),
         Err(_) => Err(format!(
             "GET {url}: no answer within {} ms",
+            timeout.as_millis()
+        )),
+    }
+}
+
+/// Sends `send` (nothing when empty: the server speaks first) and gives
+/// back the first bytes of the answer.
+pub async fn exchange(address: SocketAddr, send: &[u8], timeout: Duration) -> Attempt<Vec<u8>> {
+    let talk = async {
+        let mut stream = TcpStream::connect(address).await?;
+        if !send.is_empty() {
+            stream.write_all(send).await?;
+        }
+        let mut answer = vec![0u8; 4096];
+        let n = stream.read(&mut answer).await?;
+        answer.truncate(n);
+        Ok::<_, std::io::Error>(answer)
+    };
+    match tokio::time::timeout(timeout, talk).await {
+        Ok(Ok(answer)) => Ok(answer),
+        Ok(Err(err)) => Err(format!("{address}: {err}")),
+        Err(_) => Err(format!(
+            "{address}: no answer within {} ms",
             timeout.as_millis()
         )),
     }
@@ -104,6 +127,13 @@ mod tests {
             .await
             .unwrap_err();
         assert!(err.ends_with(": 503"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn exchange_gives_the_first_bytes_of_the_answer() {
+        let server = serve_once(b"+PONG\r\n").await;
+        let answer = exchange(server, b"PING\r\n", Duration::from_secs(2)).await;
+        assert_eq!(answer.as_deref(), Ok(&b"+PONG\r\n"[..]));
     }
 
     #[tokio::test]

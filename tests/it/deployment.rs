@@ -80,7 +80,7 @@ fn snapshot(name: &str, text: &str) {
 }
 
 /// Writes the files under `dir` and returns the manifests' paths.
-fn write(dir: &Path, files: &[(String, String)]) -> Vec<PathBuf> {
+pub fn write(dir: &Path, files: &[(String, String)]) -> Vec<PathBuf> {
     let mut manifests = Vec::new();
     for (path, text) in files {
         let path = dir.join(path);
@@ -95,7 +95,7 @@ fn write(dir: &Path, files: &[(String, String)]) -> Vec<PathBuf> {
 
 /// The compat applications with a `remote` section, with every environment
 /// (or one named `production`, if they have none) made a Kubernetes one.
-fn compat_applications() -> Vec<(String, Application)> {
+pub fn compat_applications() -> Vec<(String, Application)> {
     let mut apps = Vec::new();
     let mut names: Vec<_> = std::fs::read_dir(compat_dir())
         .unwrap()

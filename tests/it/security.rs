@@ -102,23 +102,67 @@ fn the_fixed_application_has_no_finding() {
 }
 
 #[test]
-fn fail_on_sets_the_exit_code_and_plain_security_says_dynamic_did_not_run() {
-    let dir = root().join("tests/apps/insecure");
+fn fail_on_sets_the_exit_code_and_plain_security_needs_docker_for_its_dynamic_part() {
+    let app = temp_copy(&root().join("tests/apps/insecure"));
     let empty = tempfile::tempdir().expect("an empty PATH directory");
     let output = exo()
-        .current_dir(&dir)
+        .current_dir(app.path())
         .env("PATH", empty.path())
         .args(["test", "--security"])
         .output()
         .expect("run exo");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("dynamic security checks are not implemented yet"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("`docker` was not found"), "{stderr}");
+    assert_ne!(output.status.code(), Some(0), "{stderr}");
     let secure = root().join("tests/apps/secure");
     let (scanned, _, _) = found(&secure, &["--fail-on", "low"]);
     assert_eq!(scanned.code, Some(0), "{}", scanned.stderr);
+}
+
+/// A copy of the application `app` with a worker `admin` in `directory`,
+/// built from `dockerfile`.
+fn with_worker(app: &str, directory: &str, dockerfile: &str) -> tempfile::TempDir {
+    let copy = temp_copy(&root().join(app));
+    let dir = copy.path().join(directory);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("service.yml"), "type: worker\n").expect("service.yml");
+    std::fs::write(dir.join("Dockerfile.prod"), dockerfile).expect("Dockerfile.prod");
+    let file = copy.path().join("application.yml");
+    let text = std::fs::read_to_string(&file).expect("application.yml");
+    let added = format!("{text}  admin:\n    location: ./{directory}\n");
+    std::fs::write(&file, added).expect("write application.yml");
+    copy
+}
+
+#[test]
+fn roles_narrow_the_scan_to_their_services_and_dependencies() {
+    let app = with_worker("tests/apps/insecure", "admin", "FROM exo-base/busybox:1\n");
+    let places = |roles: &[&str]| -> Vec<String> {
+        let (_, found, _) = found(app.path(), roles);
+        found
+            .into_iter()
+            .map(|(rule, place)| format!("{rule} {place}"))
+            .collect()
+    };
+    let all = places(&[]);
+    assert!(
+        all.contains(&"EXO-S002 admin/Dockerfile.prod:1:1".to_owned()),
+        "{all:?}"
+    );
+    let web = places(&["web"]);
+    assert!(web.iter().all(|f| !f.contains("admin/")), "{web:?}");
+    // web's own problems and those of the dependency it uses stay.
+    assert!(
+        web.contains(&"EXO-S002 web/Dockerfile.prod:1:1".to_owned()),
+        "{web:?}"
+    );
+    assert!(
+        web.contains(&"EXO-S005 application.yml:9:18".to_owned()),
+        "{web:?}"
+    );
+    let unknown = scan(app.path(), &["nosuch"]);
+    assert_eq!(unknown.code, Some(2), "{}", unknown.stderr);
+    assert!(unknown.stderr.contains("nosuch"), "{}", unknown.stderr);
 }
 
 #[test]
@@ -161,6 +205,19 @@ fn an_unknown_rule_is_a_configuration_error_with_its_place() {
     );
 }
 
+/// Checks `sarif` against the SARIF 2.1.0 schema kept in tests/schemas.
+pub(crate) fn assert_valid_sarif(sarif: &serde_json::Value) {
+    let schema_text = std::fs::read_to_string(root().join("tests/schemas/sarif-schema-2.1.0.json"))
+        .expect("the SARIF schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a schema validator");
+    let errors: Vec<String> = validator
+        .iter_errors(sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(errors, Vec::<String>::new());
+}
+
 #[test]
 fn sarif_is_valid_sarif_2_1_0_and_junit_matches_its_schema() {
     let out = tempfile::tempdir().expect("a report directory");
@@ -169,15 +226,7 @@ fn sarif_is_valid_sarif_2_1_0_and_junit_matches_its_schema() {
         &root().join("tests/apps/insecure"),
         &["--junit", junit.to_str().expect("utf-8 path")],
     );
-    let schema_text = std::fs::read_to_string(root().join("tests/schemas/sarif-schema-2.1.0.json"))
-        .expect("the SARIF schema");
-    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
-    let validator = jsonschema::validator_for(&schema).expect("a schema validator");
-    let errors: Vec<String> = validator
-        .iter_errors(&sarif)
-        .map(|e| e.to_string())
-        .collect();
-    assert_eq!(errors, Vec::<String>::new());
+    assert_valid_sarif(&sarif);
     let xmllint = std::process::Command::new("xmllint")
         .arg("--noout")
         .arg("--schema")
@@ -200,8 +249,10 @@ fn sarif_is_valid_sarif_2_1_0_and_junit_matches_its_schema() {
 #[test]
 fn hadolints_findings_are_merged_and_a_missing_trivy_is_skipped() {
     let hadolint = crate::deployment::tool("hadolint");
-    let bin = hadolint.parent().expect("the tools' bin directory");
-    let scanned = scan_with_path(&root().join("tests/apps/insecure"), bin, &[]);
+    // The tools' directory holds Trivy too: a PATH with hadolint alone.
+    let bin = tempfile::tempdir().expect("a PATH directory");
+    std::os::unix::fs::symlink(&hadolint, bin.path().join("hadolint")).expect("link hadolint");
+    let scanned = scan_with_path(&root().join("tests/apps/insecure"), bin.path(), &[]);
     assert!(
         scanned
             .stdout
@@ -248,5 +299,28 @@ fn the_schema_takes_every_rule_id_and_no_other() {
     for rule in exo::core::model::security::RULES {
         assert!(validator.is_valid(&with(rule.id)), "{}", rule.id);
     }
-    assert!(!validator.is_valid(&with("EXO-S011")));
+    assert!(!validator.is_valid(&with("EXO-S024")));
+    assert!(!validator.is_valid(&with("EXO-S000")));
+}
+
+#[test]
+fn a_scanners_finding_belongs_to_the_service_whose_directory_holds_the_file() {
+    let app = with_worker(
+        "tests/apps/secure",
+        "admin-service",
+        "FROM exo-base/busybox:1\nRUN cd /tmp && touch x\nUSER 1000\n",
+    );
+    let hadolint = crate::deployment::tool("hadolint");
+    let bin = tempfile::tempdir().expect("a PATH directory");
+    std::os::unix::fs::symlink(&hadolint, bin.path().join("hadolint")).expect("link hadolint");
+    let admin = scan_with_path(app.path(), bin.path(), &["admin"]);
+    assert!(
+        admin
+            .stdout
+            .contains("\nadmin\n  medium   DL3003    admin-service/Dockerfile.prod:2:1"),
+        "{}",
+        admin.stdout
+    );
+    let web = scan_with_path(app.path(), bin.path(), &["web"]);
+    assert!(!web.stdout.contains("DL3003"), "{}", web.stdout);
 }

@@ -218,6 +218,10 @@ pub trait Engine: Send + Sync + 'static {
     fn leave_restarts_to_exo<'a>(&'a self, id: &'a str) -> Pending<'a, ()>;
     /// The container's memory and CPU use now.
     fn usage<'a>(&'a self, id: &'a str) -> Pending<'a, Usage>;
+    /// The user ID and command of each of its processes.
+    fn processes<'a>(&'a self, id: &'a str) -> Pending<'a, Vec<(u32, String)>>;
+    /// Writes the container's image to `path`, as `docker save` does.
+    fn save_image<'a>(&'a self, id: &'a str, path: &'a std::path::Path) -> Pending<'a, ()>;
     /// The size of the container's image, in bytes.
     fn image_size<'a>(&'a self, id: &'a str) -> Pending<'a, u64>;
     /// The container's lines (stdout and stderr, in order) from `since` on,

@@ -42,6 +42,8 @@ pub struct Behaviour {
     /// What `exec` in its container gives; without, `true` succeeds and
     /// any other command fails.
     pub exec: Option<Executed>,
+    /// Its processes' user IDs and commands.
+    pub processes: Vec<(u32, String)>,
 }
 
 /// An action the runtime asked for, with the service it was for.
@@ -308,6 +310,24 @@ impl Engine for FakeEngine {
             .and_then(|service| state.usage.get(&service).copied())
             .unwrap_or_default();
         async move { Ok(usage) }.boxed()
+    }
+
+    fn processes<'a>(&'a self, id: &'a str) -> Pending<'a, Vec<(u32, String)>> {
+        let state = self.lock();
+        let processes = FakeEngine::service_of(&state, id)
+            .and_then(|service| state.behaviour.get(&service))
+            .map(|b| b.processes.clone())
+            .unwrap_or_default();
+        async move { Ok(processes) }.boxed()
+    }
+
+    /// An empty file: no fake image has layers to look into.
+    fn save_image<'a>(&'a self, _id: &'a str, path: &'a std::path::Path) -> Pending<'a, ()> {
+        let written = std::fs::write(path, b"").map_err(|err| DockerError::Engine {
+            action: "save an image".into(),
+            message: err.to_string(),
+        });
+        async move { written }.boxed()
     }
 
     fn image_size<'a>(&'a self, _id: &'a str) -> Pending<'a, u64> {

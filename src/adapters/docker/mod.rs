@@ -215,6 +215,14 @@ impl Engine for DockerEngine {
         stats::usage(&self.api, id).boxed()
     }
 
+    fn processes<'a>(&'a self, id: &'a str) -> Pending<'a, Vec<(u32, String)>> {
+        stats::processes(&self.api, id).boxed()
+    }
+
+    fn save_image<'a>(&'a self, id: &'a str, path: &'a std::path::Path) -> Pending<'a, ()> {
+        stats::save_image(&self.api, id, path).boxed()
+    }
+
     fn image_size<'a>(&'a self, id: &'a str) -> Pending<'a, u64> {
         stats::image_size(&self.api, id).boxed()
     }

@@ -371,6 +371,8 @@ pub enum Purpose {
     Tests,
     /// A performance run (`exo test --performance`): `<app>perf`.
     Performance,
+    /// The dynamic security checks (`exo test --security`): `<app>sec`.
+    Security,
 }
 
 /// The default project name of `application` for `purpose`.
@@ -379,6 +381,7 @@ pub fn project_name_for(application: &str, purpose: Purpose) -> String {
         Purpose::Application => "",
         Purpose::Tests => "tests",
         Purpose::Performance => "perf",
+        Purpose::Security => "sec",
     };
     project_name(&format!("{application}{suffix}"))
 }

@@ -3,13 +3,15 @@
 
 use crate::core::model::CommandLine;
 // Kubernetes has its own `Container`: the deployed model's is a workload here.
+use crate::core::deployed::Kind;
 use crate::core::deployed::{
     Container as Workload, Deployment as Plan, Image, Part, ReadyCheck, Tag, Timing, Value, names,
 };
 use k8s_openapi::api::core::v1::{
-    ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, ExecAction,
-    HTTPGetAction, PodSpec, Probe as KubeProbe, ResourceRequirements, SecretKeySelector,
-    TCPSocketAction, VolumeMount,
+    Capabilities, ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, EnvVar,
+    EnvVarSource, ExecAction, HTTPGetAction, PodSecurityContext, PodSpec, Probe as KubeProbe,
+    ResourceRequirements, SeccompProfile, SecretKeySelector, SecurityContext, TCPSocketAction,
+    VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -32,6 +34,7 @@ pub fn pod_spec(
                 name: names::waiter(&wait.name),
                 image: Some(plan.wait_image()),
                 command: Some(vec!["sh".into(), "-c".into(), wait.script()?]),
+                security_context: Some(waiter_security()),
                 ..Container::default()
             })
         })
@@ -42,6 +45,13 @@ pub fn pod_spec(
         enable_service_links: Some(false),
         init_containers: (!init_containers.is_empty()).then_some(init_containers),
         containers: vec![container(plan, workload, secret, volumes)],
+        security_context: Some(PodSecurityContext {
+            seccomp_profile: Some(SeccompProfile {
+                type_: "RuntimeDefault".to_owned(),
+                ..SeccompProfile::default()
+            }),
+            ..PodSecurityContext::default()
+        }),
         ..PodSpec::default()
     }
 }
@@ -95,6 +105,7 @@ fn container(
         readiness_probe: timed(retries),
         liveness_probe: timed(retries),
         resources: resources(workload),
+        security_context: Some(security(workload.kind)),
         volume_mounts: (!volumes.is_empty()).then(|| {
             volumes
                 .iter()
@@ -214,6 +225,45 @@ fn handler(check: &ReadyCheck) -> Option<KubeProbe> {
 fn seconds(duration: Duration) -> i32 {
     let seconds = duration.as_millis().div_ceil(1000).max(1);
     i32::try_from(seconds).unwrap_or(i32::MAX)
+}
+
+/// Secure defaults that ordinary images keep working with: no privilege
+/// escalation, every capability dropped but what they commonly need. A
+/// service may bind a port below 1024; a dependency's entrypoint (as the
+/// official database images do) may start as root, give its data volume
+/// to its own user and step down to it. The user and a read-only root
+/// are left to the image: most write somewhere (an overlay can patch
+/// them in, see the security guide).
+fn security(kind: Kind) -> SecurityContext {
+    let add: &[&str] = match kind {
+        Kind::Service(_) => &["NET_BIND_SERVICE"],
+        Kind::Dependency => &["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"],
+    };
+    SecurityContext {
+        allow_privilege_escalation: Some(false),
+        capabilities: Some(Capabilities {
+            drop: Some(vec!["ALL".to_owned()]),
+            add: Some(add.iter().map(|c| (*c).to_owned()).collect()),
+        }),
+        ..SecurityContext::default()
+    }
+}
+
+/// The wait containers only connect and ask: nobody, nothing written,
+/// no capability.
+fn waiter_security() -> SecurityContext {
+    SecurityContext {
+        allow_privilege_escalation: Some(false),
+        capabilities: Some(Capabilities {
+            drop: Some(vec!["ALL".to_owned()]),
+            add: None,
+        }),
+        read_only_root_filesystem: Some(true),
+        run_as_non_root: Some(true),
+        run_as_user: Some(65534),
+        run_as_group: Some(65534),
+        ..SecurityContext::default()
+    }
 }
 
 /// `cpu` in ECS units as millicores; `memory` in MiB, requested and the

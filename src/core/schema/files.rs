@@ -79,7 +79,7 @@ struct Security {
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]
 struct Suppression {
     /// The rule's ID (the IDs of `core::model::security::RULES`).
-    #[schemars(regex(pattern = r"^EXO-S(00[1-9]|010)$"))]
+    #[schemars(regex(pattern = r"^EXO-S(00[1-9]|01[0-9]|02[0-3])$"))]
     rule: String,
     /// Why the rule does not apply here.
     reason: Text,

@@ -4,11 +4,16 @@
 //! The operation reads the files and merges external scanners' findings.
 
 mod dockerfile;
+pub mod listening;
 mod locate;
+pub mod open;
+pub mod passive;
 mod rules;
+mod running;
 mod secrets;
 
 pub use locate::{Location, YamlFile};
+pub use running::{ImageFinding, Observed, findings as running_findings};
 
 use crate::core::model::security::{Rule, Severity, Suppression};
 use crate::core::model::{Application, ServiceSource};
@@ -39,7 +44,13 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of exo's `rule`; the message names the OWASP ZAP rule
+    /// that finds the same, if one does.
     pub fn of(rule: Rule, service: &str, location: Location, message: String) -> Finding {
+        let message = match rule.zap {
+            Some(zap) => format!("{message} (ZAP {zap})"),
+            None => message,
+        };
         Finding {
             rule: rule.id.to_owned(),
             severity: rule.severity,
@@ -59,8 +70,13 @@ pub fn check(app: &Application, sources: &Sources, today: jiff::civil::Date) -> 
     for (role, file, text) in &sources.dockerfiles {
         findings.extend(dockerfile::findings(role, file, text));
     }
-    findings.retain_mut(|finding| !suppressed(app, finding, today));
+    suppress(app, &mut findings, today);
     findings
+}
+
+/// Removes the findings that a suppression holds for on `today`.
+pub fn suppress(app: &Application, findings: &mut Vec<Finding>, today: jiff::civil::Date) {
+    findings.retain_mut(|finding| !suppressed(app, finding, today));
 }
 
 /// Whether a suppression of application.yml, or of the service's

@@ -289,7 +289,10 @@ fn load_balancer(plan: &Deployment) -> Vec<Block> {
                 .attr("name", load_balancer_name("local.name"))
                 .attr("load_balancer_type", string("application"))
                 .attr("security_groups", raw("[aws_security_group.load_balancer.id]"))
-                .attr("subnets", raw("local.subnet_ids")),
+                .attr("subnets", raw("local.subnet_ids"))
+                // Requests with malformed headers are refused at the edge
+                // rather than passed on (request smuggling).
+                .attr("drop_invalid_header_fields", raw("true")),
         ),
         block(
             "resource",

@@ -81,6 +81,30 @@ fn log_configuration(name: &str) -> Expr {
     ])
 }
 
+/// Docker's default capabilities but those ordinary images do without
+/// (raw sockets, device files, chroot, audit, file capabilities): Fargate
+/// can only drop capabilities, not give back the ones a database's
+/// entrypoint needs (CHOWN, SETUID, ...) after `ALL` is dropped, as the
+/// Kubernetes manifests do. The user and a read-only root are left to the
+/// image.
+fn linux_parameters() -> Expr {
+    let dropped = [
+        "NET_RAW",
+        "MKNOD",
+        "SYS_CHROOT",
+        "AUDIT_WRITE",
+        "SETFCAP",
+        "SETPCAP",
+    ];
+    object(vec![(
+        "capabilities",
+        object(vec![(
+            "drop",
+            Expr::List(dropped.into_iter().map(string).collect()),
+        )]),
+    )])
+}
+
 /// A waiter: runs until the workload it waits for answers, then exits 0.
 fn waiter(wait: &Wait, script: Expr, name: &str) -> Expr {
     object(vec![
@@ -91,6 +115,8 @@ fn waiter(wait: &Wait, script: Expr, name: &str) -> Expr {
             "command",
             Expr::List(vec![string("sh"), string("-c"), script]),
         ),
+        ("user", string("65534")),
+        ("readonlyRootFilesystem", raw("true")),
         ("logConfiguration", log_configuration(name)),
     ])
 }
@@ -181,6 +207,7 @@ pub fn task_definition(workload: &Container) -> Block {
             .collect();
         container.push(("mountPoints", Expr::List(mounts)));
     }
+    container.push(("linuxParameters", linux_parameters()));
     container.push(("logConfiguration", log_configuration(name)));
     let mut containers: Vec<Expr> = waits
         .into_iter()

@@ -1,22 +1,72 @@
-//! `exo test --security`: the static checks, their reports, the exit code.
+//! `exo test --security`: the static and dynamic checks, their reports,
+//! the exit code.
 
-use super::{CommandError, Workspace};
+use super::workspace::{connect, prepare, runtime, wait_limit};
+use super::{CommandError, Settings, Workspace};
+use crate::adapters::docker::Project;
+use crate::adapters::signals::Interrupts;
+use crate::core::compose::Mode;
 use crate::core::exit::ExitStatus;
 use crate::core::model::security::Severity;
 use crate::interface::cli::TestArgs;
-use crate::interface::output::Printer;
-use crate::ops::security;
+use crate::interface::output::{LogFormat, Printer};
+use crate::ops::security::{self, DynamicOptions, Scan, Selection};
 use std::path::Path;
+use std::time::Duration;
 
 pub fn run(
+    settings: &Settings,
     workspace: &Workspace,
     args: &TestArgs,
     printer: &mut Printer,
 ) -> Result<ExitStatus, CommandError> {
     let today = jiff::Zoned::now().date();
-    let scan = security::scan(&workspace.app, &workspace.dir, today)?;
+    let app = &workspace.app;
+    let selection = Selection::new(app, &args.roles)?;
+    let mut scan = Scan::new(app, &selection, args.roles.is_empty());
+    if !args.security.dynamic_only {
+        scan.add_static(app, &workspace.dir, today)?;
+    }
+    if !args.security.static_only {
+        prepare(workspace, printer)?;
+        let project = Project {
+            file: workspace.dir.join(Mode::Production.file_name()),
+            name: args.project_name.clone().unwrap_or_else(|| {
+                crate::core::deployed::project_name_for(
+                    &app.name,
+                    crate::core::deployed::Purpose::Security,
+                )
+            }),
+            app_dir: workspace.dir.clone(),
+        };
+        let options = DynamicOptions {
+            wait_timeout: wait_limit(args.wait_timeout).unwrap_or(Duration::MAX),
+            logs: LogFormat {
+                prefix: !args.logs.no_log_prefix,
+                color: printer.log_color(),
+            },
+        };
+        let sources = security::read_sources(app, &workspace.dir)?;
+        let dynamic = runtime()?.block_on(async {
+            let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
+            let engine = connect(settings.context()).await?;
+            let dynamic = security::dynamic::scan(
+                &engine,
+                &project,
+                &selection.plan,
+                &selection.containers,
+                &sources,
+                &options,
+                &mut interrupts,
+                printer,
+            )
+            .await?;
+            Ok::<_, CommandError>(dynamic)
+        })?;
+        scan.merge(app, dynamic, today);
+    }
     let fail_on = Severity::parse(&args.security.fail_on).unwrap_or(Severity::High);
-    printer.security_scan(&scan, fail_on, !args.security.static_only);
+    printer.security_scan(&scan, fail_on);
     if let Some(path) = &args.security.sarif {
         write(path, &security::sarif_json(&scan))?;
         printer.status("Wrote", &format!("the SARIF report to {}", path.display()));
@@ -25,7 +75,11 @@ pub fn run(
         write(path, &security::junit_xml(&scan))?;
         printer.status("Wrote", &format!("the JUnit report to {}", path.display()));
     }
-    Ok(if scan.fails_at(fail_on) {
+    Ok(if scan.interrupted {
+        ExitStatus::Interrupted
+    } else if scan.broken.is_some() {
+        ExitStatus::TestsNotRun
+    } else if scan.fails_at(fail_on) {
         ExitStatus::Failure
     } else {
         ExitStatus::Success

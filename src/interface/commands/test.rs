@@ -22,7 +22,7 @@ pub fn run(
     }
     let workspace = Workspace::load(settings)?;
     if args.security.security {
-        return super::security::run(&workspace, args, printer);
+        return super::security::run(settings, &workspace, args, printer);
     }
     let roles = if args.roles.is_empty() && settings.app.is_none() {
         service_here(&workspace.app, &workspace.dir)

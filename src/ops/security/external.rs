@@ -5,7 +5,7 @@
 use super::ScannerRun;
 use crate::adapters::scanners::{self, Outcome};
 use crate::core::model::security::Severity;
-use crate::core::security::{Finding, Location};
+use crate::core::security::{Finding, ImageFinding, Location};
 use serde_json::Value;
 use std::path::Path;
 
@@ -44,9 +44,130 @@ pub fn scan(dir: &Path, dockerfiles: &[String]) -> (Vec<Finding>, Vec<ScannerRun
                 None => Some("failed: its output was not the JSON expected".to_owned()),
             },
         };
-        runs.push(ScannerRun { tool, skipped });
+        runs.push(ScannerRun {
+            tool: tool.to_owned(),
+            skipped,
+        });
     }
     (findings, runs)
+}
+
+/// The image checks as the report names them when they are skipped.
+pub const IMAGE_SECRETS: &str = "trivy image --scanners secret (the built images)";
+pub const IMAGE_VULNERABILITIES: &str = "trivy image --scanners vuln (the built images)";
+
+/// What Trivy finds in the image saved at `tar`: its secrets, and its
+/// known vulnerabilities when Trivy has a vulnerability database (exo
+/// never downloads one); and each check it could not make, with why.
+pub fn scan_image(tar: &Path) -> (Vec<ImageFinding>, Vec<(&'static str, String)>) {
+    let dir = tar.parent().unwrap_or(tar);
+    let tar = tar.to_string_lossy();
+    let run = |scanners: &str, offline: bool| {
+        let mut args = vec!["image", "--input", &tar, "--scanners", scanners];
+        args.extend(["--format", "json", "--quiet"]);
+        if offline {
+            args.extend(["--skip-db-update", "--offline-scan"]);
+        }
+        scanners::run("trivy", &args, dir)
+    };
+    let unreadable = "failed: its output was not the JSON expected".to_owned();
+    let no_database = |why: &str| {
+        if why.contains("DB") {
+            "no vulnerability database (`trivy image --download-db-only` fetches one)".to_owned()
+        } else {
+            format!("failed: {why}")
+        }
+    };
+    match run("secret,vuln", true) {
+        Outcome::NotInstalled => (
+            Vec::new(),
+            vec![
+                (IMAGE_SECRETS, "not installed".to_owned()),
+                (IMAGE_VULNERABILITIES, "not installed".to_owned()),
+            ],
+        ),
+        Outcome::Ran(output) => match read_image(&output) {
+            Some(found) => (found, Vec::new()),
+            None => (
+                Vec::new(),
+                vec![
+                    (IMAGE_SECRETS, unreadable.clone()),
+                    (IMAGE_VULNERABILITIES, unreadable),
+                ],
+            ),
+        },
+        Outcome::Failed(why) => {
+            let vulnerabilities = (IMAGE_VULNERABILITIES, no_database(&why));
+            match run("secret", false) {
+                Outcome::Ran(output) => match read_image(&output) {
+                    Some(found) => (found, vec![vulnerabilities]),
+                    None => (
+                        Vec::new(),
+                        vec![(IMAGE_SECRETS, unreadable), vulnerabilities],
+                    ),
+                },
+                Outcome::Failed(why) => (
+                    Vec::new(),
+                    vec![(IMAGE_SECRETS, format!("failed: {why}")), vulnerabilities],
+                ),
+                Outcome::NotInstalled => (
+                    Vec::new(),
+                    vec![(IMAGE_SECRETS, "not installed".to_owned()), vulnerabilities],
+                ),
+            }
+        }
+    }
+}
+
+/// Trivy's JSON: `Results[]` with the file or package set as `Target`,
+/// `Secrets[]` (`RuleID`, `Severity`, `Title`, `StartLine`) and
+/// `Vulnerabilities[]` (`VulnerabilityID`, `PkgName`, `InstalledVersion`,
+/// `FixedVersion`, `Severity`, `Title`).
+fn read_image(output: &str) -> Option<Vec<ImageFinding>> {
+    let report: Value = serde_json::from_str(output).ok()?;
+    let text = |item: &Value, key: &str| item[key].as_str().unwrap_or_default().to_owned();
+    let severity = |item: &Value| {
+        Severity::parse(item["Severity"].as_str().unwrap_or("")).unwrap_or(Severity::High)
+    };
+    let mut found = Vec::new();
+    for result in report["Results"].as_array().into_iter().flatten() {
+        let file = text(result, "Target");
+        for item in result["Secrets"].as_array().into_iter().flatten() {
+            let title = text(item, "Title");
+            found.push(ImageFinding {
+                rule: item["RuleID"].as_str().unwrap_or("trivy-secret").to_owned(),
+                severity: severity(item),
+                message: format!(
+                    "{title} in the image's /{}:{}",
+                    file.trim_start_matches('/'),
+                    item["StartLine"].as_u64().unwrap_or(1)
+                ),
+                title,
+                fix: "keep the file out of the image (.dockerignore, or a build stage that is not the last), give the value at run time as a secret, and rotate it".to_owned(),
+            });
+        }
+        for item in result["Vulnerabilities"].as_array().into_iter().flatten() {
+            let id = text(item, "VulnerabilityID");
+            let fixed = text(item, "FixedVersion");
+            found.push(ImageFinding {
+                rule: id.clone(),
+                severity: severity(item),
+                title: item["Title"].as_str().unwrap_or(&id).to_owned(),
+                message: format!(
+                    "{} {} in the image ({file}): {}",
+                    text(item, "PkgName"),
+                    text(item, "InstalledVersion"),
+                    item["Title"].as_str().unwrap_or(&id)
+                ),
+                fix: if fixed.is_empty() {
+                    "no fixed version yet: use another base image or package, or suppress it with a reason".to_owned()
+                } else {
+                    format!("update the package (or the base image) to {fixed} or later")
+                },
+            });
+        }
+    }
+    Some(found)
 }
 
 fn text_of(dir: &Path, file: &str) -> String {
@@ -129,7 +250,7 @@ fn trivy(output: &str, dir: &Path) -> Option<Vec<Finding>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{hadolint, trivy};
+    use super::{hadolint, read_image, trivy};
     use std::path::Path;
 
     #[test]
@@ -157,5 +278,31 @@ mod tests {
             found[0].severity,
             crate::core::model::security::Severity::High
         );
+        let image = read_image(
+            r#"{"Results":[{"Target":"app/settings.conf","Class":"secret","Secrets":[{"RuleID":"github-pat","Category":"GitHub","Severity":"CRITICAL","Title":"GitHub Personal Access Token","StartLine":2}]},{"Target":"alpine 3.19","Vulnerabilities":[{"VulnerabilityID":"CVE-2024-0001","PkgName":"openssl","InstalledVersion":"3.1.4","FixedVersion":"3.1.5","Severity":"HIGH","Title":"a flaw"}]}]}"#,
+        )
+        .expect("trivy image json");
+        let summary: Vec<(&str, &str)> = image
+            .iter()
+            .map(|f| (f.rule.as_str(), f.message.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "github-pat",
+                    "GitHub Personal Access Token in the image's /app/settings.conf:2"
+                ),
+                (
+                    "CVE-2024-0001",
+                    "openssl 3.1.4 in the image (alpine 3.19): a flaw"
+                ),
+            ]
+        );
+        assert_eq!(
+            image[0].severity,
+            crate::core::model::security::Severity::Critical
+        );
+        assert!(image[1].fix.contains("3.1.5"), "{}", image[1].fix);
     }
 }

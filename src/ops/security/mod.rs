@@ -1,36 +1,52 @@
-//! `exo test --security --static`: exo's rules over the application's files,
-//! with hadolint's and Trivy's findings merged when they are installed.
+//! `exo test --security`: the static part (exo's rules over the
+//! application's files, with hadolint's and Trivy's findings merged when
+//! they are installed) and the dynamic part ([`dynamic`]: the application
+//! running from its production images), in one report.
 
+pub mod dynamic;
 mod external;
 mod junit;
 mod sarif;
 
+pub use dynamic::{Dynamic, DynamicOptions};
 pub use junit::junit_xml;
 pub use sarif::sarif_json;
 
+use crate::adapters::docker::DockerError;
 use crate::core::config::{APPLICATION_FILE, SERVICE_FILE};
 use crate::core::deployed::Mode;
-use crate::core::model::security::Severity;
+use crate::core::model::security::{Part, Severity};
 use crate::core::model::{Application, ServiceSource};
+use crate::core::plan::{Plan, PlanError};
 use crate::core::security::{self, Finding, Sources, YamlFile};
 use std::path::Path;
 
 /// An external scanner and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScannerRun {
-    pub tool: &'static str,
+    /// The scanner, or a dynamic check and its container.
+    pub tool: String,
     /// `None`: it ran; otherwise why it did not (`not installed`).
     pub skipped: Option<String>,
 }
 
-/// The findings of one static scan, sorted by service, then place.
+/// The findings of one scan (its static part, its dynamic part or both),
+/// sorted by service, then place.
 #[derive(Debug)]
 pub struct Scan {
     pub application: String,
     pub findings: Vec<Finding>,
-    /// Every service and dependency, for a test case per rule and each.
+    /// Every service and dependency looked at, for a test case per rule and each.
     pub subjects: Vec<String>,
+    /// It covers the whole application (no roles were asked for): every
+    /// finding is kept, application.yml's own and the scanners' included.
+    pub whole: bool,
     pub scanners: Vec<ScannerRun>,
+    /// The parts that ran.
+    pub parts: Vec<Part>,
+    /// Why the dynamic part could not look at the application.
+    pub broken: Option<String>,
+    pub interrupted: bool,
 }
 
 impl Scan {
@@ -38,6 +54,64 @@ impl Scan {
     pub fn fails_at(&self, level: Severity) -> bool {
         self.findings.iter().any(|f| f.severity >= level)
     }
+
+    /// Adds what the dynamic part found, kept to the subjects scanned and
+    /// minus what `app` suppresses on `today`.
+    pub fn merge(&mut self, app: &Application, dynamic: Dynamic, today: jiff::civil::Date) {
+        let mut found = dynamic.findings;
+        found.retain(|f| self.subjects.contains(&f.service));
+        security::suppress(app, &mut found, today);
+        self.findings.extend(found);
+        sort(&mut self.findings);
+        self.scanners.extend(dynamic.skipped);
+        self.parts.push(Part::Dynamic);
+        self.broken = dynamic.broken;
+        self.interrupted = dynamic.interrupted;
+    }
+}
+
+/// What one scan covers: the containers of `roles` (every one when
+/// empty) and what they need, as deployed in production.
+pub struct Selection {
+    pub plan: Plan,
+    pub containers: Vec<crate::core::deployed::Container>,
+}
+
+impl Selection {
+    pub fn new(app: &Application, roles: &[String]) -> Result<Selection, SecurityError> {
+        let plan = Plan::new(app, Mode::Production, roles).map_err(|err| match err {
+            PlanError::UnknownRole(unknown) => SecurityError::UnknownRole(unknown),
+            PlanError::Deployment(err) => SecurityError::Deployment(err),
+        })?;
+        let deployment = crate::core::deployed::deploy(
+            app,
+            crate::core::deployed::Target::Local(Mode::Production),
+        )?;
+        let containers = deployment
+            .containers
+            .into_iter()
+            .filter(|c| plan.nodes.contains_key(&c.name))
+            .collect();
+        Ok(Selection { plan, containers })
+    }
+
+    /// The services and dependencies it covers.
+    fn subjects(&self) -> Vec<String> {
+        let mut subjects: Vec<String> = self.containers.iter().map(|c| c.id.clone()).collect();
+        subjects.sort();
+        subjects
+    }
+}
+
+fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.service, &a.location.file, a.location.line, &a.rule).cmp(&(
+            &b.service,
+            &b.location.file,
+            b.location.line,
+            &b.rule,
+        ))
+    });
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +122,12 @@ pub enum SecurityError {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Docker(#[from] DockerError),
+    #[error(transparent)]
+    UnknownRole(crate::core::plan::UnknownRole),
+    #[error(transparent)]
+    Deployment(#[from] crate::core::deployed::DeploymentError),
 }
 
 impl crate::core::exit::Exit for SecurityError {
@@ -55,47 +135,57 @@ impl crate::core::exit::Exit for SecurityError {
     fn exit_status(&self) -> crate::core::exit::ExitStatus {
         match self {
             SecurityError::Read { .. } => crate::core::exit::ExitStatus::TestsNotRun,
+            SecurityError::Docker(err) => err.exit_status(),
+            SecurityError::UnknownRole(_) => crate::core::exit::ExitStatus::Usage,
+            SecurityError::Deployment(err) => err.exit_status(),
         }
     }
 }
 
-/// Runs the static checks of `app` in `dir` on `today`.
-pub fn scan(
-    app: &Application,
-    dir: &Path,
-    today: jiff::civil::Date,
-) -> Result<Scan, SecurityError> {
-    let sources = read_sources(app, dir)?;
-    let mut findings = security::check(app, &sources, today);
-    let dockerfiles: Vec<String> = sources.dockerfiles.iter().map(|d| d.1.clone()).collect();
-    let (external, scanners) = external::scan(dir, &dockerfiles);
-    findings.extend(external);
-    findings.sort_by(|a, b| {
-        (&a.service, &a.location.file, a.location.line, &a.rule).cmp(&(
-            &b.service,
-            &b.location.file,
-            b.location.line,
-            &b.rule,
-        ))
-    });
-    Ok(Scan {
-        application: app.name.clone(),
-        findings,
-        subjects: app
-            .dependencies
-            .keys()
-            .chain(
-                app.services
-                    .values()
-                    .flat_map(|s| s.config.dependencies.keys()),
-            )
-            .chain(app.services.keys())
-            .cloned()
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect(),
-        scanners,
-    })
+impl Scan {
+    /// A scan of what `selection` covers (`whole`: the whole application,
+    /// its own files included), with no part run yet.
+    pub fn new(app: &Application, selection: &Selection, whole: bool) -> Scan {
+        Scan {
+            application: app.name.clone(),
+            findings: Vec::new(),
+            subjects: selection.subjects(),
+            whole,
+            scanners: Vec::new(),
+            parts: Vec::new(),
+            broken: None,
+            interrupted: false,
+        }
+    }
+
+    /// Runs the static checks of `app` in `dir` on `today`.
+    pub fn add_static(
+        &mut self,
+        app: &Application,
+        dir: &Path,
+        today: jiff::civil::Date,
+    ) -> Result<(), SecurityError> {
+        let sources = read_sources(app, dir)?;
+        let mut findings = security::check(app, &sources, today);
+        let dockerfiles: Vec<String> = sources.dockerfiles.iter().map(|d| d.1.clone()).collect();
+        let (mut external, scanners) = external::scan(dir, &dockerfiles);
+        // A scanner names a file: its service is the one whose directory holds it.
+        for finding in &mut external {
+            if let Some(service) = app.services.values().find(|s| {
+                matches!(&s.source, ServiceSource::Location(location)
+                    if !location.is_empty() && finding.location.file.starts_with(&format!("{location}/")))
+            }) {
+                finding.service = service.role.clone();
+            }
+        }
+        findings.extend(external);
+        findings.retain(|f| self.whole || self.subjects.contains(&f.service));
+        self.findings.extend(findings);
+        sort(&mut self.findings);
+        self.scanners.extend(scanners);
+        self.parts.push(Part::Static);
+        Ok(())
+    }
 }
 
 fn read(dir: &Path, name: &str) -> Result<Option<String>, SecurityError> {
@@ -109,7 +199,8 @@ fn read(dir: &Path, name: &str) -> Result<Option<String>, SecurityError> {
     }
 }
 
-fn read_sources(app: &Application, dir: &Path) -> Result<Sources, SecurityError> {
+/// application.yml, each service.yml and each Dockerfile, as written.
+pub fn read_sources(app: &Application, dir: &Path) -> Result<Sources, SecurityError> {
     let mut sources = Sources::default();
     if let Some(text) = read(dir, APPLICATION_FILE)? {
         sources
@@ -140,3 +231,6 @@ fn read_sources(app: &Application, dir: &Path) -> Result<Sources, SecurityError>
     }
     Ok(sources)
 }
+
+#[cfg(test)]
+mod dynamic_tests;

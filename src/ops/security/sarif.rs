@@ -1,5 +1,6 @@
 //! The scan as SARIF 2.1.0, as code scanning in CI reads it: one run whose
-//! driver lists every rule that appears (exo's all), and a result with its
+//! driver lists every rule that appears (exo's all, of the parts that
+//! ran, with the OWASP ZAP rule each matches), and a result with its
 //! place for each finding.
 
 use super::Scan;
@@ -7,11 +8,21 @@ use crate::core::model::security::{RULES, Severity};
 use serde_json::{Value, json};
 
 pub fn sarif_json(scan: &Scan) -> String {
-    let mut rules: Vec<Value> = RULES
+    let ran: Vec<_> = RULES
         .iter()
-        .map(|rule| rule_json(rule.id, rule.title, rule.fix, rule.severity, "exo"))
+        .filter(|r| scan.parts.contains(&r.part))
         .collect();
-    let mut listed: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    let mut rules: Vec<Value> = ran
+        .iter()
+        .map(|rule| {
+            let mut json = rule_json(rule.id, rule.title, rule.fix, rule.severity, "exo");
+            if let Some(zap) = rule.zap {
+                json["properties"]["zap"] = zap.into();
+            }
+            json
+        })
+        .collect();
+    let mut listed: Vec<&str> = ran.iter().map(|r| r.id).collect();
     for finding in &scan.findings {
         if !listed.contains(&finding.rule.as_str()) {
             listed.push(&finding.rule);

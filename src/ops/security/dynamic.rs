@@ -1,0 +1,234 @@
+//! `exo test --security --dynamic`: the application (or the roles asked
+//! for, with what they need) from its production images, ready as
+//! `exo compose up --wait` has it; then each container looked at from
+//! outside: its processes' users, the ports it listens on, the answers of
+//! its HTTP port, and whether a dependency serves a client without
+//! credentials; then everything removed, Ctrl-C included.
+
+use super::{ScannerRun, SecurityError, external};
+use crate::adapters::docker::{Down, Engine, Project};
+use crate::adapters::signals::Interrupts;
+use crate::adapters::{answers, probe};
+use crate::core::config::catalog;
+use crate::core::deployed::{Container, Image, Kind, ReadyCheck, Value};
+use crate::core::plan::Plan;
+use crate::core::security::open;
+use crate::core::security::{ImageFinding, Observed, Sources, running_findings};
+use crate::ops::report::{LogFormat, Reporter};
+use crate::ops::up::{self, AfterFailure, Outcome, UpOptions};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long one request or exchange may take.
+const ASK_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct DynamicOptions {
+    /// How long the application may take to become ready.
+    pub wait_timeout: Duration,
+    pub logs: LogFormat,
+}
+
+/// What the dynamic part gave.
+#[derive(Debug, Default)]
+pub struct Dynamic {
+    pub findings: Vec<crate::core::security::Finding>,
+    /// Checks that could not be made on a container, and why.
+    pub skipped: Vec<ScannerRun>,
+    /// Why the application could not be looked at (not ready).
+    pub broken: Option<String>,
+    pub interrupted: bool,
+}
+
+/// Starts `plan` in `project` (run_production.yml), looks at every
+/// container of `containers` that runs, and removes the project.
+#[allow(clippy::too_many_arguments)]
+pub async fn scan(
+    engine: &Arc<dyn Engine>,
+    project: &Project,
+    plan: &Plan,
+    containers: &[Container],
+    sources: &Sources,
+    options: &DynamicOptions,
+    interrupts: &mut Interrupts,
+    printer: &mut dyn Reporter,
+) -> Result<Dynamic, SecurityError> {
+    let up_options = UpOptions {
+        detach: true,
+        after_failure: AfterFailure::Leave,
+        mode: crate::core::compose::Mode::Production,
+        supervise: false,
+        build: true,
+        wait_timeout: Some(options.wait_timeout),
+        watch: None,
+        logs: options.logs,
+    };
+    let mut dynamic = Dynamic::default();
+    let looked = async {
+        match up::up(engine, project, plan, &up_options, interrupts, printer).await? {
+            Outcome::Ready => {}
+            Outcome::Interrupted => {
+                dynamic.interrupted = true;
+                return Ok(());
+            }
+            Outcome::BuildFailed => {
+                dynamic.broken = Some("the production images did not build".to_owned());
+                return Ok(());
+            }
+            Outcome::TimedOut => {
+                let seconds = options.wait_timeout.as_secs();
+                dynamic.broken = Some(format!("the application was not ready within {seconds} s"));
+                return Ok(());
+            }
+            Outcome::Failed => {
+                dynamic.broken =
+                    Some("a container stopped before the application was ready".to_owned());
+                return Ok(());
+            }
+        }
+        let mut observed = Vec::new();
+        for info in engine.containers(&project.name).await? {
+            let Some(container) = containers.iter().find(|c| c.name == info.service) else {
+                continue;
+            };
+            let address = engine.inspect(&info.id).await?.address;
+            observed
+                .push(observe(engine.as_ref(), &info.id, container, address, &mut dynamic).await?);
+        }
+        dynamic.findings = running_findings(sources, &observed);
+        Ok::<(), SecurityError>(())
+    }
+    .await;
+    let removed = engine
+        .down(
+            project,
+            Down {
+                volumes: true,
+                at_once: true,
+            },
+        )
+        .await;
+    looked?;
+    removed?;
+    Ok(dynamic)
+}
+
+async fn observe(
+    engine: &dyn Engine,
+    id: &str,
+    container: &Container,
+    address: Option<IpAddr>,
+    dynamic: &mut Dynamic,
+) -> Result<Observed, SecurityError> {
+    let processes = engine.processes(id).await?;
+    let read = ["cat", "/proc/net/tcp", "/proc/net/tcp6"].map(str::to_owned);
+    // `cat` fails on a missing tcp6 after printing tcp: what it printed counts.
+    let image_findings = image_findings(engine, id, container, dynamic).await?;
+    let mut skip = |check: &str, why: String| {
+        dynamic.skipped.push(ScannerRun {
+            tool: format!("{check} of {}", container.id),
+            skipped: Some(why),
+        });
+    };
+    let proc_net_tcp = match engine.exec(id, &read).await {
+        Ok(executed) if executed.output.contains("local_address") => Some(executed.output),
+        Ok(_) => {
+            skip("the listening ports", "the image has no `cat`".to_owned());
+            None
+        }
+        Err(err) => {
+            skip("the listening ports", err.to_string());
+            None
+        }
+    };
+    let mut observed = Observed {
+        container: container.clone(),
+        processes,
+        proc_net_tcp,
+        answers: Vec::new(),
+        open_answer: None,
+        image_findings,
+    };
+    let (Some(ip), Some(port)) = (address, container.port) else {
+        return Ok(observed);
+    };
+    let at = SocketAddr::new(ip, port);
+    match container.kind {
+        Kind::Service(_) => {
+            let mut paths = vec!["/".to_owned()];
+            if let ReadyCheck::Http { path, .. } = &container.readiness.check
+                && path != "/"
+            {
+                paths.push(path.clone());
+            }
+            let mut refused = None;
+            for path in paths {
+                match answers::fetch(at, path, ASK_TIMEOUT).await {
+                    Ok(answer) => observed.answers.push(answer),
+                    Err(why) => refused = Some(why),
+                }
+            }
+            if let (true, Some(why)) = (observed.answers.is_empty(), refused) {
+                skip("the HTTP checks", format!("not HTTP ({why})"));
+            }
+        }
+        Kind::Dependency => {
+            let Image::Pulled(image) = &container.image else {
+                return Ok(observed);
+            };
+            let user = match container.variables.get("POSTGRES_USER") {
+                Some(Value::Literal(user)) => user.as_str(),
+                _ => "postgres",
+            };
+            let Some(probe) = catalog::lookup(image).and_then(|e| open::probe(&e.name, user))
+            else {
+                return Ok(observed);
+            };
+            if let Ok(answer) = probe::exchange(at, &probe.send, ASK_TIMEOUT).await
+                && probe.answered_openly(&answer)
+            {
+                let text = String::from_utf8_lossy(&answer);
+                let first = text.lines().next().unwrap_or_default();
+                observed.open_answer = Some(first.chars().take(80).collect());
+            }
+        }
+    }
+    Ok(observed)
+}
+
+/// Trivy's scans of a built image's layers (an image pulled as named is
+/// the registry's, not the application's); each check it cannot make is
+/// noted once as skipped.
+async fn image_findings(
+    engine: &dyn Engine,
+    id: &str,
+    container: &Container,
+    dynamic: &mut Dynamic,
+) -> Result<Vec<ImageFinding>, SecurityError> {
+    let Image::Built(_) = &container.image else {
+        return Ok(Vec::new());
+    };
+    let dir = tempfile::tempdir().map_err(|source| SecurityError::Read {
+        path: "a temporary directory".to_owned(),
+        source,
+    })?;
+    let tar = dir.path().join("image.tar");
+    engine.save_image(id, &tar).await?;
+    let (found, skipped) = tokio::task::spawn_blocking(move || external::scan_image(&tar))
+        .await
+        .unwrap_or_else(|err| {
+            (
+                Vec::new(),
+                vec![(external::IMAGE_SECRETS, format!("failed: {err}"))],
+            )
+        });
+    for (tool, why) in skipped {
+        if !dynamic.skipped.iter().any(|run| run.tool == tool) {
+            dynamic.skipped.push(ScannerRun {
+                tool: tool.to_owned(),
+                skipped: Some(why),
+            });
+        }
+    }
+    Ok(found)
+}
