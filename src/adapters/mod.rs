@@ -2,6 +2,7 @@
 
 pub mod docker;
 pub mod git;
+pub mod k6;
 pub mod load;
 pub mod paths;
 pub mod probe;

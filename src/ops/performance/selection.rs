@@ -61,11 +61,7 @@ impl Selection {
                 }
                 selection.jobs.push(Job {
                     subject,
-                    target: scenario
-                        .request
-                        .target
-                        .clone()
-                        .unwrap_or_else(|| role.clone()),
+                    target: scenario.target().unwrap_or(role).to_owned(),
                     scenario: scenario.clone(),
                     base_dir: base_dir.clone(),
                 });
@@ -80,7 +76,9 @@ impl Selection {
             }
         }
         for journey in &app.performance.scenarios {
-            let target = journey.request.target.clone().unwrap_or_default();
+            let target = journey.target().unwrap_or_default().to_owned();
+            // A k6 journey (no target) may reach any service: it runs with
+            // the whole application only.
             if wanted(&target) {
                 selection.jobs.push(Job {
                     subject: journey.name.clone(),
