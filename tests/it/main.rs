@@ -13,6 +13,7 @@ mod docker;
 mod docs;
 mod e2e_deploy;
 mod e2e_performance;
+mod e2e_performance_k6;
 mod e2e_scaffold;
 mod e2e_shared;
 mod e2e_test;
