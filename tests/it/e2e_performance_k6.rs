@@ -77,7 +77,10 @@ fn a_k6_script_s_thresholds_and_budgets_are_met() {
     ] {
         assert!(budget_line(&ran, title).contains(" met "), "{title}\n{ran}");
     }
-    ran.assert_stderr_has(&["Loading with `web/k6`: k6 perf/steady.js (WEB_URL=http://"]);
+    ran.assert_stderr_has(&[
+        "Running k6 perf/steady.js for `web/k6` (",
+        "WEB_URL=http://",
+    ]);
     ran.assert_stderr_has(&["every budget met (8 checked)"]);
     assert_valid_junit(&xml, &ran);
     assert_eq!(xml.matches("<testcase ").count(), 8, "{xml}");

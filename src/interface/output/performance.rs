@@ -56,8 +56,8 @@ impl Printer {
             .map(|(name, url)| format!("{name}={url}"))
             .collect();
         self.status(
-            "Loading",
-            &format!("with `{scenario}`: k6 {script} ({})", given.join(" ")),
+            "Running",
+            &format!("k6 {script} for `{scenario}` ({})", given.join(" ")),
         );
     }
 
