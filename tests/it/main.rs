@@ -22,6 +22,7 @@ mod errors;
 mod everyday;
 mod generate;
 mod hostile;
+mod k6;
 mod layers;
 mod links;
 mod properties;

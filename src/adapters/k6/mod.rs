@@ -28,12 +28,23 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// Runs `script` in `dir` with `env` added to exo's environment. Dropping
-/// the future (Ctrl-C) kills k6.
+/// Runs `script` in `dir` with the `k6` of PATH, `env` added to exo's
+/// environment.
 pub async fn run(script: &Path, dir: &Path, env: &[(String, String)]) -> Outcome {
-    let Ok(program) = which::which("k6") else {
-        return Outcome::NotInstalled;
-    };
+    match which::which("k6") {
+        Ok(program) => run_with(&program, script, dir, env).await,
+        Err(_) => Outcome::NotInstalled,
+    }
+}
+
+/// Runs `script` in `dir` with `program` (a k6 binary). Dropping the
+/// future (Ctrl-C) kills k6.
+pub async fn run_with(
+    program: &Path,
+    script: &Path,
+    dir: &Path,
+    env: &[(String, String)],
+) -> Outcome {
     let exported = match tempfile::Builder::new()
         .prefix("exo-k6-")
         .suffix(".json")
