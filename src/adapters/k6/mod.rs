@@ -9,7 +9,7 @@ pub use summary::{Latency, Summary, SummaryError, TREND_STATS, Threshold, parse_
 
 use std::path::Path;
 use std::process::Stdio;
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
 /// k6's exit status when a threshold was crossed.
@@ -78,10 +78,20 @@ pub async fn run_with(
         Ok(child) => child,
         Err(err) => return Outcome::Failed(format!("cannot start k6: {err}")),
     };
-    let mut stderr = String::new();
-    if let Some(mut pipe) = child.stderr.take() {
-        let _ = pipe.read_to_string(&mut stderr).await;
+    // Only the last lines are kept: a script may log without end.
+    let mut last = std::collections::VecDeque::with_capacity(STDERR_LINES + 1);
+    if let Some(pipe) = child.stderr.take() {
+        let mut lines = BufReader::new(pipe).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if !line.trim().is_empty() {
+                last.push_back(line);
+                if last.len() > STDERR_LINES {
+                    last.pop_front();
+                }
+            }
+        }
     }
+    let stderr = Vec::from(last).join("\n");
     let status = match child.wait().await {
         Ok(status) => status,
         Err(err) => return Outcome::Failed(format!("k6 did not finish: {err}")),
