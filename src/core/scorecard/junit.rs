@@ -108,4 +108,31 @@ mod tests {
         );
         assert!(xml.contains("failures=\"1\""));
     }
+
+    #[test]
+    fn a_skipped_scenario_is_an_error_not_a_pass() {
+        let card = Scorecard {
+            application: "shop".into(),
+            scenarios: Vec::new(),
+            containers: Vec::new(),
+            checks: Vec::new(),
+            skipped: vec![super::super::Skipped {
+                scenario: "web/checkout".into(),
+                reason: "k6 not installed".into(),
+            }],
+            broken: None,
+            interrupted: false,
+            seconds: 1.0,
+        };
+        assert_eq!(card.conclusion(), super::super::Conclusion::Incomplete);
+        let xml = junit_xml(&card);
+        assert!(
+            xml.contains("tests=\"1\" failures=\"0\" errors=\"1\""),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<testcase classname=\"web/checkout\" name=\"load\" time=\"0\">\n      <error message=\"skipped: k6 not installed; its budgets were not judged\"/>"),
+            "{xml}"
+        );
+    }
 }
