@@ -2,7 +2,8 @@
 //! on the real Docker Engine: tests/apps/loaded's `web` (a CGI that sleeps
 //! 20 ms) loaded by web/perf/steady.js through k6 1.1.0 from
 //! scripts/provision.sh, its summary and thresholds judged in exo's report;
-//! and without k6 on PATH, the scenario skipped and the run not a pass.
+//! a script k6 cannot run; and without k6 on PATH, the scenario skipped and
+//! the run not a pass.
 
 use crate::docker::require_docker;
 use crate::e2e_performance::{budget_line, exo_performance_with, loaded, scenario};
@@ -143,6 +144,35 @@ fn without_k6_the_scenario_is_skipped_and_the_run_does_not_pass() {
     assert_valid_junit(&xml, &ran);
     assert!(
         xml.contains("<error message=\"skipped: k6 not installed; its budgets were not judged\"/>"),
+        "{xml}"
+    );
+    project.assert_nothing_left(&ran);
+}
+
+/// A script k6 cannot run is no finding: the run stops, naming the
+/// scenario and k6's own error (exit 5).
+#[test]
+fn a_script_k6_cannot_run_is_reported_with_k6_s_error() {
+    if require_docker().is_none() {
+        return;
+    }
+    let project = loaded_by_k6("perf-k6-broken");
+    std::fs::write(
+        project.dir().join("web/perf/steady.js"),
+        "export default function ( {\n",
+    )
+    .expect("break the script");
+    let (ran, _, xml) = exo_performance_with(&project, &["web"], |exo| {
+        exo.env("PATH", path_with_k6());
+    });
+    ran.assert_code(5);
+    ran.assert_stderr_has(&[
+        "the load could not run: web/k6: k6 exited with 107:",
+        "steady.js",
+    ]);
+    assert_valid_junit(&xml, &ran);
+    assert!(
+        xml.contains("<error message=\"web/k6: k6 exited with 107:"),
         "{xml}"
     );
     project.assert_nothing_left(&ran);
