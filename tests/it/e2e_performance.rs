@@ -12,6 +12,16 @@ use serde_json::Value;
 /// `exo test --performance -p <project> --json --junit ARGS`, to its end,
 /// with the JSON report and the JUnit file.
 fn exo_performance(project: &Project, args: &[&str]) -> (Ran, Value, String) {
+    exo_performance_with(project, args, |_| {})
+}
+
+/// As [`exo_performance`], with `configure` applied to the command (its
+/// environment).
+pub(crate) fn exo_performance_with(
+    project: &Project,
+    args: &[&str],
+    configure: impl FnOnce(&mut std::process::Command),
+) -> (Ran, Value, String) {
     let json = project.dir().join("performance.json");
     let junit = project.dir().join("junit.xml");
     let _ = std::fs::remove_file(&json);
@@ -22,6 +32,7 @@ fn exo_performance(project: &Project, args: &[&str]) -> (Ran, Value, String) {
         .arg("--junit")
         .arg(&junit)
         .args(args);
+    configure(&mut exo);
     let ran = finish(exo, UP_TIMEOUT);
     let report = std::fs::read_to_string(&json)
         .ok()
@@ -32,7 +43,7 @@ fn exo_performance(project: &Project, args: &[&str]) -> (Ran, Value, String) {
 }
 
 /// The copy of tests/apps/loaded with `edit` applied to web/service.yml.
-fn loaded(test: &str, edit: impl Fn(String) -> String) -> Project {
+pub(crate) fn loaded(test: &str, edit: impl Fn(String) -> String) -> Project {
     let project = Project::new(test, &root().join("tests/apps/loaded"));
     let file = project.dir().join("web/service.yml");
     let text = std::fs::read_to_string(&file).expect("read web/service.yml");
@@ -41,7 +52,7 @@ fn loaded(test: &str, edit: impl Fn(String) -> String) -> Project {
 }
 
 /// The scenario named `name` in the JSON report.
-fn scenario<'r>(report: &'r Value, name: &str, ran: &Ran) -> &'r Value {
+pub(crate) fn scenario<'r>(report: &'r Value, name: &str, ran: &Ran) -> &'r Value {
     report["scenarios"]
         .as_array()
         .and_then(|all| all.iter().find(|s| s["name"] == name))
@@ -49,7 +60,7 @@ fn scenario<'r>(report: &'r Value, name: &str, ran: &Ran) -> &'r Value {
 }
 
 /// The summary line of a budget, spaces squeezed.
-fn budget_line(ran: &Ran, title: &str) -> String {
+pub(crate) fn budget_line(ran: &Ran, title: &str) -> String {
     ran.stderr
         .lines()
         .find(|line| line.starts_with(title))

@@ -532,3 +532,48 @@ fn the_schemas_know_the_keys_the_loader_knows() {
     }
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
+
+/// A scenario is exo's load (`request`, `rate`, `duration`) or a k6
+/// script (`runner: k6`, `script`), never both: the loader and the schema
+/// accept and refuse the same scenarios.
+#[test]
+fn the_loader_and_the_schema_agree_on_k6_scenarios() {
+    let service = validator("service.schema.json");
+    let cases = [
+        ("runner: k6, script: perf/a.js", true),
+        (
+            "runner: exo, request: {path: /}, rate: 1/s, duration: 1s",
+            true,
+        ),
+        ("runner: k6, script: perf/a.js, request: {path: /}", false),
+        ("runner: k6, script: perf/a.js, duration: 1s", false),
+        ("runner: k6", false),
+        (
+            "script: perf/a.js, request: {path: /}, rate: 1/s, duration: 1s",
+            false,
+        ),
+        ("request: {path: /}, rate: 1/s", false),
+        ("runner: k7, script: perf/a.js", false),
+    ];
+    for (scenario, valid) in cases {
+        let text =
+            format!("type: private\nperformance:\n  scenarios:\n    - {{name: a, {scenario}}}\n");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("application.yml"),
+            "name: a\nservices:\n  web:\n    location: ./web\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("web/perf")).unwrap();
+        std::fs::write(dir.path().join("web/perf/a.js"), "").unwrap();
+        std::fs::write(dir.path().join("web/service.yml"), &text).unwrap();
+        let json = exo::core::config::json_of(&exo::core::config::yaml::parse(&text).unwrap());
+        let loaded = exo::core::config::load(dir.path()).is_ok();
+        let schema_valid = service.is_valid(&json);
+        assert_eq!(
+            (loaded, schema_valid),
+            (valid, valid),
+            "{scenario}: loader accepts: {loaded}, schema accepts: {schema_valid}"
+        );
+    }
+}

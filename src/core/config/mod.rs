@@ -17,6 +17,7 @@ mod duration;
 mod excerpt;
 pub mod fargate;
 mod files;
+mod k6;
 mod names;
 mod parallel;
 pub mod patterns;
@@ -134,6 +135,7 @@ pub fn load_with_warnings(dir: &Path) -> Result<Loaded, LoadError> {
                 .help(format!("it must match /^[a-z0-9]+(-[a-z0-9]+)*$/, e.g. `{}`", suggest_name(&name.value))),
             );
     }
+    k6::check_scripts(dir, &app.performance.scripts, &mut problems);
     let service_files = read_service_files(dir, &app, &mut problems)?;
     if let Some(location) = &app.tests_location {
         check_tests_location(dir, location, &mut problems);
@@ -292,11 +294,11 @@ fn read_service_file(
         }
     };
     match yaml::parse(&file.text) {
-        Ok(root) => Ok(Some(service::read_service(
-            &mut Reader::new(file, problems),
-            &root,
-            &relative,
-        ))),
+        Ok(root) => {
+            let service = service::read_service(&mut Reader::new(file, problems), &root, &relative);
+            k6::check_scripts(&service_dir, &service.performance_scripts, problems);
+            Ok(Some(service))
+        }
         Err(err) => {
             problems.push(syntax_problem(&file, err));
             Ok(None)

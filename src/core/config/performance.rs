@@ -4,27 +4,21 @@
 //! inside the value.
 
 use super::budget::{BudgetError, parse_budget, parse_percent, parse_rate};
+use super::k6::{OPEN_LOAD_KEYS, read_k6_script, refuse_script};
 use super::problem::{Problem, Site};
 use super::reader::{Located, Reader};
 use super::yaml::{Node, Span, Value};
 use crate::core::model::performance::{
-    BaselinePolicy, Figure, NamedBudget, Performance, Request, Scenario,
+    BaselinePolicy, Figure, NamedBudget, OpenLoad, Performance, Request, Runner, Scenario,
 };
 use indexmap::IndexMap;
 use std::time::Duration;
 
 const KEYS: [&str; 3] = ["scenarios", "budgets", "baseline"];
-const SCENARIO_KEYS: [&str; 8] = [
-    "name",
-    "request",
-    "rate",
-    "duration",
-    "warm-up",
-    "timeout",
-    "connections",
-    "budgets",
-];
+/// With the keys of exo's generator ([`OPEN_LOAD_KEYS`]).
+const SCENARIO_KEYS: [&str; 4] = ["name", "runner", "script", "budgets"];
 const REQUEST_KEYS: [&str; 5] = ["method", "path", "body-file", "headers", "target"];
+const RUNNERS: [&str; 2] = ["exo", "k6"];
 const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 /// Which file `performance:` is in: service.yml may hold budgets on the
@@ -36,11 +30,12 @@ pub enum Owner {
 }
 
 /// `performance:` as read, with the targets written, for the check that
-/// they name services.
+/// they name services, and the k6 scripts, for the check that they exist.
 #[derive(Debug, Default)]
 pub struct PerformanceFile {
     pub performance: Performance,
     pub targets: Vec<Located<String>>,
+    pub scripts: Vec<Located<String>>,
 }
 
 pub fn read_performance(reader: &mut Reader, node: &Node, owner: Owner) -> PerformanceFile {
@@ -90,10 +85,15 @@ fn read_scenarios(reader: &mut Reader, node: &Node, owner: Owner, file: &mut Per
         }
         return;
     };
+    let keys: Vec<&str> = SCENARIO_KEYS
+        .iter()
+        .chain(&OPEN_LOAD_KEYS)
+        .copied()
+        .collect();
     let mut names: IndexMap<String, Site> = IndexMap::new();
     for (i, item) in items.iter().enumerate() {
         let path = format!("performance.scenarios[{i}]");
-        let fields = reader.fields(item, &path, &SCENARIO_KEYS);
+        let fields = reader.fields(item, &path, &keys);
         let name = required(reader, item, &fields, "name", &path)
             .and_then(|n| reader.non_empty_string(n, &format!("{path}.name")));
         if let Some(name) = &name {
@@ -111,42 +111,71 @@ fn read_scenarios(reader: &mut Reader, node: &Node, owner: Owner, file: &mut Per
                 names.insert(name.value.clone(), name.site.clone());
             }
         }
-        let request = required(reader, item, &fields, "request", &path)
-            .and_then(|n| read_request(reader, n, &format!("{path}.request"), owner, file));
-        let rate = required(reader, item, &fields, "rate", &path)
-            .and_then(|n| read_rate(reader, n, &format!("{path}.rate")));
-        let duration = required(reader, item, &fields, "duration", &path)
-            .and_then(|n| reader.duration(n, &format!("{path}.duration")));
-        let optional_duration = |reader: &mut Reader, key: &str| {
-            fields
-                .get(key)
-                .map(|n| reader.duration(n, &format!("{path}.{key}")))
+        let runner = match fields.get("runner") {
+            Some(n) => reader.choice(n, &format!("{path}.runner"), &RUNNERS),
+            None => Some("exo"),
         };
-        let warm_up = optional_duration(reader, "warm-up");
-        let timeout = optional_duration(reader, "timeout");
-        let connections = fields
-            .get("connections")
-            .map(|n| reader.positive_integer(n, &format!("{path}.connections")));
+        let runner = match runner {
+            Some("k6") => read_k6_script(reader, item, &fields, &path).map(|script| {
+                file.scripts.push(script.clone());
+                Runner::K6 {
+                    script: script.value,
+                }
+            }),
+            Some(_) => {
+                refuse_script(reader, &fields, &path);
+                read_open_load(reader, item, &fields, &path, owner, file)
+                    .map(|load| Runner::Exo(Box::new(load)))
+            }
+            None => None,
+        };
         let budgets = fields
             .get("budgets")
             .map(|n| read_budgets(reader, n, &format!("{path}.budgets"), &Figure::SCENARIO));
-        if let (Some(name), Some(request), Some(rate), Some(duration)) =
-            (name, request, rate, duration)
-        {
+        if let (Some(name), Some(runner)) = (name, runner) {
             file.performance.scenarios.push(Scenario {
                 name: name.value,
-                request,
-                rate,
-                duration,
-                warm_up: warm_up.flatten().unwrap_or(Duration::ZERO),
-                timeout: timeout.flatten().unwrap_or(Scenario::DEFAULT_TIMEOUT),
-                connections: connections
-                    .flatten()
-                    .unwrap_or(Scenario::DEFAULT_CONNECTIONS),
+                runner,
                 budgets: budgets.unwrap_or_default(),
             });
         }
     }
+}
+
+/// The load of exo's own generator: `request`, `rate`, `duration` and
+/// their options.
+fn read_open_load(
+    reader: &mut Reader,
+    item: &Node,
+    fields: &super::reader::Fields,
+    path: &str,
+    owner: Owner,
+    file: &mut PerformanceFile,
+) -> Option<OpenLoad> {
+    let request = required(reader, item, fields, "request", path)
+        .and_then(|n| read_request(reader, n, &format!("{path}.request"), owner, file));
+    let rate = required(reader, item, fields, "rate", path)
+        .and_then(|n| read_rate(reader, n, &format!("{path}.rate")));
+    let duration = required(reader, item, fields, "duration", path)
+        .and_then(|n| reader.duration(n, &format!("{path}.duration")));
+    let optional_duration = |reader: &mut Reader, key: &str| {
+        fields
+            .get(key)
+            .and_then(|n| reader.duration(n, &format!("{path}.{key}")))
+    };
+    let warm_up = optional_duration(reader, "warm-up");
+    let timeout = optional_duration(reader, "timeout");
+    let connections = fields
+        .get("connections")
+        .and_then(|n| reader.positive_integer(n, &format!("{path}.connections")));
+    Some(OpenLoad {
+        request: request?,
+        rate: rate?,
+        duration: duration?,
+        warm_up: warm_up.unwrap_or(Duration::ZERO),
+        timeout: timeout.unwrap_or(OpenLoad::DEFAULT_TIMEOUT),
+        connections: connections.unwrap_or(OpenLoad::DEFAULT_CONNECTIONS),
+    })
 }
 
 /// The value of a key that must be there; reports it missing otherwise.
@@ -323,8 +352,15 @@ pub fn check_targets<'a>(
 
 #[cfg(test)]
 mod tests {
-    use crate::core::model::performance::{Figure, Statistic};
+    use crate::core::model::performance::{Figure, OpenLoad, Runner, Scenario, Statistic};
     use std::time::Duration;
+
+    fn open(scenario: &Scenario) -> &OpenLoad {
+        match &scenario.runner {
+            Runner::Exo(load) => load,
+            Runner::K6 { .. } => panic!("{scenario:?} is a k6 scenario"),
+        }
+    }
 
     #[test]
     fn scenarios_budgets_and_journeys_load_into_the_model() {
@@ -349,17 +385,18 @@ mod tests {
         }
         let app = crate::core::config::load(dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
         let web = &app.services["web"].config.performance;
-        let home = &web.scenarios[0];
+        let home = open(&web.scenarios[0]);
         assert_eq!((home.rate, home.duration), (50.0, Duration::from_secs(30)));
         assert_eq!(home.warm_up, Duration::from_secs(5));
         assert_eq!(home.request.method, "POST");
         assert_eq!(home.request.headers["x-a"], "b");
         assert_eq!(home.request.target, None);
-        let names: Vec<String> = home.budgets.iter().map(|b| b.name()).collect();
+        let budgets = &web.scenarios[0].budgets;
+        let names: Vec<String> = budgets.iter().map(|b| b.name()).collect();
         assert_eq!(names, ["latency p95", "latency max", "errors"]);
-        assert_eq!(home.budgets[2].budget.statistic, Statistic::Count);
+        assert_eq!(budgets[2].budget.statistic, Statistic::Count);
         assert_eq!(web.budgets[0].figure, Figure::Memory);
-        let journey = &app.performance.scenarios[0];
+        let journey = open(&app.performance.scenarios[0]);
         assert_eq!(journey.request.target.as_deref(), Some("api"));
         assert!((journey.rate - 10.0).abs() < 1e-9);
         assert_eq!(app.performance.baseline.unwrap().max_regression, 0.05);

@@ -50,6 +50,8 @@ pub struct ServiceFile {
     pub production_host_port: Option<Located<u16>>,
     /// `request.target`s of `performance.scenarios`.
     pub performance_targets: Vec<Located<String>>,
+    /// `script`s of k6 scenarios, relative to the service's directory.
+    pub performance_scripts: Vec<Located<String>>,
     pub remote_sites: RemoteSites,
 }
 
@@ -86,6 +88,7 @@ pub fn read_service(reader: &mut Reader, root: &Node, location: &str) -> Service
         development_host_port: None,
         production_host_port: None,
         performance_targets: Vec::new(),
+        performance_scripts: Vec::new(),
         remote_sites: RemoteSites::default(),
     };
     if let Some(node) = fields.get("development") {
@@ -116,6 +119,7 @@ pub fn read_service(reader: &mut Reader, root: &Node, location: &str) -> Service
             super::performance::read_performance(reader, node, super::performance::Owner::Service);
         file.config.performance = read.performance;
         file.performance_targets = read.targets;
+        file.performance_scripts = read.scripts;
     }
     if let Some(node) = fields.get("security") {
         file.config.security = super::security::read_security(reader, node);

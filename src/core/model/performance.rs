@@ -21,10 +21,39 @@ impl Performance {
     }
 }
 
-/// One load: requests sent at a constant rate for a while.
+/// One load and the budgets its figures are held to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     pub name: String,
+    pub runner: Runner,
+    pub budgets: Vec<NamedBudget>,
+}
+
+impl Scenario {
+    /// The role its requests go to, when the file says.
+    pub fn target(&self) -> Option<&str> {
+        match &self.runner {
+            Runner::Exo(load) => load.request.target.as_deref(),
+            Runner::K6 { .. } => None,
+        }
+    }
+}
+
+/// What sends a scenario's requests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Runner {
+    /// exo's own generator (`runner: exo`, the default).
+    Exo(Box<OpenLoad>),
+    /// The user's k6 script (`runner: k6`), which says its own load.
+    K6 {
+        /// Relative to the directory of the file that names it.
+        script: String,
+    },
+}
+
+/// exo's load: one request sent at a constant rate for a while.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenLoad {
     pub request: Request,
     /// Requests started per second, whatever the server does (open model).
     pub rate: f64,
@@ -35,10 +64,9 @@ pub struct Scenario {
     pub timeout: Duration,
     /// Most connections kept open at once.
     pub connections: u32,
-    pub budgets: Vec<NamedBudget>,
 }
 
-impl Scenario {
+impl OpenLoad {
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
     pub const DEFAULT_CONNECTIONS: u32 = 256;
 }

@@ -26,17 +26,47 @@ pub(super) struct ApplicationPerformance {
     baseline: Option<Baseline>,
 }
 
-/// Requests sent at a constant rate (open model): each starts on schedule,
-/// whatever the server does, and is timed from then.
+/// One load and its budgets: requests sent by exo's generator at a
+/// constant rate (open model: each starts on schedule, whatever the server
+/// does, and is timed from then), or the user's k6 script with
+/// `runner: k6`.
 #[derive(JsonSchema)]
-#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+#[schemars(
+    rename_all = "kebab-case",
+    deny_unknown_fields,
+    extend(
+        "if" = {"required": ["runner"], "properties": {"runner": {"const": "k6"}}},
+        "then" = {
+            "required": ["script"],
+            "not": {"anyOf": [
+                {"required": ["request"]},
+                {"required": ["rate"]},
+                {"required": ["duration"]},
+                {"required": ["warm-up"]},
+                {"required": ["timeout"]},
+                {"required": ["connections"]}
+            ]}
+        },
+        "else" = {"required": ["request", "rate", "duration"], "not": {"required": ["script"]}}
+    )
+)]
 struct Scenario {
     name: Text,
-    request: Request,
-    /// Requests per second (`50/s`) or per minute (`600/m`).
+    /// What sends the requests: `exo` (the default: exo's generator, with
+    /// `request`, `rate` and `duration`) or `k6` (the `script`, with k6 on
+    /// PATH; the other load keys do not apply).
+    runner: Option<Runner>,
+    /// With `runner: k6`: the k6 script, relative to the directory of this
+    /// file. It gets each service's URL as `<ROLE>_URL`.
+    script: Option<Text>,
+    /// Required without `runner: k6`.
+    request: Option<Request>,
+    /// Requests per second (`50/s`) or per minute (`600/m`); required
+    /// without `runner: k6`.
     #[schemars(regex(pattern = r"^\s*[0-9.]+/[sm]\s*$"))]
-    rate: String,
-    duration: Duration,
+    rate: Option<String>,
+    /// Required without `runner: k6`.
+    duration: Option<Duration>,
     /// Sent first, not counted.
     warm_up: Option<Duration>,
     /// A request not answered within this long is an error (default 10s).
@@ -45,6 +75,13 @@ struct Scenario {
     #[schemars(range(min = 1))]
     connections: Option<u32>,
     budgets: Option<ScenarioBudgets>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+enum Runner {
+    Exo,
+    K6,
 }
 
 #[derive(JsonSchema)]

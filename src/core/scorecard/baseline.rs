@@ -177,6 +177,7 @@ mod tests {
             }],
             containers: Vec::new(),
             checks: Vec::new(),
+            skipped: Vec::new(),
             broken: None,
             interrupted: false,
             seconds: 1.0,

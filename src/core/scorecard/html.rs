@@ -47,12 +47,9 @@ fn section(page: &mut String, s: &ScenarioResult) {
     let ms = |v: f64| Unit::Duration.show(v);
     let _ = writeln!(
         page,
-        "<h2>{} &rarr; {}</h2>\n<p>{} requests, {} (planned {}), {} errors; p50 {}, p90 {}, p95 {}, p99 {}, max {}</p>",
-        attribute(&s.name),
-        attribute(&s.target),
-        s.requests,
-        Unit::PerSecond.show(s.rate),
-        Unit::PerSecond.show(s.planned_rate),
+        "<h2>{}</h2>\n<p>{}, {} errors; p50 {}, p90 {}, p95 {}, p99 {}, max {}</p>",
+        attribute(&s.heading()),
+        attribute(&s.sent()),
         s.errors,
         ms(s.p50),
         ms(s.p90),
@@ -62,7 +59,11 @@ fn section(page: &mut String, s: &ScenarioResult) {
     );
     let means: Vec<f64> = s.per_second.iter().map(|b| b.mean).collect();
     let maxes: Vec<f64> = s.per_second.iter().map(|b| b.max).collect();
-    page.push_str(&over_time(&means, &maxes));
+    if s.script.is_some() {
+        page.push_str("<p>k6's summary has no latency over time.</p>\n");
+    } else {
+        page.push_str(&over_time(&means, &maxes));
+    }
     let percentiles = [
         ("p50", s.p50),
         ("p90", s.p90),
@@ -180,6 +181,7 @@ mod tests {
                 limit: "< 200ms".into(),
                 met: false,
             }],
+            skipped: Vec::new(),
             broken: None,
             interrupted: false,
             seconds: 1.0,

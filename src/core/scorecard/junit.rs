@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 pub fn junit_xml(scorecard: &Scorecard) -> String {
     let failures = scorecard.checks.iter().filter(|c| !c.met).count();
-    let errors = usize::from(scorecard.broken.is_some());
+    let errors = usize::from(scorecard.broken.is_some()) + scorecard.skipped.len();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let name = attribute(&format!("{} performance", scorecard.application));
     let _ = writeln!(
@@ -24,6 +24,17 @@ pub fn junit_xml(scorecard: &Scorecard) -> String {
     );
     for check in &scorecard.checks {
         testcase(&mut xml, check);
+    }
+    for skipped in &scorecard.skipped {
+        let _ = writeln!(
+            xml,
+            "    <testcase classname=\"{}\" name=\"load\" time=\"0\">\n      <error message=\"{}\"/>\n    </testcase>",
+            attribute(&skipped.scenario),
+            attribute(&format!(
+                "skipped: {}; its budgets were not judged",
+                skipped.reason
+            ))
+        );
     }
     if let Some(reason) = &scorecard.broken {
         let _ = writeln!(
@@ -81,6 +92,7 @@ mod tests {
                 limit: "< 200ms".into(),
                 met: false,
             }],
+            skipped: Vec::new(),
             broken: None,
             interrupted: false,
             seconds: 2.5,
@@ -95,5 +107,32 @@ mod tests {
             "{xml}"
         );
         assert!(xml.contains("failures=\"1\""));
+    }
+
+    #[test]
+    fn a_skipped_scenario_is_an_error_not_a_pass() {
+        let card = Scorecard {
+            application: "shop".into(),
+            scenarios: Vec::new(),
+            containers: Vec::new(),
+            checks: Vec::new(),
+            skipped: vec![super::super::Skipped {
+                scenario: "web/checkout".into(),
+                reason: "k6 not installed".into(),
+            }],
+            broken: None,
+            interrupted: false,
+            seconds: 1.0,
+        };
+        assert_eq!(card.conclusion(), super::super::Conclusion::Incomplete);
+        let xml = junit_xml(&card);
+        assert!(
+            xml.contains("tests=\"1\" failures=\"0\" errors=\"1\""),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<testcase classname=\"web/checkout\" name=\"load\" time=\"0\">\n      <error message=\"skipped: k6 not installed; its budgets were not judged\"/>"),
+            "{xml}"
+        );
     }
 }

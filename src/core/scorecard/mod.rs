@@ -13,6 +13,7 @@ pub use html::html;
 pub use judge::{judge_container, judge_scenario};
 pub use junit::junit_xml;
 
+use crate::core::model::performance::Unit;
 use serde::{Deserialize, Serialize};
 
 /// One run, whole.
@@ -23,6 +24,9 @@ pub struct Scorecard {
     pub containers: Vec<ContainerResult>,
     /// Every budget and baseline figure, judged.
     pub checks: Vec<Check>,
+    /// Scenarios that did not run although the rest could, and why: their
+    /// budgets are not judged, so the run is not a pass.
+    pub skipped: Vec<Skipped>,
     /// Why the load could not run; the checks are then not all there.
     pub broken: Option<String>,
     pub interrupted: bool,
@@ -34,6 +38,8 @@ pub struct Scorecard {
 pub enum Conclusion {
     Met,
     Missed,
+    /// A scenario was skipped: not every budget was judged.
+    Incomplete,
     Broken,
     Interrupted,
 }
@@ -44,6 +50,8 @@ impl Scorecard {
             Conclusion::Interrupted
         } else if self.broken.is_some() {
             Conclusion::Broken
+        } else if !self.skipped.is_empty() {
+            Conclusion::Incomplete
         } else if self.checks.iter().any(|c| !c.met) {
             Conclusion::Missed
         } else {
@@ -52,12 +60,23 @@ impl Scorecard {
     }
 }
 
+/// A scenario that did not run, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Skipped {
+    pub scenario: String,
+    pub reason: String,
+}
+
 /// What one scenario's load measured. Durations in seconds.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ScenarioResult {
     pub name: String,
-    /// The role it loaded.
+    /// The role it loaded; empty for a k6 journey of application.yml,
+    /// which reaches whichever services its script does.
     pub target: String,
+    /// The k6 script that sent the load; `None`: exo's generator.
+    pub script: Option<String>,
+    /// 0 for a k6 script, which plans its own load.
     pub planned_rate: f64,
     pub requests: u64,
     pub rate: f64,
@@ -74,6 +93,34 @@ pub struct ScenarioResult {
     pub min: f64,
     /// Latency over time: per second, requests, errors, mean and max.
     pub per_second: Vec<SecondResult>,
+}
+
+impl ScenarioResult {
+    /// `web/steady -> web`, or with the k6 script that sent the load:
+    /// `web/checkout -> web (k6 perf/checkout.js)`.
+    pub fn heading(&self) -> String {
+        let mut heading = self.name.clone();
+        if !self.target.is_empty() {
+            heading = format!("{heading} -> {}", self.target);
+        }
+        match &self.script {
+            Some(script) => format!("{heading} (k6 {script})"),
+            None => heading,
+        }
+    }
+
+    /// `600 requests, 199.5/s (planned 200/s)`; a k6 script plans its own.
+    pub fn sent(&self) -> String {
+        let rate = Unit::PerSecond.show(self.rate);
+        match self.script {
+            Some(_) => format!("{} requests, {rate}", self.requests),
+            None => format!(
+                "{} requests, {rate} (planned {})",
+                self.requests,
+                Unit::PerSecond.show(self.planned_rate)
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]

@@ -84,7 +84,11 @@ pub fn run(
         let page = dir.join("performance.html");
         write(&page, &scorecard::html(&card), "the HTML report", printer)?;
     }
-    if args.save_baseline && card.conclusion() != Conclusion::Broken && !card.interrupted {
+    let saved = !matches!(
+        card.conclusion(),
+        Conclusion::Broken | Conclusion::Incomplete | Conclusion::Interrupted
+    );
+    if args.save_baseline && saved {
         printer.status(
             "Saved",
             &format!("the baseline to {}", scorecard::BASELINE_FILE),
@@ -93,7 +97,7 @@ pub fn run(
     Ok(match card.conclusion() {
         Conclusion::Met => ExitStatus::Success,
         Conclusion::Missed => ExitStatus::Failure,
-        Conclusion::Broken => ExitStatus::TestsNotRun,
+        Conclusion::Broken | Conclusion::Incomplete => ExitStatus::TestsNotRun,
         Conclusion::Interrupted => ExitStatus::Interrupted,
     })
 }

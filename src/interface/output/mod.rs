@@ -272,6 +272,14 @@ impl crate::ops::report::Reporter for Printer {
     fn load_done(&mut self) {
         Printer::load_done(self);
     }
+
+    fn k6_starts(&mut self, scenario: &str, script: &str, urls: &[(String, String)]) {
+        Printer::k6_starts(self, scenario, script, urls);
+    }
+
+    fn scenario_skipped(&mut self, scenario: &str, reason: &str) {
+        Printer::scenario_skipped(self, scenario, reason);
+    }
 }
 
 #[cfg(test)]

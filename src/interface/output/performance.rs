@@ -48,6 +48,27 @@ impl Printer {
     }
 }
 
+impl Printer {
+    /// A k6 script starts, with the URLs it is given.
+    pub fn k6_starts(&mut self, scenario: &str, script: &str, urls: &[(String, String)]) {
+        let given: Vec<String> = urls
+            .iter()
+            .map(|(name, url)| format!("{name}={url}"))
+            .collect();
+        self.status(
+            "Running",
+            &format!("k6 {script} for `{scenario}` ({})", given.join(" ")),
+        );
+    }
+
+    /// A scenario that does not run: never silently.
+    pub fn scenario_skipped(&mut self, scenario: &str, reason: &str) {
+        self.warn(&format!(
+            "scenario {scenario}: skipped: {reason}; its budgets are not judged, and the run cannot pass"
+        ));
+    }
+}
+
 /// The figures and verdicts of a run.
 pub fn scorecard(card: &Scorecard, color: bool) -> String {
     let mut text = String::new();
@@ -55,12 +76,9 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
         let d = |v: f64| Unit::Duration.show(v);
         let _ = writeln!(
             text,
-            "scenario {} -> {}: {} requests, {} (planned {}), {} errors ({})",
-            s.name,
-            s.target,
-            s.requests,
-            Unit::PerSecond.show(s.rate),
-            Unit::PerSecond.show(s.planned_rate),
+            "scenario {}: {}, {} errors ({})",
+            s.heading(),
+            s.sent(),
             s.errors,
             Unit::Percent.show(s.error_rate),
         );
@@ -72,6 +90,13 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
             d(s.p95),
             d(s.p99),
             d(s.max)
+        );
+    }
+    for skipped in &card.skipped {
+        let _ = writeln!(
+            text,
+            "scenario {}: skipped: {}; its budgets were not judged",
+            skipped.scenario, skipped.reason
         );
     }
     for c in &card.containers {
@@ -119,6 +144,12 @@ pub fn scorecard(card: &Scorecard, color: bool) -> String {
     let _ = match card.conclusion() {
         Conclusion::Met => writeln!(text, "\nevery budget met ({} checked)", card.checks.len()),
         Conclusion::Missed => writeln!(text, "\n{missed} of {} budgets missed", card.checks.len()),
+        Conclusion::Incomplete => writeln!(
+            text,
+            "\nnot every budget was judged: {} scenario(s) skipped; {missed} of {} judged budgets missed",
+            card.skipped.len(),
+            card.checks.len()
+        ),
         Conclusion::Broken => writeln!(
             text,
             "\nthe load could not run: {}",
@@ -155,6 +186,7 @@ mod tests {
                 limit: "< 200ms".into(),
                 met: false,
             }],
+            skipped: Vec::new(),
             broken: None,
             interrupted: false,
             seconds: 3.0,

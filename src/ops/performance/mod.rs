@@ -9,6 +9,7 @@
 //! only those with a host port), and no port proxy stands between the
 //! load and the service to add its own latency.
 
+mod k6;
 mod sampler;
 mod scenario;
 mod selection;
@@ -21,9 +22,10 @@ use crate::adapters::load::HttpError;
 use crate::adapters::signals::Interrupts;
 use crate::core::compose::Mode;
 use crate::core::model::Application;
+use crate::core::model::performance::Runner;
 use crate::core::plan::{Plan, UnknownRole};
 use crate::core::scorecard::{
-    BASELINE_FILE, Baseline, BaselineError, ContainerResult, Scorecard, judge_container,
+    BASELINE_FILE, Baseline, BaselineError, ContainerResult, Scorecard, Skipped, judge_container,
     judge_scenario,
 };
 use crate::ops::report::{LogFormat, Reporter};
@@ -98,6 +100,7 @@ pub async fn run(
         scenarios: Vec::new(),
         containers: Vec::new(),
         checks: Vec::new(),
+        skipped: Vec::new(),
         broken: None,
         interrupted: false,
         seconds: 0.0,
@@ -225,23 +228,59 @@ async fn load(
     let (stop, stopped) = watch::channel(false);
     let sampling = tokio::spawn(sampler::sample(Arc::clone(engine), ids, stopped));
     for (job, body) in selection.jobs.iter().zip(bodies) {
-        let Some(address) = address_of(containers, selection, job) else {
-            card.broken = Some(format!(
-                "`{}` has no address and port on the project's network to send `{}` to",
-                job.target, job.subject
-            ));
-            break;
-        };
-        let result = tokio::select! {
-            result = scenario::run(job, body, address, printer) => result?,
-            () = interrupts.recv() => {
-                card.interrupted = true;
-                break;
+        let measured = match &job.scenario.runner {
+            Runner::Exo(open) => {
+                let Some(address) = address_of(containers, selection, job) else {
+                    card.broken = Some(format!(
+                        "`{}` has no address and port on the project's network to send `{}` to",
+                        job.target, job.subject
+                    ));
+                    break;
+                };
+                tokio::select! {
+                    result = scenario::run(job, open, body, address, printer) => {
+                        k6::Ran::Measured(Box::new(result?), Vec::new())
+                    }
+                    () = interrupts.recv() => {
+                        card.interrupted = true;
+                        break;
+                    }
+                }
+            }
+            Runner::K6 { script } => {
+                let services: Vec<_> = containers
+                    .iter()
+                    .map(|c| (c.role.clone(), c.address))
+                    .collect();
+                let urls = k6::urls(&services, &selection.ports);
+                tokio::select! {
+                    ran = k6::run(job, script, &urls, printer) => ran,
+                    () = interrupts.recv() => {
+                        card.interrupted = true;
+                        break;
+                    }
+                }
             }
         };
-        card.checks
-            .extend(judge_scenario(&result, &job.scenario.budgets));
-        card.scenarios.push(result);
+        match measured {
+            k6::Ran::Measured(result, thresholds) => {
+                card.checks
+                    .extend(judge_scenario(&result, &job.scenario.budgets));
+                card.checks.extend(thresholds);
+                card.scenarios.push(*result);
+            }
+            k6::Ran::Skipped(reason) => {
+                printer.scenario_skipped(&job.subject, &reason);
+                card.skipped.push(Skipped {
+                    scenario: job.subject.clone(),
+                    reason,
+                });
+            }
+            k6::Ran::Failed(why) => {
+                card.broken = Some(format!("{}: {why}", job.subject));
+                break;
+            }
+        }
     }
     let _ = stop.send(true);
     Ok(sampling.await.unwrap_or_default())
@@ -288,7 +327,8 @@ fn compare_with_baseline(
         card.checks
             .extend(saved.compare(&now, |subject| selection.max_regression(subject)));
     }
-    if options.save_baseline {
+    // A baseline without a skipped scenario's figures would drop them.
+    if options.save_baseline && card.skipped.is_empty() {
         let write = |source| PerformanceError::Write {
             path: path.clone(),
             source,

@@ -3,7 +3,7 @@
 
 use super::PerformanceError;
 use crate::adapters::load::{self, HttpTarget, Load, Recorded};
-use crate::core::model::performance::Scenario;
+use crate::core::model::performance::{OpenLoad, Runner, Scenario};
 use crate::core::scorecard::{ScenarioResult, SecondResult};
 use crate::ops::report::Reporter;
 use bytes::Bytes;
@@ -15,17 +15,22 @@ use std::path::PathBuf;
 pub struct Job {
     /// `web/home` for a service's scenario, the name for a journey.
     pub subject: String,
-    /// The service its requests go to.
+    /// The service its requests go to; empty for a k6 journey, whose
+    /// script reaches whichever services it does.
     pub target: String,
     pub scenario: Scenario,
-    /// The directory its `body-file` is relative to.
+    /// The directory its `body-file` or k6 `script` is relative to.
     pub base_dir: PathBuf,
 }
 
 impl Job {
     /// The body, read before any load starts.
     pub fn body(&self) -> Result<Bytes, PerformanceError> {
-        let Some(file) = &self.scenario.request.body_file else {
+        let file = match &self.scenario.runner {
+            Runner::Exo(load) => load.request.body_file.as_ref(),
+            Runner::K6 { .. } => None,
+        };
+        let Some(file) = file else {
             return Ok(Bytes::new());
         };
         let path = self.base_dir.join(file);
@@ -35,14 +40,14 @@ impl Job {
     }
 }
 
-/// Sends `job`'s load to `address`.
+/// Sends `job`'s load (`scenario`, exo's generator) to `address`.
 pub async fn run(
     job: &Job,
+    scenario: &OpenLoad,
     body: Bytes,
     address: SocketAddr,
     printer: &mut dyn Reporter,
 ) -> Result<ScenarioResult, PerformanceError> {
-    let scenario = &job.scenario;
     let request = &scenario.request;
     let target = HttpTarget::new(
         address,
@@ -72,15 +77,16 @@ pub async fn run(
     )
     .await;
     printer.load_done();
-    Ok(figures(job, &recorded))
+    Ok(figures(job, scenario, &recorded))
 }
 
-fn figures(job: &Job, recorded: &Recorded) -> ScenarioResult {
+fn figures(job: &Job, scenario: &OpenLoad, recorded: &Recorded) -> ScenarioResult {
     let seconds = |d: std::time::Duration| d.as_secs_f64();
     ScenarioResult {
         name: job.subject.clone(),
         target: job.target.clone(),
-        planned_rate: job.scenario.rate,
+        script: None,
+        planned_rate: scenario.rate,
         requests: recorded.requests(),
         rate: recorded.rate(),
         throughput: recorded.throughput(),

@@ -61,11 +61,7 @@ impl Selection {
                 }
                 selection.jobs.push(Job {
                     subject,
-                    target: scenario
-                        .request
-                        .target
-                        .clone()
-                        .unwrap_or_else(|| role.clone()),
+                    target: scenario.target().unwrap_or(role).to_owned(),
                     scenario: scenario.clone(),
                     base_dir: base_dir.clone(),
                 });
@@ -80,7 +76,9 @@ impl Selection {
             }
         }
         for journey in &app.performance.scenarios {
-            let target = journey.request.target.clone().unwrap_or_default();
+            let target = journey.target().unwrap_or_default().to_owned();
+            // A k6 journey (no target) may reach any service: it runs with
+            // the whole application only.
             if wanted(&target) {
                 selection.jobs.push(Job {
                     subject: journey.name.clone(),
@@ -103,5 +101,53 @@ impl Selection {
             .get(subject)
             .copied()
             .unwrap_or(self.default_regression)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_k6_journey_runs_with_the_whole_application_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("application.yml"),
+            "name: shop\nservices:\n  web:\n    location: ./web\nperformance:\n  scenarios:\n\
+             \x20   - {name: journey, runner: k6, script: journey.js}\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("journey.js"), "").unwrap();
+        std::fs::create_dir_all(dir.path().join("web/perf")).unwrap();
+        std::fs::write(dir.path().join("web/perf/home.js"), "").unwrap();
+        std::fs::write(
+            dir.path().join("web/service.yml"),
+            "type: private\nproduction: {port: 80}\nperformance:\n  scenarios:\n\
+             \x20   - {name: home, runner: k6, script: perf/home.js}\n",
+        )
+        .unwrap();
+        let app = crate::core::config::load(dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
+        let subjects = |roles: &[String]| -> Vec<(String, String)> {
+            Selection::new(&app, dir.path(), roles)
+                .unwrap()
+                .jobs
+                .into_iter()
+                .map(|job| (job.subject, job.target))
+                .collect()
+        };
+        assert_eq!(
+            subjects(&[]),
+            [
+                ("web/home".to_owned(), "web".to_owned()),
+                ("journey".to_owned(), String::new())
+            ]
+        );
+        assert_eq!(
+            subjects(&["web".to_owned()]),
+            [("web/home".to_owned(), "web".to_owned())]
+        );
+        let selection = Selection::new(&app, dir.path(), &[]).unwrap();
+        assert_eq!(selection.jobs[0].base_dir, dir.path().join("./web"));
+        assert_eq!(selection.ports["web"], 80);
     }
 }
