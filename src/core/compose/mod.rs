@@ -6,12 +6,14 @@ mod document;
 mod end_to_end;
 mod generate;
 mod metadata;
+mod one_off;
 pub mod stack;
 mod values;
 
 pub use document::ComposeFile;
 pub use end_to_end::{END_TO_END_SERVICE, end_to_end};
 pub use generate::compile;
+pub use one_off::{ONEOFF_LABEL, OneOff, OneOffError, PROJECT_LABEL, SERVICE_LABEL, one_off};
 
 use crate::core::deployed::{self, DeploymentError, Target};
 use crate::core::model::Application;
