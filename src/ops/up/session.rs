@@ -128,47 +128,45 @@ impl<'a> Session<'a> {
     /// A task for the container `id` of `name`, waiting for its start.
     fn add(&mut self, name: String, id: String, running: bool) {
         let (plan, options) = (self.plan, self.options);
-        {
-            let node = &plan.nodes[&name];
-            let policy = node.restart.clone().filter(|_| options.supervise);
-            let supervised = policy.is_some();
-            let setup = Setup {
-                name: name.clone(),
-                id: id.clone(),
-                running,
-                node: node.clone(),
-                supervisor: Supervisor::new(
-                    node.readiness.describe(),
-                    node.readiness == crate::core::plan::Readiness::Healthy,
-                    policy,
-                ),
-                supervised,
-                needed: plan.nodes.values().any(|n| n.needs.contains(&name)),
-            };
-            let (controls, queue) = mpsc::unbounded_channel();
-            let links = Links {
-                engine: self.engine.clone(),
-                project: self.project.clone(),
-                controls: queue,
-                reports: self.report_sender.clone(),
-                all_ready: self.all_ready.subscribe(),
-            };
-            let task = ContainerTask::new(setup, links);
-            self.tasks.spawn(task.run());
-            self.views.insert(
-                name,
-                View {
-                    id,
-                    state: State::Waiting,
-                    since: None,
-                    failure: None,
-                    gave_up: None,
-                    last_check: None,
-                    lines: VecDeque::new(),
-                    controls,
-                },
-            );
-        }
+        let node = &plan.nodes[&name];
+        let policy = node.restart.clone().filter(|_| options.supervise);
+        let supervised = policy.is_some();
+        let setup = Setup {
+            name: name.clone(),
+            id: id.clone(),
+            running,
+            node: node.clone(),
+            supervisor: Supervisor::new(
+                node.readiness.describe(),
+                node.readiness == crate::core::plan::Readiness::Healthy,
+                policy,
+            ),
+            supervised,
+            needed: plan.nodes.values().any(|n| n.needs.contains(&name)),
+        };
+        let (controls, queue) = mpsc::unbounded_channel();
+        let links = Links {
+            engine: self.engine.clone(),
+            project: self.project.clone(),
+            controls: queue,
+            reports: self.report_sender.clone(),
+            all_ready: self.all_ready.subscribe(),
+        };
+        let task = ContainerTask::new(setup, links);
+        self.tasks.spawn(task.run());
+        self.views.insert(
+            name,
+            View {
+                id,
+                state: State::Waiting,
+                since: None,
+                failure: None,
+                gave_up: None,
+                last_check: None,
+                lines: VecDeque::new(),
+                controls,
+            },
+        );
     }
 
     fn is_all_ready(&self) -> bool {
@@ -331,6 +329,10 @@ impl<'a> Session<'a> {
             Arrival::Created { name, id, running } => {
                 self.pending.remove(&name);
                 self.add(name, id, running);
+                // In the plan's order, as every view is shown.
+                let plan = self.plan;
+                self.views
+                    .sort_by_cached_key(|name, _| plan.nodes.get_index_of(name));
                 self.start_what_can_start();
                 None
             }
