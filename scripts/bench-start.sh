@@ -7,6 +7,11 @@
 #
 #   scripts/bench-start.sh                       # 5 rounds, release build
 #   scripts/bench-start.sh --runs 9 --exo target/debug/exo
+#   scripts/bench-start.sh --changed             # c's source changed each run
+#
+# With --changed, a line is added to c/server.sh before every run, so each
+# start has c's image to build: exo builds it while a and b start (its
+# pipelined start), Compose runs `up --build -d --wait`.
 #
 # Each round runs both tools, in alternating order, each after `down -t 0`.
 # Per run: total (wall clock of the command) and first (the command -> the
@@ -20,10 +25,12 @@ set -euo pipefail
 
 runs=5
 exo=""
+changed=0
 while [[ $# -gt 0 ]]; do
     case $1 in
     --runs) runs=${2:?--runs needs a number}; shift 2 ;;
     --exo) exo=${2:?--exo needs a path}; shift 2 ;;
+    --changed) changed=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "$0: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
@@ -81,15 +88,18 @@ results=$tmp/results.tsv
 run() { # TOOL ROUND
     local began ended first
     down
+    ((changed)) && echo "# changed for $1 in round $2" >>"$dir/c/server.sh"
+    local build=()
+    ((changed)) && build=(--build)
     began=$(now_ns)
     if [[ $1 == exo ]]; then
         "$exo" -C "$dir" --no-color compose up -d --wait >"$tmp/$1-$2.log" 2>&1
     else
-        docker compose -f "$file" up -d --wait >"$tmp/$1-$2.log" 2>&1
+        docker compose -f "$file" up "${build[@]}" -d --wait >"$tmp/$1-$2.log" 2>&1
     fi || { tail -n 20 "$tmp/$1-$2.log" >&2; die "$1 up failed in round $2"; }
     ended=$(now_ns)
     first=$(first_start)
-    if [[ $1 == exo ]] && grep -q '^ *Building' "$tmp/$1-$2.log"; then
+    if [[ $1 == exo ]] && ((!changed)) && grep -q '^ *Building' "$tmp/$1-$2.log"; then
         die "exo built in round $2 with nothing changed"
     fi
     printf '%s\t%s\t%s\t%s\n' "$1" "$2" $(((ended - began) / 1000000)) $(((first - began) / 1000000)) | tee -a "$results" >&2
@@ -102,7 +112,9 @@ down
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 column() { awk -v t="$1" -v c="$2" '$1 == t { print $c }' "$results" | median; }
-echo "rounds: $runs (fixtures/chain + benches/apps/upchain, nothing changed)"
+what="nothing changed"
+((changed)) && what="c's source changed before each run"
+echo "rounds: $runs (fixtures/chain + benches/apps/upchain, $what)"
 for tool in exo compose; do
     echo "$tool: total median $(column "$tool" 3) ms, command -> first start median $(column "$tool" 4) ms"
 done

@@ -48,6 +48,9 @@ pub enum HostPortIn {
 /// A container's new state, while it is on its way somewhere.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
+    /// Its image is being built; it starts once built and what it needs is
+    /// ready.
+    Building,
     /// Waits for these to be ready before it starts.
     WaitingFor(Vec<String>),
     Starting {
@@ -202,7 +205,11 @@ pub enum Notice {
     Building {
         services: Vec<String>,
     },
-    BuildFailed,
+    /// The image of `service` did not build: the last lines of its output.
+    BuildFailed {
+        service: String,
+        output: Vec<String>,
+    },
     CreateFailed(String),
     /// Everything is ready (or done), and exo returns.
     ReadyDetached(Summary),

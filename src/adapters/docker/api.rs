@@ -23,7 +23,7 @@ use std::collections::{HashMap, VecDeque};
 use std::time::SystemTime;
 
 /// `action` failed with the engine's `err`.
-fn failed(action: String) -> impl FnOnce(bollard::errors::Error) -> DockerError {
+pub(super) fn failed(action: String) -> impl FnOnce(bollard::errors::Error) -> DockerError {
     move |err| DockerError::Engine {
         action,
         message: engine_message(err),
@@ -311,7 +311,20 @@ fn log_lines(
         tail: tail.map_or_else(|| "all".to_owned(), |n| n.to_string()),
         ..LogsOptions::default()
     };
-    let frames = api.logs(id, Some(options)).boxed();
+    lines_of(api.logs(id, Some(options)).boxed())
+        .filter_map(move |line| {
+            let (time, text) = split_timestamp(&line);
+            let earlier = matches!((time, since), (Some(time), Some(since)) if time < since);
+            std::future::ready((!earlier).then(|| text.to_owned()))
+        })
+        .boxed()
+}
+
+/// The engine's frames of stdout and stderr as lines, each stream's own
+/// split into lines apart; what is left at the end is a last line.
+pub(super) fn lines_of(
+    frames: BoxStream<'static, Result<LogOutput, bollard::errors::Error>>,
+) -> BoxStream<'static, String> {
     let buffers: [LineBuffer; 2] = Default::default();
     let state = (frames, buffers, VecDeque::new(), false);
     stream::unfold(
@@ -338,11 +351,6 @@ fn log_lines(
             }
         },
     )
-    .filter_map(move |line| {
-        let (time, text) = split_timestamp(&line);
-        let earlier = matches!((time, since), (Some(time), Some(since)) if time < since);
-        std::future::ready((!earlier).then(|| text.to_owned()))
-    })
     .boxed()
 }
 

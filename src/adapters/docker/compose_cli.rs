@@ -1,13 +1,13 @@
 //! The `docker` and `docker compose` CLIs: finding them (Compose v2, as
 //! the plugin or standalone), and the Compose actions exo leaves to Compose:
-//! build, create, run, down and pass-through. Each process ends with its
+//! build, create, down and pass-through. Each process ends with its
 //! action; none is kept running.
 
-use super::engine::{BuildOutput, Built, Create, Down, RunOutput};
+use super::engine::{BuildOutput, Built, Create, Down};
 use super::lines::{Lines, spawn_merged};
 use super::{DAEMON_TIMEOUT, DockerError, Project};
 use crate::adapters::signals::Interrupts;
-use futures_util::stream::{self, BoxStream, StreamExt};
+
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -312,29 +312,6 @@ impl Docker {
             .map(|flag| (*flag).to_owned())
             .chain(services.iter().cloned());
         self.output(self.compose(project, args)).await.map(drop)
-    }
-
-    pub fn run(&self, project: &Project, service: &str) -> BoxStream<'static, RunOutput> {
-        let command = self.compose(project, ["run", "--rm", "--no-deps", "-T", service]);
-        let (child, reader) = match spawn_merged(command) {
-            Ok(spawned) => spawned,
-            Err(err) => {
-                let said = [RunOutput::Line(err.to_string()), RunOutput::Exited(-1)];
-                return stream::iter(said).boxed();
-            }
-        };
-        // The child goes with the stream: dropping it kills the run.
-        stream::unfold(Some((child, Lines::new(reader))), |state| async move {
-            let (mut child, mut lines) = state?;
-            match lines.next().await {
-                Some(line) => Some((RunOutput::Line(line), Some((child, lines)))),
-                None => {
-                    let code = child.wait().await.ok().and_then(|s| s.code());
-                    Some((RunOutput::Exited(code.map_or(-1, i64::from)), None))
-                }
-            }
-        })
-        .boxed()
     }
 
     pub async fn down(&self, project: &Project, how: Down) -> Result<(), DockerError> {

@@ -1,11 +1,12 @@
 //! What exo asks of Docker, as typed actions behind one trait: the Engine
 //! API for what happens while the application runs (events, logs, start,
-//! stop, inspect, exec), the Compose CLI for what Compose owns (build,
-//! create, run, down). The runtime sees only this trait, so that its tests
+//! stop, inspect, exec, the test containers), the Compose CLI for what
+//! Compose owns (build, create, down). The runtime sees only this trait, so that its tests
 //! drive it with a fake engine.
 
 use super::{DockerError, Project};
 use crate::adapters::signals::Interrupts;
+use crate::core::compose::OneOff;
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use std::net::IpAddr;
@@ -257,9 +258,10 @@ pub trait Engine: Send + Sync + 'static {
         services: &'a [String],
         how: Create,
     ) -> Pending<'a, ()>;
-    /// `docker compose run --rm --no-deps SERVICE`: its lines, then its exit
-    /// code. Dropping the stream ends the run.
-    fn run(&self, project: &Project, service: &str) -> BoxStream<'static, RunOutput>;
+    /// Runs the one-off container as `docker compose run --rm --no-deps -T`
+    /// would, through the Engine API (create, attach, start, wait, remove):
+    /// its lines, then its exit code. Dropping the stream removes it.
+    fn run(&self, container: &OneOff) -> BoxStream<'static, RunOutput>;
     /// `docker compose down`: removes the project's containers and network.
     fn down<'a>(&'a self, project: &'a Project, how: Down) -> Pending<'a, ()>;
     /// `docker compose ARGS` on the terminal, for commands exo does not

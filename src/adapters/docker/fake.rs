@@ -9,6 +9,7 @@ use super::engine::{
 };
 use super::{DockerError, Project};
 use crate::adapters::signals::Interrupts;
+use crate::core::compose::OneOff;
 use futures_util::FutureExt;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use std::collections::HashMap;
@@ -445,12 +446,12 @@ impl Engine for FakeEngine {
         async { Ok(()) }.boxed()
     }
 
-    fn run(&self, _project: &Project, service: &str) -> BoxStream<'static, RunOutput> {
-        self.record(Action::Run(service.to_owned()));
+    fn run(&self, container: &OneOff) -> BoxStream<'static, RunOutput> {
+        self.record(Action::Run(container.service.clone()));
         let test = self
             .lock()
             .behaviour
-            .get(service)
+            .get(&container.service)
             .and_then(|b| b.test.clone());
         let (lines, code, takes) = test.unwrap_or_default();
         let said: Vec<RunOutput> = lines

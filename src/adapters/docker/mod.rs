@@ -1,8 +1,8 @@
 //! The adapter to Docker, the only code that talks to it: the Engine API
-//! (with `bollard`) for events, logs, start, stop, inspect and exec; the
-//! `docker compose` CLI for build, create, run, down and pass-through. The
-//! rest of exo sees typed actions behind the [`Engine`] trait; it decides
-//! nothing about the application.
+//! (with `bollard`) for events, logs, start, stop, inspect, exec and the
+//! test containers; the `docker compose` CLI for build, create, down and
+//! pass-through. The rest of exo sees typed actions behind the [`Engine`]
+//! trait; it decides nothing about the application.
 
 mod api;
 mod compose_cli;
@@ -11,6 +11,7 @@ mod engine;
 #[cfg(test)]
 pub mod fake;
 mod lines;
+mod one_off;
 mod stats;
 pub mod swarm;
 mod time;
@@ -22,7 +23,7 @@ pub use engine::{
 };
 
 use futures_util::FutureExt;
-use futures_util::stream::{self, BoxStream, StreamExt};
+use futures_util::stream::BoxStream;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -31,11 +32,7 @@ use tokio::sync::OnceCell;
 /// How long the daemon may take to answer before exo says it is unreachable.
 pub(crate) const DAEMON_TIMEOUT: Duration = Duration::from_millis(1500);
 
-/// The labels Compose puts on the containers it makes.
-const PROJECT_LABEL: &str = "com.docker.compose.project";
-const SERVICE_LABEL: &str = "com.docker.compose.service";
-/// `True` on the one-off containers of `docker compose run`.
-const ONEOFF_LABEL: &str = "com.docker.compose.oneoff";
+use crate::core::compose::{ONEOFF_LABEL, OneOff, PROJECT_LABEL, SERVICE_LABEL};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DockerError {
@@ -267,22 +264,8 @@ impl Engine for DockerEngine {
         async move { self.compose().await?.create(project, services, how).await }.boxed()
     }
 
-    fn run(&self, project: &Project, service: &str) -> BoxStream<'static, RunOutput> {
-        if let Some(cli) = self.cli.get() {
-            return cli.run(project, service);
-        }
-        let (engine, project, service) = (self.clone(), project.clone(), service.to_owned());
-        stream::once(async move {
-            match engine.compose().await {
-                Ok(cli) => cli.run(&project, &service),
-                Err(err) => {
-                    let said = [RunOutput::Line(err.to_string()), RunOutput::Exited(-1)];
-                    stream::iter(said).boxed()
-                }
-            }
-        })
-        .flatten()
-        .boxed()
+    fn run(&self, container: &OneOff) -> BoxStream<'static, RunOutput> {
+        one_off::run(&self.api, container)
     }
 
     fn down<'a>(&'a self, project: &'a Project, how: Down) -> Pending<'a, ()> {

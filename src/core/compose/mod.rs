@@ -6,6 +6,7 @@ mod document;
 mod end_to_end;
 mod generate;
 mod metadata;
+mod one_off;
 mod passthrough;
 pub mod stack;
 mod values;
@@ -13,6 +14,7 @@ mod values;
 pub use document::ComposeFile;
 pub use end_to_end::{END_TO_END_SERVICE, end_to_end};
 pub use generate::{compile, compile_at};
+pub use one_off::{ONEOFF_LABEL, OneOff, OneOffError, PROJECT_LABEL, SERVICE_LABEL, one_off};
 
 use crate::core::deployed::{self, DeploymentError, Target};
 use crate::core::model::Application;

@@ -49,6 +49,7 @@ use files::Read;
 use indexmap::IndexMap;
 use service::ServiceFile;
 use std::collections::{HashMap, HashSet};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use yaml::{Node, Value};
@@ -259,31 +260,25 @@ fn read_service_file(
         );
         return Ok(None);
     }
-    let service_dir = dir.join(&relative);
     let name = format!("{relative}/{SERVICE_FILE}");
-    if !service_dir.is_dir() {
-        problems.push(
-            Problem::at(
-                location.site.clone(),
-                format!("the directory `{relative}` does not exist"),
-            )
-            .label("no such directory")
-            .help("create it (`exo add` does), or fix `location`"),
-        );
+    // Read first, and asked why only when it is missing: a large
+    // application reads thousands of files, each look at the disk counts.
+    let read = match files::read(dir, &name) {
+        Err(LoadError::Read { source, .. })
+            if matches!(
+                source.kind(),
+                ErrorKind::NotFound | ErrorKind::NotADirectory
+            ) =>
+        {
+            None
+        }
+        other => Some(other?),
+    };
+    let Some(read) = read else {
+        missing_service_file(dir, &relative, &name, location, problems);
         return Ok(None);
-    }
-    if service_dir.join(SERVICE_FILE).symlink_metadata().is_err() {
-        problems.push(
-            Problem::at(
-                location.site.clone(),
-                format!("`{relative}` has no {SERVICE_FILE}"),
-            )
-            .label("service.yml not found")
-            .help(format!("create {name} with at least `type: worker`")),
-        );
-        return Ok(None);
-    }
-    let file = match files::read(dir, &name)? {
+    };
+    let file = match read {
         Read::Text(file, problem) => {
             problems.extend(problem);
             file
@@ -296,7 +291,7 @@ fn read_service_file(
     match yaml::parse(&file.text) {
         Ok(root) => {
             let service = service::read_service(&mut Reader::new(file, problems), &root, &relative);
-            k6::check_scripts(&service_dir, &service.performance_scripts, problems);
+            k6::check_scripts(&dir.join(&relative), &service.performance_scripts, problems);
             Ok(Some(service))
         }
         Err(err) => {
@@ -304,6 +299,36 @@ fn read_service_file(
             Ok(None)
         }
     }
+}
+
+/// Why `name` (the service.yml of `relative`) could not be found: no
+/// directory, or no file in it.
+fn missing_service_file(
+    dir: &Path,
+    relative: &str,
+    name: &str,
+    location: &Located<String>,
+    problems: &mut Problems,
+) {
+    if !dir.join(relative).is_dir() {
+        problems.push(
+            Problem::at(
+                location.site.clone(),
+                format!("the directory `{relative}` does not exist"),
+            )
+            .label("no such directory")
+            .help("create it (`exo add` does), or fix `location`"),
+        );
+        return;
+    }
+    problems.push(
+        Problem::at(
+            location.site.clone(),
+            format!("`{relative}` has no {SERVICE_FILE}"),
+        )
+        .label("service.yml not found")
+        .help(format!("create {name} with at least `type: worker`")),
+    );
 }
 
 /// Builds the model and runs the checks that span several files; linear in

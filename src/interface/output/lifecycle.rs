@@ -13,6 +13,7 @@ use std::path::PathBuf;
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Step::Building => f.write_str("building its image"),
             Step::WaitingFor(needs) => write!(f, "waiting for {}", needs.join(", ")),
             Step::Starting {
                 already_running: false,
@@ -144,8 +145,9 @@ impl Printer {
             Notice::Building { services } => {
                 self.status("Building", &format!("images of {}", services.join(", ")));
             }
-            Notice::BuildFailed => {
-                self.error("building the images failed (see the build output above)");
+            Notice::BuildFailed { service, output } => {
+                self.error(&format!("the image of {service} did not build:"));
+                self.detail(&output.join("\n"));
             }
             Notice::CreateFailed(why) => {
                 self.error(&format!("creating the containers failed: {why}"));
@@ -257,6 +259,7 @@ mod tests {
                 "already running",
             ),
             (Step::Restarting(None), "restarting"),
+            (Step::Building, "building its image"),
             (
                 Step::WaitingFor(vec!["db".into(), "cache".into()]),
                 "waiting for db, cache",

@@ -62,6 +62,8 @@ pub enum TestError {
     UnknownRole(#[from] UnknownRole),
     #[error(transparent)]
     Deployment(#[from] crate::core::deployed::DeploymentError),
+    #[error(transparent)]
+    OneOff(#[from] compose::OneOffError),
     #[error("cannot write the end-to-end Compose file {}: {source}", path.display())]
     Write {
         path: std::path::PathBuf,
@@ -184,14 +186,21 @@ pub async fn run(
                 path: std::env::temp_dir(),
                 source,
             })?;
-            let file = write_end_to_end_file(&file, dir.path())?;
+            let path = write_end_to_end_file(&file, dir.path())?;
+            let suite = compose::one_off(
+                &file,
+                compose::END_TO_END_SERVICE,
+                &project.name,
+                &path,
+                &host_variable,
+            )?;
             end_to_end_dir = Some(dir);
             last_project = Project {
-                file,
+                file: path,
                 name: project.name.clone(),
                 app_dir: project.app_dir.clone(),
             };
-            run.end_to_end(&last_project, app, interrupts, printer)
+            run.end_to_end(&last_project, app, suite, interrupts, printer)
                 .await?;
         }
         Ok::<(), TestError>(())
@@ -207,6 +216,12 @@ pub async fn run(
         interrupted: run.interrupted,
         duration: began.elapsed(),
     })
+}
+
+/// A variable of the environment exo runs in, which Compose would
+/// interpolate into the file (secrets, `${NAME}`).
+fn host_variable(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }
 
 /// Writes the end-to-end Compose file into `dir`.
@@ -249,6 +264,7 @@ impl crate::core::exit::Exit for TestError {
             TestError::Docker(err) => err.exit_status(),
             TestError::UnknownRole(_) => ExitStatus::Usage,
             TestError::Deployment(err) => err.exit_status(),
+            TestError::OneOff(err) => err.exit_status(),
             TestError::Write { .. } => ExitStatus::Io,
         }
     }

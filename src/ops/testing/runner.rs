@@ -2,11 +2,11 @@
 //! test images built meanwhile, then the tests, `jobs` at once.
 
 use super::images::{build_image, build_images};
-use super::{BUILD_LINES_SHOWN, TestError, TestOptions};
+use super::{BUILD_LINES_SHOWN, TestError, TestOptions, host_variable};
 use super::{END_TO_END, Schedule, TestCase, Verdict};
 use crate::adapters::docker::{Create, Engine, LogLine, Project, RunOutput};
 use crate::adapters::signals::Interrupts;
-use crate::core::compose::{END_TO_END_SERVICE, Mode};
+use crate::core::compose::{self, END_TO_END_SERVICE, Mode, OneOff};
 use crate::core::lifecycle::{TestNotice, TestStep};
 use crate::core::model::Application;
 use crate::core::plan::{NodeKind, Plan};
@@ -105,10 +105,20 @@ impl Run<'_> {
                 return Ok(());
             }
         };
+        let file = compose::local(app, Mode::Test)?;
         let mut runnable = Vec::new();
         for (role, result) in built {
             match result {
-                Ok(()) => runnable.push((role.clone(), role)),
+                Ok(()) => {
+                    let container = compose::one_off(
+                        &file,
+                        &role,
+                        &project.name,
+                        &project.file,
+                        &host_variable,
+                    )?;
+                    runnable.push((role, container));
+                }
                 Err(output) => {
                     printer.test_notice(&TestNotice::ImageFailed {
                         role: Some(role.clone()),
@@ -123,8 +133,8 @@ impl Run<'_> {
         }
         if plan.nodes.is_empty() && !runnable.is_empty() {
             // Without dependencies nothing has made the project's network
-            // yet, and parallel `compose run`s would each make one.
-            let services: Vec<String> = runnable.iter().map(|(_, s)| s.clone()).collect();
+            // yet, which the test containers join.
+            let services: Vec<String> = runnable.iter().map(|(name, _)| name.clone()).collect();
             self.engine
                 .create(project, &services, Create::Missing)
                 .await?;
@@ -137,8 +147,7 @@ impl Run<'_> {
             self.set_all(&names, &stopped);
             return Ok(());
         }
-        self.run_tests(project, &runnable, interrupts, printer)
-            .await
+        self.run_tests(&runnable, interrupts, printer).await
     }
 
     /// Starts the dependencies of `plan` and waits until they are ready;
@@ -205,11 +214,12 @@ impl Run<'_> {
     }
 
     /// Brings the whole application up as the end-to-end file describes it,
-    /// then runs the suite against it.
+    /// then runs the suite, in `suite`, against it.
     pub async fn end_to_end(
         &mut self,
         project: &Project,
         app: &Application,
+        suite: OneOff,
         interrupts: &mut Interrupts,
         printer: &mut dyn Reporter,
     ) -> Result<(), TestError> {
@@ -259,23 +269,22 @@ impl Run<'_> {
             }
             return Ok(());
         }
-        let suite = [(END_TO_END.to_owned(), END_TO_END_SERVICE.to_owned())];
-        self.run_tests(project, &suite, interrupts, printer).await
+        let suite = [(END_TO_END.to_owned(), suite)];
+        self.run_tests(&suite, interrupts, printer).await
     }
 
-    /// Runs each `(name, Compose service)` in a container of its own, at
-    /// most `jobs` at once, printing their lines as they come.
+    /// Runs each `(name, container)`, at most `jobs` at once, printing
+    /// their lines as they come.
     async fn run_tests(
         &mut self,
-        project: &Project,
-        tests: &[(String, String)],
+        tests: &[(String, OneOff)],
         interrupts: &mut Interrupts,
         printer: &mut dyn Reporter,
     ) -> Result<(), TestError> {
         let names: Vec<String> = tests.iter().map(|(name, _)| name.clone()).collect();
-        let service_of: IndexMap<&str, &str> = tests
+        let container_of: IndexMap<&str, &OneOff> = tests
             .iter()
-            .map(|(name, service)| (name.as_str(), service.as_str()))
+            .map(|(name, container)| (name.as_str(), container))
             .collect();
         let mut schedule = Schedule::new(names.clone(), self.options.jobs, self.options.fail_fast);
         let mut progress = printer.live(&names, self.options.logs);
@@ -287,7 +296,7 @@ impl Run<'_> {
         loop {
             while let Some(name) = schedule.start_next() {
                 progress.test_step(&name, &TestStep::Running);
-                let run = self.engine.run(project, service_of[name.as_str()]);
+                let run = self.engine.run(container_of[name.as_str()]);
                 let task = tokio::spawn(run_one(run, name.clone(), sender.clone()));
                 running.insert(name, (task, Instant::now()));
             }
@@ -353,16 +362,13 @@ impl Run<'_> {
     }
 }
 
-/// Forwards the lines of one test's `docker compose run`, then its exit
-/// code. Aborting the task ends the run.
+/// Forwards the lines of one test's container, then its exit code.
+/// Aborting the task ends the run.
 async fn run_one(
     mut run: BoxStream<'static, RunOutput>,
     name: String,
     events: mpsc::UnboundedSender<Event>,
 ) {
-    // Blank lines wait for the next line: Compose ends a failed `run` with
-    // one, which is not the test's.
-    let mut blanks = Vec::new();
     let mut exit_code = -1;
     while let Some(output) = run.next().await {
         let text = match output {
@@ -376,14 +382,8 @@ async fn run_one(
             service: name.clone(),
             text,
         };
-        if line.text.is_empty() {
-            blanks.push(line);
-            continue;
-        }
-        for line in blanks.drain(..).chain([line]) {
-            if events.send(Event::Line(line)).is_err() {
-                return;
-            }
+        if events.send(Event::Line(line)).is_err() {
+            return;
         }
     }
     let _ = events.send(Event::Ended { name, exit_code });

@@ -34,8 +34,8 @@ struct Record {
 #[derive(Debug, Default)]
 pub struct Builds {
     pub services: Vec<String>,
-    /// Image names and their inputs' hashes, where known.
-    inputs: Vec<(String, String)>,
+    /// Services, their image names and their inputs' hashes, where known.
+    inputs: Vec<(String, String, String)>,
 }
 
 /// Which of `services` must be built: those whose image's inputs changed
@@ -65,8 +65,8 @@ pub async fn changed(
             None => false,
         };
         if !present {
-            builds.services.push(service);
-            builds.inputs.push((image, inputs));
+            builds.services.push(service.clone());
+            builds.inputs.push((service, image, inputs));
         }
     }
     builds
@@ -85,6 +85,7 @@ pub async fn forced(
         inputs: image_inputs(engine, project, built)
             .await
             .into_iter()
+            .map(|(image, inputs)| (service.to_owned(), image, inputs))
             .collect(),
     }
 }
@@ -102,11 +103,24 @@ async fn image_inputs(
 }
 
 impl Builds {
+    /// What to record once `service` alone is built.
+    pub fn of(&self, service: &str) -> Builds {
+        Builds {
+            services: vec![service.to_owned()],
+            inputs: self
+                .inputs
+                .iter()
+                .filter(|(own, _, _)| own == service)
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// Records the images just built from their inputs; a record that
     /// cannot be made only means building again next time.
     pub async fn record(self, engine: &dyn Engine, project: &Project) {
         let mut records = read(&project.app_dir);
-        for (image, inputs) in self.inputs {
+        for (_, image, inputs) in self.inputs {
             match engine.image_id(&image).await {
                 Ok(Some(id)) => {
                     records.insert(image, Record { inputs, image: id });

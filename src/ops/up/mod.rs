@@ -1,6 +1,7 @@
 //! Bringing the application up: build the images whose inputs changed
-//! ([`builds`]), create the containers,
-//! then start each container as soon as everything it needs is ready, with
+//! ([`builds`]) while the containers that need none of them are created
+//! and started ([`pipeline`]); start each container as soon as its image
+//! is there and everything it needs is ready, with
 //! readiness decided by exo (the engine's events, host-side checks, log
 //! lines). In the foreground it then shows the logs and supervises each
 //! container (restarts after crashes, when unhealthy, when its files
@@ -12,6 +13,7 @@ mod builds;
 mod checks;
 mod container;
 mod failure;
+mod pipeline;
 mod rebuild;
 mod session;
 #[cfg(test)]
@@ -20,7 +22,7 @@ mod supervisor;
 #[cfg(test)]
 mod tests;
 
-use crate::adapters::docker::{BuildOutput, Built, Create, DockerError, Down, Engine, Project};
+use crate::adapters::docker::{Create, DockerError, Down, Engine, Project};
 use crate::adapters::signals::Interrupts;
 use crate::adapters::watch::{self, FileWatch, Method, Target};
 use crate::core::compose::Mode;
@@ -100,25 +102,19 @@ pub async fn up(
         .map(|(name, _)| name.clone())
         .collect();
     let began = Instant::now();
-    if options.build && !services.is_empty() {
-        let builds = builds::changed(engine.as_ref(), project, plan, &services).await;
-        if !builds.services.is_empty() {
-            printer.notice(&Notice::Building {
-                services: builds.services.clone(),
-            });
-            let built = tokio::select! {
-                built = engine.build(project, &builds.services, BuildOutput::Shown) => built?,
-                () = interrupts.recv() => return Ok(Outcome::Interrupted),
-            };
-            if built != Built::Done {
-                printer.notice(&Notice::BuildFailed);
-                return Ok(Outcome::BuildFailed);
-            }
-            builds.record(engine.as_ref(), project).await;
-        }
-    }
+    let builds = match options.build && !services.is_empty() {
+        true => builds::changed(engine.as_ref(), project, plan, &services).await,
+        false => builds::Builds::default(),
+    };
+    let unbuilt = builds.services.iter().cloned().collect();
+    let later = pipeline::after_builds(plan, &unbuilt);
+    let now: Vec<String> = names
+        .iter()
+        .filter(|n| !later.contains(*n))
+        .cloned()
+        .collect();
     let mut events = engine.events(&project.name);
-    let existing = match create(engine.as_ref(), project, plan, options, &names).await {
+    let existing = match create(engine.as_ref(), project, plan, options.supervise, &now).await {
         Ok(existing) => existing,
         Err(err) => {
             printer.notice(&Notice::CreateFailed(err.to_string()));
@@ -132,12 +128,25 @@ pub async fn up(
         Some(watching) if !options.detach => watch_files(plan, project, watching, printer),
         _ => None,
     };
+    let arrivals = (!builds.services.is_empty()).then(|| {
+        printer.notice(&Notice::Building {
+            services: builds.services.clone(),
+        });
+        let (engine, project, plan) = (engine.clone(), project.clone(), plan.clone());
+        pipeline::spawn(engine, project, plan, builds, options.supervise)
+    });
     let progress = printer.live(&names, options.logs);
     let mut session = Session::new(engine, project, plan, options, existing, progress, files);
+    if let Some((builder, arrivals)) = arrivals {
+        session.wait_for_builds(later, &unbuilt, builder, arrivals);
+    }
     let outcome = session.run(&mut events, interrupts, began).await;
     session.shut_down().await;
     session.progress.finish();
     drop(events);
+    if let Some(notice) = session.stopped_by.take() {
+        printer.notice(&notice);
+    }
     match outcome {
         Outcome::Ready if options.detach => {
             let summary = session.summary(began.elapsed());
@@ -172,14 +181,19 @@ pub async fn up(
     }
 }
 
-/// Creates the containers of `names`; each one's ID, and whether it runs.
+/// Creates the containers of `names` (left to exo's restarts when it
+/// supervises them); each one's ID, and whether it runs.
 async fn create(
     engine: &dyn Engine,
     project: &Project,
     plan: &Plan,
-    options: &UpOptions,
+    supervise: bool,
     names: &[String],
 ) -> Result<IndexMap<String, (String, bool)>, DockerError> {
+    if names.is_empty() {
+        // Compose would take no service for all of them.
+        return Ok(IndexMap::new());
+    }
     engine.create(project, names, Create::Missing).await?;
     let listed = engine.containers(&project.name).await?;
     let mut containers = IndexMap::new();
@@ -190,7 +204,7 @@ async fn create(
                 message: "Compose created none".into(),
             });
         };
-        if options.supervise && plan.nodes[name].restart.is_some() {
+        if supervise && plan.nodes[name].restart.is_some() {
             engine.leave_restarts_to_exo(&info.id).await?;
         }
         containers.insert(name.clone(), (info.id.clone(), info.running));

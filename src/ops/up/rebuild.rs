@@ -48,7 +48,8 @@ pub async fn rebuild(
     Ok(id)
 }
 
-fn last_lines(text: &str) -> String {
+/// The last lines of a build's output, those worth showing.
+pub(super) fn last_lines(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(SHOWN_LINES)..].join("\n")
 }

@@ -5,22 +5,23 @@
 //! Every task is tracked, and ended when the session ends.
 
 use super::container::{ContainerTask, Control, Links, News, Report, Setup};
+use super::pipeline::Arrival;
 use super::supervisor::{State, Supervisor};
 use super::{Outcome, UpOptions};
 use crate::adapters::docker::{ContainerEvent, Engine, LogLine, Project};
 use crate::adapters::signals::Interrupts;
 use crate::adapters::watch::{Change, FileWatch};
-use crate::core::lifecycle::{Exit, Failure, Settled, Standing, Step, Summary};
+use crate::core::lifecycle::{Exit, Failure, Notice, Settled, Standing, Step, Summary};
 use crate::core::plan::Plan;
 use crate::ops::report::Live;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use indexmap::IndexMap;
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{mpsc, watch};
-use tokio::task::JoinSet;
+use tokio::task::{JoinHandle, JoinSet};
 
 /// Log lines kept per container to explain a failure.
 const KEPT_LINES: usize = 20;
@@ -43,12 +44,21 @@ pub struct View {
 pub struct Session<'a> {
     plan: &'a Plan,
     options: &'a UpOptions,
+    engine: Arc<dyn Engine>,
+    project: Project,
     pub progress: Box<dyn Live>,
     pub views: IndexMap<String, View>,
     tasks: JoinSet<()>,
     reports: mpsc::UnboundedReceiver<Report>,
+    report_sender: mpsc::UnboundedSender<Report>,
     all_ready: watch::Sender<bool>,
     files: Option<FileWatch>,
+    /// The containers whose images are being built (or that need one that
+    /// is), with the task that builds them and creates their containers.
+    pending: BTreeSet<String>,
+    builds: Option<(JoinHandle<()>, mpsc::UnboundedReceiver<Arrival>)>,
+    /// Why the start stopped, when no container's failure says it.
+    pub stopped_by: Option<Notice>,
 }
 
 impl<'a> Session<'a> {
@@ -63,60 +73,100 @@ impl<'a> Session<'a> {
         files: Option<FileWatch>,
     ) -> Self {
         let (report_sender, reports) = mpsc::unbounded_channel();
-        let (all_ready, all_ready_receiver) = watch::channel(false);
-        let mut tasks = JoinSet::new();
-        let mut views = IndexMap::new();
-        for (name, (id, running)) in containers {
-            let node = &plan.nodes[&name];
-            let policy = node.restart.clone().filter(|_| options.supervise);
-            let supervised = policy.is_some();
-            let setup = Setup {
-                name: name.clone(),
-                id: id.clone(),
-                running,
-                node: node.clone(),
-                supervisor: Supervisor::new(
-                    node.readiness.describe(),
-                    node.readiness == crate::core::plan::Readiness::Healthy,
-                    policy,
-                ),
-                supervised,
-                needed: plan.nodes.values().any(|n| n.needs.contains(&name)),
-            };
-            let (controls, queue) = mpsc::unbounded_channel();
-            let links = Links {
-                engine: engine.clone(),
-                project: project.clone(),
-                controls: queue,
-                reports: report_sender.clone(),
-                all_ready: all_ready_receiver.clone(),
-            };
-            let task = ContainerTask::new(setup, links);
-            tasks.spawn(task.run());
-            views.insert(
-                name,
-                View {
-                    id,
-                    state: State::Waiting,
-                    since: None,
-                    failure: None,
-                    gave_up: None,
-                    last_check: None,
-                    lines: VecDeque::new(),
-                    controls,
-                },
-            );
-        }
-        Session {
+        let (all_ready, _) = watch::channel(false);
+        let mut session = Session {
             plan,
             options,
+            engine: engine.clone(),
+            project: project.clone(),
             progress,
-            views,
-            tasks,
+            views: IndexMap::new(),
+            tasks: JoinSet::new(),
             reports,
+            report_sender,
             all_ready,
             files,
+            pending: BTreeSet::new(),
+            builds: None,
+            stopped_by: None,
+        };
+        for (name, (id, running)) in containers {
+            session.add(name, id, running);
         }
+        session
+    }
+
+    /// The containers of `pending` come from `builds`, those built from an
+    /// image of `unbuilt` once it is built, the others once what they need is.
+    pub fn wait_for_builds(
+        &mut self,
+        pending: BTreeSet<String>,
+        unbuilt: &BTreeSet<String>,
+        builder: JoinHandle<()>,
+        arrivals: mpsc::UnboundedReceiver<Arrival>,
+    ) {
+        for name in &pending {
+            let step = match unbuilt.contains(name) {
+                true => Step::Building,
+                false => {
+                    let needs = &self.plan.nodes[name].needs;
+                    Step::WaitingFor(
+                        needs
+                            .iter()
+                            .filter(|n| pending.contains(*n))
+                            .cloned()
+                            .collect(),
+                    )
+                }
+            };
+            self.progress.step(name, &step);
+        }
+        self.pending = pending;
+        self.builds = Some((builder, arrivals));
+    }
+
+    /// A task for the container `id` of `name`, waiting for its start.
+    fn add(&mut self, name: String, id: String, running: bool) {
+        let (plan, options) = (self.plan, self.options);
+        let node = &plan.nodes[&name];
+        let policy = node.restart.clone().filter(|_| options.supervise);
+        let supervised = policy.is_some();
+        let setup = Setup {
+            name: name.clone(),
+            id: id.clone(),
+            running,
+            node: node.clone(),
+            supervisor: Supervisor::new(
+                node.readiness.describe(),
+                node.readiness == crate::core::plan::Readiness::Healthy,
+                policy,
+            ),
+            supervised,
+            needed: plan.nodes.values().any(|n| n.needs.contains(&name)),
+        };
+        let (controls, queue) = mpsc::unbounded_channel();
+        let links = Links {
+            engine: self.engine.clone(),
+            project: self.project.clone(),
+            controls: queue,
+            reports: self.report_sender.clone(),
+            all_ready: self.all_ready.subscribe(),
+        };
+        let task = ContainerTask::new(setup, links);
+        self.tasks.spawn(task.run());
+        self.views.insert(
+            name,
+            View {
+                id,
+                state: State::Waiting,
+                since: None,
+                failure: None,
+                gave_up: None,
+                last_check: None,
+                lines: VecDeque::new(),
+                controls,
+            },
+        );
     }
 
     fn is_all_ready(&self) -> bool {
@@ -130,25 +180,33 @@ impl<'a> Session<'a> {
         began: Instant,
     ) -> Outcome {
         self.start_what_can_start();
-        // A timeout too long to add to the clock is no timeout.
-        let deadline = self
-            .options
-            .wait_timeout
-            .and_then(|t| tokio::time::Instant::now().checked_add(t));
+        let mut deadline = None;
         loop {
             if let Some(outcome) = self.settle(began) {
                 return outcome;
             }
+            if deadline.is_none() && self.pending.is_empty() {
+                // The wait is timed from the end of the builds. A timeout
+                // too long to add to the clock is no timeout.
+                let now = tokio::time::Instant::now();
+                deadline = Some(self.options.wait_timeout.and_then(|t| now.checked_add(t)));
+            }
             let all_ready = self.is_all_ready();
             let timeout = async {
                 match deadline {
-                    Some(deadline) if !all_ready => tokio::time::sleep_until(deadline).await,
+                    Some(Some(deadline)) if !all_ready => tokio::time::sleep_until(deadline).await,
                     _ => std::future::pending().await,
                 }
             };
             let change = async {
                 match self.files.as_mut() {
                     Some(files) => files.changes.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let arrival = async {
+                match self.builds.as_mut() {
+                    Some((_, arrivals)) => arrivals.recv().await,
                     None => std::future::pending().await,
                 }
             };
@@ -164,6 +222,7 @@ impl<'a> Session<'a> {
                     self.on_change(change);
                     None
                 }
+                Some(arrival) = arrival => self.on_arrival(arrival),
             };
             if let Some(outcome) = outcome {
                 return outcome;
@@ -173,6 +232,9 @@ impl<'a> Session<'a> {
 
     /// Ends every container task and waits until they have ended.
     pub async fn shut_down(&mut self) {
+        if let Some((builder, _)) = self.builds.take() {
+            builder.abort();
+        }
         self.files = None;
         self.tasks.abort_all();
         while self.tasks.join_next().await.is_some() {}
@@ -183,7 +245,8 @@ impl<'a> Session<'a> {
     /// says which are ready and which are not; `up -d` waits until every
     /// one is ready at the same time (or did its work and exited 0).
     fn settle(&mut self, began: Instant) -> Option<Outcome> {
-        if !self.is_all_ready() && self.views.values().all(|v| v.state.is_settled()) {
+        let settled = self.views.values().all(|v| v.state.is_settled());
+        if !self.is_all_ready() && self.pending.is_empty() && settled {
             let summary = self.summary(began.elapsed());
             if self.options.detach {
                 let ready = summary
@@ -231,14 +294,20 @@ impl<'a> Session<'a> {
     /// others wait for.
     fn start_what_can_start(&mut self) {
         for (name, node) in &self.plan.nodes {
-            let view = &self.views[name];
+            // A container still to be created waits for its image first.
+            let Some(view) = self.views.get(name) else {
+                continue;
+            };
             if view.state != State::Waiting {
                 continue;
             }
             let missing: Vec<String> = node
                 .needs
                 .iter()
-                .filter(|need| !self.views[*need].state.satisfies_needs())
+                .filter(|need| {
+                    let view = self.views.get(*need);
+                    !view.is_some_and(|v| v.state.satisfies_needs())
+                })
                 .cloned()
                 .collect();
             if missing.is_empty() {
@@ -249,6 +318,31 @@ impl<'a> Session<'a> {
                 };
             } else {
                 self.progress.step(name, &Step::WaitingFor(missing));
+            }
+        }
+    }
+
+    /// A container created once its image was built joins the start; a
+    /// failed build or creation ends it.
+    fn on_arrival(&mut self, arrival: Arrival) -> Option<Outcome> {
+        match arrival {
+            Arrival::Created { name, id, running } => {
+                self.pending.remove(&name);
+                self.add(name, id, running);
+                // In the plan's order, as every view is shown.
+                let plan = self.plan;
+                self.views
+                    .sort_by_cached_key(|name, _| plan.nodes.get_index_of(name));
+                self.start_what_can_start();
+                None
+            }
+            Arrival::BuildFailed { service, output } => {
+                self.stopped_by = Some(Notice::BuildFailed { service, output });
+                Some(Outcome::BuildFailed)
+            }
+            Arrival::CreateFailed(why) => {
+                self.stopped_by = Some(Notice::CreateFailed(why));
+                Some(Outcome::Failed)
             }
         }
     }
