@@ -34,6 +34,7 @@ mod reference;
 mod remote_settings;
 mod scaffold;
 mod schema;
+mod schema_values;
 mod security;
 mod stack_config;
 mod status;
