@@ -6,8 +6,9 @@
 use crate::common::root;
 use crate::docker::require_docker;
 use crate::e2e_test::assert_valid_junit;
-use crate::e2e_up::{Project, Ran, UP_TIMEOUT, finish};
+use crate::e2e_up::{Background, Project, Ran, STOP_TIMEOUT, UP_TIMEOUT, finish, signal};
 use serde_json::Value;
+use std::time::{Duration, Instant};
 
 /// `exo test --performance -p <project> --json --junit ARGS`, to its end,
 /// with the JSON report and the JUnit file.
@@ -192,5 +193,33 @@ fn a_slower_version_is_caught_by_the_baseline() {
     );
     assert!(p50.ends_with("/ 50% worse at most"), "{p50}");
     assert!(xml.contains("baseline latency p50"), "{xml}");
+    project.assert_nothing_left(&ran);
+}
+
+/// A long load interrupted with SIGINT: exo stops sending, removes every
+/// container, network and volume of the run, and exits 130, as `exo test`.
+#[test]
+fn an_interrupted_load_leaves_nothing_behind() {
+    if require_docker().is_none() {
+        return;
+    }
+    let project = loaded("perf-interrupt", |text| {
+        text.replace("duration: 3s", "duration: 600s")
+    });
+    let mut exo = project.exo();
+    exo.args(["test", "--performance", "-p", &project.name]);
+    let mut run = Background::spawn(exo);
+    run.wait_until("the load to start", UP_TIMEOUT, |r| {
+        r.stderr().contains("Loading") || r.stdout().contains("Loading")
+    });
+    let interrupted = Instant::now();
+    signal(run.pid(), "INT");
+    let ran = run.finish(STOP_TIMEOUT);
+    ran.assert_code(130);
+    assert!(
+        interrupted.elapsed() < Duration::from_secs(15),
+        "exo took {:?} to stop after SIGINT\n{ran}",
+        interrupted.elapsed()
+    );
     project.assert_nothing_left(&ran);
 }
