@@ -216,3 +216,78 @@ fn an_image_that_only_this_machine_has_is_a_warning() {
     let stderr = generate(pulled.path(), "kubernetes");
     assert!(!stderr.contains("came from no registry"), "{stderr}");
 }
+
+const HARDENING: &str = "  hardening:
+    add-capabilities: [NET_ADMIN, CAP_SYS_PTRACE]
+    privilege-escalation: true
+    read-only-root: true
+    run-as-non-root: true
+";
+
+#[test]
+fn remote_hardening_tightens_and_relaxes_the_secure_defaults() {
+    let environments = format!("{STAGING}{}", production(true));
+    let defaults = app("redis:7", &environments, "");
+    generate(defaults.path(), "kubernetes");
+    generate(defaults.path(), "terraform");
+    let web = read(defaults.path(), "kubernetes/staging/manifests/web.yaml");
+    assert!(web.contains("allowPrivilegeEscalation: false"), "{web}");
+    assert!(!web.contains("NET_ADMIN"), "{web}");
+    let read_only = |dir: &Path| {
+        read(dir, "terraform/main.tf")
+            .matches("readonlyRootFilesystem")
+            .count()
+    };
+
+    let hardened = app("redis:7", &environments, HARDENING);
+    generate(hardened.path(), "kubernetes");
+    let manifest = hardened
+        .path()
+        .join("kubernetes/staging/manifests/web.yaml");
+    let web = std::fs::read_to_string(&manifest).unwrap();
+    let container = &web[web.find("\n      containers:").unwrap()..];
+    for expected in [
+        "allowPrivilegeEscalation: true",
+        "- NET_BIND_SERVICE",
+        "- NET_ADMIN",
+        "- SYS_PTRACE",
+        "readOnlyRootFilesystem: true",
+        "runAsNonRoot: true",
+    ] {
+        assert!(
+            container.contains(expected),
+            "{expected} missing:\n{container}"
+        );
+    }
+    // The dependency keeps exo's defaults.
+    let cache = read(hardened.path(), "kubernetes/staging/manifests/cache.yaml");
+    assert!(cache.contains("allowPrivilegeEscalation: false"), "{cache}");
+    assert!(!cache.contains("NET_ADMIN"), "{cache}");
+    validate_manifests(&[manifest]);
+
+    // ECS has a read-only root of all four: one more container has it.
+    generate(hardened.path(), "terraform");
+    assert_eq!(read_only(hardened.path()), read_only(defaults.path()) + 1);
+    terraform_fmt_check(&hardened.path().join("terraform"));
+}
+
+#[test]
+fn a_capability_that_is_no_linux_name_is_refused_with_its_place() {
+    let temp = app(
+        "redis:7",
+        STAGING,
+        "  hardening:\n    add-capabilities: [net-admin]\n",
+    );
+    let output = exo()
+        .arg("check")
+        .current_dir(temp.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("web/service.yml:9:24"), "{stderr}");
+    assert!(
+        stderr.contains("`net-admin` is not a Linux capability's name"),
+        "{stderr}"
+    );
+}

@@ -17,6 +17,7 @@ mod duration;
 mod excerpt;
 pub mod fargate;
 mod files;
+mod hardening;
 mod k6;
 mod names;
 mod parallel;

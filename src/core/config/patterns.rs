@@ -22,6 +22,9 @@ pub const CERTIFICATE_ARN: &str = r"^arn:aws[^:]*:(acm:[a-z]+(-[a-z]+)+-[0-9]+:[
 /// [`super::remote_values::is_placement_constraint`].
 pub const PLACEMENT: &str = r"^\s*[A-Za-z0-9._-]+\s*(==|!=)\s*[^=!\s]([^=!]*[^=!\s])?\s*$";
 
+/// [`super::hardening`]: a Linux capability's name, with or without `CAP_`.
+pub const CAPABILITY: &str = r"^[A-Z][A-Z0-9_]*$";
+
 /// [`super::reader::port_number`]: 1 to 65535, as digits.
 pub const PORT: &str = r"^\s*\+?0*([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])\s*$";
 /// `remote.cpu` and `remote.memory` as text: a whole number from 1 to

@@ -26,8 +26,9 @@ const ENVIRONMENT_KEYS: [&str; 11] = [
     "secrets",
     "secret-arns",
 ];
-const SERVICE_KEYS: [&str; 7] = [
+const SERVICE_KEYS: [&str; 8] = [
     "health-check",
+    "hardening",
     "cpu",
     "memory",
     "replicas",
@@ -271,6 +272,9 @@ pub fn read_service_remote(reader: &mut Reader, node: &Node) -> (ServiceRemote, 
     }
     if let Some(n) = fields.get("health-check") {
         remote.probe_timing = super::probe::read_timing(reader, n, "remote.health-check");
+    }
+    if let Some(n) = fields.get("hardening") {
+        remote.hardening = super::hardening::read_hardening(reader, n);
     }
     if let Some(n) = fields.get("environments") {
         for (key, id, env) in reader.entries(n, "remote.environments") {

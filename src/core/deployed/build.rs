@@ -10,6 +10,7 @@ use super::{
 };
 use crate::core::config::constant_case;
 use crate::core::graph;
+use crate::core::model::remote::Hardening;
 use crate::core::model::{
     Application, Dependency, ProbeTiming, Service, ServiceSource, ServiceType, Target as Engine,
 };
@@ -289,6 +290,7 @@ fn dependency_container(
         memory: None,
         replicas: 1,
         placement: Vec::new(),
+        hardening: Hardening::default(),
         url: None,
         depends_on: Vec::new(),
         restart: None,
@@ -376,6 +378,11 @@ fn service_container(
             remote.placement.clone()
         } else {
             Vec::new()
+        },
+        hardening: if environment.is_some() {
+            remote.hardening.clone()
+        } else {
+            Hardening::default()
         },
         url,
         depends_on: if *scope == Mode::Test {

@@ -24,6 +24,7 @@ pub use readiness::{Readiness, ReadyCheck, Timing};
 pub use variables::{Part, Value, endpoint_variables, host_variable, service_data};
 pub use waits::{WAIT_IMAGE, Wait, Warning};
 
+use crate::core::model::remote::Hardening;
 use crate::core::model::{
     ComposeKeys, Environment, RestartPolicy, ServiceType, Target as Engine, WatchPolicy,
 };
@@ -280,6 +281,8 @@ pub struct Container {
     pub replicas: u32,
     /// Swarm placement constraints.
     pub placement: Vec<String>,
+    /// Changes to the secure defaults in a cluster (services only).
+    pub hardening: Hardening,
     /// The public address of a public service in a remote environment.
     pub url: Option<String>,
     /// The services of its `depends-on`, as written.

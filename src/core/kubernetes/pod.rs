@@ -2,6 +2,7 @@
 //! and one init container per workload it waits for, in start order.
 
 use crate::core::model::CommandLine;
+use crate::core::model::remote::Hardening;
 // Kubernetes has its own `Container`: the deployed model's is a workload here.
 use crate::core::deployed::Kind;
 use crate::core::deployed::{
@@ -105,7 +106,7 @@ fn container(
         readiness_probe: timed(retries),
         liveness_probe: timed(retries),
         resources: resources(workload),
-        security_context: Some(security(workload.kind)),
+        security_context: Some(security(workload.kind, &workload.hardening)),
         volume_mounts: (!volumes.is_empty()).then(|| {
             volumes
                 .iter()
@@ -232,19 +233,28 @@ fn seconds(duration: Duration) -> i32 {
 /// service may bind a port below 1024; a dependency's entrypoint (as the
 /// official database images do) may start as root, give its data volume
 /// to its own user and step down to it. The user and a read-only root
-/// are left to the image: most write somewhere (an overlay can patch
-/// them in, see the security guide).
-fn security(kind: Kind) -> SecurityContext {
+/// are left to the image (most write somewhere) unless `remote.hardening`
+/// asks for them; it also gives back capabilities and privilege
+/// escalation per service.
+fn security(kind: Kind, hardening: &Hardening) -> SecurityContext {
     let add: &[&str] = match kind {
         Kind::Service(_) => &["NET_BIND_SERVICE"],
         Kind::Dependency => &["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"],
     };
+    let mut add: Vec<String> = add.iter().map(|c| (*c).to_owned()).collect();
+    for capability in &hardening.add_capabilities {
+        if !add.contains(capability) {
+            add.push(capability.clone());
+        }
+    }
     SecurityContext {
-        allow_privilege_escalation: Some(false),
+        allow_privilege_escalation: Some(hardening.privilege_escalation),
         capabilities: Some(Capabilities {
             drop: Some(vec!["ALL".to_owned()]),
-            add: Some(add.iter().map(|c| (*c).to_owned()).collect()),
+            add: Some(add),
         }),
+        read_only_root_filesystem: hardening.read_only_root.then_some(true),
+        run_as_non_root: hardening.run_as_non_root.then_some(true),
         ..SecurityContext::default()
     }
 }

@@ -96,6 +96,23 @@ pub struct ServiceRemote {
     /// `remote.health-check`: the timing of its probes on Kubernetes and
     /// ECS, each unset one left to the production default.
     pub probe_timing: ProbeTiming,
+    /// `remote.hardening`: how its container's secure defaults in a
+    /// cluster are tightened or relaxed.
+    pub hardening: Hardening,
+}
+
+/// Changes to the secure defaults of a service's container in a cluster
+/// (see the security guide): each unset is exo's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hardening {
+    /// Capabilities given back beyond exo's (Kubernetes), without `CAP_`.
+    pub add_capabilities: Vec<String>,
+    /// Processes may gain privileges (setuid binaries); off by default.
+    pub privilege_escalation: bool,
+    /// The container's file system is read-only.
+    pub read_only_root: bool,
+    /// The image must name a user other than root (Kubernetes).
+    pub run_as_non_root: bool,
 }
 
 /// The timing of a service's probes in a cluster.
@@ -117,6 +134,7 @@ impl Default for ServiceRemote {
             placement: Vec::new(),
             environments: IndexMap::new(),
             probe_timing: ProbeTiming::default(),
+            hardening: Hardening::default(),
         }
     }
 }

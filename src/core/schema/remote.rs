@@ -37,6 +37,9 @@ pub(super) struct ServiceRemote {
     /// unset one is the production default (interval 10s, timeout the
     /// check's, retries 3, start-period the check's or else 60s).
     health_check: Option<RemoteProbeTiming>,
+    /// How its container in a cluster differs from exo's secure defaults
+    /// (see the security guide); each unset is the default.
+    hardening: Option<Hardening>,
     /// 0.37's remote dependency templates of this service: read and
     /// checked, not deployed.
     dependencies: Option<BTreeMap<String, Option<RemoteDependency>>>,
@@ -49,6 +52,28 @@ pub(super) struct ServiceRemote {
 fn one() -> u32 {
     1
 }
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+struct Hardening {
+    /// Kubernetes: Linux capabilities given back beyond exo's
+    /// (`NET_BIND_SERVICE`), e.g. `NET_ADMIN`; `CAP_` may be left out.
+    add_capabilities: Option<Vec<Capability>>,
+    /// Kubernetes: processes may gain privileges, as setuid programs do
+    /// (default false).
+    privilege_escalation: Option<bool>,
+    /// Kubernetes and ECS: the container's file system is read-only
+    /// (default false; most images write somewhere).
+    read_only_root: Option<bool>,
+    /// Kubernetes: the image must run as a user other than root, or the pod
+    /// does not start (default false).
+    run_as_non_root: Option<bool>,
+}
+
+/// A Linux capability's name.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+struct Capability(#[schemars(regex(pattern = crate::core::config::patterns::CAPABILITY))] String);
 
 #[derive(JsonSchema)]
 #[schemars(rename_all = "kebab-case", deny_unknown_fields)]

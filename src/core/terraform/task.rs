@@ -85,8 +85,8 @@ fn log_configuration(name: &str) -> Expr {
 /// (raw sockets, device files, chroot, audit, file capabilities): Fargate
 /// can only drop capabilities, not give back the ones a database's
 /// entrypoint needs (CHOWN, SETUID, ...) after `ALL` is dropped, as the
-/// Kubernetes manifests do. The user and a read-only root are left to the
-/// image.
+/// Kubernetes manifests do. A read-only root is the service's choice
+/// (`remote.hardening`); the user is the image's.
 fn linux_parameters() -> Expr {
     let dropped = [
         "NET_RAW",
@@ -208,6 +208,10 @@ pub fn task_definition(workload: &Container) -> Block {
         container.push(("mountPoints", Expr::List(mounts)));
     }
     container.push(("linuxParameters", linux_parameters()));
+    // `remote.hardening`: of its keys, ECS has this one.
+    if workload.hardening.read_only_root {
+        container.push(("readonlyRootFilesystem", raw("true")));
+    }
     container.push(("logConfiguration", log_configuration(name)));
     let mut containers: Vec<Expr> = waits
         .into_iter()
