@@ -17,7 +17,7 @@ mod selection;
 pub use scenario::Job;
 pub use selection::Selection;
 
-use crate::adapters::docker::{DockerError, Down, Engine, Project};
+use crate::adapters::docker::{DockerError, Engine, Project};
 use crate::adapters::load::HttpError;
 use crate::adapters::signals::Interrupts;
 use crate::core::compose::Mode;
@@ -29,7 +29,7 @@ use crate::core::scorecard::{
     judge_scenario,
 };
 use crate::ops::report::{LogFormat, Reporter};
-use crate::ops::up::{self, Outcome, UpOptions};
+use crate::ops::up::production::{self, Started, start_production};
 use sampler::Sampled;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -123,25 +123,26 @@ pub async fn run(
         }
         crate::core::plan::PlanError::Deployment(err) => PerformanceError::Deployment(err),
     })?;
-    let up_options = UpOptions {
-        detach: true,
-        after_failure: crate::ops::up::AfterFailure::Leave,
-        mode: Mode::Production,
-        supervise: false,
-        build: true,
-        wait_timeout: Some(options.wait_timeout),
-        watch: None,
-        logs: options.logs,
-    };
     let outcome = async {
-        match up::up(engine, project, &plan, &up_options, interrupts, printer).await? {
-            Outcome::Ready => {}
-            Outcome::Interrupted => {
+        let wait = options.wait_timeout;
+        match start_production(
+            engine,
+            project,
+            &plan,
+            wait,
+            options.logs,
+            interrupts,
+            printer,
+        )
+        .await?
+        {
+            Started::Ready => {}
+            Started::Interrupted => {
                 card.interrupted = true;
                 return Ok(());
             }
-            other => {
-                card.broken = Some(not_ready(other, options.wait_timeout));
+            Started::Broken(why) => {
+                card.broken = Some(why);
                 return Ok(());
             }
         }
@@ -166,15 +167,7 @@ pub async fn run(
         Ok::<(), PerformanceError>(())
     }
     .await;
-    let removed = engine
-        .down(
-            project,
-            Down {
-                volumes: true,
-                at_once: true,
-            },
-        )
-        .await;
+    let removed = production::remove(engine.as_ref(), project).await;
     outcome?;
     removed?;
     if card.broken.is_none() && !card.interrupted {
@@ -182,14 +175,6 @@ pub async fn run(
     }
     card.seconds = began.elapsed().as_secs_f64();
     Ok(card)
-}
-
-fn not_ready(outcome: Outcome, wait: Duration) -> String {
-    match outcome {
-        Outcome::BuildFailed => "the production images did not build".to_owned(),
-        Outcome::TimedOut => format!("the application was not ready within {} s", wait.as_secs()),
-        _ => "a container stopped before the application was ready".to_owned(),
-    }
 }
 
 /// Every container of the project, once all are ready.

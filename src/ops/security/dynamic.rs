@@ -6,7 +6,7 @@
 //! credentials; then everything removed, Ctrl-C included.
 
 use super::{ScannerRun, SecurityError, external};
-use crate::adapters::docker::{Down, Engine, Project};
+use crate::adapters::docker::{Engine, Project};
 use crate::adapters::signals::Interrupts;
 use crate::adapters::{answers, probe};
 use crate::core::config::catalog;
@@ -15,7 +15,7 @@ use crate::core::plan::Plan;
 use crate::core::security::open;
 use crate::core::security::{ImageFinding, Observed, Sources, running_findings};
 use crate::ops::report::{LogFormat, Reporter};
-use crate::ops::up::{self, AfterFailure, Outcome, UpOptions};
+use crate::ops::up::production::{self, Started, start_production};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,36 +53,27 @@ pub async fn scan(
     interrupts: &mut Interrupts,
     printer: &mut dyn Reporter,
 ) -> Result<Dynamic, SecurityError> {
-    let up_options = UpOptions {
-        detach: true,
-        after_failure: AfterFailure::Leave,
-        mode: crate::core::compose::Mode::Production,
-        supervise: false,
-        build: true,
-        wait_timeout: Some(options.wait_timeout),
-        watch: None,
-        logs: options.logs,
-    };
     let mut dynamic = Dynamic::default();
     let looked = async {
-        match up::up(engine, project, plan, &up_options, interrupts, printer).await? {
-            Outcome::Ready => {}
-            Outcome::Interrupted => {
+        let wait = options.wait_timeout;
+        match start_production(
+            engine,
+            project,
+            plan,
+            wait,
+            options.logs,
+            interrupts,
+            printer,
+        )
+        .await?
+        {
+            Started::Ready => {}
+            Started::Interrupted => {
                 dynamic.interrupted = true;
                 return Ok(());
             }
-            Outcome::BuildFailed => {
-                dynamic.broken = Some("the production images did not build".to_owned());
-                return Ok(());
-            }
-            Outcome::TimedOut => {
-                let seconds = options.wait_timeout.as_secs();
-                dynamic.broken = Some(format!("the application was not ready within {seconds} s"));
-                return Ok(());
-            }
-            Outcome::Failed => {
-                dynamic.broken =
-                    Some("a container stopped before the application was ready".to_owned());
+            Started::Broken(why) => {
+                dynamic.broken = Some(why);
                 return Ok(());
             }
         }
@@ -99,15 +90,7 @@ pub async fn scan(
         Ok::<(), SecurityError>(())
     }
     .await;
-    let removed = engine
-        .down(
-            project,
-            Down {
-                volumes: true,
-                at_once: true,
-            },
-        )
-        .await;
+    let removed = production::remove(engine.as_ref(), project).await;
     looked?;
     removed?;
     Ok(dynamic)

@@ -14,6 +14,7 @@ mod checks;
 mod container;
 mod failure;
 mod pipeline;
+pub mod production;
 mod rebuild;
 mod session;
 #[cfg(test)]
