@@ -1,14 +1,13 @@
 //! `exo test --performance`: load the application and judge its budgets.
 
-use super::workspace::{connect, prepare, runtime};
+use super::workspace::{log_format, prepare, with_engine};
 use super::{CommandError, Settings, Workspace};
 use crate::adapters::docker::Project;
-use crate::adapters::signals::Interrupts;
 use crate::core::compose::Mode;
 use crate::core::exit::ExitStatus;
 use crate::core::scorecard::{self, Conclusion};
 use crate::interface::cli::TestArgs;
-use crate::interface::output::{LogFormat, Printer};
+use crate::interface::output::Printer;
 use crate::ops::performance::{self, PerformanceError, PerformanceOptions, Selection};
 use std::path::Path;
 use std::time::Duration;
@@ -40,14 +39,9 @@ pub fn run(
     let options = PerformanceOptions {
         wait_timeout: Duration::from_secs(args.wait_timeout),
         save_baseline: args.save_baseline,
-        logs: LogFormat {
-            prefix: !args.logs.no_log_prefix,
-            color: printer.log_color(),
-        },
+        logs: log_format(&args.logs, printer),
     };
-    let card = runtime()?.block_on(async {
-        let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
-        let engine = connect(settings.context()).await?;
+    let card = with_engine(settings.context(), async |engine, interrupts| {
         let card = performance::run(
             &engine,
             &project,
@@ -55,7 +49,7 @@ pub fn run(
             &workspace.dir,
             &selection,
             &options,
-            &mut interrupts,
+            interrupts,
             printer,
         )
         .await?;

@@ -1,12 +1,11 @@
 //! `exo run`: the application in the foreground.
 
-use super::workspace::{connect, mode, prepare, project, runtime, wait_limit};
+use super::workspace::{log_format, mode, prepare, project, wait_limit, with_engine};
 use super::{CommandError, Settings, Workspace};
-use crate::adapters::signals::Interrupts;
 use crate::core::exit::ExitStatus;
 use crate::core::plan::Plan;
 use crate::interface::cli::{ProjectArgs, RunArgs};
-use crate::interface::output::{LogFormat, Printer};
+use crate::interface::output::Printer;
 use crate::ops::up::{self, AfterFailure, Outcome, UpOptions, WatchOptions};
 
 pub fn run(
@@ -22,10 +21,7 @@ pub fn run(
         after_failure: AfterFailure::Remove,
         mode: mode(&args.project),
         watch: (!args.no_watch).then_some(WatchOptions { poll: args.poll }),
-        logs: LogFormat {
-            prefix: !args.logs.no_log_prefix,
-            color: printer.log_color(),
-        },
+        logs: log_format(&args.logs, printer),
     };
     start(settings, &args.project, &args.roles, &options, printer)
 }
@@ -45,10 +41,8 @@ pub fn start(
     let plan = Plan::new(&workspace.app, mode, roles)?;
     prepare(&workspace, printer)?;
     let project = project(&workspace, project_args, mode);
-    runtime()?.block_on(async {
-        let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
-        let engine = connect(settings.context()).await?;
-        let outcome = up::up(&engine, &project, &plan, options, &mut interrupts, printer).await?;
+    with_engine(settings.context(), async |engine, interrupts| {
+        let outcome = up::up(&engine, &project, &plan, options, interrupts, printer).await?;
         Ok(match outcome {
             Outcome::Ready => ExitStatus::Success,
             Outcome::BuildFailed | Outcome::Failed => ExitStatus::Failure,

@@ -1,15 +1,14 @@
 //! `exo test --security`: the static and dynamic checks, their reports,
 //! the exit code.
 
-use super::workspace::{connect, prepare, runtime, wait_limit};
+use super::workspace::{log_format, prepare, wait_limit, with_engine};
 use super::{CommandError, Settings, Workspace};
 use crate::adapters::docker::Project;
-use crate::adapters::signals::Interrupts;
 use crate::core::compose::Mode;
 use crate::core::exit::ExitStatus;
 use crate::core::model::security::Severity;
 use crate::interface::cli::TestArgs;
-use crate::interface::output::{LogFormat, Printer};
+use crate::interface::output::Printer;
 use crate::ops::security::{self, DynamicOptions, Scan, Selection};
 use std::path::Path;
 use std::time::Duration;
@@ -41,15 +40,10 @@ pub fn run(
         };
         let options = DynamicOptions {
             wait_timeout: wait_limit(args.wait_timeout).unwrap_or(Duration::MAX),
-            logs: LogFormat {
-                prefix: !args.logs.no_log_prefix,
-                color: printer.log_color(),
-            },
+            logs: log_format(&args.logs, printer),
         };
         let sources = security::read_sources(app, &workspace.dir)?;
-        let dynamic = runtime()?.block_on(async {
-            let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
-            let engine = connect(settings.context()).await?;
+        let dynamic = with_engine(settings.context(), async |engine, interrupts| {
             let dynamic = security::dynamic::scan(
                 &engine,
                 &project,
@@ -57,7 +51,7 @@ pub fn run(
                 &selection.containers,
                 &sources,
                 &options,
-                &mut interrupts,
+                interrupts,
                 printer,
             )
             .await?;

@@ -1,14 +1,13 @@
 //! `exo test`: the services' tests and the application's end-to-end tests.
 
-use super::workspace::{connect, prepare, runtime, wait_limit};
+use super::workspace::{log_format, prepare, wait_limit, with_engine};
 use super::{CommandError, Settings, Workspace};
 use crate::adapters::docker::Project;
-use crate::adapters::signals::Interrupts;
 use crate::core::compose::Mode;
 use crate::core::exit::ExitStatus;
 use crate::core::model::{Application, ServiceSource};
 use crate::interface::cli::TestArgs;
-use crate::interface::output::{LogFormat, Printer};
+use crate::interface::output::Printer;
 use crate::ops::testing::{self, Conclusion, Selection, TestOptions};
 use std::path::Path;
 
@@ -49,14 +48,9 @@ pub fn run(
         }),
         fail_fast: args.fail_fast,
         wait_timeout: wait_limit(args.wait_timeout),
-        logs: LogFormat {
-            prefix: !args.logs.no_log_prefix,
-            color: printer.log_color(),
-        },
+        logs: log_format(&args.logs, printer),
     };
-    let report = runtime()?.block_on(async {
-        let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
-        let engine = connect(settings.context()).await?;
+    let report = with_engine(settings.context(), async |engine, interrupts| {
         let report = testing::run(
             &engine,
             &project,
@@ -64,7 +58,7 @@ pub fn run(
             &workspace.dir,
             &selection,
             &options,
-            &mut interrupts,
+            interrupts,
             printer,
         )
         .await?;

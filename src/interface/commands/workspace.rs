@@ -5,11 +5,13 @@
 
 use super::{CommandError, Settings, generate};
 use crate::adapters::docker::{DockerEngine, Engine, Project};
+use crate::adapters::signals::Interrupts;
 use crate::core::compose::Mode;
 use crate::core::config::{self, LoadError};
 use crate::core::model::Application;
-use crate::interface::cli::ProjectArgs;
+use crate::interface::cli::{LogArgs, ProjectArgs};
 use crate::interface::output::Printer;
+use crate::ops::report::LogFormat;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,6 +58,28 @@ impl Workspace {
 /// current endpoint.
 pub async fn connect(context: Option<&str>) -> Result<Arc<dyn Engine>, CommandError> {
     Ok(Arc::new(DockerEngine::connect(context).await?))
+}
+
+/// On the async runtime, with Ctrl-C listened for and the engine of
+/// `context` connected, runs `job`.
+pub fn with_engine<T>(
+    context: Option<&str>,
+    job: impl AsyncFnOnce(Arc<dyn Engine>, &mut Interrupts) -> Result<T, CommandError>,
+) -> Result<T, CommandError> {
+    runtime()?.block_on(async {
+        let mut interrupts = Interrupts::listen().map_err(CommandError::Runtime)?;
+        let engine = connect(context).await?;
+        job(engine, &mut interrupts).await
+    })
+}
+
+/// How the containers' lines are shown: prefixed unless
+/// `--no-log-prefix`, in color where the printer has it.
+pub fn log_format(args: &LogArgs, printer: &Printer) -> LogFormat {
+    LogFormat {
+        prefix: !args.no_log_prefix,
+        color: printer.log_color(),
+    }
 }
 
 /// `--wait-timeout SECONDS` as a limit: none for 0.
