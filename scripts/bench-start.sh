@@ -16,10 +16,14 @@
 # Each round runs both tools, in alternating order, each after `down -t 0`.
 # Per run: total (wall clock of the command) and first (the command -> the
 # earliest .State.StartedAt of the project's containers, Docker's clock).
+# Each round also times the floor: a container of a's image, created
+# beforehand on a network of its own, started by one Engine API request
+# (curl): that request -> its StartedAt is what the engine itself takes, so
+# first - floor is the time the tool spends before its first start.
 # Prints every run, then medians and exo/Compose ratios (per round too).
 # Everything it creates is removed at the end, also on failure or Ctrl-C.
 #
-# Needs: cargo, Docker with Compose v2, exo-base/busybox:1
+# Needs: cargo, curl, Docker with Compose v2, exo-base/busybox:1
 # (scripts/provision.sh).
 set -euo pipefail
 
@@ -60,6 +64,7 @@ cleanup() {
     set +e
     [[ -f $file ]] && docker compose -f "$file" down -t 0 -v --remove-orphans >/dev/null 2>&1
     docker ps -aq --filter "label=com.docker.compose.project=$name" | xargs -r docker rm -f >/dev/null 2>&1
+    docker network rm "$name-floor" >/dev/null 2>&1
     docker image ls -q --filter "reference=$name-*" | sort -u | xargs -r docker rmi -f >/dev/null 2>&1
     rm -rf "$tmp"
     exit "$status"
@@ -104,9 +109,23 @@ run() { # TOOL ROUND
     fi
     printf '%s\t%s\t%s\t%s\n' "$1" "$2" $(((ended - began) / 1000000)) $(((first - began) / 1000000)) | tee -a "$results" >&2
 }
+floor() { # ROUND
+    local began started id
+    docker network create "$name-floor" >/dev/null
+    id=$(docker create --network "$name-floor" --label "com.docker.compose.project=$name" "$name-a:development")
+    began=$(now_ns)
+    curl -sf --unix-socket /var/run/docker.sock -X POST "http://docker/containers/$id/start" >/dev/null \
+        || die "the floor's start failed"
+    started=$(docker inspect -f '{{.State.StartedAt}}' "$id" | xargs date +%s%N -d)
+    docker rm -f "$id" >/dev/null
+    docker network rm "$name-floor" >/dev/null
+    printf 'floor\t%s\t%s\t%s\n' "$1" $(((started - began) / 1000000)) $(((started - began) / 1000000)) | tee -a "$results" >&2
+}
 say "round tool total_ms first_start_ms"
 for ((round = 1; round <= runs; round++)); do
     if ((round % 2)); then run exo "$round"; run compose "$round"; else run compose "$round"; run exo "$round"; fi
+    down
+    floor "$round"
 done
 down
 
@@ -121,3 +140,8 @@ done
 awk '{ t[$1 "," $2] = $3 } END { for (k in t) { split(k, p, ","); if (p[1] == "exo") printf "round %d: exo/compose %.2f\n", p[2], t[k] / t["compose," p[2]] } }' "$results" | sort -n -k2
 ratio=$(awk '{ t[$1 "," $2] = $3 } END { for (k in t) { split(k, p, ","); if (p[1] == "exo") print t[k] / t["compose," p[2]] } }' "$results" | median)
 echo "exo/compose total: median $ratio"
+floor=$(column floor 4)
+echo "floor (one start request -> StartedAt): median $floor ms"
+for tool in exo compose; do
+    echo "$tool: before its first start (first - floor): median $(awk -v f="$floor" -v t="$tool" '$1 == t { print $4 - f }' "$results" | median) ms"
+done

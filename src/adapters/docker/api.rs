@@ -12,14 +12,14 @@ use super::{DockerError, ONEOFF_LABEL, PROJECT_LABEL, SERVICE_LABEL};
 use bollard::container::LogOutput;
 use bollard::exec::{CreateExecOptions, StartExecResults};
 use bollard::models::{
-    ContainerInspectResponse, ContainerStateStatusEnum, ContainerUpdateBody, EventMessage,
-    HealthStatusEnum, PortMap, RestartPolicy, RestartPolicyNameEnum,
+    ContainerInspectResponse, ContainerStateStatusEnum, ContainerSummary, ContainerUpdateBody,
+    EventMessage, HealthStatusEnum, PortMap, RestartPolicy, RestartPolicyNameEnum,
 };
 use bollard::query_parameters::{
     EventsOptions, ListContainersOptions, LogsOptions, StopContainerOptions,
 };
 use futures_util::stream::{self, BoxStream, StreamExt};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::SystemTime;
 
 /// `action` failed with the engine's `err`.
@@ -90,6 +90,28 @@ pub async fn containers(
     api: &bollard::Docker,
     project: &str,
 ) -> Result<Vec<ContainerInfo>, DockerError> {
+    Ok(summaries(api, project)
+        .await?
+        .into_iter()
+        .filter_map(|summary| {
+            let service = summary.labels?.get(SERVICE_LABEL)?.clone();
+            Some(ContainerInfo {
+                id: summary.id?,
+                service,
+                running: summary
+                    .state
+                    .is_some_and(|s| s.to_string().eq_ignore_ascii_case("running")),
+            })
+        })
+        .collect())
+}
+
+/// What the engine lists of the project's containers, running or not,
+/// without the one-off containers of `run`.
+pub(super) async fn summaries(
+    api: &bollard::Docker,
+    project: &str,
+) -> Result<Vec<ContainerSummary>, DockerError> {
     let options = ListContainersOptions {
         all: true,
         filters: Some(project_filter(project)),
@@ -101,24 +123,19 @@ pub async fn containers(
         .map_err(failed(format!("list the containers of {project}")))?;
     Ok(listed
         .into_iter()
-        .filter_map(|summary| {
-            let labels = summary.labels?;
-            if labels
-                .get(ONEOFF_LABEL)
-                .is_some_and(|oneoff| oneoff == "True")
-            {
-                return None;
-            }
-            let service = labels.get(SERVICE_LABEL)?.clone();
-            Some(ContainerInfo {
-                id: summary.id?,
-                service,
-                running: summary
-                    .state
-                    .is_some_and(|s| s.to_string().eq_ignore_ascii_case("running")),
-            })
+        .filter(|summary| {
+            let oneoff = summary.labels.as_ref().and_then(|l| l.get(ONEOFF_LABEL));
+            oneoff.is_none_or(|oneoff| oneoff != "True")
         })
         .collect())
+}
+
+/// Variables as the engine takes them: `NAME=value`.
+pub(super) fn environment(variables: &BTreeMap<String, String>) -> Vec<String> {
+    variables
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect()
 }
 
 pub async fn start(api: &bollard::Docker, id: &str) -> Result<(), DockerError> {

@@ -3,6 +3,7 @@
 //! build, create, down and pass-through. Each process ends with its
 //! action; none is kept running.
 
+use super::compose_found;
 use super::engine::{BuildOutput, Built, Create, Down};
 use super::lines::{Lines, spawn_merged};
 use super::{DAEMON_TIMEOUT, DockerError, Project};
@@ -54,7 +55,15 @@ impl Docker {
     /// `version`), which work while it is down, as with `docker compose`.
     pub async fn find(context: Option<&str>) -> Result<Docker, DockerError> {
         let docker = which::which("docker").map_err(|_| DockerError::NotInstalled)?;
-        let (compose, compose_version) = find_compose(&docker).await?;
+        let fingerprint = compose_found::fingerprint(&docker);
+        let (compose, compose_version) = match compose_found::recall(&fingerprint) {
+            Some(found) => found,
+            None => {
+                let found = find_compose(&docker).await?;
+                compose_found::remember(&fingerprint, &found.0, &found.1);
+                found
+            }
+        };
         Ok(Docker {
             docker,
             compose,
@@ -298,7 +307,15 @@ impl Docker {
         how: Create,
     ) -> Result<(), DockerError> {
         let flags: &[&str] = match how {
-            Create::Missing => &["up", "--no-start", "--no-build", "--remove-orphans"],
+            // Not what they depend on: exo made those first, maybe
+            // itself, and Compose would make them again.
+            Create::Missing => &[
+                "up",
+                "--no-start",
+                "--no-deps",
+                "--no-build",
+                "--remove-orphans",
+            ],
             Create::Replace => &[
                 "up",
                 "--no-start",

@@ -251,7 +251,10 @@ pub trait Engine: Send + Sync + 'static {
         services: &'a [String],
         output: BuildOutput,
     ) -> Pending<'a, Built>;
-    /// `docker compose up --no-start` of the services, with their images as built.
+    /// The containers of the services named (not of what they depend on,
+    /// which exo creates first), with their images as built: through the
+    /// Engine API where exo can make them as Compose would, else `docker
+    /// compose up --no-start --no-deps`.
     fn create<'a>(
         &'a self,
         project: &'a Project,

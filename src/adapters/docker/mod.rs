@@ -1,17 +1,20 @@
 //! The adapter to Docker, the only code that talks to it: the Engine API
 //! (with `bollard`) for events, logs, start, stop, inspect, exec and the
-//! test containers; the `docker compose` CLI for build, create, down and
-//! pass-through. The rest of exo sees typed actions behind the [`Engine`]
+//! test containers, and the services' containers where it can make them as
+//! Compose would; the `docker compose` CLI for build, down, pass-through
+//! and the containers it cannot. The rest of exo sees typed actions behind the [`Engine`]
 //! trait; it decides nothing about the application.
 
 mod api;
 mod compose_cli;
+mod compose_found;
 pub mod connection;
 mod engine;
 #[cfg(test)]
 pub mod fake;
 mod lines;
 mod one_off;
+mod service_create;
 mod stats;
 pub mod swarm;
 mod time;
@@ -32,7 +35,7 @@ use tokio::sync::OnceCell;
 /// How long the daemon may take to answer before exo says it is unreachable.
 pub(crate) const DAEMON_TIMEOUT: Duration = Duration::from_millis(1500);
 
-use crate::core::compose::{ONEOFF_LABEL, OneOff, PROJECT_LABEL, SERVICE_LABEL};
+use crate::core::compose::{ONEOFF_LABEL, OneOff, PROJECT_LABEL, SERVICE_LABEL, ServiceContainers};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DockerError {
@@ -111,6 +114,9 @@ pub struct Project {
     pub name: String,
     /// The application's directory, which service locations are relative to.
     pub app_dir: PathBuf,
+    /// The file's containers as exo makes them without Compose (none:
+    /// Compose makes them all).
+    pub containers: Arc<ServiceContainers>,
 }
 
 /// Docker as exo uses it while an application runs: the Engine API through
@@ -128,7 +134,9 @@ pub struct DockerEngine {
 impl DockerEngine {
     /// Finds the engine as the docker CLI does (`context`, `DOCKER_HOST`,
     /// `DOCKER_CONTEXT`, the current context), checks that its daemon
-    /// answers, and finds Compose, at once.
+    /// answers, and finds Compose, at once (from what an earlier command
+    /// found, when nothing it was found with changed: see
+    /// [`compose_found`]).
     pub async fn connect(context: Option<&str>) -> Result<DockerEngine, DockerError> {
         let (engine, cli) = tokio::join!(Self::connect_api(context), Docker::find(context));
         let engine = engine?;
@@ -261,7 +269,16 @@ impl Engine for DockerEngine {
         services: &'a [String],
         how: Create,
     ) -> Pending<'a, ()> {
-        async move { self.compose().await?.create(project, services, how).await }.boxed()
+        async move {
+            let made = &project.containers;
+            if let Some(wanted) = made.made_by_exo(services)
+                && service_create::create(&self.api, &project.name, made, &wanted, how).await?
+            {
+                return Ok(());
+            }
+            self.compose().await?.create(project, services, how).await
+        }
+        .boxed()
     }
 
     fn run(&self, container: &OneOff) -> BoxStream<'static, RunOutput> {

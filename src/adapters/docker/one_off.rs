@@ -77,13 +77,7 @@ fn body(container: &OneOff) -> ContainerCreateBody {
     ContainerCreateBody {
         image: Some(container.image.clone()),
         cmd: container.command.clone(),
-        env: Some(
-            container
-                .environment
-                .iter()
-                .map(|(name, value)| format!("{name}={value}"))
-                .collect(),
-        ),
+        env: Some(super::api::environment(&container.environment)),
         labels: Some(container.labels.clone().into_iter().collect()),
         attach_stdout: Some(true),
         attach_stderr: Some(true),

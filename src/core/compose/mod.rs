@@ -3,18 +3,28 @@
 //! touched here, so the same model gives the same bytes.
 
 mod document;
+mod dotenv;
 mod end_to_end;
 mod generate;
+mod interpolation;
 mod metadata;
 mod one_off;
 mod passthrough;
+mod service_container;
 pub mod stack;
 mod values;
 
 pub use document::ComposeFile;
+pub use dotenv::parse_dotenv;
 pub use end_to_end::{END_TO_END_SERVICE, end_to_end};
 pub use generate::{compile, compile_at};
-pub use one_off::{ONEOFF_LABEL, OneOff, OneOffError, PROJECT_LABEL, SERVICE_LABEL, one_off};
+pub use one_off::{
+    ONEOFF_LABEL, OneOff, OneOffError, PROJECT_LABEL, SERVICE_LABEL, default_network, one_off,
+};
+pub use service_container::{
+    CONFIG_HASH_LABEL, HealthSpec, Published, ServiceContainer, ServiceContainers,
+    service_containers,
+};
 
 use crate::core::deployed::{self, DeploymentError, Target};
 use crate::core::model::Application;

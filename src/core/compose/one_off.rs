@@ -6,6 +6,7 @@
 //! are asked of a function.
 
 use super::ComposeFile;
+use super::interpolation::interpolate;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -75,6 +76,50 @@ pub fn one_off(
     path: &Path,
     environment: &dyn Fn(&str) -> Option<String>,
 ) -> Result<OneOff, OneOffError> {
+    let resolved = resolve(file, service, project, path, environment)?;
+    let mut labels = compose_labels(project, service, path);
+    labels.insert(ONEOFF_LABEL.to_owned(), "True".to_owned());
+    Ok(OneOff {
+        project: project.to_owned(),
+        service: service.to_owned(),
+        name: format!("{project}-{service}-run"),
+        image: resolved.image,
+        command: resolved.command,
+        environment: resolved.environment,
+        init: resolved.init.unwrap_or(false),
+        volumes: resolved.volumes,
+        network: default_network(project),
+        labels,
+    })
+}
+
+/// The network Compose makes for a project's services.
+pub fn default_network(project: &str) -> String {
+    format!("{project}_default")
+}
+
+/// What a service's entry says once Compose has read it: its values
+/// interpolated, its command split, its volumes as the engine takes them.
+pub(super) struct Resolved {
+    pub image: String,
+    pub command: Option<Vec<String>>,
+    pub environment: BTreeMap<String, String>,
+    pub init: Option<bool>,
+    pub volumes: Vec<String>,
+    /// The healthcheck's test, interpolated like every value.
+    pub health_test: Option<Vec<String>>,
+    /// The published ports, interpolated.
+    pub ports: Vec<serde_json::Value>,
+}
+
+/// The service `service` of `file` (at `path`) as Compose reads it.
+pub(super) fn resolve(
+    file: &ComposeFile,
+    service: &str,
+    project: &str,
+    path: &Path,
+    environment: &dyn Fn(&str) -> Option<String>,
+) -> Result<Resolved, OneOffError> {
     let entry = file
         .services
         .get(service)
@@ -119,11 +164,48 @@ pub fn one_off(
             Ok(mount(&value(&short)?, project, base))
         })
         .collect::<Result<_, OneOffError>>()?;
-    let labels = BTreeMap::from(
+    let health_test = match &entry.healthcheck {
+        Some(check) => Some(
+            check
+                .test
+                .0
+                .iter()
+                .map(|word| value(word))
+                .collect::<Result<_, _>>()?,
+        ),
+        None => None,
+    };
+    let ports = entry
+        .ports
+        .iter()
+        .map(|port| match port.as_str() {
+            Some(text) => Ok(value(text)?.into()),
+            None => Ok(port.clone()),
+        })
+        .collect::<Result<_, OneOffError>>()?;
+    Ok(Resolved {
+        image: value(entry.image.as_deref().unwrap_or_default())?,
+        command,
+        environment,
+        init: entry.init,
+        volumes,
+        health_test,
+        ports,
+    })
+}
+
+/// The labels by which Compose knows a container of `service` made from
+/// the file at `path`.
+pub(super) fn compose_labels(
+    project: &str,
+    service: &str,
+    path: &Path,
+) -> BTreeMap<String, String> {
+    let base = path.parent().unwrap_or(Path::new(""));
+    BTreeMap::from(
         [
             (PROJECT_LABEL, project.to_owned()),
             (SERVICE_LABEL, service.to_owned()),
-            (ONEOFF_LABEL, "True".to_owned()),
             ("com.docker.compose.container-number", "1".to_owned()),
             (
                 "com.docker.compose.project.config_files",
@@ -135,24 +217,9 @@ pub fn one_off(
             ),
         ]
         .map(|(label, value)| (label.to_owned(), value)),
-    );
-    Ok(OneOff {
-        project: project.to_owned(),
-        service: service.to_owned(),
-        name: format!("{project}-{service}-run"),
-        image: value(entry.image.as_deref().unwrap_or_default())?,
-        command,
-        environment,
-        init: entry.init.unwrap_or(false),
-        volumes,
-        network: format!("{project}_default"),
-        labels,
-    })
+    )
 }
 
-/// A service's `source:target[:mode]` as the engine takes it: a relative
-/// host path made absolute from the file's directory, a named volume
-/// prefixed by the project as Compose names it.
 /// A volume in Compose's short syntax (`SOURCE:TARGET[:ro]`), written so
 /// or in the long syntax of a `compose:` key; `None` for what the short
 /// syntax cannot say (an anonymous volume's options, a tmpfs).
@@ -173,6 +240,9 @@ fn short_syntax(volume: &serde_json::Value) -> Option<String> {
     ))
 }
 
+/// A service's `source:target[:mode]` as the engine takes it: a relative
+/// host path made absolute from the file's directory, a named volume
+/// prefixed by the project as Compose names it.
 fn mount(volume: &str, project: &str, base: &Path) -> String {
     let (source, rest) = volume.split_once(':').unwrap_or((volume, ""));
     let source = if source.starts_with('.') || source.starts_with('/') {
@@ -198,119 +268,14 @@ fn normalise(path: &Path) -> PathBuf {
     clean
 }
 
-/// `text` with Compose's interpolation done: `$$` is `$`; `${NAME}` and
-/// `$NAME` the variable (empty when unset, as Compose); `${NAME:-default}`
-/// and `${NAME-default}` a default when unset (or empty, with `:`);
-/// `${NAME:?message}` and `${NAME?message}` an error when unset.
-pub fn interpolate(
-    text: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
-    service: &str,
-) -> Result<String, OneOffError> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at + 1..];
-        if let Some(after) = rest.strip_prefix('$') {
-            out.push('$');
-            rest = after;
-        } else if let Some(braced) = rest.strip_prefix('{') {
-            let Some(end) = braced.find('}') else {
-                out.push_str("${");
-                rest = braced;
-                continue;
-            };
-            out.push_str(&expression(&braced[..end], lookup, service)?);
-            rest = &braced[end + 1..];
-        } else {
-            let end = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            if end == 0 {
-                out.push('$');
-            } else {
-                out.push_str(&lookup(&rest[..end]).unwrap_or_default());
-            }
-            rest = &rest[end..];
-        }
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-/// The value of what is between `${` and `}`.
-fn expression(
-    inner: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
-    service: &str,
-) -> Result<String, OneOffError> {
-    let end = inner
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(inner.len());
-    let (name, operator) = inner.split_at(end);
-    let value = lookup(name);
-    let (empty_counts, operator) = match operator.strip_prefix(':') {
-        Some(rest) => (true, rest),
-        None => (false, operator),
-    };
-    let missing = match &value {
-        None => true,
-        Some(value) => empty_counts && value.is_empty(),
-    };
-    if let Some(default) = operator.strip_prefix('-') {
-        return Ok(if missing {
-            default.to_owned()
-        } else {
-            value.unwrap_or_default()
-        });
-    }
-    if let Some(message) = operator.strip_prefix('?')
-        && missing
-    {
-        return Err(OneOffError::Required {
-            service: service.to_owned(),
-            name: name.to_owned(),
-            message: message.to_owned(),
-        });
-    }
-    Ok(value.unwrap_or_default())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::compose::{Mode, local};
 
-    fn host(name: &str) -> Option<String> {
-        match name {
-            "TOKEN" => Some("s3cret".to_owned()),
-            "EMPTY" => Some(String::new()),
-            _ => None,
-        }
-    }
-
-    #[test]
-    fn values_are_interpolated_as_compose_does() {
-        let value = |text: &str| interpolate(text, &host, "web");
-        assert_eq!(
-            value("a$$b ${TOKEN} $TOKEN.").unwrap(),
-            "a$b s3cret s3cret."
-        );
-        assert_eq!(
-            value("${UNSET}|${UNSET:-x}|${EMPTY:-y}|${EMPTY-z}").unwrap(),
-            "|x|y|"
-        );
-        assert_eq!(value("${TOKEN:?no}").unwrap(), "s3cret");
-        assert_eq!(
-            value("${UNSET:?set it}").unwrap_err(),
-            OneOffError::Required {
-                service: "web".into(),
-                name: "UNSET".into(),
-                message: "set it".into()
-            }
-        );
-        assert_eq!(value("cost: 5$ ${open").unwrap(), "cost: 5$ ${open");
+    /// A host without the application's secrets.
+    fn host(_: &str) -> Option<String> {
+        None
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! `exo test --performance`: load the application and judge its budgets.
 
+use super::workspace::project_named;
 use super::workspace::{log_format, prepare, with_engine};
 use super::{CommandError, Settings, Workspace};
-use crate::adapters::docker::Project;
 use crate::core::compose::Mode;
 use crate::core::exit::ExitStatus;
 use crate::core::scorecard::{self, Conclusion};
@@ -26,16 +26,13 @@ pub fn run(
         return Ok(ExitStatus::TestsNotRun);
     }
     prepare(&workspace, printer)?;
-    let project = Project {
-        file: workspace.dir.join(Mode::Production.file_name()),
-        name: args.project_name.clone().unwrap_or_else(|| {
-            crate::core::deployed::project_name_for(
-                &workspace.app.name,
-                crate::core::deployed::Purpose::Performance,
-            )
-        }),
-        app_dir: workspace.dir.clone(),
-    };
+    let name = args.project_name.clone().unwrap_or_else(|| {
+        crate::core::deployed::project_name_for(
+            &workspace.app.name,
+            crate::core::deployed::Purpose::Performance,
+        )
+    });
+    let project = project_named(&workspace, Mode::Production, name);
     let options = PerformanceOptions {
         wait_timeout: Duration::from_secs(args.wait_timeout),
         save_baseline: args.save_baseline,

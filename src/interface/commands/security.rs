@@ -1,9 +1,9 @@
 //! `exo test --security`: the static and dynamic checks, their reports,
 //! the exit code.
 
+use super::workspace::project_named;
 use super::workspace::{log_format, prepare, wait_limit, with_engine};
 use super::{CommandError, Settings, Workspace};
-use crate::adapters::docker::Project;
 use crate::core::compose::Mode;
 use crate::core::exit::ExitStatus;
 use crate::core::model::security::Severity;
@@ -28,16 +28,13 @@ pub fn run(
     }
     if !args.security.static_only {
         prepare(workspace, printer)?;
-        let project = Project {
-            file: workspace.dir.join(Mode::Production.file_name()),
-            name: args.project_name.clone().unwrap_or_else(|| {
-                crate::core::deployed::project_name_for(
-                    &app.name,
-                    crate::core::deployed::Purpose::Security,
-                )
-            }),
-            app_dir: workspace.dir.clone(),
-        };
+        let name = args.project_name.clone().unwrap_or_else(|| {
+            crate::core::deployed::project_name_for(
+                &app.name,
+                crate::core::deployed::Purpose::Security,
+            )
+        });
+        let project = project_named(workspace, Mode::Production, name);
         let options = DynamicOptions {
             wait_timeout: wait_limit(args.wait_timeout).unwrap_or(Duration::MAX),
             logs: log_format(&args.logs, printer),

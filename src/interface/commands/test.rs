@@ -1,8 +1,8 @@
 //! `exo test`: the services' tests and the application's end-to-end tests.
 
+use super::workspace::project_named;
 use super::workspace::{log_format, prepare, wait_limit, with_engine};
 use super::{CommandError, Settings, Workspace};
-use crate::adapters::docker::Project;
 use crate::core::compose::Mode;
 use crate::core::exit::ExitStatus;
 use crate::core::model::{Application, ServiceSource};
@@ -32,16 +32,13 @@ pub fn run(
     };
     let selection = Selection::new(&workspace.app, &roles)?;
     prepare(&workspace, printer)?;
-    let project = Project {
-        file: workspace.dir.join(Mode::Test.file_name()),
-        name: args.project_name.clone().unwrap_or_else(|| {
-            crate::core::deployed::project_name_for(
-                &workspace.app.name,
-                crate::core::deployed::Purpose::Tests,
-            )
-        }),
-        app_dir: workspace.dir.clone(),
-    };
+    let name = args.project_name.clone().unwrap_or_else(|| {
+        crate::core::deployed::project_name_for(
+            &workspace.app.name,
+            crate::core::deployed::Purpose::Tests,
+        )
+    });
+    let project = project_named(&workspace, Mode::Test, name);
     let options = TestOptions {
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)

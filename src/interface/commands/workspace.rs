@@ -4,9 +4,10 @@
 //! the async runtime.
 
 use super::{CommandError, Settings, generate};
+use crate::adapters::compose_env::ComposeVariables;
 use crate::adapters::docker::{DockerEngine, Engine, Project};
 use crate::adapters::signals::Interrupts;
-use crate::core::compose::Mode;
+use crate::core::compose::{self, Mode};
 use crate::core::config::{self, LoadError};
 use crate::core::model::Application;
 use crate::interface::cli::{LogArgs, ProjectArgs};
@@ -119,13 +120,32 @@ pub fn prepare(workspace: &Workspace, printer: &mut Printer) -> Result<(), Comma
 /// The file of `mode` and the project name: `-p`, `COMPOSE_PROJECT_NAME`,
 /// or the application's.
 pub fn project(workspace: &Workspace, args: &ProjectArgs, mode: Mode) -> Project {
+    let name = args
+        .project_name
+        .clone()
+        .unwrap_or_else(|| crate::core::deployed::project_name(&workspace.app.name));
+    project_named(workspace, mode, name)
+}
+
+/// The project `name` of the file of `mode`, with the containers exo can
+/// make itself (none when Compose would fill the file from variables exo
+/// does not read).
+pub fn project_named(workspace: &Workspace, mode: Mode, name: String) -> Project {
+    let file = workspace.dir.join(mode.file_name());
+    // Compose makes the file's relative paths absolute from where it runs.
+    let file = std::path::absolute(&file).unwrap_or(file);
+    let document = compose::local(&workspace.app, mode);
+    let containers = match (ComposeVariables::read(&file), document) {
+        (Some(variables), Ok(document)) => {
+            compose::service_containers(&document, &name, &file, &|n| variables.get(n))
+        }
+        _ => compose::ServiceContainers::default(),
+    };
     Project {
-        file: workspace.dir.join(mode.file_name()),
+        file,
+        name,
         app_dir: workspace.dir.clone(),
-        name: args
-            .project_name
-            .clone()
-            .unwrap_or_else(|| crate::core::deployed::project_name(&workspace.app.name)),
+        containers: Arc::new(containers),
     }
 }
 

@@ -61,6 +61,7 @@ async fn scanned(dir: &std::path::Path, fake: &FakeEngine) -> super::Dynamic {
         file: dir.join("docker-compose/run_production.yml"),
         name: "scannedsec".into(),
         app_dir: dir.to_path_buf(),
+        containers: std::sync::Arc::default(),
     };
     let options = DynamicOptions {
         wait_timeout: Duration::from_secs(30),

@@ -17,6 +17,7 @@ pub use report::{Conclusion, END_TO_END, Kind, Report, TestCase, Verdict};
 pub use schedule::Schedule;
 pub use summary::summary;
 
+use crate::adapters::compose_env::ComposeVariables;
 use crate::adapters::docker::{DockerError, Down, Engine, Project};
 use crate::adapters::signals::Interrupts;
 use crate::core::compose;
@@ -187,18 +188,22 @@ pub async fn run(
                 source,
             })?;
             let path = write_end_to_end_file(&file, dir.path())?;
+            let variables = ComposeVariables::read(&path).unwrap_or_default();
+            let lookup = |name: &str| variables.get(name);
             let suite = compose::one_off(
                 &file,
                 compose::END_TO_END_SERVICE,
                 &project.name,
                 &path,
-                &host_variable,
+                &lookup,
             )?;
+            let containers = compose::service_containers(&file, &project.name, &path, &lookup);
             end_to_end_dir = Some(dir);
             last_project = Project {
                 file: path,
                 name: project.name.clone(),
                 app_dir: project.app_dir.clone(),
+                containers: Arc::new(containers),
             };
             run.end_to_end(&last_project, app, suite, interrupts, printer)
                 .await?;
@@ -216,12 +221,6 @@ pub async fn run(
         interrupted: run.interrupted,
         duration: began.elapsed(),
     })
-}
-
-/// A variable of the environment exo runs in, which Compose would
-/// interpolate into the file (secrets, `${NAME}`).
-fn host_variable(name: &str) -> Option<String> {
-    std::env::var(name).ok()
 }
 
 /// Writes the end-to-end Compose file into `dir`.

@@ -2,8 +2,9 @@
 //! test images built meanwhile, then the tests, `jobs` at once.
 
 use super::images::{build_image, build_images};
-use super::{BUILD_LINES_SHOWN, TestError, TestOptions, host_variable};
+use super::{BUILD_LINES_SHOWN, TestError, TestOptions};
 use super::{END_TO_END, Schedule, TestCase, Verdict};
+use crate::adapters::compose_env::ComposeVariables;
 use crate::adapters::docker::{Create, Engine, LogLine, Project, RunOutput};
 use crate::adapters::signals::Interrupts;
 use crate::core::compose::{self, END_TO_END_SERVICE, Mode, OneOff};
@@ -106,6 +107,8 @@ impl Run<'_> {
             }
         };
         let file = compose::local(app, Mode::Test)?;
+        // Compose's variables, as `docker compose run` would fill the file.
+        let variables = ComposeVariables::read(&project.file).unwrap_or_default();
         let mut runnable = Vec::new();
         for (role, result) in built {
             match result {
@@ -115,7 +118,7 @@ impl Run<'_> {
                         &role,
                         &project.name,
                         &project.file,
-                        &host_variable,
+                        &|name: &str| variables.get(name),
                     )?;
                     runnable.push((role, container));
                 }

@@ -31,6 +31,7 @@ async fn test_run(fake: &FakeEngine, interrupt_at: Option<Duration>) -> super::R
         file: dir.join("docker-compose/test.yml"),
         name: "checkedtests".into(),
         app_dir: dir.clone(),
+        containers: std::sync::Arc::default(),
     };
     let options = TestOptions {
         jobs: 2,

@@ -23,7 +23,10 @@ pub async fn explain(
     outcome: &Outcome,
 ) {
     for (name, node) in &plan.nodes {
-        let view = &views[name];
+        // No view yet: its image was still building.
+        let Some(view) = views.get(name) else {
+            continue;
+        };
         let problem = match (&view.failure, view.state, outcome) {
             (Some(failure), _, _) => Problem::Failed(failure.clone()),
             (None, State::Starting { since }, Outcome::TimedOut) => {

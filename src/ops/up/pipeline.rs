@@ -177,4 +177,26 @@ mod tests {
             ]
         );
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_dependency_that_crashes_while_an_image_builds_fails_the_start() {
+        let crashing = Behaviour {
+            runs: vec![crate::adapters::docker::fake::Script {
+                prints: vec!["no disk".into()],
+                exits: Some((Duration::from_secs(1), 1)),
+            }],
+            ..Behaviour::default()
+        };
+        let fake = FakeEngine::new(&[("db", crashing), ("api", Behaviour::default())])
+            .slow(Duration::from_secs(30), Duration::ZERO);
+        let mut db = node(&[], Readiness::Healthy, None);
+        db.kind = NodeKind::Dependency;
+        let plan = plan(vec![
+            ("db", db),
+            ("api", node(&["db"], Readiness::Running, None)),
+        ]);
+        // api has no container yet when db fails: it is not explained.
+        assert_eq!(run(&fake, &plan, &detached(), &[]).await, Outcome::Failed);
+        assert!(fake.starts_of("api").is_empty());
+    }
 }

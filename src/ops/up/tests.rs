@@ -49,6 +49,7 @@ pub(super) fn project() -> Project {
         file: "docker-compose/run_development.yml".into(),
         name: "shop".into(),
         app_dir: ".".into(),
+        containers: std::sync::Arc::default(),
     }
 }
 

@@ -49,6 +49,7 @@ const SLACK: f64 = 0.05;
 
 mod builds;
 mod commands;
+mod containers;
 mod logs;
 mod project;
 mod readiness;
