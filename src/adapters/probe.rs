@@ -2,6 +2,7 @@
 //! request. (Health checks inside the container are the engine's; log lines
 //! are matched where the logs are read.)
 
+use crate::core::security::open::{Conversation, Step, Verdict};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -58,26 +59,53 @@ pub async fn http(address: SocketAddr, path: &str, timeout: Duration) -> Attempt
     }
 }
 
-/// Sends `send` (nothing when empty: the server speaks first) and gives
-/// back the first bytes of the answer.
-pub async fn exchange(address: SocketAddr, send: &[u8], timeout: Duration) -> Attempt<Vec<u8>> {
-    let talk = async {
-        let mut stream = TcpStream::connect(address).await?;
-        if !send.is_empty() {
-            stream.write_all(send).await?;
-        }
-        let mut answer = vec![0u8; 4096];
-        let n = stream.read(&mut answer).await?;
-        answer.truncate(n);
-        Ok::<_, std::io::Error>(answer)
-    };
-    match tokio::time::timeout(timeout, talk).await {
-        Ok(Ok(answer)) => Ok(answer),
-        Ok(Err(err)) => Err(format!("{address}: {err}")),
-        Err(_) => Err(format!(
-            "{address}: no answer within {} ms",
+/// Holds `conversation` with the server at `address`: its opening, then
+/// each answer read (within `timeout` each) until a verdict. A connection
+/// that fails, or a server silent past `timeout`, is not understood.
+pub async fn converse(
+    address: SocketAddr,
+    conversation: &mut Conversation,
+    timeout: Duration,
+) -> Verdict {
+    let waited = |what: &str| {
+        Verdict::NotUnderstood(format!(
+            "{address}: no {what} within {} ms",
             timeout.as_millis()
-        )),
+        ))
+    };
+    let failed = |err: std::io::Error| Verdict::NotUnderstood(format!("{address}: {err}"));
+    let mut send = conversation.opening();
+    loop {
+        let mut stream = match tokio::time::timeout(timeout, TcpStream::connect(address)).await {
+            Ok(Ok(stream)) => stream,
+            Ok(Err(err)) => return failed(err),
+            Err(_) => return waited("connection"),
+        };
+        let mut chunk = vec![0u8; 16 * 1024];
+        let next = loop {
+            if !send.is_empty()
+                && let Err(err) = stream.write_all(&send).await
+            {
+                return failed(err);
+            }
+            let step = match tokio::time::timeout(timeout, stream.read(&mut chunk)).await {
+                Ok(Ok(0)) => return conversation.hung_up(),
+                Ok(Ok(n)) => conversation.hear(&chunk[..n]),
+                // A reset after the server's last words is its hanging up.
+                Ok(Err(err)) if err.kind() == std::io::ErrorKind::ConnectionReset => {
+                    return conversation.hung_up();
+                }
+                Ok(Err(err)) => return failed(err),
+                Err(_) => return waited("answer"),
+            };
+            match step {
+                Step::Listen => send.clear(),
+                Step::Say(bytes) => send = bytes,
+                Step::Anew(bytes) => break bytes,
+                Step::Done(verdict) => return verdict,
+            }
+        };
+        send = next;
     }
 }
 
@@ -93,6 +121,9 @@ fn status_of(response: &[u8]) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::security::open;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use tokio::net::TcpListener;
 
     #[test]
@@ -129,11 +160,86 @@ mod tests {
         assert!(err.ends_with(": 503"), "{err}");
     }
 
+    /// A server that answers each connection's first read with the next of
+    /// `answers` and closes it; how many connections it took.
+    async fn serve_each(answers: &'static [&'static [u8]]) -> (SocketAddr, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let taken = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&taken);
+        tokio::spawn(async move {
+            for answer in answers {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                counted.fetch_add(1, Ordering::SeqCst);
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                socket.write_all(answer).await.unwrap();
+            }
+        });
+        (address, taken)
+    }
+
+    fn conversation(entry: &str, address: SocketAddr) -> Conversation {
+        let variables = Default::default();
+        let client = open::Client {
+            address: address.to_string(),
+            variables: &variables,
+            now: jiff::Timestamp::UNIX_EPOCH,
+        };
+        open::conversation(entry, &client).expect("a catalog entry")
+    }
+
     #[tokio::test]
-    async fn exchange_gives_the_first_bytes_of_the_answer() {
-        let server = serve_once(b"+PONG\r\n").await;
-        let answer = exchange(server, b"PING\r\n", Duration::from_secs(2)).await;
-        assert_eq!(answer.as_deref(), Ok(&b"+PONG\r\n"[..]));
+    async fn a_conversation_goes_on_until_a_verdict() {
+        let (redis, _) = serve_each(&[b"+PONG\r\n"]).await;
+        let verdict = converse(
+            redis,
+            &mut conversation("redis", redis),
+            Duration::from_secs(2),
+        )
+        .await;
+        assert!(matches!(verdict, Verdict::Open(m) if m.ends_with("`+PONG`")));
+        // MinIO: refused anonymously, then asked anew with a signature.
+        let (minio, taken) = serve_each(&[
+            b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+        ])
+        .await;
+        let verdict = converse(
+            minio,
+            &mut conversation("minio", minio),
+            Duration::from_secs(2),
+        )
+        .await;
+        assert!(matches!(verdict, Verdict::Open(m) if m.contains("`minioadmin`/`minioadmin`")));
+        assert_eq!(taken.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn silence_and_refusals_are_not_understood() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let held = tokio::spawn(async move { listener.accept().await.map(|(socket, _)| socket) });
+        let verdict = converse(
+            address,
+            &mut conversation("mongo", address),
+            Duration::from_millis(200),
+        )
+        .await;
+        assert_eq!(
+            verdict,
+            Verdict::NotUnderstood(format!("{address}: no answer within 200 ms"))
+        );
+        drop(held.await);
+        let verdict = converse(
+            address,
+            &mut conversation("mongo", address),
+            Duration::from_secs(1),
+        )
+        .await;
+        assert!(
+            matches!(verdict, Verdict::NotUnderstood(why) if why.starts_with(&address.to_string()))
+        );
     }
 
     #[tokio::test]

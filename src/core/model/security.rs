@@ -221,7 +221,7 @@ pub const UNDECLARED_PORT: Rule = Rule {
     id: "EXO-S021",
     severity: Severity::Medium,
     title: "a container listens on a port its description does not declare",
-    fix: "stop the listener (a debug or admin port), or declare the port",
+    fix: "stop the listener (a debug or admin port), or declare the port (UDP: under `compose:` `ports` or `expose`)",
     part: Part::Dynamic,
     zap: None,
 };
@@ -236,8 +236,8 @@ pub const RUNS_AS_ROOT: Rule = Rule {
 pub const OPEN_DEPENDENCY: Rule = Rule {
     id: "EXO-S023",
     severity: Severity::Medium,
-    title: "a dependency answers without credentials",
-    fix: "turn on its authentication and give the password as a secret",
+    title: "a dependency answers without credentials, or with its image's default ones",
+    fix: "turn on its authentication and give the password as a secret (not the image's default)",
     part: Part::Dynamic,
     zap: None,
 };

@@ -2,7 +2,7 @@
 //! application running from its production images, turned into findings
 //! that point at the file where the fix goes.
 
-use super::listening::{reachable_ports, root_processes};
+use super::listening::{Port, Transport, compose_ports, reachable_ports, root_processes};
 use super::passive::{self, Answer};
 use super::{Finding, Location, Sources};
 use crate::core::deployed::{Container, Image, Kind};
@@ -17,11 +17,12 @@ pub struct Observed {
     pub container: Container,
     /// Its processes' user IDs and commands.
     pub processes: Vec<(u32, String)>,
-    /// Its `/proc/net/tcp` and `tcp6`, when they could be read.
-    pub proc_net_tcp: Option<String>,
+    /// Its `/proc/net/tcp`, `tcp6`, `udp` and `udp6`, when they could be read.
+    pub proc_net: Option<String>,
     /// The answers of its HTTP port.
     pub answers: Vec<Answer>,
-    /// What a dependency answered a client without credentials, when it served it.
+    /// How a dependency served a client without credentials (or with its
+    /// image's default ones), when it did.
     pub open_answer: Option<String>,
     /// What Trivy found in its image's layers.
     pub image_findings: Vec<ImageFinding>,
@@ -76,19 +77,29 @@ pub fn findings(sources: &Sources, observed: &[Observed]) -> Vec<Finding> {
                 format!("runs as root: {}", commands.join(", ")),
             );
         }
-        if let Some(tcp) = &seen.proc_net_tcp
+        if let Some(tcp) = &seen.proc_net
             && (container.port.is_some() || container.kind != Kind::Dependency)
         {
-            let undeclared: BTreeSet<u16> = reachable_ports(tcp)
+            let declared = declared_ports(container);
+            let undeclared: BTreeSet<Port> = reachable_ports(tcp)
                 .into_iter()
-                .filter(|port| Some(*port) != container.port)
+                .filter(|port| !declared.contains(port))
                 .collect();
             if !undeclared.is_empty() {
-                let ports: Vec<String> = undeclared.iter().map(u16::to_string).collect();
+                let ports: Vec<String> = undeclared.iter().map(Port::to_string).collect();
+                let udp = undeclared.iter().any(|p| p.transport == Transport::Udp);
                 add(
                     UNDECLARED_PORT,
                     port_place(sources, container),
-                    format!("listens on {} besides its declared port", ports.join(", ")),
+                    format!(
+                        "listens on {} besides its declared port{}",
+                        ports.join(", "),
+                        if udp {
+                            " (a port exo declares is TCP; UDP only under `compose:` `ports` or `expose`)"
+                        } else {
+                            ""
+                        }
+                    ),
                 );
             }
         }
@@ -97,15 +108,31 @@ pub fn findings(sources: &Sources, observed: &[Observed]) -> Vec<Finding> {
                 add(rule, port_place(sources, container), message);
             }
         }
-        if let Some(answer) = &seen.open_answer {
+        if let Some(message) = &seen.open_answer {
             add(
                 OPEN_DEPENDENCY,
                 image_place(sources, container),
-                format!("served a client without credentials: `{answer}`"),
+                message.clone(),
             );
         }
     }
     findings
+}
+
+/// The ports its description declares: its port (TCP), and those of the
+/// `ports` and `expose` it passes to Compose.
+fn declared_ports(container: &Container) -> BTreeSet<Port> {
+    let mut declared = BTreeSet::new();
+    for key in ["ports", "expose"] {
+        if let Some(serde_json::Value::Array(entries)) = container.compose.keys.get(key) {
+            declared.extend(compose_ports(entries));
+        }
+    }
+    declared.extend(container.port.map(|number| Port {
+        transport: Transport::Tcp,
+        number,
+    }));
+    declared
 }
 
 /// A built service: its Dockerfile.prod's last `FROM` (the final stage);

@@ -16,6 +16,7 @@ use crate::core::security::open;
 use crate::core::security::{ImageFinding, Observed, Sources, running_findings};
 use crate::ops::report::{LogFormat, Reporter};
 use crate::ops::up::production::{self, Started, start_production};
+use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -104,8 +105,16 @@ async fn observe(
     dynamic: &mut Dynamic,
 ) -> Result<Observed, SecurityError> {
     let processes = engine.processes(id).await?;
-    let read = ["cat", "/proc/net/tcp", "/proc/net/tcp6"].map(str::to_owned);
-    // `cat` fails on a missing tcp6 after printing tcp: what it printed counts.
+    let read = [
+        "cat",
+        "/proc/net/tcp",
+        "/proc/net/tcp6",
+        "/proc/net/udp",
+        "/proc/net/udp6",
+    ]
+    .map(str::to_owned);
+    // `cat` fails on a missing tcp6 or udp6 (no IPv6) after printing the
+    // others: what it printed counts.
     let image_findings = image_findings(engine, id, container, dynamic).await?;
     let mut skip = |check: &str, why: String| {
         dynamic.skipped.push(ScannerRun {
@@ -113,7 +122,7 @@ async fn observe(
             skipped: Some(why),
         });
     };
-    let proc_net_tcp = match engine.exec(id, &read).await {
+    let proc_net = match engine.exec(id, &read).await {
         Ok(executed) if executed.output.contains("local_address") => Some(executed.output),
         Ok(_) => {
             skip("the listening ports", "the image has no `cat`".to_owned());
@@ -127,7 +136,7 @@ async fn observe(
     let mut observed = Observed {
         container: container.clone(),
         processes,
-        proc_net_tcp,
+        proc_net,
         answers: Vec::new(),
         open_answer: None,
         image_findings,
@@ -159,20 +168,28 @@ async fn observe(
             let Image::Pulled(image) = &container.image else {
                 return Ok(observed);
             };
-            let user = match container.variables.get("POSTGRES_USER") {
-                Some(Value::Literal(user)) => user.as_str(),
-                _ => "postgres",
+            let variables: BTreeMap<String, String> = container
+                .variables
+                .iter()
+                .filter_map(|(name, value)| match value {
+                    Value::Literal(value) => Some((name.clone(), value.clone())),
+                    _ => None,
+                })
+                .collect();
+            let client = open::Client {
+                address: at.to_string(),
+                variables: &variables,
+                now: jiff::Timestamp::now(),
             };
-            let Some(probe) = catalog::lookup(image).and_then(|e| open::probe(&e.name, user))
+            let Some(mut conversation) =
+                catalog::lookup(image).and_then(|entry| open::conversation(&entry.name, &client))
             else {
                 return Ok(observed);
             };
-            if let Ok(answer) = probe::exchange(at, &probe.send, ASK_TIMEOUT).await
-                && probe.answered_openly(&answer)
-            {
-                let text = String::from_utf8_lossy(&answer);
-                let first = text.lines().next().unwrap_or_default();
-                observed.open_answer = Some(first.chars().take(80).collect());
+            match probe::converse(at, &mut conversation, ASK_TIMEOUT).await {
+                open::Verdict::Open(message) => observed.open_answer = Some(message),
+                open::Verdict::Closed(_) => {}
+                open::Verdict::NotUnderstood(why) => skip("the credentials check", why),
             }
         }
     }
