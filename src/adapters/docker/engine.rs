@@ -261,6 +261,10 @@ pub trait Engine: Send + Sync + 'static {
         services: &'a [String],
         how: Create,
     ) -> Pending<'a, ()>;
+    /// Makes the project's network and named volumes ahead of its
+    /// containers, where exo makes those itself (else nothing: Compose
+    /// makes them with the containers).
+    fn prepare<'a>(&'a self, project: &'a Project) -> Pending<'a, ()>;
     /// Runs the one-off container as `docker compose run --rm --no-deps -T`
     /// would, through the Engine API (create, attach, start, wait, remove):
     /// its lines, then its exit code. Dropping the stream removes it.

@@ -281,6 +281,10 @@ impl Engine for DockerEngine {
         .boxed()
     }
 
+    fn prepare<'a>(&'a self, project: &'a Project) -> Pending<'a, ()> {
+        service_create::prepare(&self.api, &project.containers).boxed()
+    }
+
     fn run(&self, container: &OneOff) -> BoxStream<'static, RunOutput> {
         one_off::run(&self.api, container)
     }

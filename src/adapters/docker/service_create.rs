@@ -35,12 +35,11 @@ pub async fn create(
 ) -> Result<bool, DockerError> {
     // The network takes the longest to make (0.1 to 0.3 s): meanwhile,
     // what is there is asked for.
-    let shared = async {
-        network(api, made).await?;
-        volumes(api, made).await
-    };
-    let (images, existing, shared) =
-        tokio::join!(image_ids(api, wanted), summaries(api, project), shared);
+    let (images, existing, shared) = tokio::join!(
+        image_ids(api, wanted),
+        summaries(api, project),
+        prepare(api, made)
+    );
     let (existing, ()) = (existing?, shared?);
     // An image missing: Compose pulls it, or says why it cannot.
     let Some(images) = images? else {
@@ -72,6 +71,16 @@ pub async fn create(
     try_join_all(remove.iter().map(|id| removed(api, id))).await?;
     try_join_all(make.iter().map(|c| created(api, c, &images[&c.service]))).await?;
     Ok(true)
+}
+
+/// The network and named volumes of the containers exo makes, if it makes
+/// any.
+pub async fn prepare(api: &bollard::Docker, made: &ServiceContainers) -> Result<(), DockerError> {
+    if made.services.values().all(Option::is_none) {
+        return Ok(());
+    }
+    network(api, made).await?;
+    volumes(api, made).await
 }
 
 /// Each service's image ID; `None` when one is missing.

@@ -103,17 +103,25 @@ pub async fn up(
         .map(|(name, _)| name.clone())
         .collect();
     let began = Instant::now();
-    let builds = match options.build && !services.is_empty() {
-        true => builds::changed(engine.as_ref(), project, plan, &services).await,
-        false => builds::Builds::default(),
+    let changed = async {
+        match options.build && !services.is_empty() {
+            true => builds::changed(engine.as_ref(), project, plan, &services).await,
+            false => builds::Builds::default(),
+        }
     };
+    // A failure to prepare is met again, and said, when the containers are
+    // created.
+    let (builds, _) = tokio::join!(changed, engine.prepare(project));
     let unbuilt = builds.services.iter().cloned().collect();
-    let later = pipeline::after_builds(plan, &unbuilt);
-    let now: Vec<String> = names
+    let mut later = pipeline::after_builds(plan, &unbuilt);
+    // What can start at once is created first; the rest, which waits for
+    // it anyway, meanwhile.
+    let (now, meanwhile): (Vec<String>, Vec<String>) = names
         .iter()
         .filter(|n| !later.contains(*n))
         .cloned()
-        .collect();
+        .partition(|n| plan.nodes[n].needs.is_empty());
+    later.extend(meanwhile.iter().cloned());
     let mut events = engine.events(&project.name);
     let existing = match create(engine.as_ref(), project, plan, options.supervise, &now).await {
         Ok(existing) => existing,
@@ -129,12 +137,14 @@ pub async fn up(
         Some(watching) if !options.detach => watch_files(plan, project, watching, printer),
         _ => None,
     };
-    let arrivals = (!builds.services.is_empty()).then(|| {
+    if !builds.services.is_empty() {
         printer.notice(&Notice::Building {
             services: builds.services.clone(),
         });
+    }
+    let arrivals = (!later.is_empty()).then(|| {
         let (engine, project, plan) = (engine.clone(), project.clone(), plan.clone());
-        pipeline::spawn(engine, project, plan, builds, options.supervise)
+        pipeline::spawn(engine, project, plan, builds, meanwhile, options.supervise)
     });
     let progress = printer.live(&names, options.logs);
     let mut session = Session::new(engine, project, plan, options, existing, progress, files);

@@ -1,5 +1,6 @@
 //! The pipelined start: the images that changed are built while the
-//! containers that need none of them are created and started; each built
+//! containers that need none of them are created and started (those that
+//! can start at once first, the others meanwhile); each built
 //! image's container is created as soon as that image (and every image it
 //! needs) is built, and the session starts it once what it needs is ready.
 
@@ -50,19 +51,40 @@ pub fn after_builds(plan: &Plan, unbuilt: &BTreeSet<String>) -> BTreeSet<String>
     }
 }
 
-/// Builds every service of `builds` (as many at once as there are CPUs)
-/// and creates the containers that waited for them, each as soon as it can
-/// be; what happens comes out of the receiver. Aborting the task stops the
-/// builds.
+/// Creates the containers of `meanwhile`, builds every service of
+/// `builds` (as many at once as there are CPUs) and creates the containers
+/// that waited for them, each as soon as it can be; what happens comes out
+/// of the receiver. Aborting the task stops the builds.
 pub fn spawn(
     engine: Arc<dyn Engine>,
     project: Project,
     plan: Plan,
     builds: Builds,
+    meanwhile: Vec<String>,
     supervise: bool,
 ) -> (JoinHandle<()>, mpsc::UnboundedReceiver<Arrival>) {
     let (arrivals, receiver) = mpsc::unbounded_channel();
     let task = tokio::spawn(async move {
+        let create = |names: Vec<String>| {
+            let (engine, project, plan, arrivals) = (&engine, &project, &plan, &arrivals);
+            async move {
+                match super::create(engine.as_ref(), project, plan, supervise, &names).await {
+                    Ok(containers) => {
+                        for (name, (id, running)) in containers {
+                            let _ = arrivals.send(Arrival::Created { name, id, running });
+                        }
+                        true
+                    }
+                    Err(err) => {
+                        let _ = arrivals.send(Arrival::CreateFailed(err.to_string()));
+                        false
+                    }
+                }
+            }
+        };
+        if !create(meanwhile).await {
+            return;
+        }
         let mut unbuilt: BTreeSet<String> = builds.services.iter().cloned().collect();
         let mut waiting = after_builds(&plan, &unbuilt);
         let cpus = std::thread::available_parallelism().map_or(2, usize::from);
@@ -99,16 +121,8 @@ pub fn spawn(
                 .cloned()
                 .collect();
             waiting = still;
-            match super::create(engine.as_ref(), &project, &plan, supervise, &ready).await {
-                Ok(containers) => {
-                    for (name, (id, running)) in containers {
-                        let _ = arrivals.send(Arrival::Created { name, id, running });
-                    }
-                }
-                Err(err) => {
-                    let _ = arrivals.send(Arrival::CreateFailed(err.to_string()));
-                    return;
-                }
+            if !create(ready).await {
+                return;
             }
         }
     });
@@ -198,5 +212,35 @@ mod tests {
         // api has no container yet when db fails: it is not explained.
         assert_eq!(run(&fake, &plan, &detached(), &[]).await, Outcome::Failed);
         assert!(fake.starts_of("api").is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn what_can_start_at_once_is_created_first_and_the_rest_meanwhile() {
+        let behaving = |name| (name, Behaviour::default());
+        let fake = FakeEngine::new(&[behaving("db"), behaving("api"), behaving("web")]);
+        let plan = plan(vec![
+            ("db", node(&[], Readiness::Running, None)),
+            ("api", node(&["db"], Readiness::Running, None)),
+            ("web", node(&["api"], Readiness::Running, None)),
+        ]);
+        // Nothing to build (`--no-build`).
+        let options = crate::ops::up::UpOptions {
+            build: false,
+            ..detached()
+        };
+        assert_eq!(run(&fake, &plan, &options, &[]).await, Outcome::Ready);
+        let creates: Vec<Vec<String>> = fake
+            .journal()
+            .into_iter()
+            .filter_map(|(_, action)| match action {
+                Action::Create(names) => Some(names),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            creates,
+            [vec!["db".to_owned()], vec!["api".into(), "web".into()]]
+        );
+        assert_eq!(fake.starts_of("web").len(), 1);
     }
 }
