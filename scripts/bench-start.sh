@@ -8,12 +8,18 @@
 #   scripts/bench-start.sh                       # 5 rounds, release build
 #   scripts/bench-start.sh --runs 9 --exo target/debug/exo
 #   scripts/bench-start.sh --changed             # c's source changed each run
+#   scripts/bench-start.sh --stopped             # from stopped containers
 #
 # With --changed, a line is added to c/server.sh before every run, so each
 # start has c's image to build: exo builds it while a and b start (its
 # pipelined start), Compose runs `up --build -d --wait`.
 #
-# Each round runs both tools, in alternating order, each after `down -t 0`.
+# With --stopped, each run starts from the containers of the previous one,
+# stopped (`stop -t 0`): nothing to create, network and containers there;
+# each tool's rounds run in a row, after a start that is not recorded.
+#
+# Each round runs both tools, in alternating order, each after `down -t 0`
+# (or `stop -t 0`).
 # Per run: total (wall clock of the command) and first (the command -> the
 # earliest .State.StartedAt of the project's containers, Docker's clock).
 # Each round also times the floor: a container of a's image, created
@@ -30,11 +36,13 @@ set -euo pipefail
 runs=5
 exo=""
 changed=0
+stopped=0
 while [[ $# -gt 0 ]]; do
     case $1 in
     --runs) runs=${2:?--runs needs a number}; shift 2 ;;
     --exo) exo=${2:?--exo needs a path}; shift 2 ;;
     --changed) changed=1; shift ;;
+    --stopped) stopped=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "$0: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
@@ -90,9 +98,13 @@ first_start() {
 }
 
 results=$tmp/results.tsv
-run() { # TOOL ROUND
+run() { # TOOL ROUND [RECORD=1]
     local began ended first
-    down
+    if ((stopped)); then
+        docker compose -f "$file" stop -t 0 >/dev/null 2>&1 || die "stop failed"
+    else
+        down
+    fi
     ((changed)) && echo "# changed for $1 in round $2" >>"$dir/c/server.sh"
     local build=()
     ((changed)) && build=(--build)
@@ -107,6 +119,7 @@ run() { # TOOL ROUND
     if [[ $1 == exo ]] && ((!changed)) && grep -q '^ *Building' "$tmp/$1-$2.log"; then
         die "exo built in round $2 with nothing changed"
     fi
+    ((${3:-1})) || return 0
     printf '%s\t%s\t%s\t%s\n' "$1" "$2" $(((ended - began) / 1000000)) $(((first - began) / 1000000)) | tee -a "$results" >&2
 }
 floor() { # ROUND
@@ -122,17 +135,30 @@ floor() { # ROUND
     printf 'floor\t%s\t%s\t%s\n' "$1" $(((started - began) / 1000000)) $(((started - began) / 1000000)) | tee -a "$results" >&2
 }
 say "round tool total_ms first_start_ms"
-for ((round = 1; round <= runs; round++)); do
-    if ((round % 2)); then run exo "$round"; run compose "$round"; else run compose "$round"; run exo "$round"; fi
+if ((stopped)); then
+    # Each tool makes the containers again that the other made (their
+    # digests differ): its rounds in a row, after an unrecorded start.
+    for tool in exo compose; do
+        down
+        run "$tool" 0 0
+        for ((round = 1; round <= runs; round++)); do run "$tool" "$round"; done
+    done
     down
-    floor "$round"
-done
+    for ((round = 1; round <= runs; round++)); do floor "$round"; done
+else
+    for ((round = 1; round <= runs; round++)); do
+        if ((round % 2)); then run exo "$round"; run compose "$round"; else run compose "$round"; run exo "$round"; fi
+        down
+        floor "$round"
+    done
+fi
 down
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 column() { awk -v t="$1" -v c="$2" '$1 == t { print $c }' "$results" | median; }
 what="nothing changed"
 ((changed)) && what="c's source changed before each run"
+((stopped)) && what="$what, from stopped containers"
 echo "rounds: $runs (fixtures/chain + benches/apps/upchain, $what)"
 for tool in exo compose; do
     echo "$tool: total median $(column "$tool" 3) ms, command -> first start median $(column "$tool" 4) ms"
