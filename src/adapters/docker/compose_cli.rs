@@ -57,11 +57,16 @@ impl Docker {
         let docker = which::which("docker").map_err(|_| DockerError::NotInstalled)?;
         let fingerprint = compose_found::fingerprint(&docker);
         let (compose, compose_version) = match compose_found::recall(&fingerprint) {
-            Some(found) => found,
+            Some((None, version)) => (ComposeCli::Plugin, version),
+            Some((Some(path), version)) => (ComposeCli::Standalone(path), version),
             None => {
-                let found = find_compose(&docker).await?;
-                compose_found::remember(&fingerprint, &found.0, &found.1);
-                found
+                let (compose, version) = find_compose(&docker).await?;
+                let standalone = match &compose {
+                    ComposeCli::Plugin => None,
+                    ComposeCli::Standalone(path) => Some(path.clone()),
+                };
+                compose_found::remember(&fingerprint, &standalone, &version);
+                (compose, version)
             }
         };
         Ok(Docker {

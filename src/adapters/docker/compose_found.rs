@@ -7,7 +7,6 @@
 //! and Compose is looked for again. Only a Compose that was found is kept:
 //! a missing one is looked for every time, and said at once.
 
-use super::compose_cli::ComposeCli;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -70,14 +69,17 @@ pub fn fingerprint(docker: &Path) -> String {
     text
 }
 
+/// How Compose runs: the plugin (`None`) or a standalone binary at a path.
+pub type Standalone = Option<PathBuf>;
+
 /// What was found with `fingerprint`, if it was.
-pub fn recall(fingerprint: &str) -> Option<(ComposeCli, String)> {
+pub fn recall(fingerprint: &str) -> Option<(Standalone, String)> {
     parse(&std::fs::read_to_string(cache_file()?).ok()?, fingerprint)
 }
 
 /// Keeps what was found; a failure to write only costs the next command
 /// its lookup.
-pub fn remember(fingerprint: &str, compose: &ComposeCli, version: &str) {
+pub fn remember(fingerprint: &str, compose: &Standalone, version: &str) {
     let Some(file) = cache_file() else {
         return;
     };
@@ -95,23 +97,23 @@ pub fn remember(fingerprint: &str, compose: &ComposeCli, version: &str) {
     }
 }
 
-fn render(fingerprint: &str, compose: &ComposeCli, version: &str) -> String {
+fn render(fingerprint: &str, compose: &Standalone, version: &str) -> String {
     let how = match compose {
-        ComposeCli::Plugin => "plugin".to_owned(),
-        ComposeCli::Standalone(path) => format!("standalone {}", path.display()),
+        None => "plugin".to_owned(),
+        Some(path) => format!("standalone {}", path.display()),
     };
     format!("{version}\n{how}\n{fingerprint}")
 }
 
-fn parse(text: &str, fingerprint: &str) -> Option<(ComposeCli, String)> {
+fn parse(text: &str, fingerprint: &str) -> Option<(Standalone, String)> {
     let (version, rest) = text.split_once('\n')?;
     let (how, kept) = rest.split_once('\n')?;
     if kept != fingerprint || version.is_empty() {
         return None;
     }
     let compose = match how {
-        "plugin" => ComposeCli::Plugin,
-        _ => ComposeCli::Standalone(PathBuf::from(how.strip_prefix("standalone ")?)),
+        "plugin" => None,
+        _ => Some(PathBuf::from(how.strip_prefix("standalone ")?)),
     };
     Some((compose, version.to_owned()))
 }
@@ -122,10 +124,7 @@ mod tests {
 
     #[test]
     fn what_was_found_is_recalled_only_with_the_same_fingerprint() {
-        for compose in [
-            ComposeCli::Plugin,
-            ComposeCli::Standalone(PathBuf::from("/opt/bin/docker-compose")),
-        ] {
+        for compose in [None, Some(PathBuf::from("/opt/bin/docker-compose"))] {
             let text = render("a 1 2\nb -\n", &compose, "2.40.3");
             assert_eq!(
                 parse(&text, "a 1 2\nb -\n"),
