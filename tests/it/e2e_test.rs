@@ -79,6 +79,7 @@ fn summary_line(ran: &Ran, name: &str) -> String {
 /// fixtures/quartet: four services whose tests need one store that becomes
 /// ready only after three failed probes. Every test passes, because each
 /// starts once the store is ready; the store is started once for all four.
+/// A second run builds no test image, a third only the one that changed.
 #[test]
 fn all_tests_pass_with_one_slow_dependency_started_once() {
     if require_docker().is_none() {
@@ -111,7 +112,21 @@ fn all_tests_pass_with_one_slow_dependency_started_once() {
     assert_valid_junit(&xml, &ran);
     assert_eq!(xml.matches("<testcase ").count(), 4, "{xml}");
     assert!(!xml.contains("<failure"), "{xml}");
+    ran.assert_stderr_has(&["Building test images of alpha, beta, gamma, delta"]);
     project.assert_nothing_left(&ran);
+
+    // Again with nothing changed: no image is built; after one of alpha's
+    // files changed, alpha's alone.
+    let (again, _) = exo_test(&project, &[]);
+    again.assert_code(0);
+    assert!(!again.stderr.contains("Building test images"), "{again}");
+    let script = project.dir().join("alpha/test.sh");
+    let text = std::fs::read_to_string(&script).expect("read alpha/test.sh");
+    std::fs::write(&script, format!("{text}\n# changed\n")).expect("write alpha/test.sh");
+    let (changed, _) = exo_test(&project, &[]);
+    changed.assert_code(0);
+    changed.assert_stderr_has(&["Building test images of alpha\n"]);
+    project.assert_nothing_left(&changed);
 }
 
 /// tests/apps/checked: `bad` fails (exit 1, named in the summary, a

@@ -1,24 +1,37 @@
-//! Building the test images, `jobs` at a time.
+//! Building the test images whose inputs changed, `jobs` at a time.
 
 use crate::adapters::docker::{BuildOutput, Built, Engine, Project};
+use crate::ops::up::builds;
 use std::sync::Arc;
 
-/// Builds each role's image, `jobs` at a time, in order of `roles`; a
-/// failed build gives its output. Dropping the future stops the builds.
+/// Builds the images of `changed` (the roles whose inputs changed since
+/// exo built them, see `ops::up::builds`), `jobs` at a time; each role of
+/// `roles`, in order, with its result (a failed build gives its output).
+/// Dropping the future stops the builds.
 pub async fn build_images(
     engine: Arc<dyn Engine>,
     project: Project,
+    changed: builds::Builds,
     roles: Vec<String>,
     jobs: usize,
 ) -> Vec<(String, Result<(), String>)> {
     let limit = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
     let mut builds = tokio::task::JoinSet::new();
     for (index, role) in roles.iter().enumerate() {
+        if !changed.services.contains(role) {
+            builds.spawn(async move { (index, Ok(())) });
+            continue;
+        }
         let (engine, project, limit, role) =
             (engine.clone(), project.clone(), limit.clone(), role.clone());
+        let inputs = changed.of(&role);
         builds.spawn(async move {
             let _permit = limit.acquire().await;
-            (index, build_image(engine.as_ref(), &project, &role).await)
+            let built = build_image(engine.as_ref(), &project, &role).await;
+            if built.is_ok() {
+                inputs.record(engine.as_ref(), &project).await;
+            }
+            (index, built)
         });
     }
     let mut results: Vec<Option<Result<(), String>>> = roles.iter().map(|_| None).collect();

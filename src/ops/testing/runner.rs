@@ -12,6 +12,7 @@ use crate::core::lifecycle::{TestNotice, TestStep};
 use crate::core::model::Application;
 use crate::core::plan::{NodeKind, Plan};
 use crate::ops::report::Reporter;
+use crate::ops::up::builds;
 use crate::ops::up::{self, AfterFailure, Outcome, UpOptions};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
@@ -79,14 +80,18 @@ impl Run<'_> {
         printer: &mut dyn Reporter,
     ) -> Result<(), TestError> {
         let mut plan = Plan::new(app, Mode::Test, roles)?;
+        let changed = builds::changed(self.engine.as_ref(), project, &plan, roles).await;
         plan.nodes
             .retain(|_, node| node.kind == NodeKind::Dependency);
-        printer.test_notice(&TestNotice::BuildingTestImages {
-            roles: roles.to_vec(),
-        });
+        if !changed.services.is_empty() {
+            printer.test_notice(&TestNotice::BuildingTestImages {
+                roles: changed.services.clone(),
+            });
+        }
         let mut builds = tokio::spawn(build_images(
             self.engine.clone(),
             project.clone(),
+            changed,
             roles.to_vec(),
             self.options.jobs,
         ));

@@ -9,7 +9,7 @@
 //! container ([`container`]) and a [`session`] over them.
 
 mod backoff;
-mod builds;
+pub mod builds;
 mod checks;
 mod container;
 mod failure;
