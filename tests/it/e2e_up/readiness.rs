@@ -12,7 +12,7 @@ fn dependents_start_only_once_their_dependency_is_ready() {
     }
     let project = Project::new("chain", &root().join("fixtures/chain"));
     let delay = project.ready_after();
-    let up = project.up(&[]);
+    let up = project.built_then_up();
     up.assert_code(0);
     // Build output and progress are on stderr: stdout stays for data.
     assert_eq!(up.stdout, "", "stdout of `up -d --wait`\n{up}");
@@ -44,7 +44,7 @@ fn each_kind_of_readiness_check_holds_its_dependents_back() {
     }
     let project = Project::new("probes", &root().join("tests/apps/probes"));
     let delay = project.ready_after();
-    let up = project.up(&[]);
+    let up = project.built_then_up();
     up.assert_code(0);
     let kinds = [
         ("http", "(http :8080/)", delay),
