@@ -76,7 +76,8 @@ clean_up() {
         docker compose -f "$file" -p "$project" down -v --remove-orphans -t 0 >/dev/null 2>&1 || true
     done
     local images
-    images=$(docker image ls -q --filter "reference=${name//-/}tests-*" 2>/dev/null || true)
+    # Each project's images are tagged with its own name.
+    images=$(docker image ls -q --filter "reference=$exo_project-*" --filter "reference=$compose_project-*" 2>/dev/null || true)
     [[ -z $images ]] || docker image rm -f $images >/dev/null 2>&1 || true
     rm -rf "$tmp"
 }

@@ -76,7 +76,9 @@ cleanup() {
     for project in "$name-exo" "$name-compose"; do
         docker compose -f "$file" -p "$project" down -t 0 --remove-orphans >/dev/null 2>&1 || true
     done
-    docker image rm -f "$name-page:development" >/dev/null 2>&1 || true
+    # Each project's image is tagged with its own name.
+    docker image rm -f "$name-exo-page:development" "$name-compose-page:development" \
+        "$name-page:development" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
