@@ -42,12 +42,13 @@ pub fn environment(app: &Application, environment: &str) -> Vec<Refusal> {
         Target::Swarm => deploy::preflight(app, environment)
             .map(drop)
             .map_err(Refusal::from),
-        Target::Kubernetes => kubernetes::generate(app, environment)
+        // Made and dropped file by file: only a refusal is kept.
+        Target::Kubernetes => kubernetes::generate_each(app, environment, |_, _| Ok(()))
             .map(drop)
-            .map_err(Refusal::from),
-        Target::Aws => terraform::generate(app, &[environment.to_owned()])
+            .map_err(|err: DeploymentError| Refusal::from(err)),
+        Target::Aws => terraform::generate_each(app, &[environment.to_owned()], |_, _| Ok(()))
             .map(drop)
-            .map_err(Refusal::from),
+            .map_err(|err: DeploymentError| Refusal::from(err)),
     };
     // The local Compose files are checked whatever the environment.
     let local = deployed::Mode::ALL

@@ -167,22 +167,56 @@ fn writers_agree(
     if let Some(kubernetes) = kubernetes {
         let manifests =
             exo::core::kubernetes::generate(app, "agree-kubernetes").map_err(|e| e.to_string())?;
+        let text = |name: &str| {
+            manifests
+                .files
+                .iter()
+                .find(|(path, _)| path.ends_with(&format!("/manifests/{name}")))
+                .map(|(_, text)| text.clone())
+                .unwrap_or_default()
+        };
+        // The entries every service that mounts them waits for first.
+        let shared: Vec<String> = serde_saphyr::from_multiple::<serde_json::Value>(&text(
+            exo::core::kubernetes::SHARED_FILE,
+        ))
+        .map_err(|e| e.to_string())?
+        .iter()
+        .filter(|doc| doc["metadata"]["name"] == exo::core::kubernetes::SHARED_WAITS)
+        .flat_map(|doc| {
+            let waits = doc["data"]["waits"].as_str().unwrap_or_default();
+            waits.lines().map(str::to_owned).collect::<Vec<_>>()
+        })
+        .collect();
         for container in &kubernetes.containers {
             let asked: Vec<String> = container
                 .askable_waits()
-                .map(|(w, _)| format!("wait-for-{}", w.name))
+                .map(|(w, port)| format!("{} {port}", w.name))
                 .collect();
-            let file = manifests
-                .files
+            let documents: Vec<serde_json::Value> =
+                serde_saphyr::from_multiple(&text(&format!("{}.yaml", container.name)))
+                    .map_err(|e| e.to_string())?;
+            let mut found = Vec::new();
+            for pod in documents
                 .iter()
-                .find(|(path, _)| path.ends_with(&format!("/{}.yaml", container.name)))
-                .map(|(_, text)| text.clone())
-                .unwrap_or_default();
-            let found: Vec<String> = file
-                .lines()
-                .map(|line| line.trim().trim_start_matches("- "))
-                .filter_map(|line| line.strip_prefix("name: wait-for-"))
-                .map(|name| format!("wait-for-{name}"))
+                .map(|doc| &doc["spec"]["template"]["spec"])
+                .filter(|pod| pod.is_object())
+            {
+                for init in pod["initContainers"].as_array().into_iter().flatten() {
+                    if init["volumeMounts"].is_array() {
+                        found.extend(shared.iter().cloned());
+                    }
+                    let own = init["args"].as_array().into_iter().flatten();
+                    found.extend(own.filter_map(|a| a.as_str().map(str::to_owned)));
+                }
+            }
+            // Each entry: name, host (the cluster's, not the model's
+            // here), port, and for an HTTP wait its path.
+            let found: Vec<String> = found
+                .iter()
+                .map(|entry| {
+                    let fields: Vec<&str> = entry.split(' ').collect();
+                    format!("{} {}", fields[0], fields.get(2).unwrap_or(&""))
+                })
                 .collect();
             if found != asked {
                 return Err(format!(

@@ -24,6 +24,24 @@ pub struct ComposeFile {
         skip_serializing_if = "Option::is_none"
     )]
     pub application: Option<Endpoints>,
+    /// The variables of the application's dependencies, which every
+    /// service gets: written once and merged into each service too.
+    #[serde(
+        rename = "x-dependency-environment",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dependencies: Option<Endpoints>,
+    /// The services' data every dependency that no service gives data to
+    /// has (`SERVICE_DATA`): written once and merged into each.
+    #[serde(rename = "x-dependency-data", skip_serializing_if = "Option::is_none")]
+    pub dependency_data: Option<Endpoints>,
+    /// What every service waits for first (the application's
+    /// dependencies): written once and merged into each `depends_on`.
+    #[serde(
+        rename = "x-application-dependencies",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub waits: Option<Waits>,
     pub services: BTreeMap<String, ComposeService>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub volumes: BTreeMap<String, Option<()>>,
@@ -54,8 +72,8 @@ pub struct ComposeService {
     pub volumes: Vec<serde_json::Value>,
     #[serde(skip_serializing_if = "Environment::is_empty")]
     pub environment: Environment,
-    #[serde(skip_serializing_if = "IndexMap::is_empty")]
-    pub depends_on: IndexMap<String, DependsOn>,
+    #[serde(skip_serializing_if = "DependsOnMap::is_empty")]
+    pub depends_on: DependsOnMap,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<Healthcheck>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -78,6 +96,52 @@ pub struct Build {
 #[derive(Debug, Serialize)]
 pub struct DependsOn {
     pub condition: &'static str,
+}
+
+/// The `depends_on` of every service that waits for the application's
+/// dependencies; the serialiser writes the first use as an anchor and
+/// later ones as aliases.
+pub type Waits = RcAnchor<IndexMap<String, DependsOn>>;
+
+/// A service's `depends_on`: the shared waits merged in with `<<` (or, alone,
+/// as an alias), then its own.
+#[derive(Debug, Default)]
+pub struct DependsOnMap {
+    pub shared: Option<Waits>,
+    pub own: IndexMap<String, DependsOn>,
+}
+
+impl DependsOnMap {
+    pub fn is_empty(&self) -> bool {
+        self.shared.is_none() && self.own.is_empty()
+    }
+
+    /// What it waits for, in order: the shared ones, then its own.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.iter().map(|(name, _)| name)
+    }
+
+    /// Each wait and its condition, in the order of [`DependsOnMap::keys`].
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &DependsOn)> {
+        let shared = self.shared.iter().flat_map(|shared| shared.0.iter());
+        shared.chain(self.own.iter())
+    }
+}
+
+impl Serialize for DependsOnMap {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if let (Some(shared), true) = (&self.shared, self.own.is_empty()) {
+            return shared.serialize(serializer);
+        }
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(shared) = &self.shared {
+            map.serialize_entry(MERGE_KEY, shared)?;
+        }
+        for (name, condition) in &self.own {
+            map.serialize_entry(name, condition)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -169,6 +233,11 @@ pub struct WatchRuleMetadata {
     pub action: &'static str,
 }
 
+/// Another use of an anchored value: the serialiser writes an alias.
+pub fn share<T>(anchor: &RcAnchor<T>) -> RcAnchor<T> {
+    RcAnchor(std::rc::Rc::clone(&anchor.0))
+}
+
 /// Variables shared by several services; the serialiser writes the first
 /// use as an anchor and later ones as aliases.
 pub type Endpoints = RcAnchor<BTreeMap<String, String>>;
@@ -177,33 +246,38 @@ pub type Endpoints = RcAnchor<BTreeMap<String, String>>;
 pub const ENDPOINTS_ANCHOR: &str = "service-endpoints";
 /// The name of the YAML anchor of the application's variables.
 pub const APPLICATION_ANCHOR: &str = "application-environment";
+/// The name of the YAML anchor of the dependencies' variables.
+pub const DEPENDENCIES_ANCHOR: &str = "dependency-environment";
+/// The name of the YAML anchor of the services' data the dependencies share.
+pub const DEPENDENCY_DATA_ANCHOR: &str = "dependency-data";
+/// The name of the YAML anchor of the waits every service shares.
+pub const WAITS_ANCHOR: &str = "application-dependencies";
 
-/// A service's `environment`: the shared endpoints and application
-/// variables merged in with `<<` (they share no name), then its own.
+/// A service's `environment`: the shared maps merged in with `<<` (they
+/// share no name; for a service the endpoints, the application's variables
+/// and its dependencies', for a dependency the services' data), then its
+/// own, which win over them.
 #[derive(Debug, Default)]
 pub struct Environment {
-    pub endpoints: Option<Endpoints>,
-    pub application: Option<Endpoints>,
+    pub shared: Vec<Endpoints>,
     pub variables: BTreeMap<String, String>,
 }
 
 impl Environment {
     pub fn is_empty(&self) -> bool {
-        self.endpoints.is_none() && self.application.is_none() && self.variables.is_empty()
+        self.shared.is_empty() && self.variables.is_empty()
     }
 }
 
 impl Serialize for Environment {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        match (&self.endpoints, &self.application) {
-            (Some(endpoints), Some(application)) => {
-                map.serialize_entry(MERGE_KEY, &FlowSeq(vec![endpoints, application]))?
+        match self.shared.as_slice() {
+            [] => {}
+            [one] => map.serialize_entry(MERGE_KEY, one)?,
+            several => {
+                map.serialize_entry(MERGE_KEY, &FlowSeq(several.iter().collect::<Vec<_>>()))?
             }
-            (Some(shared), None) | (None, Some(shared)) => {
-                map.serialize_entry(MERGE_KEY, shared)?
-            }
-            (None, None) => {}
         }
         for (name, value) in &self.variables {
             map.serialize_entry(name, value)?;

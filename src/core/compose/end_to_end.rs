@@ -3,7 +3,7 @@
 //! application, built from the same Dockerfiles, plus the application's
 //! end-to-end suite as one more service that runs against it.
 
-use super::document::{Build, ComposeFile, ComposeService, Environment, ServiceMetadata};
+use super::document::{Build, ComposeFile, ComposeService, Environment, ServiceMetadata, share};
 use super::{Mode, compile_at, literal, metadata};
 use crate::core::deployed::{self, DeploymentError, Readiness, Target};
 use crate::core::model::{Application, ServiceSource};
@@ -63,8 +63,11 @@ pub fn end_to_end(
         }),
         command: tests.command.as_deref().map(literal),
         environment: Environment {
-            endpoints: file.endpoints.clone(),
-            application: file.application.clone(),
+            shared: [&file.endpoints, &file.application]
+                .into_iter()
+                .flatten()
+                .map(share)
+                .collect(),
             variables: Default::default(),
         },
         init: Some(true),

@@ -1,12 +1,13 @@
 //! Writes one local mode's deployment as a Compose file.
 
 use super::document::{
-    Build, ComposeFile, ComposeService, DependsOn, Environment, FileMetadata, ServiceMetadata,
+    Build, ComposeFile, ComposeService, DependsOn, DependsOnMap, Environment, FileMetadata,
+    ServiceMetadata, Waits, share,
 };
 use super::passthrough::{self, Declared};
 use super::{literal, metadata, values};
 use crate::core::config::catalog;
-use crate::core::deployed::{Container, Deployment, Image, Kind, Mode, ReadyCheck, Tag};
+use crate::core::deployed::{Container, Deployment, Image, Kind, Mode, ReadyCheck, Tag, Wait};
 use indexmap::IndexMap;
 use serde_saphyr::RcAnchor;
 use std::collections::BTreeMap;
@@ -30,21 +31,26 @@ pub fn compile_at(deployment: &Deployment, root: &str) -> ComposeFile {
     };
     let endpoints = anchor(text(&deployment.endpoints));
     let application = anchor(text(&deployment.application_variables));
+    let dependencies = anchor(text(&deployment.dependency_variables));
+    let dependency_data = anchor(text(&deployment.shared_by_dependencies));
+    let waits: Option<Waits> = (!deployment.shared_waits.is_empty()).then(|| {
+        let shared = conditions(deployment, deployment.shared_waits.iter().map(|w| &**w));
+        RcAnchor(Rc::new(shared))
+    });
     let mut services = BTreeMap::new();
     let mut declared = Declared::default();
     for container in &deployment.containers {
         for (name, _) in container.named_volumes() {
             declared.volumes.insert(name, None);
         }
-        let mut compose = entry(deployment, container, mode);
+        let mut compose = entry(deployment, container, mode, waits.as_ref());
         passthrough::apply(&mut compose, &container.compose, root, &mut declared);
+        let shared = match container.kind {
+            Kind::Dependency => vec![&dependency_data],
+            Kind::Service(_) => vec![&endpoints, &application, &dependencies],
+        };
         compose.environment = Environment {
-            endpoints: endpoints
-                .clone()
-                .filter(|_| container.kind != Kind::Dependency),
-            application: application
-                .clone()
-                .filter(|_| container.kind != Kind::Dependency),
+            shared: shared.into_iter().flatten().map(share).collect(),
             variables: text(&container.variables),
         };
         services.insert(container.id.clone(), compose);
@@ -53,6 +59,9 @@ pub fn compile_at(deployment: &Deployment, root: &str) -> ComposeFile {
         name: deployment.project.clone(),
         endpoints,
         application,
+        dependencies,
+        dependency_data,
+        waits,
         services,
         volumes: declared.volumes,
         networks: declared.networks,
@@ -101,7 +110,12 @@ fn image(deployment: &Deployment, image: &Image) -> (String, Option<Build>) {
     }
 }
 
-fn entry(deployment: &Deployment, container: &Container, mode: Mode) -> ComposeService {
+fn entry(
+    deployment: &Deployment,
+    container: &Container,
+    mode: Mode,
+    waits: Option<&Waits>,
+) -> ComposeService {
     let (image, build) = image(deployment, &container.image);
     let mount = build
         .as_ref()
@@ -124,7 +138,7 @@ fn entry(deployment: &Deployment, container: &Container, mode: Mode) -> ComposeS
         },
         volumes,
         environment: Environment::default(),
-        depends_on: depends_on(deployment, container),
+        depends_on: depends_on(deployment, container, waits),
         healthcheck: metadata::healthcheck(&container.readiness),
         // An init as PID 1 forwards signals, so that a stop takes no 10 s.
         init: (!dependency && mode != Mode::Production).then_some(true),
@@ -153,12 +167,26 @@ fn entry(deployment: &Deployment, container: &Container, mode: Mode) -> ComposeS
     }
 }
 
-/// What the container waits for; a Compose healthcheck makes the
-/// condition `service_healthy`.
-fn depends_on(deployment: &Deployment, container: &Container) -> IndexMap<String, DependsOn> {
-    container
-        .waits_for
-        .iter()
+/// What the container waits for: the shared waits, when it has them, then
+/// its own.
+fn depends_on(
+    deployment: &Deployment,
+    container: &Container,
+    waits: Option<&Waits>,
+) -> DependsOnMap {
+    let (shared, own) = deployment.own_waits(container);
+    DependsOnMap {
+        shared: waits.filter(|_| shared).map(share),
+        own: conditions(deployment, own.iter().map(|w| &**w)),
+    }
+}
+
+/// Each wait's condition: a Compose healthcheck makes it `service_healthy`.
+fn conditions<'a>(
+    deployment: &Deployment,
+    waits: impl Iterator<Item = &'a Wait>,
+) -> IndexMap<String, DependsOn> {
+    waits
         .map(|wait| {
             let healthy = deployment
                 .get(&wait.id)

@@ -14,7 +14,7 @@ mod service_container;
 pub mod stack;
 mod values;
 
-pub use document::ComposeFile;
+pub use document::{ComposeFile, DependsOnMap};
 pub use dotenv::parse_dotenv;
 pub use end_to_end::{END_TO_END_SERVICE, end_to_end};
 pub use generate::{compile, compile_at};
@@ -51,6 +51,12 @@ pub fn render(file: &ComposeFile) -> String {
     let anchors: Vec<&'static str> = [
         (file.endpoints.is_some(), document::ENDPOINTS_ANCHOR),
         (file.application.is_some(), document::APPLICATION_ANCHOR),
+        (file.dependencies.is_some(), document::DEPENDENCIES_ANCHOR),
+        (
+            file.dependency_data.is_some(),
+            document::DEPENDENCY_DATA_ANCHOR,
+        ),
+        (file.waits.is_some(), document::WAITS_ANCHOR),
     ]
     .into_iter()
     .filter_map(|(present, name)| present.then_some(name))

@@ -130,10 +130,9 @@ pub(super) fn resolve(
     };
     let value = |text: &str| interpolate(text, &lookup, service);
     // YAML's merge: a key of the service wins over the merged ones, and
-    // the first merged map over the second.
-    let shared = [&entry.environment.application, &entry.environment.endpoints];
+    // the first merged map over those after it.
     let mut variables = BTreeMap::new();
-    for merged in shared.into_iter().flatten() {
+    for merged in entry.environment.shared.iter().rev() {
         variables.extend(merged.0.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     variables.extend(entry.environment.variables.clone());

@@ -10,7 +10,7 @@ use super::remote_values::is_environment_name;
 use super::service::ServiceFile;
 use crate::core::model::{ServiceType, Target};
 use indexmap::IndexMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Kubernetes object names (DNS labels) and label values.
 pub const LABEL: usize = 63;
@@ -22,11 +22,10 @@ pub const LOAD_BALANCER: usize = 32;
 /// AWS IAM role names.
 pub const IAM_ROLE: usize = 64;
 
-/// The container that makes a workload wait for `name` (a Kubernetes init
-/// container, an ECS waiter).
-pub fn waiter(name: &str) -> String {
-    format!("wait-for-{name}")
-}
+/// The container that makes a workload wait until what it needs answers
+/// (a Kubernetes init container, an ECS waiter): one per pod or task, that
+/// waits for each in turn.
+pub const WAITER: &str = "wait";
 
 /// The label `app.kubernetes.io/instance`, and Terraform's `local.name`.
 pub fn instance(application: &str, environment: &str) -> String {
@@ -72,8 +71,8 @@ struct Named<'a> {
     id: &'a str,
     kind: &'static str,
     site: &'a Site,
-    /// The ids it waits for (services only).
-    waits: BTreeSet<&'a str>,
+    /// The first id it waits for, if any (services only).
+    waits: Option<&'a str>,
     /// It persists paths (dependencies only), so Kubernetes runs it as a
     /// StatefulSet.
     persists: bool,
@@ -151,15 +150,15 @@ fn workloads<'a>(
     files: &'a IndexMap<String, ServiceFile>,
 ) -> BTreeMap<String, Named<'a>> {
     let mut workloads = BTreeMap::new();
-    let shared: Vec<&str> = app.dependencies.keys().map(String::as_str).collect();
+    let shared = app.dependencies.keys().map(String::as_str).min();
     for service in &app.services {
         let role = &service.role.value;
         let file = files.get(role);
-        let mut waits: BTreeSet<&str> = shared.iter().copied().collect();
-        if let Some(file) = file {
-            waits.extend(file.dependencies.keys().map(String::as_str));
-            waits.extend(file.depends_on.iter().map(|r| r.value.as_str()));
-        }
+        let own = file.into_iter().flat_map(|file| {
+            let dependencies = file.dependencies.keys().map(String::as_str);
+            dependencies.chain(file.depends_on.iter().map(|r| r.value.as_str()))
+        });
+        let waits = shared.into_iter().chain(own).min();
         let public = file.is_some_and(|f| {
             let config = &f.config;
             config.kind == ServiceType::Public
@@ -184,7 +183,7 @@ fn workloads<'a>(
             id,
             kind: "dependency",
             site: &sites.id,
-            waits: BTreeSet::new(),
+            waits: None,
             persists: !dependency.persist.is_empty(),
             public: false,
         };
@@ -193,58 +192,34 @@ fn workloads<'a>(
     workloads
 }
 
-/// A service named as the container that makes it wait for another would
-/// share its pod (or ECS task) with a container of its own name.
+/// A service named as the container that makes it wait would share its
+/// pod (or ECS task) with a container of its own name.
 fn check_waiters(workloads: &BTreeMap<String, Named>, problems: &mut Problems) {
-    for (name, named) in workloads {
-        let Some(target) = named
-            .waits
-            .iter()
-            .find(|id| waiter(&id.to_ascii_lowercase()) == *name)
-        else {
-            continue;
-        };
-        problems.push(
-            Problem::at(
-                named.site.clone(),
-                format!(
-                    "the service `{name}` has the name of the container that makes it wait for `{target}` in a cluster"
-                ),
-            )
-            .label("name taken by a waiting container")
-            .help(format!(
-                "on Kubernetes and AWS, exo runs `{}` before the service, in the same pod or task; rename the service",
-                waiter(target)
-            )),
-        );
-    }
+    let Some(named) = workloads.get(WAITER) else {
+        return;
+    };
+    let Some(target) = named.waits else {
+        return;
+    };
+    problems.push(
+        Problem::at(
+            named.site.clone(),
+            format!(
+                "the service `{}` has the name of the container that makes it wait for `{target}` in a cluster",
+                named.id
+            ),
+        )
+        .label("name taken by the waiting container")
+        .help(format!(
+            "on Kubernetes and AWS, exo runs `{WAITER}` before the service, in the same pod or task, until what it needs answers; rename the service"
+        )),
+    );
 }
 
-/// Kubernetes: the init container of every workload waited for, and the
-/// StatefulSet of each dependency that persists, have names it accepts.
+/// Kubernetes: the StatefulSet of each dependency that persists has a name
+/// it accepts.
 fn check_kubernetes(workloads: &BTreeMap<String, Named>, problems: &mut Problems) {
-    let waited: BTreeSet<String> = workloads
-        .values()
-        .flat_map(|named| named.waits.iter().map(|id| id.to_ascii_lowercase()))
-        .collect();
     for (name, named) in workloads {
-        let init = waiter(name);
-        if waited.contains(name) && init.len() > LABEL && name.len() <= LABEL {
-            problems.push(
-                Problem::at(
-                    named.site.clone(),
-                    format!(
-                        "the {} `{name}` is waited for by a Kubernetes init container named `{init}`, which is longer than 63 characters",
-                        named.kind
-                    ),
-                )
-                .label("too long for a container name")
-                .help(format!(
-                    "in a Kubernetes environment, a workload that others wait for has at most {} characters; rename it",
-                    LABEL - waiter("").len()
-                )),
-            );
-        }
         if named.persists && name.len() > STATEFUL_SET && name.len() <= LABEL {
             problems.push(
                 Problem::at(
@@ -342,7 +317,6 @@ mod tests {
             "shop-production-a-very-long-se"
         );
         assert_eq!(target_group("shop", "prod", "web"), "shop-prod-web");
-        assert_eq!(waiter("db"), "wait-for-db");
         assert_eq!(execution_role("shop", "prod"), "shop-prod-execution");
     }
 }

@@ -2,11 +2,11 @@
 
 use super::passthrough::{left_out, merged, service_keys};
 use super::readiness::{service_port, service_probe};
-use super::variables::{self, Endpoint, Shared};
+use super::variables::{self, Endpoint, SERVICE_DATA, ServicesData, Shared};
 use super::waits::cluster_warnings;
 use super::{
     BUILT_TAG, Build, Container, Deployment, DeploymentError, Hosts, Image, Kind, Mode, Purpose,
-    Readiness, SameName, Scope, Tag, Target, Wait, Warning, names, project_name_for,
+    Readiness, SameName, Scope, Tag, Target, Value, Wait, Warning, names, project_name_for,
 };
 use crate::core::config::constant_case;
 use crate::core::graph;
@@ -15,7 +15,8 @@ use crate::core::model::{
     Application, Dependency, ProbeTiming, Service, ServiceSource, ServiceType, Target as Engine,
 };
 use indexmap::IndexMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// The containers of `app` on `target`.
 pub fn deploy(app: &Application, target: Target) -> Result<Deployment, DeploymentError> {
@@ -58,9 +59,17 @@ pub fn deploy(app: &Application, target: Target) -> Result<Deployment, Deploymen
         _ => project_name_for(&app.name, Purpose::Application),
     };
     let mut containers = Vec::new();
+    // The `SERVICE_DATA` most dependencies have, each role with `{}`, is
+    // the deployment's, not each one's.
+    let data = ServicesData::new(app);
     for (id, dependency) in &dependencies {
-        containers.push(dependency_container(app, id, dependency, &scope, &names));
+        containers.push(dependency_container(
+            app, id, dependency, &scope, &names, &data,
+        ));
     }
+    let shared_data = containers
+        .iter()
+        .any(|c| !c.variables.contains_key(SERVICE_DATA));
     for service in app.services.values() {
         if scope == Mode::Test && matches!(service.source, ServiceSource::Image(_)) {
             continue;
@@ -69,8 +78,13 @@ pub fn deploy(app: &Application, target: Target) -> Result<Deployment, Deploymen
         container.variables = shared.service(app, service, &scope);
         containers.push(container);
     }
-    containers.sort_by_key(|c| (c.kind != Kind::Dependency, c.name.clone()));
-    resolve_waits(app, &scope, &mut containers, hosts);
+    containers.sort_by(|a, b| {
+        // Dependencies first, then services, each by name.
+        let service = |c: &Container| c.kind != Kind::Dependency;
+        (service(a), &a.name).cmp(&(service(b), &b.name))
+    });
+    let shared_waits = resolve_waits(app, &scope, &mut containers, hosts);
+    let dependency_variables = shared.dependencies(app);
     if let Scope::Remote { .. } = scope {
         // Swarm repeats the application's values in each service's own.
         shared.application.clear();
@@ -94,6 +108,13 @@ pub fn deploy(app: &Application, target: Target) -> Result<Deployment, Deploymen
         containers,
         endpoints: shared.endpoints,
         application_variables: shared.application,
+        dependency_variables,
+        shared_by_dependencies: if shared_data {
+            BTreeMap::from([(SERVICE_DATA.to_owned(), Value::Literal(data.none))])
+        } else {
+            BTreeMap::new()
+        },
+        shared_waits,
         required_secrets: if scope.production() {
             variables::required_secrets(&dependencies)
         } else {
@@ -266,6 +287,7 @@ fn dependency_container(
     dependency: &Dependency,
     scope: &Scope,
     names: &BTreeMap<String, String>,
+    data: &ServicesData,
 ) -> Container {
     Container {
         id: id.to_owned(),
@@ -284,7 +306,7 @@ fn dependency_container(
             &ProbeTiming::default(),
         ),
         waits_for: Vec::new(),
-        variables: variables::dependency(app, id, dependency, scope.production()),
+        variables: variables::dependency(app, id, dependency, scope.production(), data),
         persist: dependency.persist.clone(),
         cpu: None,
         memory: None,
@@ -408,18 +430,26 @@ fn cluster_timing(scope: &Scope, readiness: Readiness, set: &ProbeTiming) -> Rea
     }
 }
 
-/// What each service waits for, in start order: its dependencies (the
-/// application's and its own, sorted, each once), then its `depends-on`
-/// (not in test, whose containers run tests).
+/// What each service waits for, in start order: the application's
+/// dependencies (sorted; returned, as every service waits for them), then
+/// its own that the application does not have (sorted), then its
+/// `depends-on` (not in test, whose containers run tests). One [`Wait`]
+/// per target, shared by all that wait for it.
 fn resolve_waits(
     app: &Application,
     scope: &Scope,
     containers: &mut [Container],
     hosts: &dyn Hosts,
-) {
-    let targets: BTreeMap<String, Container> = containers
+) -> Vec<Arc<Wait>> {
+    let targets: HashMap<String, Arc<Wait>> = containers
         .iter()
-        .map(|c| (c.id.clone(), c.clone()))
+        .map(|c| (c.id.clone(), Arc::new(Wait::new(c, hosts.host(&c.name)))))
+        .collect();
+    let mut application: Vec<&String> = app.dependencies.keys().collect();
+    application.sort();
+    let shared: Vec<Arc<Wait>> = application
+        .into_iter()
+        .filter_map(|id| targets.get(id.as_str()).cloned())
         .collect();
     for container in containers.iter_mut() {
         let Some(service) = app
@@ -429,24 +459,28 @@ fn resolve_waits(
         else {
             continue;
         };
-        let mut ids: Vec<&String> = app
+        let mut own: Vec<&String> = service
+            .config
             .dependencies
             .keys()
-            .chain(service.config.dependencies.keys())
+            .filter(|id| !app.dependencies.contains_key(*id))
             .collect();
-        ids.sort();
-        ids.dedup();
+        own.sort();
+        own.dedup();
         if *scope != Mode::Test {
+            let mut seen: BTreeSet<&String> = own.iter().copied().collect();
             for role in &service.config.development.depends_on {
-                if !ids.contains(&role) {
-                    ids.push(role);
+                if !app.dependencies.contains_key(role) && seen.insert(role) {
+                    own.push(role);
                 }
             }
         }
-        container.waits_for = ids
-            .into_iter()
-            .filter_map(|id| targets.get(id))
-            .map(|target| Wait::new(target, hosts.host(&target.name)))
-            .collect();
+        let mut waits = shared.clone();
+        waits.extend(
+            own.into_iter()
+                .filter_map(|id| targets.get(id.as_str()).cloned()),
+        );
+        container.waits_for = waits;
     }
+    shared
 }

@@ -18,17 +18,19 @@ mod waits;
 
 pub use build::{all_dependencies, deploy};
 pub use mode::Mode;
+pub use names::{Purpose, project_name, project_name_for, volume_name};
 pub use passthrough::{merge_value, merged};
 pub use pulls::{images_to_pull, local_only_images};
 pub use readiness::{Readiness, ReadyCheck, Timing};
 pub use variables::{Part, Value, endpoint_variables, host_variable, service_data};
-pub use waits::{WAIT_IMAGE, Wait, Warning};
+pub use waits::{WAIT_IMAGE, WAIT_SCRIPT, WAITS_DIRECTORY, WAITS_FILE_NAME, Wait, Warning};
 
 use crate::core::model::remote::Hardening;
 use crate::core::model::{
     ComposeKeys, Environment, RestartPolicy, ServiceType, Target as Engine, WatchPolicy,
 };
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// What to deploy for.
 #[derive(Clone, Copy)]
@@ -125,6 +127,20 @@ pub struct Deployment {
     pub endpoints: BTreeMap<String, Value>,
     /// The application's variables, shared by every service (locally).
     pub application_variables: BTreeMap<String, Value>,
+    /// The variables of the application's own dependencies (application.yml's
+    /// `dependencies`), which every service gets: a target writes them once
+    /// where it can. A service's own variables win over them; the
+    /// application's and the endpoints are never among them.
+    pub dependency_variables: BTreeMap<String, Value>,
+    /// Variables every dependency gets but for those it sets itself: the
+    /// `SERVICE_DATA` of a dependency no service gives data to (each role
+    /// with `{}`), the same for all such; a target writes it once where it
+    /// can.
+    pub shared_by_dependencies: BTreeMap<String, Value>,
+    /// What every service waits for first: the application's own
+    /// dependencies, sorted. Each service's `waits_for` starts with these
+    /// (the same [`Wait`]s), so that a target can write them once.
+    pub shared_waits: Vec<Arc<Wait>>,
     /// Credentials that have no default in production: a Compose file
     /// refuses to start without them.
     pub required_secrets: BTreeSet<String>,
@@ -169,15 +185,39 @@ impl Deployment {
         indexed.or_else(|| self.containers.iter().find(|c| c.id == id))
     }
 
-    /// A container's variables: its own, the application's and the
-    /// endpoints.
+    /// A container's variables: for a dependency, the shared ones and its
+    /// own over them; for a service, the dependencies' shared ones, its own
+    /// over them, then the application's and the endpoints.
     pub fn variables(&self, container: &Container) -> BTreeMap<String, Value> {
-        let mut all = container.variables.clone();
-        if container.kind != Kind::Dependency {
-            all.extend(self.application_variables.clone());
-            all.extend(self.endpoints.clone());
+        if container.kind == Kind::Dependency {
+            let mut all = self.shared_by_dependencies.clone();
+            all.extend(container.variables.clone());
+            return all;
         }
+        let mut all = self.dependency_variables.clone();
+        all.extend(container.variables.clone());
+        all.extend(self.application_variables.clone());
+        all.extend(self.endpoints.clone());
         all
+    }
+
+    /// Whether the container's waits start with [`Self::shared_waits`] (a
+    /// service's do when there are any), and the waits after those: what
+    /// a target that writes the shared waits once writes for it alone.
+    pub fn own_waits<'c>(&self, container: &'c Container) -> (bool, &'c [Arc<Wait>]) {
+        let shared = !self.shared_waits.is_empty()
+            && container.kind != Kind::Dependency
+            && container.waits_for.len() >= self.shared_waits.len()
+            && container
+                .waits_for
+                .iter()
+                .zip(&self.shared_waits)
+                .all(|(own, shared)| own.id == shared.id);
+        if shared {
+            (true, &container.waits_for[self.shared_waits.len()..])
+        } else {
+            (false, &container.waits_for)
+        }
     }
 
     /// Every secret a container's variables need, by name.
@@ -266,11 +306,14 @@ pub struct Container {
     /// The host port it is published on.
     pub host_port: Option<u16>,
     pub readiness: Readiness,
-    /// In start order: dependencies (sorted, each once), then the services
-    /// of `depends-on`.
-    pub waits_for: Vec<Wait>,
-    /// Its own variables (dependencies: all of them; services: besides the
-    /// application's and the endpoints, see [`Deployment::variables`]).
+    /// In start order: the application's dependencies (sorted; the
+    /// deployment's `shared_waits`), then its own that the application
+    /// does not have (sorted), then the services of `depends-on`. Each
+    /// [`Wait`] is shared by every container that waits for its target.
+    pub waits_for: Vec<Arc<Wait>>,
+    /// Its own variables (dependencies: but for a shared `SERVICE_DATA`;
+    /// services: besides the application's dependencies', the application's
+    /// and the endpoints; see [`Deployment::variables`]).
     pub variables: BTreeMap<String, Value>,
     /// Container paths kept on a volume.
     pub persist: Vec<String>,
@@ -328,7 +371,7 @@ impl Container {
     pub fn askable_waits(&self) -> impl Iterator<Item = (&Wait, u16)> {
         self.waits_for
             .iter()
-            .filter_map(|wait| wait.port.map(|port| (wait, port)))
+            .filter_map(|wait| wait.port.map(|port| (&**wait, port)))
     }
 
     /// The CPU limit in cores (`cpu: 512` is 0.5).
@@ -343,59 +386,6 @@ impl Container {
             Image::Pulled(_) => None,
         }
     }
-}
-
-/// 0.37's volume name: `mongo` and `/data/db` give `mongo__data_db`.
-pub fn volume_name(id: &str, path: &str) -> String {
-    let text = format!("{id}_{path}");
-    let mut name = String::new();
-    let mut previous_lower = false;
-    for c in text.chars() {
-        if c.is_ascii_uppercase() && previous_lower {
-            name.push('_');
-        }
-        previous_lower = c.is_ascii_lowercase();
-        name.push(if c.is_ascii_alphanumeric() {
-            c.to_ascii_lowercase()
-        } else {
-            '_'
-        });
-    }
-    name
-}
-
-/// What a Compose project of the application runs; its name says it, so
-/// that each can run beside the others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// The application (`exo run`, `exo up`, the stack's base name).
-    Application,
-    /// The services' tests (`exo test`): `<app>tests`, as 0.37 named it.
-    Tests,
-    /// A performance run (`exo test --performance`): `<app>perf`.
-    Performance,
-    /// The dynamic security checks (`exo test --security`): `<app>sec`.
-    Security,
-}
-
-/// The default project name of `application` for `purpose`.
-pub fn project_name_for(application: &str, purpose: Purpose) -> String {
-    let suffix = match purpose {
-        Purpose::Application => "",
-        Purpose::Tests => "tests",
-        Purpose::Performance => "perf",
-        Purpose::Security => "sec",
-    };
-    project_name(&format!("{application}{suffix}"))
-}
-
-/// Compose project name: 0.37's rule, lowercase letters and digits only.
-pub fn project_name(application: &str) -> String {
-    application
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -4,7 +4,7 @@
 
 use super::{DeploymentError, Image, SAME_NAME, Target, Warning, deploy};
 use crate::core::model::Application;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Each image that the environment's files name but exo does not build,
 /// with the workloads that use it (in start order).
@@ -47,12 +47,12 @@ pub fn local_only_images(
     environments: &[String],
     only_here: impl Fn(&str) -> bool,
 ) -> Result<Vec<Warning>, DeploymentError> {
-    let mut images: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut images: BTreeMap<String, (Vec<String>, BTreeSet<String>)> = BTreeMap::new();
     for environment in environments {
         for (image, users) in images_to_pull(app, environment)? {
-            let known = images.entry(image).or_default();
+            let (known, seen) = images.entry(image).or_default();
             for user in users {
-                if !known.contains(&user) {
+                if seen.insert(user.clone()) {
                     known.push(user);
                 }
             }
@@ -61,7 +61,7 @@ pub fn local_only_images(
     Ok(images
         .into_iter()
         .filter(|(image, _)| only_here(image))
-        .map(|(image, users)| Warning::LocalOnly { image, users })
+        .map(|(image, (users, _))| Warning::LocalOnly { image, users })
         .collect())
 }
 

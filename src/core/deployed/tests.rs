@@ -59,10 +59,9 @@ fn an_http_checked_target_is_waited_for_over_http() {
     let plan = plan(&app, "staging").unwrap();
     let wait = workload(&plan, "api").waits_for.last().unwrap().clone();
     assert_eq!(wait.http_path.as_deref(), Some("/health"));
-    assert_eq!(
-        wait.script().unwrap(),
-        "until wget -q -T 2 -O /dev/null 'http://web.test.svc:8080/health'; do echo 'waiting for web'; sleep 1; done"
-    );
+    assert_eq!(wait.entry().unwrap(), "web web.test.svc 8080 /health");
+    let tcp = workload(&plan, "api").waits_for[0].clone();
+    assert_eq!(tcp.entry().unwrap(), "cache cache.test.svc 6379");
 }
 
 #[test]
@@ -114,8 +113,10 @@ fn secrets_are_names_and_values_built_from_them_are_templates() {
         web.variables["API_TOKEN"],
         Value::Secret("API_TOKEN".into())
     );
+    // The application's dependencies' variables are shared by every service.
+    assert!(!web.variables.contains_key("DB_URL"));
     assert_eq!(
-        web.variables["DB_URL"],
+        plan.variables(web)["DB_URL"],
         Value::Template(vec![
             Part::Text("postgres://postgres:".into()),
             Part::Secret("POSTGRES_PASSWORD".into()),
@@ -268,4 +269,66 @@ fn compose_keys_reach_the_local_files_only_and_remote_targets_warn() {
         workload: "web".to_owned(),
         keys: vec!["cap_add".to_owned()],
     }));
+}
+
+#[test]
+fn the_services_data_most_dependencies_have_is_shared() {
+    let mut app = fixture();
+    let web = app.services.get_mut("web").unwrap();
+    web.dependency_data
+        .insert("cache".into(), serde_json::json!({"prefix": "web:"}));
+    let plan = plan(&app, "staging").unwrap();
+    let none = Value::Literal(r#"{"api":{},"jobs":{},"mailer":{},"web":{}}"#.into());
+    assert_eq!(plan.shared_by_dependencies["SERVICE_DATA"], none);
+    let db = workload(&plan, "db");
+    assert!(!db.variables.contains_key("SERVICE_DATA"));
+    assert_eq!(plan.variables(db)["SERVICE_DATA"], none);
+    let cache =
+        Value::Literal(r#"{"api":{},"jobs":{},"mailer":{},"web":{"prefix":"web:"}}"#.into());
+    assert_eq!(workload(&plan, "cache").variables["SERVICE_DATA"], cache);
+    assert_eq!(
+        plan.variables(workload(&plan, "cache"))["SERVICE_DATA"],
+        cache
+    );
+}
+
+#[test]
+fn services_share_the_applications_dependencies_variables_and_waits() {
+    let mut app = fixture();
+    let api = app.services.get_mut("api").unwrap();
+    let own = api
+        .config
+        .remote
+        .environments
+        .entry("staging".into())
+        .or_default();
+    own.environment.insert("CACHE_HOST".into(), "mine".into());
+    let plan = plan(&app, "staging").unwrap();
+    let shared: Vec<&str> = plan.shared_waits.iter().map(|w| w.id.as_str()).collect();
+    assert_eq!(shared, ["cache", "db"]);
+    let api = workload(&plan, "api");
+    let (starts_with_shared, own_waits) = plan.own_waits(api);
+    assert!(starts_with_shared);
+    let own_waits: Vec<&str> = own_waits.iter().map(|w| w.id.as_str()).collect();
+    assert_eq!(own_waits, ["mailer"]);
+    // The same wait, not a copy, for every service.
+    let web = workload(&plan, "web");
+    assert!(std::sync::Arc::ptr_eq(&api.waits_for[0], &web.waits_for[0]));
+    assert_eq!(
+        plan.dependency_variables["CACHE_HOST"],
+        Value::Literal("cache.test.svc".into())
+    );
+    assert!(!web.variables.contains_key("CACHE_HOST"));
+    // A service's own value wins over the shared one.
+    assert_eq!(
+        plan.variables(api)["CACHE_HOST"],
+        Value::Literal("mine".into())
+    );
+    assert_eq!(
+        plan.variables(web)["CACHE_HOST"],
+        Value::Literal("cache.test.svc".into())
+    );
+    // A dependency waits for nothing and shares nothing of the services'.
+    let (shared, none) = plan.own_waits(workload(&plan, "db"));
+    assert!(!shared && none.is_empty());
 }

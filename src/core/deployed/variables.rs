@@ -9,7 +9,10 @@ use crate::core::config::catalog::{self, Default};
 use crate::core::config::constant_case;
 use crate::core::model::{Application, Dependency, Service, ServiceType};
 use indexmap::IndexMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// The variable of every dependency that holds the services' data for it.
+pub const SERVICE_DATA: &str = "SERVICE_DATA";
 
 /// A variable's value as the target must set it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,9 +112,25 @@ impl Shared {
         }
     }
 
-    /// A service's own variables, besides the shared ones (which never
-    /// hold the same names):
-    /// - everywhere: `ROLE` and its dependencies' variables;
+    /// The variables of the application's own dependencies, which every
+    /// service gets, but for the names of the endpoints and of the
+    /// application's variables (which win over them).
+    pub fn dependencies(&self, app: &Application) -> BTreeMap<String, Value> {
+        let mut variables = BTreeMap::new();
+        for id in app.dependencies.keys() {
+            variables.extend(self.by_dependency.get(id).into_iter().flatten().cloned());
+        }
+        variables.retain(|name, _| {
+            !self.endpoints.contains_key(name) && !self.application.contains_key(name)
+        });
+        variables
+    }
+
+    /// A service's own variables, besides the shared ones (the endpoints
+    /// and the application's never hold the same names; the application's
+    /// dependencies' may, and these win over them):
+    /// - everywhere: `ROLE` and the variables of its dependencies that the
+    ///   application does not have;
     /// - locally (and on Swarm, from the production Compose file): its
     ///   `environment-variables`, which the application's replace, then its
     ///   own secrets, which replace those;
@@ -126,11 +145,12 @@ impl Shared {
     ) -> BTreeMap<String, Value> {
         let mut variables = BTreeMap::new();
         variables.insert("ROLE".to_owned(), Value::Literal(service.role.clone()));
-        let used = app
+        let own = service
+            .config
             .dependencies
             .keys()
-            .chain(service.config.dependencies.keys());
-        for id in used {
+            .filter(|id| !app.dependencies.contains_key(*id));
+        for id in own {
             variables.extend(self.by_dependency.get(id).into_iter().flatten().cloned());
         }
         if scope.uses_local_variables() {
@@ -166,21 +186,60 @@ impl Shared {
 /// A dependency's container variables: the catalog's defaults (a
 /// credential in production is a secret without a default, as is any
 /// default the application declares a secret), then its own variables and
-/// secrets, then `SERVICE_DATA`.
+/// secrets, then `SERVICE_DATA` unless it is the one most dependencies
+/// share ([`ServicesData::of`]).
 pub fn dependency(
     app: &Application,
     id: &str,
     dependency: &Dependency,
     production: bool,
+    data: &ServicesData,
 ) -> BTreeMap<String, Value> {
     let mut variables: BTreeMap<String, Value> = container_values(app, dependency, production)
         .into_iter()
         .collect();
-    variables.insert(
-        "SERVICE_DATA".to_owned(),
-        Value::Literal(service_data(app, id)),
-    );
+    // Computed, it wins over a value of the same name the dependency sets.
+    match data.of(app, id) {
+        Some(data) => variables.insert(SERVICE_DATA.to_owned(), Value::Literal(data)),
+        None => variables.remove(SERVICE_DATA),
+    };
     variables
+}
+
+/// The services' data of the dependencies, found once: the ids a service
+/// gives data to, and the `SERVICE_DATA` of the others (each role with
+/// `{}`), which they share.
+pub struct ServicesData {
+    given: HashSet<String>,
+    pub none: String,
+}
+
+impl ServicesData {
+    pub fn new(app: &Application) -> ServicesData {
+        let given = app
+            .services
+            .values()
+            .flat_map(|s| {
+                s.config
+                    .dependency_data
+                    .keys()
+                    .chain(s.dependency_data.keys())
+            })
+            .cloned()
+            .collect();
+        ServicesData {
+            given,
+            none: service_data_of_none(app),
+        }
+    }
+
+    /// The `SERVICE_DATA` of `id`; `None` when it is the shared one.
+    pub fn of(&self, app: &Application, id: &str) -> Option<String> {
+        if !self.given.contains(id) {
+            return None;
+        }
+        Some(service_data(app, id)).filter(|data| *data != self.none)
+    }
 }
 
 /// The credentials of catalog dependencies that have no default in
@@ -333,10 +392,20 @@ pub fn host_variable(id: &str) -> String {
 /// `{role: data}` for every service, as Go's `json.Marshal` wrote it: sorted
 /// keys, compact, with `<`, `>` and `&` escaped.
 pub fn service_data(app: &Application, id: &str) -> String {
+    service_data_of(app, |service| merged_data(service, id))
+}
+
+/// The `SERVICE_DATA` of a dependency no service gives data to (each role
+/// with `{}`): the same for all such, so that a target can write it once.
+pub fn service_data_of_none(app: &Application) -> String {
+    service_data_of(app, |_| serde_json::Value::Object(serde_json::Map::new()))
+}
+
+fn service_data_of(app: &Application, data: impl Fn(&Service) -> serde_json::Value) -> String {
     let data: BTreeMap<&str, serde_json::Value> = app
         .services
         .values()
-        .map(|service| (service.role.as_str(), merged_data(service, id)))
+        .map(|service| (service.role.as_str(), data(service)))
         .collect();
     let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_owned());
     json.replace('<', "\\u003c")

@@ -6,6 +6,11 @@
 //! Pure: the same application gives the same bytes.
 
 mod pod;
+mod shared;
+
+pub use shared::{
+    CONFIG_MAP_BYTES, DEPENDENCY_VARIABLES, VARIABLES as SHARED_VARIABLES, WAITS as SHARED_WAITS,
+};
 
 use crate::core::model::{Application, ServiceType};
 // Kubernetes has its own `Container` and `Deployment`: the deployed model's are
@@ -43,6 +48,19 @@ pub struct Manifests {
     pub warnings: Vec<Warning>,
 }
 
+/// What [`generate_each`] made, its files handed on one by one.
+#[derive(Debug, Clone)]
+pub struct Outline {
+    /// `kubernetes/<env>`: `kustomization.yaml` and `manifests/`.
+    pub directory: String,
+    /// Each file's path relative to the application, in the order made.
+    pub paths: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The file of what every service shares, relative to `manifests/`.
+pub const SHARED_FILE: &str = "00-shared.yaml";
+
 /// The namespace: the environment's `namespace`, or the application's name.
 pub fn namespace(app: &Application, environment: &str) -> String {
     app.remote.environments[environment]
@@ -58,6 +76,27 @@ pub fn secret_name(app: &Application) -> String {
 
 /// The manifests of the Kubernetes environment `environment`.
 pub fn generate(app: &Application, environment: &str) -> Result<Manifests, DeploymentError> {
+    let mut files = Vec::new();
+    let outline = generate_each(app, environment, |path, text| {
+        files.push((path, text));
+        Ok::<(), DeploymentError>(())
+    })?;
+    Ok(Manifests {
+        environment: environment.to_owned(),
+        directory: outline.directory,
+        files,
+        warnings: outline.warnings,
+    })
+}
+
+/// As [`generate`], handing each file (its path relative to the
+/// application, and its text) to `each` as soon as it is made, so that no
+/// more than one is held: the first error of `each` ends it.
+pub fn generate_each<E: From<DeploymentError>>(
+    app: &Application,
+    environment: &str,
+    mut each: impl FnMut(String, String) -> Result<(), E>,
+) -> Result<Outline, E> {
     let namespace = namespace(app, environment);
     let hosts = |name: &str| format!("{name}.{namespace}.svc");
     let plan = deployed::deploy(
@@ -69,7 +108,12 @@ pub fn generate(app: &Application, environment: &str) -> Result<Manifests, Deplo
     )?;
     let directory = format!("kubernetes/{environment}");
     let header = header(environment);
-    let mut files = Vec::new();
+    let mut resources = Vec::new();
+    let mut write = |path: String, text: String| {
+        let file = format!("{directory}/{path}");
+        resources.push(path);
+        each(file, text)
+    };
     let namespace_object = Namespace {
         metadata: ObjectMeta {
             name: Some(namespace.clone()),
@@ -78,35 +122,49 @@ pub fn generate(app: &Application, environment: &str) -> Result<Manifests, Deplo
         },
         ..Namespace::default()
     };
-    files.push((
+    write(
         "manifests/00-namespace.yaml".to_owned(),
         format!("{header}{}", yaml(&namespace_object)),
-    ));
+    )?;
+    let shared = shared::Shared::new(&plan);
+    let metadata = ObjectMeta {
+        namespace: Some(namespace.clone()),
+        labels: Some(part_of(&plan)),
+        ..ObjectMeta::default()
+    };
+    let maps: Vec<String> = shared.config_maps(&metadata).iter().map(yaml).collect();
+    if !maps.is_empty() {
+        write(
+            format!("manifests/{SHARED_FILE}"),
+            format!("{header}{}", maps.join("---\n")),
+        )?;
+    }
+    let secret = secret_name(app);
     for workload in &plan.containers {
         let comments = comments(workload, &plan.warnings);
-        let documents = objects(&plan, workload, &namespace, &secret_name(app));
-        files.push((
+        let documents = objects(&plan, &shared, workload, &namespace, &secret);
+        write(
             format!("manifests/{}.yaml", workload.name),
             format!("{header}{comments}{}", documents.join("---\n")),
-        ));
+        )?;
     }
     let kustomization = Kustomization {
         api_version: "kustomize.config.k8s.io/v1beta1",
         kind: "Kustomization",
-        resources: files.iter().map(|(path, _)| path.clone()).collect(),
+        resources: std::mem::take(&mut resources),
     };
-    files.push((
-        "kustomization.yaml".to_owned(),
-        format!("{header}{}", yaml(&kustomization)),
-    ));
-    let files = files
-        .into_iter()
-        .map(|(path, text)| (format!("{directory}/{path}"), text))
+    let text = format!("{header}{}", yaml(&kustomization));
+    let mut paths: Vec<String> = kustomization
+        .resources
+        .iter()
+        .map(|path| format!("{directory}/{path}"))
         .collect();
-    Ok(Manifests {
-        environment: environment.to_owned(),
+    let kustomization_path = format!("{directory}/kustomization.yaml");
+    each(kustomization_path.clone(), text)?;
+    paths.push(kustomization_path);
+    Ok(Outline {
         directory,
-        files,
+        paths,
         warnings: plan.warnings,
     })
 }
@@ -194,7 +252,13 @@ fn labels(plan: &Plan, workload: &Workload) -> BTreeMap<String, String> {
 }
 
 /// The YAML documents of one workload, in the order they are applied.
-fn objects(plan: &Plan, workload: &Workload, namespace: &str, secret: &str) -> Vec<String> {
+fn objects(
+    plan: &Plan,
+    shared: &shared::Shared,
+    workload: &Workload,
+    namespace: &str,
+    secret: &str,
+) -> Vec<String> {
     let metadata = ObjectMeta {
         name: Some(workload.name.clone()),
         namespace: Some(namespace.to_owned()),
@@ -202,26 +266,34 @@ fn objects(plan: &Plan, workload: &Workload, namespace: &str, secret: &str) -> V
         ..ObjectMeta::default()
     };
     let mut documents = Vec::new();
-    let (literals, _) = pod::environment(&plan.variables(workload), secret);
-    if !literals.is_empty() {
+    let variables = shared.own_variables(workload);
+    let (literals, env) = pod::environment(&variables, secret);
+    let literals_empty = literals.is_empty();
+    // A changed ConfigMap alone restarts nothing: the checksum of its data
+    // (and of the shared ones the pod takes) in the pod template makes
+    // `kubectl apply` roll the pods.
+    let mut annotations = BTreeMap::new();
+    if !literals_empty {
+        let text = serde_json::to_string(&literals).unwrap_or_default();
+        annotations.insert("checksum/config".to_owned(), sha256(&text));
         documents.push(yaml(&ConfigMap {
             metadata: metadata.clone(),
-            data: Some(literals.clone()),
+            data: Some(literals),
             ..ConfigMap::default()
         }));
     }
-    // A changed ConfigMap alone restarts nothing: the checksum of its data
-    // in the pod template makes `kubectl apply` roll the pods.
-    let checksum = config_checksum(&literals);
+    let env_from = shared.env_from(workload, !literals_empty);
+    if let Some(sum) = &shared.group(workload).checksum {
+        annotations.insert("checksum/shared-config".to_owned(), sum.clone());
+    }
+    let environment = pod::Environment { env_from, env };
     let template = |volumes: &[(String, String)]| PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(labels(plan, workload)),
-            annotations: checksum
-                .clone()
-                .map(|sum| BTreeMap::from([("checksum/config".to_owned(), sum)])),
+            annotations: (!annotations.is_empty()).then(|| annotations.clone()),
             ..ObjectMeta::default()
         }),
-        spec: Some(pod::pod_spec(plan, workload, secret, volumes)),
+        spec: Some(pod::pod_spec(plan, shared, workload, &environment, volumes)),
     };
     let replicas = Some(i32::try_from(workload.replicas).unwrap_or(i32::MAX));
     let select = LabelSelector {
@@ -275,15 +347,11 @@ fn objects(plan: &Plan, workload: &Workload, namespace: &str, secret: &str) -> V
     documents
 }
 
-/// The SHA-256 of the ConfigMap's data, when there is one.
-fn config_checksum(data: &BTreeMap<String, String>) -> Option<String> {
+/// The SHA-256 of `text`, in hexadecimal.
+fn sha256(text: &str) -> String {
     use sha2::Digest;
-    if data.is_empty() {
-        return None;
-    }
-    let text = serde_json::to_string(data).unwrap_or_default();
     let digest = sha2::Sha256::digest(text.as_bytes());
-    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn claim(name: &str) -> PersistentVolumeClaim {

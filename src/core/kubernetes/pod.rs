@@ -1,51 +1,65 @@
 //! A workload's pod: its container with probes, variables and resources,
-//! and one init container per workload it waits for, in start order.
+//! and one init container that waits for each workload it needs, in start
+//! order.
 
 use crate::core::model::CommandLine;
 use crate::core::model::remote::Hardening;
 // Kubernetes has its own `Container`: the deployed model's is a workload here.
+use super::shared::Shared;
 use crate::core::deployed::Kind;
 use crate::core::deployed::{
-    Container as Workload, Deployment as Plan, Image, Part, ReadyCheck, Tag, Timing, Value, names,
+    Container as Workload, Deployment as Plan, Image, Part, ReadyCheck, Tag, Timing, Value,
+    WAIT_SCRIPT, names,
 };
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, EnvVar,
-    EnvVarSource, ExecAction, HTTPGetAction, PodSecurityContext, PodSpec, Probe as KubeProbe,
-    ResourceRequirements, SeccompProfile, SecretKeySelector, SecurityContext, TCPSocketAction,
-    VolumeMount,
+    Capabilities, Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, ExecAction,
+    HTTPGetAction, PodSecurityContext, PodSpec, Probe as KubeProbe, ResourceRequirements,
+    SeccompProfile, SecretKeySelector, SecurityContext, TCPSocketAction, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+/// Where the container's variables come from: ConfigMaps (the shared
+/// ones, then its own), and `env` entries.
+pub struct Environment {
+    pub env_from: Vec<EnvFromSource>,
+    pub env: Vec<EnvVar>,
+}
+
 /// The pod of `workload`; `secret` names the Secret that holds the values
 /// of its secrets, and `volumes` the claims mounted at its persisted paths.
 pub fn pod_spec(
     plan: &Plan,
+    shared: &Shared,
     workload: &Workload,
-    secret: &str,
+    environment: &Environment,
     volumes: &[(String, String)],
 ) -> PodSpec {
-    let init_containers: Vec<Container> = workload
-        .waits_for
-        .iter()
-        .filter_map(|wait| {
-            Some(Container {
-                name: names::waiter(&wait.name),
-                image: Some(plan.wait_image()),
-                command: Some(vec!["sh".into(), "-c".into(), wait.script()?]),
-                security_context: Some(waiter_security()),
-                ..Container::default()
-            })
-        })
-        .collect();
+    let (_, own) = plan.own_waits(workload);
+    let entries: Vec<String> = own.iter().filter_map(|wait| wait.entry()).collect();
+    let waits = shared.waits_volume(plan, workload);
+    let waiter = (waits.is_some() || !entries.is_empty()).then(|| Container {
+        name: names::WAITER.to_owned(),
+        image: Some(plan.wait_image()),
+        command: Some(vec![
+            "sh".into(),
+            "-c".into(),
+            WAIT_SCRIPT.into(),
+            names::WAITER.into(),
+        ]),
+        args: (!entries.is_empty()).then_some(entries),
+        security_context: Some(waiter_security()),
+        volume_mounts: waits.as_ref().map(|(_, mount)| vec![mount.clone()]),
+        ..Container::default()
+    });
     PodSpec {
         // Otherwise Kubernetes adds `<SERVICE>_PORT=tcp://...` for every
         // Service, which clashes with the catalog's `<ID>_PORT`.
         enable_service_links: Some(false),
-        init_containers: (!init_containers.is_empty()).then_some(init_containers),
-        containers: vec![container(plan, workload, secret, volumes)],
+        init_containers: waiter.map(|waiter| vec![waiter]),
+        containers: vec![container(workload, environment, volumes)],
         security_context: Some(PodSecurityContext {
             seccomp_profile: Some(SeccompProfile {
                 type_: "RuntimeDefault".to_owned(),
@@ -53,14 +67,14 @@ pub fn pod_spec(
             }),
             ..PodSecurityContext::default()
         }),
+        volumes: waits.map(|(volume, _)| vec![volume]),
         ..PodSpec::default()
     }
 }
 
 fn container(
-    plan: &Plan,
     workload: &Workload,
-    secret: &str,
+    environment: &Environment,
     volumes: &[(String, String)],
 ) -> Container {
     let timing = workload.readiness.timing;
@@ -75,7 +89,6 @@ fn container(
     };
     let retries = timing.retries;
     let startup = start_allowance(&timing);
-    let (literals, env) = environment(&plan.variables(workload), secret);
     Container {
         name: workload.name.clone(),
         image: Some(match &workload.image {
@@ -92,16 +105,8 @@ fn container(
                 ..ContainerPort::default()
             }]
         }),
-        env_from: (!literals.is_empty()).then(|| {
-            vec![EnvFromSource {
-                config_map_ref: Some(ConfigMapEnvSource {
-                    name: workload.name.clone(),
-                    optional: None,
-                }),
-                ..EnvFromSource::default()
-            }]
-        }),
-        env: (!env.is_empty()).then_some(env),
+        env_from: (!environment.env_from.is_empty()).then(|| environment.env_from.clone()),
+        env: (!environment.env.is_empty()).then(|| environment.env.clone()),
         startup_probe: timed(startup.saturating_add(retries)),
         readiness_probe: timed(retries),
         liveness_probe: timed(retries),
@@ -145,8 +150,10 @@ pub fn environment(
         }
     }
     // A template may use a secret that no variable of that name holds yet.
+    let mut held: std::collections::BTreeSet<String> =
+        secrets.iter().map(|s| s.name.clone()).collect();
     for key in variables.values().flat_map(Value::secret_names) {
-        if !secrets.iter().any(|s| s.name == key) {
+        if held.insert(key.clone()) {
             secrets.push(from_secret(&key, secret, &key));
         }
     }

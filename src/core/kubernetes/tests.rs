@@ -8,7 +8,11 @@ fn fixture() -> Application {
 }
 
 fn file<'a>(manifests: &'a Manifests, name: &str) -> &'a str {
-    let path = format!("kubernetes/staging/manifests/{name}.yaml");
+    file_at(manifests, &format!("{name}.yaml"))
+}
+
+fn file_at<'a>(manifests: &'a Manifests, name: &str) -> &'a str {
+    let path = format!("kubernetes/staging/manifests/{name}");
     manifests
         .files
         .iter()
@@ -125,29 +129,96 @@ fn a_log_check_is_said_in_a_comment_and_a_warning() {
 }
 
 #[test]
-fn init_containers_wait_in_start_order() {
+fn one_init_container_waits_for_the_shared_then_its_own_in_start_order() {
     let manifests = generate(&fixture(), "staging").unwrap();
     let docs = documents(file(&manifests, "web"));
     let pod = &docs[1]["spec"]["template"]["spec"];
-    let names: Vec<&str> = pod["initContainers"]
-        .as_array()
-        .unwrap()
+    let init = pod["initContainers"].as_array().unwrap();
+    assert_eq!(init.len(), 1);
+    assert_eq!(init[0]["name"], "wait");
+    let command = init[0]["command"].as_array().unwrap();
+    assert_eq!(command[..2], ["sh", "-c"]);
+    assert_eq!(command[2], crate::core::deployed::WAIT_SCRIPT);
+    assert_eq!(command[3], "wait");
+    // First the application's dependencies, from the shared file...
+    assert_eq!(init[0]["volumeMounts"][0]["mountPath"], "/etc/exo");
+    assert_eq!(pod["volumes"][0]["configMap"]["name"], SHARED_WAITS);
+    let shared = documents(file_at(&manifests, SHARED_FILE));
+    let waits = shared
         .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["wait-for-cache", "wait-for-db", "wait-for-api"]);
-    let command = pod["initContainers"][2]["command"][2].as_str().unwrap();
-    assert!(
-        command.starts_with("until nc -z -w 2 api.shop-staging.svc 4000;"),
-        "{command}"
+        .find(|d| d["metadata"]["name"] == SHARED_WAITS);
+    assert_eq!(
+        waits.unwrap()["data"]["waits"],
+        "cache cache.shop-staging.svc 6379\ndb db.shop-staging.svc 5432\n"
+    );
+    // ... then its own `depends-on`.
+    assert_eq!(
+        init[0]["args"],
+        serde_json::json!(["api api.shop-staging.svc 4000"])
     );
     assert_eq!(pod["enableServiceLinks"], false);
     // A dependency starts at once.
     let db = documents(file(&manifests, "db"));
+    let db = &db[1]["spec"]["template"]["spec"];
+    assert!(db.get("initContainers").is_none() && db.get("volumes").is_none());
+}
+
+#[test]
+fn shared_variables_are_written_once_and_a_services_own_win() {
+    let mut app = fixture();
+    let web = app.services.get_mut("web").unwrap();
+    let own = &mut web.config.remote.environments.get_mut("staging").unwrap();
+    own.environment.insert("CACHE_HOST".into(), "mine".into());
+    own.environment
+        .insert("DB_URL".into(), "postgres://elsewhere".into());
+    let manifests = generate(&app, "staging").unwrap();
+    let shared = documents(file_at(&manifests, SHARED_FILE));
+    let variables = &shared[0];
+    assert_eq!(variables["metadata"]["name"], SHARED_VARIABLES);
+    assert_eq!(variables["data"]["CACHE_HOST"], "cache.shop-staging.svc");
+    assert_eq!(
+        variables["data"]["API_INTERNAL_ORIGIN"],
+        "http://api.shop-staging.svc:4000"
+    );
+    // Built from a secret, it cannot be in a ConfigMap.
+    assert!(variables["data"].get("DB_URL").is_none());
+    let web = container(file(&manifests, "web"));
+    let sources: Vec<&str> = web["envFrom"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["configMapRef"]["name"].as_str().unwrap())
+        .collect();
+    // The last source wins: the service's own ConfigMap.
+    assert_eq!(sources, [SHARED_VARIABLES, "web"]);
+    let own = documents(file(&manifests, "web"));
+    assert_eq!(own[0]["data"]["CACHE_HOST"], "mine");
+    assert_eq!(own[0]["data"]["DB_URL"], "postgres://elsewhere");
+    let env = web["env"].as_array().unwrap();
+    assert!(!env.iter().any(|e| e["name"] == "DB_URL"), "{env:?}");
+    // Another service takes the shared value built from the secret.
+    let api = container(file(&manifests, "api"));
     assert!(
-        db[1]["spec"]["template"]["spec"]
-            .get("initContainers")
-            .is_none()
+        api["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "DB_URL")
+    );
+    // Dependencies take none of it, but the services' data they share.
+    let db = container(file(&manifests, "db"));
+    assert_eq!(
+        db["envFrom"],
+        serde_json::json!([
+            {"configMapRef": {"name": DEPENDENCY_VARIABLES}},
+            {"configMapRef": {"name": "db"}},
+        ])
+    );
+    let data = &shared[1];
+    assert_eq!(data["metadata"]["name"], DEPENDENCY_VARIABLES);
+    assert_eq!(
+        data["data"]["SERVICE_DATA"],
+        r#"{"api":{},"jobs":{},"mailer":{},"web":{}}"#
     );
 }
 
@@ -166,10 +237,8 @@ fn a_persisted_dependency_is_a_stateful_set_with_a_claim() {
     let mount = &set["spec"]["template"]["spec"]["containers"][0]["volumeMounts"][0];
     assert_eq!(mount["mountPath"], "/var/lib/postgresql/data");
     assert_eq!(mount["name"], "data");
-    assert_eq!(
-        kinds(file(&manifests, "cache")),
-        ["ConfigMap", "Deployment", "Service"]
-    );
+    // Nothing of its own to set: the services' data is shared.
+    assert_eq!(kinds(file(&manifests, "cache")), ["Deployment", "Service"]);
 }
 
 #[test]

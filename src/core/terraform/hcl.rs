@@ -14,8 +14,10 @@ pub enum Expr {
     List(Vec<Expr>),
     /// Keys written as given (quote them where needed with [`key`]).
     Object(Vec<(String, Expr)>),
-    /// `name(argument)`.
-    Call(String, Box<Expr>),
+    /// `name(argument, ...)`.
+    Call(String, Vec<Expr>),
+    /// A list on one line: `[a, b]`.
+    Row(Vec<Expr>),
 }
 
 /// A part of an [`Expr::Str`]. Interpolations are typed, never marked
@@ -59,7 +61,9 @@ pub fn key(name: &str) -> String {
     if identifier {
         name.to_owned()
     } else {
-        quote(&[text(name)])
+        let mut quoted = String::new();
+        quote(&mut quoted, &[text(name)]);
+        quoted
     }
 }
 
@@ -115,14 +119,40 @@ impl Body {
 
 /// A file of top-level blocks, separated by blank lines.
 pub fn file(blocks: &[Block]) -> String {
-    let mut out = String::new();
-    for (i, block) in blocks.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        write_block(&mut out, block, 0);
+    let mut text = FileText::new(String::new());
+    for block in blocks {
+        text.push(block);
     }
-    out
+    text.finish()
+}
+
+/// A file written block by block, so that the blocks need not all be
+/// held: each is laid out and appended as it comes.
+pub struct FileText {
+    out: String,
+    first: bool,
+}
+
+impl FileText {
+    /// A file whose text starts with `start` (a header).
+    pub fn new(start: String) -> FileText {
+        FileText {
+            out: start,
+            first: true,
+        }
+    }
+
+    pub fn push(&mut self, block: &Block) {
+        if !self.first {
+            self.out.push('\n');
+        }
+        self.first = false;
+        write_block(&mut self.out, block, 0);
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
 }
 
 /// Top-level attributes alone, as in a `.tfvars` file.
@@ -132,12 +162,16 @@ pub fn attributes(body: &Body) -> String {
     out
 }
 
+fn indent_to(out: &mut String, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+}
+
 fn write_block(out: &mut String, block: &Block, indent: usize) {
-    out.push_str(&" ".repeat(indent));
+    indent_to(out, indent);
     out.push_str(&block.kind);
     for label in &block.labels {
         out.push(' ');
-        out.push_str(&quote(&[text(label.as_str())]));
+        quote(out, &[text(label.as_str())]);
     }
     if block.body.0.is_empty() {
         out.push_str(" {}\n");
@@ -145,111 +179,145 @@ fn write_block(out: &mut String, block: &Block, indent: usize) {
     }
     out.push_str(" {\n");
     write_body(out, &block.body, indent + 2);
-    out.push_str(&" ".repeat(indent));
+    indent_to(out, indent);
     out.push_str("}\n");
 }
 
 /// The body's items; the attribute lines of one run share an `=` column.
 fn write_body(out: &mut String, body: &Body, indent: usize) {
-    let mut pairs: Vec<(String, &Expr)> = Vec::new();
+    let mut pairs: Vec<(&str, &Expr)> = Vec::new();
     for item in &body.0 {
         match item {
-            Item::Attribute(name, value) => pairs.push((name.clone(), value)),
+            Item::Attribute(name, value) => pairs.push((name, value)),
             Item::Block(block) => {
-                flush(out, &mut pairs, indent);
+                write_assignments(out, &pairs, indent);
+                pairs.clear();
                 write_block(out, block, indent);
             }
             Item::Blank => {
-                flush(out, &mut pairs, indent);
+                write_assignments(out, &pairs, indent);
+                pairs.clear();
                 out.push('\n');
             }
         }
     }
-    flush(out, &mut pairs, indent);
-}
-
-fn flush(out: &mut String, pairs: &mut Vec<(String, &Expr)>, indent: usize) {
-    write_assignments(out, pairs, indent);
-    pairs.clear();
+    write_assignments(out, &pairs, indent);
 }
 
 /// `name = value` lines (attributes or object items), aligned in runs of
 /// one-line values.
-fn write_assignments(out: &mut String, items: &[(String, &Expr)], indent: usize) {
-    let rendered: Vec<(String, String)> = items
-        .iter()
-        .map(|(name, value)| (name.clone(), expression(value, indent)))
-        .collect();
+fn write_assignments(out: &mut String, items: &[(&str, &Expr)], indent: usize) {
     let mut start = 0;
-    while start < rendered.len() {
+    while start < items.len() {
         let mut end = start;
-        while end < rendered.len() && !rendered[end].1.contains('\n') {
+        while end < items.len() && !multiline(items[end].1) {
             end += 1;
         }
-        let width = rendered[start..end]
+        let width = items[start..end]
             .iter()
             .map(|(n, _)| n.chars().count())
             .max()
             .unwrap_or(0);
-        for (name, value) in &rendered[start..end] {
-            out.push_str(&format!("{}{name:width$} = {value}\n", " ".repeat(indent)));
+        for (name, value) in &items[start..end] {
+            indent_to(out, indent);
+            out.push_str(name);
+            indent_to(out, width - name.chars().count());
+            out.push_str(" = ");
+            expression(out, value, indent);
+            out.push('\n');
         }
-        if end < rendered.len() {
-            let (name, value) = &rendered[end];
-            out.push_str(&format!("{}{name} = {value}\n", " ".repeat(indent)));
+        if let Some((name, value)) = items.get(end) {
+            indent_to(out, indent);
+            out.push_str(name);
+            out.push_str(" = ");
+            expression(out, value, indent);
+            out.push('\n');
             end += 1;
         }
         start = end;
     }
 }
 
+/// Whether the expression's text takes more than one line.
+fn multiline(expr: &Expr) -> bool {
+    match expr {
+        Expr::Raw(text) => text.contains('\n'),
+        Expr::Str(_) | Expr::Number(_) => false,
+        Expr::List(items) => !items.is_empty(),
+        Expr::Object(items) => !items.is_empty(),
+        Expr::Call(_, items) | Expr::Row(items) => items.iter().any(multiline),
+    }
+}
+
 /// The expression's text; lines after the first are indented for a value
 /// at `indent`.
-fn expression(expr: &Expr, indent: usize) -> String {
+fn expression(out: &mut String, expr: &Expr, indent: usize) {
     match expr {
-        Expr::Raw(text) => text.clone(),
-        Expr::Str(pieces) => quote(pieces),
-        Expr::Number(n) => n.to_string(),
-        Expr::List(items) if items.is_empty() => "[]".to_owned(),
+        Expr::Raw(text) => out.push_str(text),
+        Expr::Str(pieces) => quote(out, pieces),
+        Expr::Number(n) => out.push_str(&n.to_string()),
+        Expr::List(items) if items.is_empty() => out.push_str("[]"),
         Expr::List(items) => {
-            let inner = " ".repeat(indent + 2);
-            let mut text = "[\n".to_owned();
+            out.push_str("[\n");
             for item in items {
-                text.push_str(&format!("{inner}{},\n", expression(item, indent + 2)));
+                indent_to(out, indent + 2);
+                expression(out, item, indent + 2);
+                out.push_str(",\n");
             }
-            text.push_str(&format!("{}]", " ".repeat(indent)));
-            text
+            indent_to(out, indent);
+            out.push(']');
         }
-        Expr::Object(items) if items.is_empty() => "{}".to_owned(),
+        Expr::Object(items) if items.is_empty() => out.push_str("{}"),
         Expr::Object(items) => {
-            let mut text = "{\n".to_owned();
-            let refs: Vec<(String, &Expr)> = items.iter().map(|(k, v)| (k.clone(), v)).collect();
-            write_assignments(&mut text, &refs, indent + 2);
-            text.push_str(&format!("{}}}", " ".repeat(indent)));
-            text
+            out.push_str("{\n");
+            let refs: Vec<(&str, &Expr)> = items.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            write_assignments(out, &refs, indent + 2);
+            indent_to(out, indent);
+            out.push('}');
         }
-        Expr::Call(name, argument) => format!("{name}({})", expression(argument, indent)),
+        Expr::Call(name, arguments) => {
+            out.push_str(name);
+            out.push('(');
+            inline(out, arguments, indent);
+            out.push(')');
+        }
+        Expr::Row(items) => {
+            out.push('[');
+            inline(out, items, indent);
+            out.push(']');
+        }
+    }
+}
+
+/// Expressions separated by `, `.
+fn inline(out: &mut String, items: &[Expr], indent: usize) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        expression(out, item, indent);
     }
 }
 
 /// A quoted string: the text pieces escaped so that they read back as
 /// the same characters, whatever they hold, and the interpolations.
-fn quote(pieces: &[Piece]) -> String {
-    let mut out = String::from("\"");
+fn quote(out: &mut String, pieces: &[Piece]) {
+    out.push('"');
     let mut pending = String::new();
     for piece in pieces {
         match piece {
             Piece::Text(text) => pending.push_str(text),
             Piece::Interpolation(expression) => {
-                escape(&mut out, &pending, true);
+                escape(out, &pending, true);
                 pending.clear();
-                out.push_str(&format!("${{{expression}}}"));
+                out.push_str("${");
+                out.push_str(expression);
+                out.push('}');
             }
         }
     }
-    escape(&mut out, &pending, false);
+    escape(out, &pending, false);
     out.push('"');
-    out
 }
 
 /// Literal text inside a quoted string: `${` and `%{` doubled, quotes,
@@ -284,6 +352,13 @@ fn escape(out: &mut String, text: &str, before_interpolation: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quoted string's text.
+    fn quote(pieces: &[Piece]) -> String {
+        let mut quoted = String::new();
+        super::quote(&mut quoted, pieces);
+        quoted
+    }
 
     #[test]
     fn runs_of_one_line_attributes_align() {

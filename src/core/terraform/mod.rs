@@ -38,6 +38,22 @@ pub fn generate(
     app: &Application,
     environments: &[String],
 ) -> Result<TerraformFiles, DeploymentError> {
+    let mut files = Vec::new();
+    let warnings = generate_each(app, environments, |path, text| {
+        files.push((path, text));
+        Ok::<(), DeploymentError>(())
+    })?;
+    Ok(TerraformFiles { files, warnings })
+}
+
+/// As [`generate`], handing each file (its path relative to the
+/// application, and its text) to `each` as soon as it is made; the first
+/// error of `each` ends it. Returns what ECS cannot express.
+pub fn generate_each<E: From<DeploymentError>>(
+    app: &Application,
+    environments: &[String],
+    mut each: impl FnMut(String, String) -> Result<(), E>,
+) -> Result<Vec<Warning>, E> {
     let first = environments.first().ok_or(DeploymentError::NoEnvironment {
         target: Engine::Aws.name(),
     })?;
@@ -53,26 +69,26 @@ pub fn generate(
     )?;
     let mut warnings = shared.warnings.clone();
     let header = header();
-    let mut files = vec![
-        (
-            format!("{DIRECTORY}/main.tf"),
-            format!("{header}{}", resources::main(&shared)),
-        ),
-        (
-            format!("{DIRECTORY}/variables.tf"),
-            format!("{header}{}", variables::declarations()),
-        ),
-        (
-            format!("{DIRECTORY}/outputs.tf"),
-            format!("{header}{}", resources::outputs(&shared)),
-        ),
-        // Terraform's working files; the variables files hold no secret
-        // (ARNs only) and are meant to be committed.
-        (
-            format!("{DIRECTORY}/.gitignore"),
-            format!("{header}.terraform/\n*.tfstate\n*.tfstate.*\n"),
-        ),
-    ];
+    each(
+        format!("{DIRECTORY}/main.tf"),
+        resources::main(&shared, header.clone()),
+    )?;
+    each(
+        format!("{DIRECTORY}/variables.tf"),
+        format!("{header}{}", variables::declarations()),
+    )?;
+    each(
+        format!("{DIRECTORY}/outputs.tf"),
+        format!("{header}{}", resources::outputs(&shared)),
+    )?;
+    // Terraform's working files; the variables files hold no secret
+    // (ARNs only) and are meant to be committed.
+    each(
+        format!("{DIRECTORY}/.gitignore"),
+        format!("{header}.terraform/\n*.tfstate\n*.tfstate.*\n"),
+    )?;
+    drop(shared);
+    let mut known: std::collections::HashSet<Warning> = warnings.iter().cloned().collect();
     for environment in environments {
         let namespace = dns_namespace(app, environment);
         let hosts = |name: &str| format!("{name}.{namespace}");
@@ -83,15 +99,15 @@ pub fn generate(
                 hosts: &hosts,
             },
         )?;
-        let (text, mut more) = variables::values(app, &plan)?;
-        files.push((
+        let (text, more) = variables::values(app, &plan)?;
+        drop(plan);
+        each(
             format!("{DIRECTORY}/{environment}.tfvars"),
             format!("{header}{text}"),
-        ));
-        more.retain(|w| !warnings.contains(w));
-        warnings.extend(more);
+        )?;
+        warnings.extend(more.into_iter().filter(|w| known.insert(w.clone())));
     }
-    Ok(TerraformFiles { files, warnings })
+    Ok(warnings)
 }
 
 fn header() -> String {

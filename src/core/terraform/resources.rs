@@ -3,10 +3,11 @@
 //! an ECS service created after those it waits for, and for public
 //! services a target group behind one load balancer.
 
-use super::hcl::{Block, Body, Expr, file, interpolation, raw, string, template, text};
+use super::hcl::{Block, Body, Expr, FileText, file, interpolation, raw, string, template, text};
 use super::service::workload_blocks;
 use super::shapes::{block, load_balancer_name, object};
-use crate::core::deployed::{Container, Deployment, Kind};
+use super::task::wait_entry;
+use crate::core::deployed::{Container, Deployment, Kind, WAIT_SCRIPT};
 use crate::core::model::ServiceType;
 
 fn public(plan: &Deployment) -> Vec<&Container> {
@@ -16,14 +17,15 @@ fn public(plan: &Deployment) -> Vec<&Container> {
         .collect()
 }
 
-pub fn main(plan: &Deployment) -> String {
+/// `main.tf`'s text after `header`, written block by block.
+pub fn main(plan: &Deployment, header: String) -> String {
     let app = &plan.application;
     let mut blocks = vec![
         block(
             "terraform",
             &[],
             Body::new()
-                .attr("required_version", string(">= 1.0"))
+                .attr("required_version", string(">= 1.4"))
                 .block(
                     "required_providers",
                     &[],
@@ -76,9 +78,11 @@ pub fn main(plan: &Deployment) -> String {
                 .attr(
                     "secret_arns",
                     raw(
-                        "distinct(flatten([for secrets in values(var.secrets) : values(secrets)]))",
+                        "distinct(flatten([for secrets in concat(values(var.secrets), [var.shared_secrets]) : values(secrets)]))",
                     ),
-                ),
+                )
+                .attr_if("shared_waits", shared_waits(plan))
+                .attr_if("wait_script", wait_script(plan)),
         ),
         block(
             "data",
@@ -126,10 +130,58 @@ pub fn main(plan: &Deployment) -> String {
     blocks.extend(roles());
     blocks.extend(security_groups(!public(plan).is_empty()));
     blocks.extend(load_balancer(plan));
-    for workload in &plan.containers {
-        blocks.extend(workload_blocks(workload));
+    blocks.extend(application_dependencies(plan));
+    let mut text = FileText::new(header);
+    for block in &blocks {
+        text.push(block);
     }
-    file(&blocks)
+    // Each workload's blocks are laid out and dropped in turn.
+    for workload in &plan.containers {
+        for block in workload_blocks(plan, workload) {
+            text.push(&block);
+        }
+    }
+    text.finish()
+}
+
+/// The entries of what every service waits for (the application's
+/// dependencies with a port), for the waiters' command; `None` when none.
+fn shared_waits(plan: &Deployment) -> Option<Expr> {
+    let entries: Vec<Expr> = plan
+        .shared_waits
+        .iter()
+        .filter_map(|w| wait_entry(w))
+        .collect();
+    (!entries.is_empty()).then_some(Expr::List(entries))
+}
+
+/// The waiters' script (see [`WAIT_SCRIPT`]), when a workload waits.
+fn wait_script(plan: &Deployment) -> Option<Expr> {
+    let waits = plan
+        .containers
+        .iter()
+        .any(|c| c.askable_waits().next().is_some());
+    waits.then(|| string(WAIT_SCRIPT))
+}
+
+/// A resource steady once each of the application's dependencies (with a
+/// port) is: every service is created after it (Terraform 1.4's
+/// `terraform_data`, which needs no provider).
+fn application_dependencies(plan: &Deployment) -> Option<Block> {
+    let services: Vec<Expr> = plan
+        .shared_waits
+        .iter()
+        .filter(|w| w.port.is_some())
+        .map(|w| raw(format!("aws_ecs_service.{}", w.name)))
+        .collect();
+    let (_, name) = super::service::SHARED_WAITS.split_once('.')?;
+    (!services.is_empty()).then(|| {
+        block(
+            "resource",
+            &["terraform_data", name],
+            Body::new().attr("depends_on", Expr::List(services)),
+        )
+    })
 }
 
 /// The role ECS pulls images, writes logs and reads secrets with.
@@ -176,7 +228,7 @@ fn roles() -> Vec<Block> {
                 )
                 .attr(
                     "assume_role_policy",
-                    Expr::Call("jsonencode".into(), Box::new(assume)),
+                    Expr::Call("jsonencode".into(), vec![assume]),
                 ),
         ),
         block(
@@ -198,7 +250,7 @@ fn roles() -> Vec<Block> {
                 .attr("role", raw("aws_iam_role.execution.id"))
                 .attr(
                     "policy",
-                    Expr::Call("jsonencode".into(), Box::new(read_secrets)),
+                    Expr::Call("jsonencode".into(), vec![read_secrets]),
                 ),
         ),
     ]

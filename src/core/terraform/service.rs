@@ -6,16 +6,21 @@
 use super::hcl::{Block, Body, Expr, raw, string};
 use super::shapes::{block, load_balancer_name};
 use super::task::{file_system, task_definition};
-use crate::core::deployed::{Container, Kind, ReadyCheck};
+use crate::core::deployed::{Container, Deployment, Kind, ReadyCheck};
 use crate::core::model::ServiceType;
 
-pub fn workload_blocks(workload: &Container) -> Vec<Block> {
+/// The resource that is steady once every workload that every service
+/// waits for (the application's dependencies) is: each service is created
+/// after it, rather than after each of them.
+pub const SHARED_WAITS: &str = "terraform_data.application_dependencies";
+
+pub fn workload_blocks(plan: &Deployment, workload: &Container) -> Vec<Block> {
     let name = workload.name.as_str();
     let mut blocks = Vec::new();
     if !workload.persist.is_empty() {
         blocks.extend(file_system(workload));
     }
-    blocks.push(task_definition(workload));
+    blocks.push(task_definition(plan, workload));
     if workload.port.is_some() {
         blocks.push(block(
             "resource",
@@ -43,7 +48,7 @@ pub fn workload_blocks(workload: &Container) -> Vec<Block> {
     if public {
         blocks.extend(target_group(workload));
     }
-    blocks.push(service(workload, public));
+    blocks.push(service(plan, workload, public));
     blocks
 }
 
@@ -103,7 +108,7 @@ fn target_group(workload: &Container) -> Vec<Block> {
 
 /// The ECS service; Terraform creates it once the services it waits for
 /// are steady (their tasks running and healthy).
-fn service(workload: &Container, public: bool) -> Block {
+fn service(plan: &Deployment, workload: &Container, public: bool) -> Block {
     let name = workload.name.as_str();
     let mut body = Body::new()
         .attr("name", string(name))
@@ -149,10 +154,16 @@ fn service(workload: &Container, public: bool) -> Block {
                 ),
         );
     }
-    let mut after: Vec<String> = workload
-        .askable_waits()
-        .map(|(w, _)| format!("aws_ecs_service.{}", w.name))
-        .collect();
+    let (shared, own) = plan.own_waits(workload);
+    let mut after = Vec::new();
+    if shared && plan.shared_waits.iter().any(|w| w.port.is_some()) {
+        after.push(SHARED_WAITS.to_owned());
+    }
+    after.extend(
+        own.iter()
+            .filter(|w| w.port.is_some())
+            .map(|w| format!("aws_ecs_service.{}", w.name)),
+    );
     if public {
         after.push(format!("aws_lb_listener_rule.{name}"));
     }

@@ -1,12 +1,12 @@
-//! A workload's task definition: waiter containers first, then the
-//! workload's container, which `dependsOn` their SUCCESS (ECS's `HEALTHY`
+//! A workload's task definition: a waiter container first, then the
+//! workload's container, which `dependsOn` its SUCCESS (ECS's `HEALTHY`
 //! only reaches containers of the same task); its health check, logs,
 //! Fargate size and EFS volumes.
 
 use super::hcl::{Block, Body, Expr, interpolation, raw, string, template, text};
 use super::shapes::{block, object};
 use crate::core::config::fargate;
-use crate::core::deployed::{Container, Image, ReadyCheck, Wait, names};
+use crate::core::deployed::{Container, Deployment, Image, Kind, ReadyCheck, Wait, names};
 use crate::core::model::CommandLine;
 use std::time::Duration;
 
@@ -105,26 +105,46 @@ fn linux_parameters() -> Expr {
     )])
 }
 
-/// A waiter: runs until the workload it waits for answers, then exits 0.
-fn waiter(wait: &Wait, script: Expr, name: &str) -> Expr {
+/// The local of main.tf that lists the waits every service shares.
+pub const SHARED_WAITS: &str = "local.shared_waits";
+/// The local of main.tf that holds the waiters' script.
+pub const WAIT_SCRIPT_LOCAL: &str = "local.wait_script";
+
+/// The waiter: runs until each workload it waits for answers, in turn,
+/// then exits 0. `shared` says whether it waits for the shared ones first.
+fn waiter(shared: bool, own: Vec<Expr>, name: &str) -> Expr {
+    let start = Expr::Row(vec![
+        string("sh"),
+        string("-c"),
+        raw(WAIT_SCRIPT_LOCAL),
+        string(names::WAITER),
+    ]);
+    let mut lists = vec![start];
+    if shared {
+        lists.push(raw(SHARED_WAITS));
+    }
+    if !own.is_empty() {
+        lists.push(Expr::Row(own));
+    }
+    let command = match lists.len() {
+        1 => lists.remove(0),
+        _ => Expr::Call("concat".into(), lists),
+    };
     object(vec![
-        ("name", string(names::waiter(&wait.name))),
+        ("name", string(names::WAITER)),
         ("image", raw("var.wait_image")),
         ("essential", raw("false")),
-        (
-            "command",
-            Expr::List(vec![string("sh"), string("-c"), script]),
-        ),
+        ("command", command),
         ("user", string("65534")),
         ("readonlyRootFilesystem", raw("true")),
         ("logConfiguration", log_configuration(name)),
     ])
 }
 
-/// The waiter's script, reaching the container at its name in the
-/// environment's Cloud Map namespace; `None` without a port.
-fn wait_script(wait: &Wait) -> Option<Expr> {
-    let (before, after) = wait.script_around_host()?;
+/// A wait's entry for the waiter's script, reaching the container at its
+/// name in the environment's Cloud Map namespace; `None` without a port.
+pub fn wait_entry(wait: &Wait) -> Option<Expr> {
+    let (before, after) = wait.entry_around_host()?;
     Some(template(vec![
         text(format!("{before}{}.", wait.name)),
         interpolation("local.namespace"),
@@ -132,7 +152,30 @@ fn wait_script(wait: &Wait) -> Option<Expr> {
     ]))
 }
 
-pub fn task_definition(workload: &Container) -> Block {
+/// A workload's variables: the shared ones of its kind, then its own,
+/// which win (the values leave out a name it sets as a secret, and a
+/// service's secrets a name it sets as a value).
+fn variables(workload: &Container) -> (Expr, Expr) {
+    let name = workload.name.as_str();
+    let shared = match workload.kind {
+        Kind::Dependency => "var.dependency_variables",
+        Kind::Service(_) => "var.shared_variables",
+    };
+    let values = raw(format!(
+        "[for name, value in merge({shared}, var.variables[\"{name}\"]) : {{ name = name, value = value }} if !contains(keys(var.secrets[\"{name}\"]), name)]"
+    ));
+    let secrets = match workload.kind {
+        Kind::Dependency => raw(format!(
+            "[for name, arn in var.secrets[\"{name}\"] : {{ name = name, valueFrom = arn }}]"
+        )),
+        Kind::Service(_) => raw(format!(
+            "[for name, arn in merge(var.shared_secrets, var.secrets[\"{name}\"]) : {{ name = name, valueFrom = arn }} if !contains(keys(var.variables[\"{name}\"]), name)]"
+        )),
+    };
+    (values, secrets)
+}
+
+pub fn task_definition(plan: &Deployment, workload: &Container) -> Block {
     let name = workload.name.as_str();
     let image = match &workload.image {
         Image::Built(build) => template(vec![
@@ -162,37 +205,22 @@ pub fn task_definition(workload: &Container) -> Block {
             ])]),
         ));
     }
-    container.push((
-        "environment",
-        raw(format!(
-            "[for name, value in var.variables[\"{name}\"] : {{ name = name, value = value }}]"
-        )),
-    ));
-    container.push((
-        "secrets",
-        raw(format!(
-            "[for name, arn in var.secrets[\"{name}\"] : {{ name = name, valueFrom = arn }}]"
-        )),
-    ));
+    let (environment, secrets) = variables(workload);
+    container.push(("environment", environment));
+    container.push(("secrets", secrets));
     if let Some(check) = health_check(workload) {
         container.push(("healthCheck", check));
     }
-    let waits: Vec<(&Wait, Expr)> = workload
-        .waits_for
-        .iter()
-        .filter_map(|wait| Some((wait, wait_script(wait)?)))
-        .collect();
-    if !waits.is_empty() {
-        let conditions = waits
-            .iter()
-            .map(|(wait, _)| {
-                object(vec![
-                    ("containerName", string(names::waiter(&wait.name))),
-                    ("condition", string("SUCCESS")),
-                ])
-            })
-            .collect();
-        container.push(("dependsOn", Expr::List(conditions)));
+    let (shared, own) = plan.own_waits(workload);
+    let shared = shared && plan.shared_waits.iter().any(|w| w.port.is_some());
+    let own: Vec<Expr> = own.iter().filter_map(|wait| wait_entry(wait)).collect();
+    let waits = shared || !own.is_empty();
+    if waits {
+        let condition = object(vec![
+            ("containerName", string(names::WAITER)),
+            ("condition", string("SUCCESS")),
+        ]);
+        container.push(("dependsOn", Expr::List(vec![condition])));
     }
     let volumes = workload.cluster_volumes();
     if !volumes.is_empty() {
@@ -213,10 +241,10 @@ pub fn task_definition(workload: &Container) -> Block {
         container.push(("readonlyRootFilesystem", raw("true")));
     }
     container.push(("logConfiguration", log_configuration(name)));
-    let mut containers: Vec<Expr> = waits
-        .into_iter()
-        .map(|(wait, script)| waiter(wait, script, name))
-        .collect();
+    let mut containers = Vec::new();
+    if waits {
+        containers.push(waiter(shared, own, name));
+    }
     containers.push(object(container));
     // `exo check` refused what no size runs; the largest is the bound.
     let (cpu, memory) =
@@ -233,7 +261,7 @@ pub fn task_definition(workload: &Container) -> Block {
         .attr("execution_role_arn", raw("aws_iam_role.execution.arn"))
         .attr(
             "container_definitions",
-            Expr::Call("jsonencode".into(), Box::new(Expr::List(containers))),
+            Expr::Call("jsonencode".into(), vec![Expr::List(containers)]),
         );
     for (volume, _) in &volumes {
         body = body.block(

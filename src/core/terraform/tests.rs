@@ -16,22 +16,59 @@ fn text<'a>(files: &'a TerraformFiles, name: &str) -> &'a str {
 }
 
 #[test]
-fn services_wait_through_waiter_containers_and_terraform_order() {
+fn services_wait_through_one_waiter_container_and_terraform_order() {
     let files = generate(&fixture(), &["production".into()]).unwrap();
     let main = text(&files, "main.tf");
+    // The application's dependencies, once, for every service's waiter.
+    assert!(main.contains(
+        "  shared_waits = [\n    \"cache cache.${local.namespace} 6379\",\n    \"db db.${local.namespace} 5432\",\n  ]\n"
+    ));
     let web = &main[main
         .find("resource \"aws_ecs_task_definition\" \"web\"")
         .unwrap()..];
-    let cache = web.find("name      = \"wait-for-cache\"").unwrap();
-    let api = web.find("name      = \"wait-for-api\"").unwrap();
-    assert!(cache < api);
-    assert!(web.contains("until nc -z -w 2 api.${local.namespace} 4000;"));
+    let web = &web[..web.find("\n}\n").unwrap()];
+    let waiters = web
+        .lines()
+        .filter(|l| l.trim() == "name                   = \"wait\"");
+    assert_eq!(waiters.count(), 1, "{web}");
     assert!(
-        web.contains("containerName = \"wait-for-api\"\n          condition     = \"SUCCESS\"")
+        web.contains(", \"wait\"], local.shared_waits, [\"api api.${local.namespace} 4000\"])")
     );
+    assert!(web.contains("containerName = \"wait\"\n          condition     = \"SUCCESS\""));
     let service = &main[main.find("resource \"aws_ecs_service\" \"web\"").unwrap()..];
-    assert!(service.contains("    aws_ecs_service.api,\n"));
+    assert!(service.contains(
+        "  depends_on = [\n    terraform_data.application_dependencies,\n    aws_ecs_service.api,\n"
+    ));
     assert!(service.contains("wait_for_steady_state = true"));
+    assert!(main.contains(
+        "resource \"terraform_data\" \"application_dependencies\" {\n  depends_on = [\n    aws_ecs_service.cache,\n    aws_ecs_service.db,\n  ]\n}\n"
+    ));
+    // A dependency waits for nothing.
+    let db = &main[main
+        .find("resource \"aws_ecs_task_definition\" \"db\"")
+        .unwrap()..];
+    assert!(!db[..db.find("\n}\n").unwrap()].contains("wait"));
+}
+
+#[test]
+fn shared_variables_are_written_once_and_a_services_own_win() {
+    let files = generate(&fixture(), &["production".into()]).unwrap();
+    let values = text(&files, "production.tfvars");
+    let shared = &values[values.find("shared_variables = {").unwrap()..];
+    let shared = &shared[..shared.find("\n}\n").unwrap()];
+    assert!(shared.contains("CACHE_HOST          = \"cache.production-remote-shop.local\""));
+    assert!(
+        shared.contains("API_INTERNAL_ORIGIN = \"http://api.production-remote-shop.local:4000\"")
+    );
+    let web = &values[values.find("  web = {").unwrap()..];
+    assert!(!web[..web.find("\n  }\n").unwrap()].contains("CACHE_HOST"));
+    let main = text(&files, "main.tf");
+    assert!(main.contains(
+        "environment = [for name, value in merge(var.shared_variables, var.variables[\"web\"]) : { name = name, value = value } if !contains(keys(var.secrets[\"web\"]), name)]"
+    ));
+    assert!(main.contains(
+        "secrets     = [for name, arn in merge(var.shared_secrets, var.secrets[\"web\"]) : { name = name, valueFrom = arn } if !contains(keys(var.variables[\"web\"]), name)]"
+    ));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! what differs between environments, secrets as ARNs only.
 
 use super::hcl::{Body, Expr, attributes, file, key, raw, string};
-use crate::core::deployed::{Deployment, DeploymentError, Value, Warning};
+use crate::core::deployed::{Deployment, DeploymentError, Kind, Value, Warning};
 use crate::core::model::Application;
 
 struct Declaration {
@@ -12,7 +12,7 @@ struct Declaration {
     default: Option<&'static str>,
 }
 
-const DECLARATIONS: [Declaration; 14] = [
+const DECLARATIONS: [Declaration; 17] = [
     Declaration {
         name: "environment",
         kind: "string",
@@ -86,9 +86,27 @@ const DECLARATIONS: [Declaration; 14] = [
         default: Some("{}"),
     },
     Declaration {
+        name: "shared_variables",
+        kind: "map(string)",
+        description: "The environment variables every service gets (where the services answer, the application's dependencies'); a service's own win.",
+        default: Some("{}"),
+    },
+    Declaration {
+        name: "shared_secrets",
+        kind: "map(string)",
+        description: "The secrets every service gets: variable name to ARN; a service's own win.",
+        default: Some("{}"),
+    },
+    Declaration {
+        name: "dependency_variables",
+        kind: "map(string)",
+        description: "The environment variables every dependency gets (the services' data most have); a dependency's own win.",
+        default: Some("{}"),
+    },
+    Declaration {
         name: "variables",
         kind: "map(map(string))",
-        description: "The environment variables of each workload.",
+        description: "The environment variables of each workload, besides the shared ones.",
         default: None,
     },
     Declaration {
@@ -129,10 +147,35 @@ pub fn values(
     let mut variables = Vec::new();
     let mut secrets = Vec::new();
     let mut urls = Vec::new();
+    // What every service shares: where the services answer, the
+    // application's variables and its dependencies'.
+    let mut shared = plan.dependency_variables.clone();
+    shared.extend(plan.application_variables.clone());
+    shared.extend(plan.endpoints.clone());
+    let mut shared_literals = Vec::new();
+    let mut shared_secrets = Vec::new();
+    let mut shared_templates = Vec::new();
+    for (name, value) in &shared {
+        match value {
+            Value::Literal(v) => shared_literals.push((key(name), string(v.clone()))),
+            Value::Secret(s) => shared_secrets.push((key(name), string(arn(app, plan, s)?))),
+            Value::Template(_) => shared_templates.push(name),
+        }
+    }
     for workload in &plan.containers {
         let mut literal = Vec::new();
         let mut secret = Vec::new();
-        for (name, value) in &plan.variables(workload) {
+        let mut own = workload.variables.clone();
+        if workload.kind == Kind::Dependency {
+            // A ConfigMap-like map of values only: a shared secret is each
+            // dependency's own.
+            for (name, value) in &plan.shared_by_dependencies {
+                if !matches!(value, Value::Literal(_)) && !own.contains_key(name) {
+                    own.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        for (name, value) in &own {
             match value {
                 Value::Literal(v) => literal.push((key(name), string(v.clone()))),
                 Value::Secret(s) => secret.push((key(name), string(arn(app, plan, s)?))),
@@ -142,12 +185,31 @@ pub fn values(
                 }),
             }
         }
+        if workload.kind != Kind::Dependency {
+            warnings.extend(
+                shared_templates
+                    .iter()
+                    .filter(|name| !own.contains_key(**name))
+                    .map(|name| Warning::SecretInValue {
+                        workload: workload.name.clone(),
+                        variable: (*name).clone(),
+                    }),
+            );
+        }
         variables.push((key(&workload.name), Expr::Object(literal)));
         secrets.push((key(&workload.name), Expr::Object(secret)));
         if let Some(url) = &workload.url {
             urls.push((key(&workload.name), string(url.clone())));
         }
     }
+    let dependency_literals: Vec<(String, Expr)> = plan
+        .shared_by_dependencies
+        .iter()
+        .filter_map(|(name, value)| match value {
+            Value::Literal(v) => Some((key(name), string(v.clone()))),
+            _ => None,
+        })
+        .collect();
     let body = Body::new()
         .attr("environment", string(plan.environment_name().to_owned()))
         .attr("region", text(&environment.region))
@@ -157,6 +219,12 @@ pub fn values(
         .attr("wait_image", string(plan.wait_image()))
         .blank()
         .attr("urls", Expr::Object(urls))
+        .blank()
+        .attr("shared_variables", Expr::Object(shared_literals))
+        .blank()
+        .attr("shared_secrets", Expr::Object(shared_secrets))
+        .blank()
+        .attr("dependency_variables", Expr::Object(dependency_literals))
         .blank()
         .attr("variables", Expr::Object(variables))
         .blank()

@@ -54,12 +54,23 @@ impl Side {
         match self {
             // 0.37's `version: "3"`; exo does not write the obsolete key.
             Side::Exosphere => &["version"],
-            // Deliberate additions: exo's `x-exo`, and the application's
-            // variables written once (`x-application-environment`), which
-            // the YAML reader merges into each service like the endpoints.
-            // (The Compose project `name` and `x-service-endpoints` are read
-            // for steps 5 and 7.)
-            Side::Exo => &["x-exo", "x-application-environment"],
+            // Deliberate additions: exo's `x-exo`, and what every service
+            // shares, written once: the application's variables
+            // (`x-application-environment`) and its dependencies'
+            // (`x-dependency-environment`), which the YAML reader merges
+            // into each service like the endpoints, the services' data most
+            // dependencies have (`x-dependency-data`), merged into each of
+            // those, and the waits for its dependencies
+            // (`x-application-dependencies`), merged into each
+            // `depends_on`. (The Compose project `name` and
+            // `x-service-endpoints` are read for steps 5 and 7.)
+            Side::Exo => &[
+                "x-exo",
+                "x-application-environment",
+                "x-dependency-environment",
+                "x-dependency-data",
+                "x-application-dependencies",
+            ],
         }
     }
 

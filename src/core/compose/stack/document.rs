@@ -14,6 +14,16 @@ pub struct StackFile {
         skip_serializing_if = "Option::is_none"
     )]
     pub endpoints: Option<Endpoints>,
+    /// The variables of the application's dependencies, merged into every
+    /// service as the endpoints are.
+    #[serde(
+        rename = "x-dependency-environment",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dependencies: Option<Endpoints>,
+    /// The services' data most dependencies share, merged into each.
+    #[serde(rename = "x-dependency-data", skip_serializing_if = "Option::is_none")]
+    pub dependency_data: Option<Endpoints>,
     pub services: BTreeMap<String, StackService>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub volumes: BTreeMap<String, Option<()>>,

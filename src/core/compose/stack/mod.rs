@@ -12,7 +12,7 @@ pub use document::{
 };
 pub use probe::swarm_healthcheck;
 
-use super::document::Environment;
+use super::document::{Environment, share};
 use super::{format_duration, literal, values};
 use crate::core::deployed::{
     self, Container, Deployment, DeploymentError, Image, Kind, Target, swarm,
@@ -36,8 +36,13 @@ pub fn swarm(app: &Application, env: &str) -> Result<Deployment, DeploymentError
 /// The stack file of a Swarm deployment.
 pub fn compile_stack(deployment: &Deployment) -> StackFile {
     let text = |variables| values::texts(variables, &deployment.required_secrets);
-    let endpoints =
-        (!deployment.endpoints.is_empty()).then(|| RcAnchor(Rc::new(text(&deployment.endpoints))));
+    let anchor = |variables: &BTreeMap<String, deployed::Value>| {
+        let texts = values::texts(variables, &deployment.required_secrets);
+        (!texts.is_empty()).then(|| RcAnchor(Rc::new(texts)))
+    };
+    let endpoints = anchor(&deployment.endpoints);
+    let dependencies = anchor(&deployment.dependency_variables);
+    let dependency_data = anchor(&deployment.shared_by_dependencies);
     let stack = swarm::stack_name(deployment);
     let mut services = BTreeMap::new();
     let mut volumes = BTreeMap::new();
@@ -46,11 +51,12 @@ pub fn compile_stack(deployment: &Deployment) -> StackFile {
             volumes.insert(name, None);
         }
         let mut entry = stack_service(&stack, container);
+        let shared = match container.kind {
+            Kind::Dependency => vec![&dependency_data],
+            Kind::Service(_) => vec![&endpoints, &dependencies],
+        };
         entry.environment = Environment {
-            endpoints: endpoints
-                .clone()
-                .filter(|_| container.kind != Kind::Dependency),
-            application: None,
+            shared: shared.into_iter().flatten().map(share).collect(),
             variables: text(&container.variables),
         };
         services.insert(container.id.clone(), entry);
@@ -58,6 +64,8 @@ pub fn compile_stack(deployment: &Deployment) -> StackFile {
     StackFile {
         version: "3.8",
         endpoints,
+        dependencies,
+        dependency_data,
         services,
         volumes,
         exo: StackMetadata {
@@ -86,10 +94,20 @@ pub fn stack_preamble(file: &StackFile) -> String {
 
 /// The stack file's text: the header, the preamble, then the YAML.
 pub fn render_stack(file: &StackFile) -> String {
-    let anchors = file
-        .endpoints
-        .iter()
-        .map(|_| super::document::ENDPOINTS_ANCHOR);
+    let anchors = [
+        (file.endpoints.is_some(), super::document::ENDPOINTS_ANCHOR),
+        (
+            file.dependencies.is_some(),
+            super::document::DEPENDENCIES_ANCHOR,
+        ),
+        (
+            file.dependency_data.is_some(),
+            super::document::DEPENDENCY_DATA_ANCHOR,
+        ),
+    ];
+    let anchors = anchors
+        .into_iter()
+        .filter_map(|(present, name)| present.then_some(name));
     let text = super::render_with_anchors(file, anchors.collect());
     let preamble = stack_preamble(file);
     text.replacen(super::HEADER, &format!("{}{preamble}", super::HEADER), 1)
