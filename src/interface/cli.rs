@@ -410,8 +410,8 @@ pub struct TestArgs {
     #[arg(short = 'p', long = "project-name", value_name = "NAME", value_parser = compose_project_name)]
     pub project_name: Option<String>,
 
-    /// Run at most N tests (and image builds) at once (default: the number
-    /// of CPU cores)
+    /// Run at most N tests and N image builds at once (default: two tests
+    /// per CPU core, one build per core)
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
 

@@ -38,7 +38,7 @@ pub(super) fn engine_message(err: bollard::errors::Error) -> String {
     }
 }
 
-fn project_filter(project: &str) -> HashMap<String, Vec<String>> {
+pub(super) fn project_filter(project: &str) -> HashMap<String, Vec<String>> {
     HashMap::from([(
         "label".to_owned(),
         vec![format!("{PROJECT_LABEL}={project}")],

@@ -1,10 +1,10 @@
 //! The adapter to Docker, the only code that talks to it: the Engine API
-//! (with `bollard`) for events, logs, start, stop, inspect, exec and the
-//! test containers, and the services' containers where it can make them as
-//! Compose would; the `docker compose` CLI for build, down, pass-through
-//! and the containers it cannot. The rest of exo sees typed actions behind the [`Engine`]
-//! trait; it decides nothing about the application.
-
+//! (with `bollard`) for events, logs, start, stop, inspect, exec, the test
+//! containers, `down` without a graceful stop, and the services'
+//! containers where it can make them as Compose would; the `docker compose`
+//! CLI for build, a graceful down, pass-through and the containers it
+//! cannot. The rest of exo sees typed actions behind the [`Engine`] trait;
+//! it decides nothing about the application.
 mod api;
 mod compose_cli;
 mod compose_found;
@@ -14,6 +14,7 @@ mod engine;
 pub mod fake;
 mod lines;
 mod one_off;
+mod project_removal;
 mod service_create;
 mod stats;
 pub mod swarm;
@@ -290,7 +291,14 @@ impl Engine for DockerEngine {
     }
 
     fn down<'a>(&'a self, project: &'a Project, how: Down) -> Pending<'a, ()> {
-        async move { self.compose().await?.down(project, how).await }.boxed()
+        async move {
+            if how.at_once {
+                return project_removal::remove_at_once(&self.api, &project.name, how.volumes)
+                    .await;
+            }
+            self.compose().await?.down(project, how).await
+        }
+        .boxed()
     }
 
     fn pass_through<'a>(

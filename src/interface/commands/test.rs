@@ -11,6 +11,12 @@ use crate::interface::output::Printer;
 use crate::ops::testing::{self, Conclusion, Selection, TestOptions};
 use std::path::Path;
 
+/// Tests run at once per CPU core when `--jobs` is not given: a test's
+/// container spends much of its time waiting (on its start, its
+/// dependencies, the network), so one per core leaves the cores idle.
+/// Image builds, which keep a core busy, run one per core.
+const TESTS_PER_CORE: usize = 2;
+
 pub fn run(
     settings: &Settings,
     args: &TestArgs,
@@ -39,10 +45,10 @@ pub fn run(
         )
     });
     let project = project_named(&workspace, Mode::Test, name);
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let options = TestOptions {
-        jobs: args.jobs.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        }),
+        jobs: args.jobs.unwrap_or(TESTS_PER_CORE * cores),
+        build_jobs: args.jobs.unwrap_or(cores),
         fail_fast: args.fail_fast,
         wait_timeout: wait_limit(args.wait_timeout),
         logs: log_format(&args.logs, printer),

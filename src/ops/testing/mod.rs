@@ -36,8 +36,10 @@ use std::time::{Duration, Instant};
 pub(crate) const BUILD_LINES_SHOWN: usize = 15;
 
 pub struct TestOptions {
-    /// Tests (and image builds) that run at once.
+    /// Tests that run at once.
     pub jobs: usize,
+    /// Test images that build at once.
+    pub build_jobs: usize,
     /// Stop at the first failure.
     pub fail_fast: bool,
     /// How long dependencies, and the application before its end-to-end

@@ -93,7 +93,7 @@ impl Run<'_> {
             project.clone(),
             changed,
             roles.to_vec(),
-            self.options.jobs,
+            self.options.build_jobs,
         ));
         let ready = self
             .dependencies(project, &plan, interrupts, printer)

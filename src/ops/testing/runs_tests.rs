@@ -35,6 +35,7 @@ async fn test_run(fake: &FakeEngine, interrupt_at: Option<Duration>) -> super::R
     };
     let options = TestOptions {
         jobs: 2,
+        build_jobs: 2,
         fail_fast: false,
         wait_timeout: Some(Duration::from_secs(30)),
         logs: LogFormat {
