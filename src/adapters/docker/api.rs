@@ -112,22 +112,29 @@ pub(super) async fn summaries(
     api: &bollard::Docker,
     project: &str,
 ) -> Result<Vec<ContainerSummary>, DockerError> {
-    let options = ListContainersOptions {
-        all: true,
-        filters: Some(project_filter(project)),
-        ..ListContainersOptions::default()
-    };
-    let listed = api
-        .list_containers(Some(options))
-        .await
-        .map_err(failed(format!("list the containers of {project}")))?;
-    Ok(listed
+    Ok(every_container(api, project)
+        .await?
         .into_iter()
         .filter(|summary| {
             let oneoff = summary.labels.as_ref().and_then(|l| l.get(ONEOFF_LABEL));
             oneoff.is_none_or(|oneoff| oneoff != "True")
         })
         .collect())
+}
+
+/// Every container of the project, running or not, one-off ones too.
+pub(super) async fn every_container(
+    api: &bollard::Docker,
+    project: &str,
+) -> Result<Vec<ContainerSummary>, DockerError> {
+    let options = ListContainersOptions {
+        all: true,
+        filters: Some(project_filter(project)),
+        ..ListContainersOptions::default()
+    };
+    api.list_containers(Some(options))
+        .await
+        .map_err(failed(format!("list the containers of {project}")))
 }
 
 /// Variables as the engine takes them: `NAME=value`.

@@ -6,10 +6,10 @@
 //! volume) does not, and stays.
 
 use super::DockerError;
-use super::api::{failed, project_filter, short};
+use super::api::{every_container, failed, project_filter, short};
 use bollard::query_parameters::{
-    ListContainersOptions, ListNetworksOptions, ListVolumesOptions, RemoveContainerOptions,
-    RemoveVolumeOptions, WaitContainerOptions,
+    ListNetworksOptions, ListVolumesOptions, RemoveContainerOptions, RemoveVolumeOptions,
+    WaitContainerOptions,
 };
 use futures_util::StreamExt;
 use futures_util::future::try_join_all;
@@ -21,15 +21,7 @@ pub async fn remove_at_once(
     project: &str,
     volumes: bool,
 ) -> Result<(), DockerError> {
-    let options = ListContainersOptions {
-        all: true,
-        filters: Some(project_filter(project)),
-        ..ListContainersOptions::default()
-    };
-    let containers = api
-        .list_containers(Some(options))
-        .await
-        .map_err(failed(format!("list the containers of {project}")))?;
+    let containers = every_container(api, project).await?;
     let ids = containers.into_iter().filter_map(|c| c.id);
     try_join_all(ids.map(|id| container(api, id, volumes))).await?;
     let options = ListNetworksOptions {
