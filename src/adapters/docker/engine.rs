@@ -267,7 +267,8 @@ pub trait Engine: Send + Sync + 'static {
     fn prepare<'a>(&'a self, project: &'a Project) -> Pending<'a, ()>;
     /// Runs the one-off container as `docker compose run --rm --no-deps -T`
     /// would, through the Engine API (create, attach, start, wait, remove):
-    /// its lines, then its exit code. Dropping the stream removes it.
+    /// its lines, then its exit code. The container is removed in the
+    /// background once it has ended, or when the stream is dropped.
     fn run(&self, container: &OneOff) -> BoxStream<'static, RunOutput>;
     /// `docker compose down`: removes the project's containers and network.
     fn down<'a>(&'a self, project: &'a Project, how: Down) -> Pending<'a, ()>;

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 
 /// Its lines, stdout and stderr as they come, then its exit code; the
-/// container is removed before the code comes, or when the stream is
-/// dropped.
+/// container is removed in the background once it has ended, or when the
+/// stream is dropped.
 pub fn run(api: &bollard::Docker, container: &OneOff) -> BoxStream<'static, RunOutput> {
     let (api, container) = (api.clone(), container.clone());
     stream::once(async move {
@@ -55,7 +55,6 @@ async fn started(
     let removal = Removal {
         api: api.clone(),
         id: id.clone(),
-        done: false,
     };
     let attach = AttachContainerOptions {
         stream: true,
@@ -102,11 +101,10 @@ fn suffix() -> String {
 }
 
 /// The created container, removed (with its anonymous volumes) when this
-/// goes, unless it was already.
+/// goes.
 struct Removal {
     api: bollard::Docker,
     id: String,
-    done: bool,
 }
 
 const REMOVE: RemoveContainerOptions = RemoveContainerOptions {
@@ -116,9 +114,10 @@ const REMOVE: RemoveContainerOptions = RemoveContainerOptions {
 };
 
 impl Removal {
-    /// Waits for the container's end (its output has ended), removes it and
-    /// gives its exit code.
-    async fn exit_code(mut self) -> RunOutput {
+    /// Waits for the container's end (its output has ended) and gives its
+    /// exit code; the container goes meanwhile (see `drop`), so that its
+    /// removal does not delay what waits for the code.
+    async fn exit_code(self) -> RunOutput {
         let wait = WaitContainerOptions {
             condition: "not-running".to_owned(),
         };
@@ -128,19 +127,16 @@ impl Removal {
             Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => code,
             Some(Err(_)) | None => -1,
         };
-        let _ = self.api.remove_container(&self.id, Some(REMOVE)).await;
-        self.done = true;
         RunOutput::Exited(code)
     }
 }
 
 impl Drop for Removal {
-    /// A run stopped early (Ctrl-C, `--fail-fast`): its container goes
-    /// without waiting for it.
+    /// The container goes without waiting for it: once it has ended, or when
+    /// its run is stopped early (Ctrl-C, `--fail-fast`). `exo test` removes
+    /// whatever of the project is left after the tests, and waits for a
+    /// removal under way.
     fn drop(&mut self) {
-        if self.done {
-            return;
-        }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
