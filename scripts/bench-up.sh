@@ -16,8 +16,9 @@
 #           50 ms); exo only, since Compose cannot express them.
 # Each round (N rounds, in alternating order): exo and compose on `health`,
 # exo on `probe`, then the baseline, each after `down -t 0`. The images are
-# built once beforehand; exo's `up` still runs its own (cached) build step,
-# which is counted in its total since it is part of the command.
+# built once beforehand; exo's `up` still reads the build inputs to find
+# that nothing changed, which is counted in its total since it is part of
+# the command.
 #
 # Measured, from Docker's own clock:
 #   total     wall clock of the command (until every service is ready)
@@ -32,7 +33,8 @@
 #   pre/post  command start -> a's StartedAt; c ready -> command exit.
 #   exo only: hand-off split at the time exo printed "<svc> starting" on
 #             stderr (decision, just before it runs `docker start`), and
-#             its pre split at its "Building" and Compose's "Built" lines.
+#             its pre split there too (a start with nothing changed builds
+#             nothing and runs no Compose before it).
 #             (Each line of stderr is time-stamped as it arrives.)
 #   run       `exo run` on `health` in the foreground for --idle seconds
 #             after it is ready: exo's CPU (utime+stime of /proc/PID/stat)
@@ -208,7 +210,7 @@ diff_ns() { [[ -n ${1:-} && -n ${2:-} ]] && echo $(($2 - $1)) || echo -; }
 
 # variant tool run total pre ab bc post, then for exo: ready->decided and
 # decided->StartedAt for a->b and b->c, and its steps before a starts:
-# command->"Building", build, built->"a starting", "a starting"->StartedAt
+# command->"a starting", "a starting"->StartedAt
 results=$tmp/results.tsv   # all in ns
 baseline=$tmp/baseline.tsv # run service ns
 mkdir -p "$tmp/runs"
@@ -275,24 +277,19 @@ run_up() {
     start_a=$(started_at "$f" a)
     start_b=$(started_at "$f" b)
     start_c=$(started_at "$f" c)
-    local exo_b="" exo_c="" exo_a="" building="" built=""
+    local exo_b="" exo_c="" exo_a=""
     if [[ $tool == exo ]]; then
         exo_a=$(stamp_of "$base.err" a)
         exo_b=$(stamp_of "$base.err" b)
         exo_c=$(stamp_of "$base.err" c)
-        # exo's steps before a starts: its "Building" line, Compose's last
-        # "<svc>  Built" line.
-        building=$(awk '$2 == "Building" { print $1 "000"; exit }' "$base.err")
-        built=$(awk '$NF == "Built" { t = $1 "000" } END { print t }' "$base.err")
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$variant" "$tool" "$run" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$variant" "$tool" "$run" \
         "$((t1 - t0))" "$(diff_ns "$t0" "$start_a")" \
         "$(diff_ns "$ready_a" "$start_b")" "$(diff_ns "$ready_b" "$start_c")" \
         "$(diff_ns "$ready_c" "$t1")" \
         "$(diff_ns "$ready_a" "$exo_b")" "$(diff_ns "$exo_b" "$start_b")" \
         "$(diff_ns "$ready_b" "$exo_c")" "$(diff_ns "$exo_c" "$start_c")" \
-        "$(diff_ns "$t0" "$building")" "$(diff_ns "$building" "$built")" \
-        "$(diff_ns "$built" "$exo_a")" "$(diff_ns "$exo_a" "$start_a")" >>"$results"
+        "$(diff_ns "$t0" "$exo_a")" "$(diff_ns "$exo_a" "$start_a")" >>"$results"
     awk -F'\t' -v r="$run" -v t="$tool" -v v="$variant" 'END {
         printf "    run %s %-7s %-6s total %7.0f ms, a->b %5.0f ms, b->c %5.0f ms\n", r, t, v, $4 / 1e6, $6 / 1e6, $7 / 1e6
     }' "$results" >&2
@@ -445,8 +442,8 @@ for row in "health exo exo compose up -d --wait" "health compose docker compose 
 done
 awk -v e="$exo_total" -v c="$compose_total" 'BEGIN { printf "  ratio compose / exo (health): %.2fx (exo %s by %.0f ms)\n", c / e, (c > e ? "faster" : "slower"), (c > e ? c - e : e - c) }'
 echo "  pre: command start -> a's StartedAt; post: c ready -> the command exits"
-printf '  exo'"'"'s pre, from its stderr: %.0f until "Building", %.0f build (cached), %.0f create + list, %.0f docker start a\n' \
-    "$(col health exo 13)" "$(col health exo 14)" "$(col health exo 15)" "$(col health exo 16)"
+printf '  exo'"'"'s pre, from its stderr: %.0f until "a starting", %.0f docker start a\n' \
+    "$(col health exo 13)" "$(col health exo 14)"
 echo
 echo "Hand-off, dependency ready -> dependent's StartedAt"
 printf '  %-34s %13s %13s\n' "" "a -> b" "b -> c"
