@@ -77,7 +77,11 @@ cleanup() {
     [[ -f $file ]] && docker compose -f "$file" down -t 0 -v --remove-orphans >/dev/null 2>&1
     docker ps -aq --filter "label=com.docker.compose.project=$name" | xargs -r docker rm -f >/dev/null 2>&1
     docker network rm "$name-floor" >/dev/null 2>&1
-    docker image ls -q --filter "reference=$name-*" | sort -u | xargs -r docker rmi -f >/dev/null 2>&1
+    # With --changed, each run's build leaves the image before it untagged,
+    # still with the project's label.
+    { docker image ls -q --filter "reference=$name-*"
+      docker image ls -q --filter "label=com.docker.compose.project=$name"; } \
+        | sort -u | xargs -r docker rmi -f >/dev/null 2>&1
     rm -rf "$tmp"
     exit "$status"
 }
