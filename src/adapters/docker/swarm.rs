@@ -8,6 +8,7 @@ mod engine;
 mod spec;
 mod states;
 
+pub use crate::core::compose::HealthSpec;
 pub use engine::Engine;
 pub use states::{NodeStatus, TaskPhase};
 
@@ -87,15 +88,6 @@ pub struct ServiceDefinition {
     /// `start-first` or `stop-first`.
     pub update_order: String,
     pub monitor: Duration,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HealthSpec {
-    pub test: Vec<String>,
-    pub interval: Duration,
-    pub timeout: Duration,
-    pub retries: u32,
-    pub start_period: Duration,
 }
 
 /// A service as the manager reports it.

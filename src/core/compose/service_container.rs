@@ -81,14 +81,18 @@ pub struct Published {
     pub host_port: String,
 }
 
-/// A Compose healthcheck as the engine takes it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A healthcheck as the engine takes it, for a container or a Swarm
+/// service. Serialised into a deployed service's fingerprint, where
+/// `start_interval` is left out when unset (Swarm services set none), so
+/// that fingerprints made before it existed still match.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct HealthSpec {
     pub test: Vec<String>,
     pub interval: Duration,
     pub timeout: Duration,
     pub retries: u32,
     pub start_period: Duration,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_interval: Option<Duration>,
 }
 

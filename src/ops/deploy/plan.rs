@@ -179,6 +179,7 @@ fn definition(
             timeout: readiness.timing.timeout,
             retries: readiness.timing.retries,
             start_period: readiness.timing.start_period,
+            start_interval: None,
         }),
         replicas: u64::from(container.replicas),
         constraints: swarm::constraints(stack, container),
